@@ -1,0 +1,1 @@
+# apps: nothing is built here yet; later issues fill this folder.

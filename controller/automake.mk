@@ -1,0 +1,1 @@
+# controller: nothing is built here yet; later issues fill this folder.

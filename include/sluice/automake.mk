@@ -1,0 +1,1 @@
+# include/sluice: nothing is built here yet; later issues fill this folder.

@@ -1,0 +1,1 @@
+# mininet-scripts: nothing is built here yet; later issues fill this folder.

@@ -1,0 +1,104 @@
+/* ofp-actions: OpenFlow 1.3 actions, action lists and instructions.
+ *
+ * Decoded lists are arrays allocated from an arena; opaque bytes
+ * (experimenter bodies) point into the input, which must outlive them.
+ * Encoding writes the canonical wire form (fixed sizes, set-field padded to
+ * 8 bytes with zeroes), which is what conforming implementations send.
+ */
+#ifndef OFPROTO_OFP_ACTIONS_H
+#define OFPROTO_OFP_ACTIONS_H 1
+
+#include <stddef.h>
+#include <stdint.h>
+#include "ofproto/ofp-buf.h"
+#include "ofproto/ofp-errors.h"
+#include "ofproto/ofp-match.h"
+
+/* Opaque experimenter body: the bytes after the 32-bit experimenter id. */
+struct ofp_exp_body {
+    uint32_t experimenter;
+    size_t len;
+    const uint8_t *data;
+};
+
+struct ofp_action {
+    uint16_t type;                      /* enum ofp_action_type */
+    union {
+        struct {
+            uint32_t port;
+            uint16_t max_len;
+        } output;                       /* OFPAT_OUTPUT */
+        uint8_t mpls_ttl;               /* OFPAT_SET_MPLS_TTL */
+        uint8_t nw_ttl;                 /* OFPAT_SET_NW_TTL */
+        uint16_t ethertype;             /* PUSH_VLAN/MPLS/PBB, POP_MPLS */
+        uint32_t queue_id;              /* OFPAT_SET_QUEUE */
+        uint32_t group_id;              /* OFPAT_GROUP */
+        struct ofp_oxm set_field;       /* OFPAT_SET_FIELD */
+        struct ofp_exp_body experimenter;   /* OFPAT_EXPERIMENTER */
+    };
+};
+
+struct ofp_action_list {
+    size_t n;
+    struct ofp_action *actions;
+};
+
+/* Decodes one action from 'rd'.  Returns 0 or OFPBAC_BAD_LEN (length not a
+ * multiple of 8, shorter than the type needs, or beyond the input),
+ * OFPBAC_BAD_TYPE (unknown type), or the OXM's error for set-field. */
+enum ofperr ofp_action_decode(struct ofp_rd *rd, struct ofp_action *action);
+
+/* Decodes all of 'rd' (which holds exactly the list) as actions. */
+enum ofperr ofp_actions_decode(struct ofp_rd *rd,
+                               struct ofp_action_list *list,
+                               struct ofp_arena *arena);
+
+void ofp_action_encode(struct ofp_wbuf *out, const struct ofp_action *);
+void ofp_actions_encode(struct ofp_wbuf *out, const struct ofp_action_list *);
+size_t ofp_action_wire_len(const struct ofp_action *);
+size_t ofp_actions_wire_len(const struct ofp_action_list *);
+
+/* Returns the specification's name without prefix ("OUTPUT", "SET_FIELD")
+ * or NULL for an unknown type. */
+const char *ofp_action_type_name(uint16_t type);
+
+/* ---- instructions ---- */
+
+struct ofp_instruction {
+    uint16_t type;                      /* enum ofp_instruction_type */
+    union {
+        uint8_t table_id;               /* OFPIT_GOTO_TABLE */
+        struct {
+            uint64_t metadata;
+            uint64_t mask;
+        } write_metadata;               /* OFPIT_WRITE_METADATA */
+        struct ofp_action_list actions; /* WRITE/APPLY/CLEAR_ACTIONS */
+        uint32_t meter_id;              /* OFPIT_METER */
+        struct ofp_exp_body experimenter;   /* OFPIT_EXPERIMENTER */
+    };
+};
+
+struct ofp_instruction_list {
+    size_t n;
+    struct ofp_instruction *instructions;
+};
+
+/* Decodes one instruction.  Returns 0 or OFPBIC_BAD_LEN,
+ * OFPBIC_UNKNOWN_INST, or an action error from a nested list. */
+enum ofperr ofp_instruction_decode(struct ofp_rd *rd,
+                                   struct ofp_instruction *inst,
+                                   struct ofp_arena *arena);
+/* Decodes all of 'rd' as instructions. */
+enum ofperr ofp_instructions_decode(struct ofp_rd *rd,
+                                    struct ofp_instruction_list *list,
+                                    struct ofp_arena *arena);
+void ofp_instruction_encode(struct ofp_wbuf *out,
+                            const struct ofp_instruction *);
+void ofp_instructions_encode(struct ofp_wbuf *out,
+                             const struct ofp_instruction_list *);
+size_t ofp_instructions_wire_len(const struct ofp_instruction_list *);
+
+/* Returns "GOTO_TABLE", "APPLY_ACTIONS", ... or NULL. */
+const char *ofp_instruction_type_name(uint16_t type);
+
+#endif /* OFPROTO_OFP_ACTIONS_H */

@@ -1,0 +1,279 @@
+/* ofp-buf: read cursor, write buffer and arena (see ofp-buf.h). */
+#include <config.h>
+#include "ofproto/ofp-buf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void
+ofp_rd_bytes(struct ofp_rd *rd, void *dst, size_t n)
+{
+    const uint8_t *p = ofp_rd_pull(rd, n);
+    if (p) {
+        memcpy(dst, p, n);
+    } else if (n) {
+        memset(dst, 0, n);
+    }
+}
+
+bool
+ofp_rd_sub(struct ofp_rd *rd, size_t n, struct ofp_rd *sub)
+{
+    const uint8_t *p = ofp_rd_pull(rd, n);
+    if (!p) {
+        sub->p = NULL;
+        sub->left = 0;
+        sub->ok = false;
+        return false;
+    }
+    ofp_rd_init(sub, p, n);
+    return true;
+}
+
+void
+ofp_wbuf_init(struct ofp_wbuf *b)
+{
+    memset(b, 0, sizeof *b);
+}
+
+void
+ofp_wbuf_use_fixed(struct ofp_wbuf *b, void *storage, size_t cap)
+{
+    b->data = storage;
+    b->len = 0;
+    b->cap = cap;
+    b->fixed = true;
+    b->overflow = false;
+}
+
+void
+ofp_wbuf_uninit(struct ofp_wbuf *b)
+{
+    if (b && !b->fixed) {
+        free(b->data);
+    }
+    if (b) {
+        memset(b, 0, sizeof *b);
+    }
+}
+
+void
+ofp_wbuf_clear(struct ofp_wbuf *b)
+{
+    b->len = 0;
+    b->overflow = false;
+}
+
+void *
+ofp_wbuf_put_zeros(struct ofp_wbuf *b, size_t n)
+{
+    if (b->overflow) {
+        return NULL;
+    }
+    if (n > b->cap - b->len) {
+        if (b->fixed || n > SIZE_MAX / 2 - b->len) {
+            b->overflow = true;
+            return NULL;
+        }
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap - b->len < n) {
+            cap *= 2;
+        }
+        uint8_t *data = realloc(b->data, cap);
+        if (!data) {
+            b->overflow = true;
+            return NULL;
+        }
+        b->data = data;
+        b->cap = cap;
+    }
+    uint8_t *p = b->data + b->len;
+    memset(p, 0, n);
+    b->len += n;
+    return p;
+}
+
+void
+ofp_wbuf_put(struct ofp_wbuf *b, const void *src, size_t n)
+{
+    uint8_t *p = ofp_wbuf_put_zeros(b, n);
+    if (p && n) {
+        memcpy(p, src, n);
+    }
+}
+
+void
+ofp_wbuf_u8(struct ofp_wbuf *b, uint8_t v)
+{
+    uint8_t *p = ofp_wbuf_put_zeros(b, 1);
+    if (p) {
+        p[0] = v;
+    }
+}
+
+void
+ofp_wbuf_be16(struct ofp_wbuf *b, uint16_t v)
+{
+    uint8_t *p = ofp_wbuf_put_zeros(b, 2);
+    if (p) {
+        p[0] = v >> 8;
+        p[1] = v;
+    }
+}
+
+void
+ofp_wbuf_be24(struct ofp_wbuf *b, uint32_t v)
+{
+    uint8_t *p = ofp_wbuf_put_zeros(b, 3);
+    if (p) {
+        p[0] = v >> 16;
+        p[1] = v >> 8;
+        p[2] = v;
+    }
+}
+
+void
+ofp_wbuf_be32(struct ofp_wbuf *b, uint32_t v)
+{
+    uint8_t *p = ofp_wbuf_put_zeros(b, 4);
+    if (p) {
+        p[0] = v >> 24;
+        p[1] = v >> 16;
+        p[2] = v >> 8;
+        p[3] = v;
+    }
+}
+
+void
+ofp_wbuf_be64(struct ofp_wbuf *b, uint64_t v)
+{
+    ofp_wbuf_be32(b, v >> 32);
+    ofp_wbuf_be32(b, (uint32_t) v);
+}
+
+void
+ofp_wbuf_set_be16(struct ofp_wbuf *b, size_t ofs, uint16_t v)
+{
+    if (!b->overflow && ofs + 2 <= b->len) {
+        b->data[ofs] = v >> 8;
+        b->data[ofs + 1] = v;
+    }
+}
+
+void
+ofp_wbuf_pad_to(struct ofp_wbuf *b, size_t start, size_t align)
+{
+    size_t used = (b->len - start) % align;
+    if (used) {
+        ofp_wbuf_put_zeros(b, align - used);
+    }
+}
+
+/* ---- arena ---- */
+
+struct ofp_arena_block {
+    struct ofp_arena_block *next;   /* older, smaller blocks */
+    size_t size;                    /* usable bytes in 'mem' */
+    size_t used;
+    _Alignas(16) uint8_t mem[];
+};
+
+enum { OFP_ARENA_MIN_BLOCK = 4096 };
+
+void
+ofp_arena_init(struct ofp_arena *a)
+{
+    a->head = NULL;
+    a->total = 0;
+}
+
+void
+ofp_arena_uninit(struct ofp_arena *a)
+{
+    struct ofp_arena_block *b = a->head;
+    while (b) {
+        struct ofp_arena_block *next = b->next;
+        free(b);
+        b = next;
+    }
+    a->head = NULL;
+    a->total = 0;
+}
+
+void
+ofp_arena_reset(struct ofp_arena *a)
+{
+    struct ofp_arena_block *b = a->head;
+    if (!b) {
+        return;
+    }
+    if (!b->next) {
+        b->used = 0;
+        a->total = 0;
+        return;
+    }
+    /* Several blocks: replace them by one that holds them all. */
+    size_t sum = 0;
+    for (struct ofp_arena_block *i = b; i; i = i->next) {
+        sum += i->size;
+    }
+    ofp_arena_uninit(a);
+    struct ofp_arena_block *nb = malloc(sizeof *nb + sum);
+    if (nb) {
+        nb->next = NULL;
+        nb->size = sum;
+        nb->used = 0;
+        a->head = nb;
+    }
+}
+
+void *
+ofp_arena_alloc(struct ofp_arena *a, size_t n)
+{
+    size_t need = (n + 7) & ~(size_t) 7;
+    if (need < n) {
+        return NULL;
+    }
+    struct ofp_arena_block *b = a->head;
+    if (!b || b->size - b->used < need) {
+        size_t size = b ? b->size * 2 : OFP_ARENA_MIN_BLOCK;
+        if (size < need) {
+            size = need;
+        }
+        if (size > SIZE_MAX - sizeof *b) {
+            return NULL;
+        }
+        b = malloc(sizeof *b + size);
+        if (!b) {
+            return NULL;
+        }
+        b->size = size;
+        b->used = 0;
+        b->next = a->head;
+        a->head = b;
+    }
+    void *p = b->mem + b->used;
+    b->used += need;
+    a->total += need;
+    memset(p, 0, n);
+    return p;
+}
+
+void *
+ofp_arena_calloc(struct ofp_arena *a, size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size) {
+        return NULL;
+    }
+    return ofp_arena_alloc(a, n * size);
+}
+
+const uint8_t *
+ofp_arena_dup(struct ofp_arena *a, const void *src, size_t n)
+{
+    uint8_t *p = ofp_arena_alloc(a, n);
+    if (p && n) {
+        memcpy(p, src, n);
+    }
+    return p;
+}

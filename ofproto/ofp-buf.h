@@ -1,0 +1,169 @@
+/* ofp-buf: the only way OpenFlow and packet bytes are read or written.
+ *
+ * Three small tools, all free of I/O:
+ *
+ *  - struct ofp_rd, a read cursor over a byte range with a sticky error:
+ *    every pull checks bounds; after the first short read every further
+ *    pull returns zeroes and 'ok' stays false, so a decoder can read a whole
+ *    fixed header and test once.
+ *
+ *  - struct ofp_wbuf, a growable write buffer that encoders append to.  It
+ *    keeps its capacity across ofp_wbuf_clear(), so a connection that reuses
+ *    one buffer allocates nothing in steady state.  It can also wrap caller
+ *    storage that never grows (ofp_wbuf_use_fixed()), in which case writes
+ *    past the end set 'overflow' and are dropped.
+ *
+ *  - struct ofp_arena, a bump allocator for the variable parts of decoded
+ *    messages (OXM lists, action lists, stats entries).  ofp_arena_reset()
+ *    keeps the largest block, so decoding the same shape of message again
+ *    allocates nothing.
+ */
+#ifndef OFPROTO_OFP_BUF_H
+#define OFPROTO_OFP_BUF_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- read cursor ---- */
+
+struct ofp_rd {
+    const uint8_t *p;   /* next byte to read */
+    size_t left;        /* bytes remaining */
+    bool ok;            /* false after any out-of-bounds pull (sticky) */
+};
+
+static inline void
+ofp_rd_init(struct ofp_rd *rd, const void *data, size_t len)
+{
+    rd->p = data;
+    rd->left = len;
+    rd->ok = true;
+}
+
+/* Returns a pointer to the next 'n' bytes and advances past them, or NULL
+ * (and marks the cursor failed) if fewer than 'n' remain. */
+static inline const uint8_t *
+ofp_rd_pull(struct ofp_rd *rd, size_t n)
+{
+    if (!rd->ok || rd->left < n) {
+        rd->ok = false;
+        rd->left = 0;
+        return NULL;
+    }
+    const uint8_t *p = rd->p;
+    rd->p += n;
+    rd->left -= n;
+    return p;
+}
+
+static inline uint8_t
+ofp_rd_u8(struct ofp_rd *rd)
+{
+    const uint8_t *p = ofp_rd_pull(rd, 1);
+    return p ? p[0] : 0;
+}
+
+static inline uint16_t
+ofp_rd_be16(struct ofp_rd *rd)
+{
+    const uint8_t *p = ofp_rd_pull(rd, 2);
+    return p ? (uint16_t) ((p[0] << 8) | p[1]) : 0;
+}
+
+static inline uint32_t
+ofp_rd_be24(struct ofp_rd *rd)
+{
+    const uint8_t *p = ofp_rd_pull(rd, 3);
+    return p ? ((uint32_t) p[0] << 16) | ((uint32_t) p[1] << 8) | p[2] : 0;
+}
+
+static inline uint32_t
+ofp_rd_be32(struct ofp_rd *rd)
+{
+    const uint8_t *p = ofp_rd_pull(rd, 4);
+    return p ? ((uint32_t) p[0] << 24) | ((uint32_t) p[1] << 16)
+                   | ((uint32_t) p[2] << 8) | p[3]
+             : 0;
+}
+
+static inline uint64_t
+ofp_rd_be64(struct ofp_rd *rd)
+{
+    uint64_t hi = ofp_rd_be32(rd);
+    return (hi << 32) | ofp_rd_be32(rd);
+}
+
+/* Copies the next 'n' bytes into 'dst' (zeroes on failure). */
+void ofp_rd_bytes(struct ofp_rd *rd, void *dst, size_t n);
+
+/* Skips 'n' bytes of padding.  Padding content is not checked. */
+static inline void
+ofp_rd_skip(struct ofp_rd *rd, size_t n)
+{
+    ofp_rd_pull(rd, n);
+}
+
+/* Splits off the next 'n' bytes as a sub-cursor 'sub' and advances 'rd' past
+ * them.  Returns false (both cursors failed) if fewer than 'n' remain. */
+bool ofp_rd_sub(struct ofp_rd *rd, size_t n, struct ofp_rd *sub);
+
+/* ---- write buffer ---- */
+
+struct ofp_wbuf {
+    uint8_t *data;
+    size_t len;         /* bytes written */
+    size_t cap;         /* bytes allocated (or available, if fixed) */
+    bool fixed;         /* wraps caller storage; never reallocated */
+    bool overflow;      /* a write did not fit a fixed buffer */
+};
+
+/* Initialises an empty growable buffer (no allocation yet). */
+void ofp_wbuf_init(struct ofp_wbuf *);
+/* Wraps 'cap' bytes of caller storage; the buffer never grows. */
+void ofp_wbuf_use_fixed(struct ofp_wbuf *, void *storage, size_t cap);
+/* Frees what a growable buffer owns.  Safe on a fixed buffer. */
+void ofp_wbuf_uninit(struct ofp_wbuf *);
+/* Forgets the content and keeps the capacity. */
+void ofp_wbuf_clear(struct ofp_wbuf *);
+
+/* Returns a pointer to 'n' new bytes at the end (zero-filled) or NULL if a
+ * fixed buffer is full or memory ran out ('overflow' is then set and stays
+ * set).  The pointer is valid until the next write. */
+void *ofp_wbuf_put_zeros(struct ofp_wbuf *, size_t n);
+void ofp_wbuf_put(struct ofp_wbuf *, const void *, size_t n);
+void ofp_wbuf_u8(struct ofp_wbuf *, uint8_t);
+void ofp_wbuf_be16(struct ofp_wbuf *, uint16_t);
+void ofp_wbuf_be24(struct ofp_wbuf *, uint32_t);
+void ofp_wbuf_be32(struct ofp_wbuf *, uint32_t);
+void ofp_wbuf_be64(struct ofp_wbuf *, uint64_t);
+/* Overwrites a 16-bit big-endian value at 'ofs' (for length fields written
+ * after their body). */
+void ofp_wbuf_set_be16(struct ofp_wbuf *, size_t ofs, uint16_t);
+/* Appends zeroes until 'len' - 'start' is a multiple of 'align'. */
+void ofp_wbuf_pad_to(struct ofp_wbuf *, size_t start, size_t align);
+
+/* ---- arena ---- */
+
+struct ofp_arena_block;
+
+struct ofp_arena {
+    struct ofp_arena_block *head;   /* block being filled */
+    size_t total;                   /* bytes handed out since reset */
+};
+
+void ofp_arena_init(struct ofp_arena *);
+void ofp_arena_uninit(struct ofp_arena *);
+/* Releases everything handed out; keeps one block as large as the sum of
+ * all blocks, so the next decode of similar size does not allocate. */
+void ofp_arena_reset(struct ofp_arena *);
+/* Returns 'n' zeroed bytes aligned to 8, owned by the arena, or NULL when
+ * memory runs out. */
+void *ofp_arena_alloc(struct ofp_arena *, size_t n);
+/* Allocates 'n' elements of 'size' bytes, NULL on overflow or no memory.
+ * Returns a non-NULL pointer for n == 0. */
+void *ofp_arena_calloc(struct ofp_arena *, size_t n, size_t size);
+/* Copies 'n' bytes into the arena. */
+const uint8_t *ofp_arena_dup(struct ofp_arena *, const void *, size_t n);
+
+#endif /* OFPROTO_OFP_BUF_H */

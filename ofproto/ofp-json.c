@@ -1,0 +1,3 @@
+/* ofp-json: placeholder; being written. */
+#include <config.h>
+#include "ofproto/ofp-json.h"

@@ -1,0 +1,3 @@
+/* ofp-match: placeholder; being written. */
+#include <config.h>
+#include "ofproto/ofp-match.h"

@@ -1,0 +1,3 @@
+/* ofp-msgs: placeholder; being written. */
+#include <config.h>
+#include "ofproto/ofp-msgs.h"

@@ -1,0 +1,3 @@
+/* ofp-types: placeholder; being written. */
+#include <config.h>
+#include "ofproto/ofp-types.h"

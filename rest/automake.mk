@@ -1,0 +1,1 @@
+# rest: nothing is built here yet; later issues fill this folder.

@@ -1,0 +1,97 @@
+# test: one libcheck program per module (TAP), corpus and hostile-input
+# tests, interop tests against os-ken and tshark, fuzz smoke runs.
+TEST_CK_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(JANSSON_CFLAGS)
+TEST_CK_LDADD = ofproto/libofproto.la $(CHECK_LIBS) $(JANSSON_LIBS)
+
+CK_TESTS = \
+	test/test-ofp-buf \
+	test/test-ofp-match \
+	test/test-ofp-actions \
+	test/test-ofp-msgs \
+	test/test-ofp-multipart \
+	test/test-ofp-packet \
+	test/test-ofp-json \
+	test/test-corpus \
+	test/test-hostile
+check_PROGRAMS += $(CK_TESTS) test/interop-gen
+noinst_HEADERS += test/test-util.h
+TESTS += $(CK_TESTS) \
+	test/test-osken.sh \
+	test/test-tshark.sh \
+	test/test-roundtrip-tool.sh \
+	test/test-fuzz-smoke.sh
+dist_noinst_SCRIPTS += \
+	test/test-osken.sh test/osken_interop.py \
+	test/test-tshark.sh test/test-roundtrip-tool.sh \
+	test/test-fuzz-smoke.sh test/tap.sh
+
+test_test_ofp_buf_SOURCES = test/test-ofp-buf.c test/test-util.c
+test_test_ofp_match_SOURCES = test/test-ofp-match.c test/test-util.c
+test_test_ofp_actions_SOURCES = test/test-ofp-actions.c test/test-util.c
+test_test_ofp_msgs_SOURCES = test/test-ofp-msgs.c test/test-util.c
+test_test_ofp_multipart_SOURCES = test/test-ofp-multipart.c test/test-util.c
+test_test_ofp_packet_SOURCES = test/test-ofp-packet.c test/test-util.c
+test_test_ofp_json_SOURCES = test/test-ofp-json.c test/test-util.c
+test_test_corpus_SOURCES = test/test-corpus.c test/test-util.c
+test_test_hostile_SOURCES = test/test-hostile.c test/test-util.c
+test_interop_gen_SOURCES = test/interop-gen.c
+test_interop_gen_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+test_interop_gen_LDADD = ofproto/libofproto.la $(JANSSON_LIBS)
+test_test_ofp_buf_CFLAGS = $(TEST_CK_CFLAGS)
+test_test_ofp_match_CFLAGS = $(TEST_CK_CFLAGS)
+test_test_ofp_actions_CFLAGS = $(TEST_CK_CFLAGS)
+test_test_ofp_msgs_CFLAGS = $(TEST_CK_CFLAGS)
+test_test_ofp_multipart_CFLAGS = $(TEST_CK_CFLAGS)
+test_test_ofp_packet_CFLAGS = $(TEST_CK_CFLAGS)
+test_test_ofp_json_CFLAGS = $(TEST_CK_CFLAGS)
+test_test_corpus_CFLAGS = $(TEST_CK_CFLAGS)
+test_test_hostile_CFLAGS = $(TEST_CK_CFLAGS)
+test_test_ofp_buf_LDADD = $(TEST_CK_LDADD)
+test_test_ofp_match_LDADD = $(TEST_CK_LDADD)
+test_test_ofp_actions_LDADD = $(TEST_CK_LDADD)
+test_test_ofp_msgs_LDADD = $(TEST_CK_LDADD)
+test_test_ofp_multipart_LDADD = $(TEST_CK_LDADD)
+test_test_ofp_packet_LDADD = $(TEST_CK_LDADD)
+test_test_ofp_json_LDADD = $(TEST_CK_LDADD)
+test_test_corpus_LDADD = $(TEST_CK_LDADD)
+test_test_hostile_LDADD = $(TEST_CK_LDADD)
+
+# ---- benchmarks: make bench ----
+noinst_PROGRAMS += test/bench/bench-ofproto
+test_bench_bench_ofproto_SOURCES = test/bench/bench-ofproto.c
+test_bench_bench_ofproto_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+test_bench_bench_ofproto_LDADD = ofproto/libofproto.la $(JANSSON_LIBS)
+EXTRA_DIST += test/bench/README.md
+
+bench: test/bench/bench-ofproto
+	$(top_builddir)/test/bench/bench-ofproto
+.PHONY: bench
+
+# ---- fuzzing: make fuzz (libFuzzer, clang, ASan+UBSan) ----
+FUZZ_TARGETS = fuzz-ofp-msg fuzz-packet
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined -I$(top_srcdir) -I$(top_builddir) \
+	-I$(top_srcdir)/include $(JANSSON_CFLAGS)
+FUZZ_CODEC_FILES = $(filter %.c,$(ofproto_libofproto_la_SOURCES))
+EXTRA_DIST += test/fuzz/fuzz-ofp-msg.c test/fuzz/fuzz-packet.c \
+	test/fuzz/README.md
+
+test/fuzz/fuzz-%: $(top_srcdir)/test/fuzz/fuzz-%.c $(FUZZ_CODEC_FILES:%=$(top_srcdir)/%)
+	@mkdir -p test/fuzz
+	$(AM_V_CC)$(CLANG) $(FUZZ_CFLAGS) -o $@ $< \
+	    $(FUZZ_CODEC_FILES:%=$(top_srcdir)/%) $(JANSSON_LIBS)
+
+fuzz-build: $(FUZZ_TARGETS:%=test/fuzz/%)
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	    $(SHELL) $(top_srcdir)/test/fuzz/run.sh $$t $(FUZZ_SECONDS) || exit 1; \
+	done
+CLEANFILES += $(FUZZ_TARGETS:%=test/fuzz/%)
+EXTRA_DIST += test/fuzz/run.sh
+.PHONY: fuzz fuzz-build
+
+# The libcheck programs, for the sanitizer pass of quickstart.
+print-ck-tests:
+	@echo $(CK_TESTS)
+.PHONY: print-ck-tests

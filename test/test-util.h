@@ -1,0 +1,36 @@
+/* test-util: small helpers shared by the libcheck test programs. */
+#ifndef TEST_TEST_UTIL_H
+#define TEST_TEST_UTIL_H 1
+
+#include <check.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Runs 'suite' with TAP output (CK_TAP_LOG_FILE_NAME=- is set by the test
+ * harness) and returns the process exit status. */
+int test_run_suite(Suite *suite);
+
+/* Returns the corpus folder (../shared/corpus, or $SLUICE_CORPUS) if it
+ * exists, else NULL.  Static storage. */
+const char *test_corpus_dir(void);
+
+/* Reads a whole file into a malloc'd buffer; *len gets its size.  Returns
+ * NULL if it cannot be read. */
+uint8_t *test_read_file(const char *path, size_t *len);
+
+/* Parses hex text (whitespace and "0x"-free; '#' comments to end of line
+ * ignored) into a malloc'd buffer.  Returns NULL on a bad digit. */
+uint8_t *test_parse_hex(const char *text, size_t *len);
+
+/* Formats 'n' bytes as lowercase hex into a static buffer (first 2 KiB). */
+const char *test_hex(const void *data, size_t n);
+
+/* Calls 'fn' for every regular file in 'dir' whose name ends in 'suffix'
+ * (sorted by name).  Returns the number of files visited. */
+size_t test_for_each_file(const char *dir, const char *suffix,
+                          void (*fn)(const char *path, const char *name,
+                                     void *aux),
+                          void *aux);
+
+#endif /* TEST_TEST_UTIL_H */

@@ -1,0 +1,1 @@
+# topology: nothing is built here yet; later issues fill this folder.
