@@ -45,14 +45,27 @@ struct ofp_action_list {
 
 /* Decodes one action from 'rd'.  Returns 0 or OFPBAC_BAD_LEN (length not a
  * multiple of 8, shorter than the type needs, or beyond the input),
- * OFPBAC_BAD_TYPE (unknown type), or the OXM's error for set-field. */
+ * OFPBAC_BAD_TYPE (unknown type), or the OXM's error for set-field.
+ * Experimenter bodies point into the input.
+ *
+ * Set-field errors: OFPBAC_BAD_SET_LEN (the OXM does not fit, has the
+ * wrong length for its field, or the action is longer than the OXM padded
+ * to 8), OFPBAC_BAD_SET_ARGUMENT (a mask on a basic field: OpenFlow 1.3
+ * set-field has none), OFPBAC_BAD_SET_TYPE (in_port, in_phy_port,
+ * metadata: not header fields).  Other OXM classes are carried opaque.
+ * Padding bytes are not checked; re-encoding writes zeroes. */
 enum ofperr ofp_action_decode(struct ofp_rd *rd, struct ofp_action *action);
 
-/* Decodes all of 'rd' (which holds exactly the list) as actions. */
+/* Decodes all of 'rd' (which holds exactly the list) as actions into an
+ * array from 'arena'.  Returns 0, the first action's error, or
+ * OFPBAC_TOO_MANY if the arena cannot grow. */
 enum ofperr ofp_actions_decode(struct ofp_rd *rd,
                                struct ofp_action_list *list,
                                struct ofp_arena *arena);
 
+/* Encoders append the canonical wire form to 'out': fixed sizes, zero
+ * padding, set-field padded to 8, experimenter bodies padded to 8 (the
+ * length then covers the padding). */
 void ofp_action_encode(struct ofp_wbuf *out, const struct ofp_action *);
 void ofp_actions_encode(struct ofp_wbuf *out, const struct ofp_action_list *);
 size_t ofp_action_wire_len(const struct ofp_action *);
@@ -88,7 +101,9 @@ struct ofp_instruction_list {
 enum ofperr ofp_instruction_decode(struct ofp_rd *rd,
                                    struct ofp_instruction *inst,
                                    struct ofp_arena *arena);
-/* Decodes all of 'rd' as instructions. */
+/* Decodes all of 'rd' as instructions into an array from 'arena'.
+ * Returns 0, the first error, or OFPBIC_BAD_LEN if the arena cannot
+ * grow. */
 enum ofperr ofp_instructions_decode(struct ofp_rd *rd,
                                     struct ofp_instruction_list *list,
                                     struct ofp_arena *arena);
@@ -96,6 +111,8 @@ void ofp_instruction_encode(struct ofp_wbuf *out,
                             const struct ofp_instruction *);
 void ofp_instructions_encode(struct ofp_wbuf *out,
                              const struct ofp_instruction_list *);
+/* Returns the wire size of one instruction, nested actions included. */
+size_t ofp_instruction_wire_len(const struct ofp_instruction *);
 size_t ofp_instructions_wire_len(const struct ofp_instruction_list *);
 
 /* Returns "GOTO_TABLE", "APPLY_ACTIONS", ... or NULL. */

@@ -113,7 +113,9 @@ struct ofp_match {
 /* Decodes an ofp_match, including its padding to 8 bytes, from 'rd'.
  * OXMs go in an array allocated from 'arena'; opaque payloads point into the
  * input.  Returns 0 or: OFPBMC_BAD_TYPE (not OFPMT_OXM), OFPBMC_BAD_LEN
- * (length field below 4, beyond the input, or an OXM not fitting). */
+ * (length field below 4, beyond the input, padding missing, an OXM not
+ * fitting, a known field of the wrong length, or the arena cannot grow).
+ * The padding's content is not checked; re-encoding writes zeroes. */
 enum ofperr ofp_match_decode(struct ofp_rd *rd, struct ofp_match *match,
                              struct ofp_arena *arena);
 
@@ -132,7 +134,15 @@ const struct ofp_oxm *ofp_match_find(const struct ofp_match *match,
  * value bits outside the field (OFPBMC_BAD_VALUE) or outside the mask
  * (OFPBMC_BAD_WILDCARDS), prerequisites present and consistent
  * (OFPBMC_BAD_PREREQ).  Opaque OXMs are not checked.  Returns 0 or the
- * first error. */
+ * first error.
+ *
+ * Prerequisites follow OpenFlow 1.3.5 table 12 (pbb_uca: eth_type 0x88e7,
+ * tcp_flags: ip_proto 6, as in 1.4/1.5).  A prerequisite field must be an
+ * exact match of an allowed value; every prerequisite field (eth_type,
+ * ip_proto, icmpv6_type) is unmaskable anyway.  IN_PHY_PORT needs IN_PORT
+ * present.  VLAN_PCP needs VLAN_VID != NONE: a vlan_vid with OFPVID_PRESENT
+ * set in the value and covered by the mask (so "any VLAN",
+ * 0x1000/0x1000, qualifies). */
 enum ofperr ofp_match_check(const struct ofp_match *match);
 
 #endif /* OFPROTO_OFP_MATCH_H */

@@ -77,12 +77,30 @@ struct ofp_hello_elem {
     uint32_t *bitmaps;
     size_t len;                 /* other types: body after the header */
     const uint8_t *data;
+    bool unpadded;              /* not followed by its padding to 8 bytes
+                                 * (LoxiGen and Ryu send elements back to
+                                 * back); re-encoded the same way */
 };
 
 struct ofp_hello {
     size_t n_elems;
     struct ofp_hello_elem *elems;
 };
+
+/* Decodes one HELLO element from 'rd': the 4-byte header and 'length' - 4
+ * bytes of body, not the padding to 8 that follows it inside a HELLO (the
+ * HELLO decoder skips that, or sets 'unpadded' when it is absent).
+ * VERSIONBITMAP bitmaps come from 'arena'; other types keep their body
+ * opaque in 'len'/'data' (pointing into the input).  Returns 0, or
+ * OFPBRC_BAD_LEN if 'length' is below 4, beyond the end of 'rd', or
+ * (VERSIONBITMAP) not 4 plus a multiple of 4. */
+enum ofperr ofp_hello_elem_decode(struct ofp_rd *rd,
+                                  struct ofp_hello_elem *elem,
+                                  struct ofp_arena *arena);
+/* Appends 'elem' with its unpadded 'length' computed; no padding (the
+ * HELLO encoder adds it unless 'unpadded'). */
+void ofp_hello_elem_encode(struct ofp_wbuf *out,
+                           const struct ofp_hello_elem *elem);
 
 /* OFPT_ERROR.  For type OFPET_EXPERIMENTER, 'code' is exp_type and
  * 'experimenter' is set. */
@@ -276,17 +294,25 @@ enum ofperr ofp_header_decode(const void *data, size_t len,
 /* Decodes the one message that fills exactly 'len' bytes at 'data' into
  * 'msg' (see the ownership note above).  Checks: length field == 'len'
  * (else OFPBRC_BAD_LEN), version 0x04 for every type but HELLO (else
- * OFPBRC_BAD_VERSION), known type (else OFPBRC_BAD_TYPE), then the body. */
+ * OFPBRC_BAD_VERSION), known type (else OFPBRC_BAD_TYPE), at least the
+ * type's minimum length (else OFPBRC_BAD_LEN), then the body, which must
+ * use every byte (trailing bytes: OFPBRC_BAD_LEN).  A HELLO element is
+ * followed by zero padding to 8 bytes as the specification says, or, as
+ * some implementations send, directly by the next element (the element's
+ * 'unpadded' records which).  On error 'msg' must not be used. */
 enum ofperr ofp_msg_decode(const void *data, size_t len, struct ofp_msg *msg,
                            struct ofp_arena *arena);
 
 /* Appends 'msg' in wire form to 'out' and sets its length field.  Returns
  * 0, OFPBRC_BAD_TYPE for an unknown type, or OFPBRC_BAD_LEN if the message
- * would exceed 65535 bytes (nothing is appended then). */
+ * would exceed 65535 bytes or did not fit 'out' (a fixed buffer too small,
+ * or no memory: 'out->overflow' is then set).  On error nothing is appended
+ * ('out->len' is as before). */
 enum ofperr ofp_msg_encode(struct ofp_wbuf *out, const struct ofp_msg *msg);
 
 /* Initialises 'msg' as an empty message of 'type' with 'xid', version
- * 0x04, all fields zero. */
+ * 0x04, all fields zero except the match type of a PACKET_IN, FLOW_REMOVED
+ * or FLOW_MOD, which is OFPMT_OXM. */
 void ofp_msg_init(struct ofp_msg *msg, uint8_t type, uint32_t xid);
 
 /* Returns "HELLO", "PACKET_IN", ... or NULL for an unknown type. */
@@ -296,7 +322,9 @@ const char *ofp_type_name(uint8_t type);
 size_t ofp_type_min_len(uint8_t type);
 
 /* HELLO helpers: true if 'hello' (with header 'version') offers 'v'. With
- * no bitmap element, a HELLO offers every version up to 'version'. */
+ * a VERSIONBITMAP element, bit 'v' of its bitmaps (the first such element);
+ * with none, a HELLO offers every version up to 'version'.  False if
+ * 'hello' is not a HELLO. */
 bool ofp_hello_offers(const struct ofp_msg *hello, uint8_t v);
 
 #endif /* OFPROTO_OFP_MSGS_H */

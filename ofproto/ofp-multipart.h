@@ -295,7 +295,14 @@ struct ofp_multipart_reply {
 /* Decode the body of a multipart request/reply: 'rd' holds everything after
  * the 8-byte OpenFlow header (the 8-byte multipart header first).  Returns
  * 0 or OFPBRC_BAD_LEN, OFPBRC_BAD_MULTIPART (unknown type), or an error from
- * a nested match/action/instruction/bucket/band. */
+ * a nested match/action/instruction/bucket/band.
+ *
+ * OFPBRC_BAD_LEN covers: a short multipart header; bytes after a body that
+ * has none or a fixed size; an entry whose length field is below its fixed
+ * part or runs past the input; a list of fixed-size entries that is not a
+ * whole number of them.  Table features report OFPTFFC_BAD_LEN instead.
+ * OFPBRC_MULTIPART_BUFFER_OVERFLOW means the arena could not grow.  All of
+ * 'rd' is consumed on success; 'flags' keeps every bit as received. */
 enum ofperr ofp_mp_request_decode(struct ofp_rd *rd,
                                   struct ofp_multipart_request *req,
                                   struct ofp_arena *arena);
@@ -309,7 +316,11 @@ void ofp_mp_request_encode(struct ofp_wbuf *out,
 void ofp_mp_reply_encode(struct ofp_wbuf *out,
                          const struct ofp_multipart_reply *reply);
 
-/* Table-features entries (used by request and reply). */
+/* Decodes one table-features entry (used by request and reply) from 'rd',
+ * consuming exactly its length.  Returns 0, OFPTFFC_BAD_LEN (entry length
+ * below 64 or past the input, or a bad property), or
+ * OFPBRC_MULTIPART_BUFFER_OVERFLOW when the arena could not grow.  The
+ * encoder writes the entry with its length and padded properties. */
 enum ofperr ofp_table_features_decode(struct ofp_rd *rd,
                                       struct ofp_table_features *tf,
                                       struct ofp_arena *arena);
@@ -320,5 +331,86 @@ void ofp_table_features_encode(struct ofp_wbuf *out,
 const char *ofp_mp_type_name(uint16_t type);
 /* Returns "INSTRUCTIONS", "NEXT_TABLES_MISS", ... or NULL. */
 const char *ofp_table_feature_prop_name(uint16_t type);
+
+/* ---- additions by ofp-multipart's owner ---- */
+
+/* X(NAME): every multipart kind, OFPMP_##NAME. */
+#define OFP_MP_LIST(X)                                                      \
+    X(DESC)                                                                 \
+    X(FLOW)                                                                 \
+    X(AGGREGATE)                                                            \
+    X(TABLE)                                                                \
+    X(PORT_STATS)                                                           \
+    X(QUEUE)                                                                \
+    X(GROUP)                                                                \
+    X(GROUP_DESC)                                                           \
+    X(GROUP_FEATURES)                                                       \
+    X(METER)                                                                \
+    X(METER_CONFIG)                                                         \
+    X(METER_FEATURES)                                                       \
+    X(TABLE_FEATURES)                                                       \
+    X(PORT_DESC)                                                            \
+    X(EXPERIMENTER)
+
+/* X(NAME, KIND): every table-feature property type, OFPTFPT_##NAME, and
+ * the member of the property union ('enum ofp_tfp_kind') that holds it. */
+#define OFP_TFPT_LIST(X)                                                    \
+    X(INSTRUCTIONS, OFP_TFP_INSTRUCTIONS)                                   \
+    X(INSTRUCTIONS_MISS, OFP_TFP_INSTRUCTIONS)                              \
+    X(NEXT_TABLES, OFP_TFP_NEXT_TABLES)                                     \
+    X(NEXT_TABLES_MISS, OFP_TFP_NEXT_TABLES)                                \
+    X(WRITE_ACTIONS, OFP_TFP_ACTIONS)                                       \
+    X(WRITE_ACTIONS_MISS, OFP_TFP_ACTIONS)                                  \
+    X(APPLY_ACTIONS, OFP_TFP_ACTIONS)                                       \
+    X(APPLY_ACTIONS_MISS, OFP_TFP_ACTIONS)                                  \
+    X(MATCH, OFP_TFP_OXMS)                                                  \
+    X(WILDCARDS, OFP_TFP_OXMS)                                              \
+    X(WRITE_SETFIELD, OFP_TFP_OXMS)                                         \
+    X(WRITE_SETFIELD_MISS, OFP_TFP_OXMS)                                    \
+    X(APPLY_SETFIELD, OFP_TFP_OXMS)                                         \
+    X(APPLY_SETFIELD_MISS, OFP_TFP_OXMS)                                    \
+    X(EXPERIMENTER, OFP_TFP_EXPERIMENTER)                                   \
+    X(EXPERIMENTER_MISS, OFP_TFP_EXPERIMENTER)
+
+/* Which member of struct ofp_table_feature_prop's union a type uses. */
+enum ofp_tfp_kind {
+    OFP_TFP_UNKNOWN,            /* .unknown */
+    OFP_TFP_INSTRUCTIONS,       /* .instructions */
+    OFP_TFP_NEXT_TABLES,        /* .next_tables */
+    OFP_TFP_ACTIONS,            /* .actions */
+    OFP_TFP_OXMS,               /* .oxms */
+    OFP_TFP_EXPERIMENTER,       /* .experimenter */
+};
+
+/* Returns the union member used by property 'type' (OFP_TFP_UNKNOWN for a
+ * type the specification does not define). */
+enum ofp_tfp_kind ofp_table_feature_prop_kind(uint16_t type);
+
+/* Decodes one table-feature property (header, body and its padding to 8)
+ * from 'rd'.  Id arrays come from 'arena'; opaque bytes point into the
+ * input.  Returns 0 or OFPTFFC_BAD_LEN (length below 4, body or padding
+ * beyond the input, ids not filling the body exactly). */
+enum ofperr ofp_table_feature_prop_decode(struct ofp_rd *rd,
+                                          struct ofp_table_feature_prop *,
+                                          struct ofp_arena *arena);
+/* Appends 'prop' with its length and zero padding to 8. */
+void ofp_table_feature_prop_encode(struct ofp_wbuf *out,
+                                   const struct ofp_table_feature_prop *);
+
+/* Decodes one instruction id or action id (ofp_instruction_id and
+ * ofp_action_id share the layout: type, len, experimenter data) from 'rd'.
+ * 'id->data' points into the input.  Returns 0 or OFPTFFC_BAD_LEN (len
+ * below 4 or beyond the input). */
+enum ofperr ofp_instruction_id_decode(struct ofp_rd *rd,
+                                      struct ofp_instruction_id *id);
+/* Appends 'id': type, len (4 + id->len), then id->len bytes of data. */
+void ofp_instruction_id_encode(struct ofp_wbuf *out,
+                               const struct ofp_instruction_id *id);
+
+/* Decodes one OXM id: a 32-bit OXM header, followed by a 32-bit
+ * experimenter id when the class is OFPXMC_EXPERIMENTER.  Returns 0 or
+ * OFPTFFC_BAD_LEN if short. */
+enum ofperr ofp_oxm_id_decode(struct ofp_rd *rd, struct ofp_oxm_id *id);
+void ofp_oxm_id_encode(struct ofp_wbuf *out, const struct ofp_oxm_id *id);
 
 #endif /* OFPROTO_OFP_MULTIPART_H */

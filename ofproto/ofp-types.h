@@ -47,8 +47,10 @@ struct ofp_bucket_list {
     struct ofp_bucket *buckets;
 };
 
-/* Decodes all of 'rd' as buckets.  Returns 0 or OFPGMFC_BAD_BUCKET /
- * OFPBRC_BAD_LEN on bad framing, or an action error. */
+/* Decodes all of 'rd' as buckets (array and action lists from 'arena').
+ * Returns 0 or OFPGMFC_BAD_BUCKET (a bucket 'len' below 16 or not a
+ * multiple of 8), OFPBRC_BAD_LEN (a bucket beyond the end of 'rd'), or an
+ * action error. */
 enum ofperr ofp_buckets_decode(struct ofp_rd *rd, struct ofp_bucket_list *,
                                struct ofp_arena *arena);
 void ofp_buckets_encode(struct ofp_wbuf *out, const struct ofp_bucket_list *);
@@ -68,19 +70,25 @@ struct ofp_meter_band_list {
     struct ofp_meter_band *bands;
 };
 
-/* Decodes all of 'rd' as meter bands.  Returns 0 or OFPMMFC_BAD_BAND /
- * OFPBRC_BAD_LEN. */
+/* Decodes all of 'rd' as meter bands (array from 'arena').  Returns 0 or
+ * OFPMMFC_BAD_BAND (unknown band type, or a 'len' other than 16 for DROP and
+ * DSCP_REMARK, below 16 for EXPERIMENTER) or OFPBRC_BAD_LEN (a band beyond
+ * the end of 'rd'). */
 enum ofperr ofp_meter_bands_decode(struct ofp_rd *rd,
                                    struct ofp_meter_band_list *,
                                    struct ofp_arena *arena);
 void ofp_meter_bands_encode(struct ofp_wbuf *out,
                             const struct ofp_meter_band_list *);
 
-/* ofp_packet_queue and its properties. */
+/* ofp_packet_queue and its properties.  A property of a type OpenFlow 1.3
+ * does not define is kept opaque: 'experimenter.len'/'data' hold the bytes
+ * after its 8-byte header ('experimenter.experimenter' is 0). */
 struct ofp_queue_prop {
     uint16_t property;      /* enum ofp_queue_properties */
     uint16_t rate;          /* OFPQT_MIN_RATE, OFPQT_MAX_RATE (1/10 %) */
-    struct ofp_exp_body experimenter;   /* OFPQT_EXPERIMENTER */
+    struct ofp_exp_body experimenter;   /* OFPQT_EXPERIMENTER: id and the
+                                         * bytes after the 16-byte property;
+                                         * other types: see above */
 };
 
 struct ofp_packet_queue {
@@ -95,6 +103,10 @@ struct ofp_packet_queue_list {
     struct ofp_packet_queue *queues;
 };
 
+/* Decodes all of 'rd' as packet queues (arrays from 'arena').  Returns 0
+ * or OFPBRC_BAD_LEN: a queue 'len' below 16 or beyond the end, a property
+ * 'len' below 8, other than 16 for MIN_RATE/MAX_RATE, below 16 for
+ * EXPERIMENTER, or beyond its queue.  Lengths need not be multiples of 8. */
 enum ofperr ofp_packet_queues_decode(struct ofp_rd *rd,
                                      struct ofp_packet_queue_list *,
                                      struct ofp_arena *arena);
