@@ -134,16 +134,52 @@ set_field_decode(struct ofp_rd *body, struct ofp_oxm *oxm)
     if (round8(4 + ofp_oxm_wire_len(oxm)) != 4 + room) {
         return OFPERR_OFPBAC_BAD_SET_LEN;
     }
-    if (ofp_oxm_is_known(oxm)) {
-        /* OpenFlow 1.3 set-field carries no mask, and in_port,
-         * in_phy_port and metadata are not header fields. */
-        if (oxm->has_mask) {
-            return OFPERR_OFPBAC_BAD_SET_ARGUMENT;
+    return 0;
+}
+
+enum ofperr
+ofp_action_check(const struct ofp_action *a)
+{
+    if (a->type != OFPAT_SET_FIELD || !ofp_oxm_is_known(&a->set_field)) {
+        return 0;
+    }
+    /* OpenFlow 1.3 set-field carries no mask, and in_port, in_phy_port
+     * and metadata are not header fields. */
+    const struct ofp_oxm *oxm = &a->set_field;
+    if (oxm->has_mask) {
+        return OFPERR_OFPBAC_BAD_SET_ARGUMENT;
+    }
+    if (oxm->field == OFPXMT_OFB_IN_PORT
+        || oxm->field == OFPXMT_OFB_IN_PHY_PORT
+        || oxm->field == OFPXMT_OFB_METADATA) {
+        return OFPERR_OFPBAC_BAD_SET_TYPE;
+    }
+    return 0;
+}
+
+enum ofperr
+ofp_actions_check(const struct ofp_action_list *list)
+{
+    for (size_t i = 0; i < list->n; i++) {
+        enum ofperr error = ofp_action_check(&list->actions[i]);
+        if (error) {
+            return error;
         }
-        if (oxm->field == OFPXMT_OFB_IN_PORT
-            || oxm->field == OFPXMT_OFB_IN_PHY_PORT
-            || oxm->field == OFPXMT_OFB_METADATA) {
-            return OFPERR_OFPBAC_BAD_SET_TYPE;
+    }
+    return 0;
+}
+
+enum ofperr
+ofp_instructions_check(const struct ofp_instruction_list *list)
+{
+    for (size_t i = 0; i < list->n; i++) {
+        const struct ofp_instruction *inst = &list->instructions[i];
+        if (inst->type == OFPIT_WRITE_ACTIONS
+            || inst->type == OFPIT_APPLY_ACTIONS) {
+            enum ofperr error = ofp_actions_check(&inst->actions);
+            if (error) {
+                return error;
+            }
         }
     }
     return 0;

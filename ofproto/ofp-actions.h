@@ -71,6 +71,15 @@ void ofp_actions_encode(struct ofp_wbuf *out, const struct ofp_action_list *);
 size_t ofp_action_wire_len(const struct ofp_action *);
 size_t ofp_actions_wire_len(const struct ofp_action_list *);
 
+/* Checks the rules of OpenFlow 1.3 that framing does not show, so that
+ * decoding stays about bytes and a peer's message is never unreadable for
+ * its meaning: a set-field of a known basic field carries no mask
+ * (OFPBAC_BAD_SET_ARGUMENT) and is a header field, not in_port,
+ * in_phy_port or metadata (OFPBAC_BAD_SET_TYPE).  Opaque OXMs and other
+ * action types pass.  Returns 0 or the first error. */
+enum ofperr ofp_action_check(const struct ofp_action *);
+enum ofperr ofp_actions_check(const struct ofp_action_list *);
+
 /* Returns the specification's name without prefix ("OUTPUT", "SET_FIELD")
  * or NULL for an unknown type. */
 const char *ofp_action_type_name(uint16_t type);
@@ -114,6 +123,10 @@ void ofp_instructions_encode(struct ofp_wbuf *out,
 /* Returns the wire size of one instruction, nested actions included. */
 size_t ofp_instruction_wire_len(const struct ofp_instruction *);
 size_t ofp_instructions_wire_len(const struct ofp_instruction_list *);
+
+/* Applies ofp_actions_check() to the action lists of WRITE_ACTIONS and
+ * APPLY_ACTIONS.  Returns 0 or the first error. */
+enum ofperr ofp_instructions_check(const struct ofp_instruction_list *);
 
 /* Returns "GOTO_TABLE", "APPLY_ACTIONS", ... or NULL. */
 const char *ofp_instruction_type_name(uint16_t type);

@@ -491,16 +491,66 @@ START_TEST(test_action_set_field_bad_oxm)
     /* Experimenter-class OXM too short for its experimenter id. */
     ASSERT_ERR(decode_action_hex("0019 0008 ffff 0200"),
                OFPERR_OFPBAC_BAD_SET_LEN);
+}
+END_TEST
+
+/* Decodes 'hex' as one action, which must decode, and returns what
+ * ofp_action_check() says of it. */
+static enum ofperr
+check_action_hex(const char *hex)
+{
+    size_t n;
+    uint8_t *in = parse_hex(hex, &n);
+    struct ofp_rd rd;
+    struct ofp_action a;
+    ofp_rd_init(&rd, in, n);
+    ck_assert_int_eq(ofp_action_decode(&rd, &a), 0);
+    enum ofperr error = ofp_action_check(&a);
+    free(in);
+    return error;
+}
+
+START_TEST(test_action_set_field_semantics)
+{
+    /* These decode (framing is fine) but break the specification's rules,
+     * which ofp_action_check() reports. */
     /* OpenFlow 1.3 set-field has no mask. */
-    ASSERT_ERR(decode_action_hex("0019 0010 8000 1708 0a000000 ff000000"),
+    ASSERT_ERR(check_action_hex("0019 0010 8000 1708 0a000000 ff000000"),
                OFPERR_OFPBAC_BAD_SET_ARGUMENT);
     /* in_port, in_phy_port and metadata are not header fields. */
-    ASSERT_ERR(decode_action_hex("0019 0010 8000 0004 00000001 00000000"),
+    ASSERT_ERR(check_action_hex("0019 0010 8000 0004 00000001 00000000"),
                OFPERR_OFPBAC_BAD_SET_TYPE);
-    ASSERT_ERR(decode_action_hex("0019 0010 8000 0204 00000001 00000000"),
+    ASSERT_ERR(check_action_hex("0019 0010 8000 0204 00000001 00000000"),
                OFPERR_OFPBAC_BAD_SET_TYPE);
-    ASSERT_ERR(decode_action_hex("0019 0010 8000 0408 0000000000000001"),
+    ASSERT_ERR(check_action_hex("0019 0010 8000 0408 0000000000000001"),
                OFPERR_OFPBAC_BAD_SET_TYPE);
+    /* A settable field, an opaque OXM and a non-set-field action pass. */
+    ASSERT_ERR(check_action_hex("0019 0010 8000 0a02 0800 000000000000"), 0);
+    ASSERT_ERR(check_action_hex("0019 0010 0001 0004 deadbeef 00000000"), 0);
+    ASSERT_ERR(check_action_hex("0000 0010 00000001 ffff 000000000000"), 0);
+}
+END_TEST
+
+START_TEST(test_instructions_check_nested)
+{
+    /* apply_actions [output:1, set_field in_port=1]: the second fails. */
+    size_t n;
+    uint8_t *in = parse_hex("0004 0028 00000000"
+                            "0000 0010 00000001 ffff 000000000000"
+                            "0019 0010 8000 0004 00000001 00000000",
+                            &n);
+    struct ofp_rd rd;
+    struct ofp_arena arena;
+    struct ofp_instruction_list list;
+    ofp_arena_init(&arena);
+    ofp_rd_init(&rd, in, n);
+    ck_assert_int_eq(ofp_instructions_decode(&rd, &list, &arena), 0);
+    ck_assert_int_eq(ofp_instructions_check(&list),
+                     OFPERR_OFPBAC_BAD_SET_TYPE);
+    list.instructions[0].actions.n = 1;
+    ck_assert_int_eq(ofp_instructions_check(&list), 0);
+    ofp_arena_uninit(&arena);
+    free(in);
 }
 END_TEST
 
@@ -1067,6 +1117,8 @@ actions_suite(void)
     tcase_add_test(tc, test_action_trailing_bytes_in_list);
     tcase_add_test(tc, test_action_unknown_type);
     tcase_add_test(tc, test_action_set_field_bad_oxm);
+    tcase_add_test(tc, test_action_set_field_semantics);
+    tcase_add_test(tc, test_instructions_check_nested);
     tcase_add_test(tc, test_action_set_field_opaque_oxm);
     tcase_add_test(tc, test_action_every_length_field_value);
     suite_add_tcase(s, tc);
