@@ -64,7 +64,7 @@ test_bench_bench_ofproto_LDADD = ofproto/libofproto.la $(JANSSON_LIBS)
 EXTRA_DIST += test/bench/README.md
 
 bench: test/bench/bench-ofproto
-	$(top_builddir)/test/bench/bench-ofproto
+	$(top_builddir)/test/bench/bench-ofproto $(BENCH_ARGS)
 .PHONY: bench
 
 # ---- fuzzing: make fuzz (libFuzzer, clang, ASan+UBSan) ----
@@ -74,10 +74,18 @@ FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -I$(top_srcdir) -I$(top_builddir) \
 	-I$(top_srcdir)/include $(JANSSON_CFLAGS)
 FUZZ_CODEC_FILES = $(filter %.c,$(ofproto_libofproto_la_SOURCES))
+FUZZ_CODEC_HDRS = $(filter %.h,$(ofproto_libofproto_la_SOURCES))
 EXTRA_DIST += test/fuzz/fuzz-ofp-msg.c test/fuzz/fuzz-packet.c \
 	test/fuzz/README.md
+# test/test-fuzz-smoke.sh builds the targets with the clang found here.
+AM_TESTS_ENVIRONMENT += CLANG='$(CLANG)'; export CLANG;
 
-test/fuzz/fuzz-%: $(top_srcdir)/test/fuzz/fuzz-%.c $(FUZZ_CODEC_FILES:%=$(top_srcdir)/%)
+test/fuzz/fuzz-%: $(top_srcdir)/test/fuzz/fuzz-%.c \
+		$(FUZZ_CODEC_FILES:%=$(top_srcdir)/%) \
+		$(FUZZ_CODEC_HDRS:%=$(top_srcdir)/%) config.h
+	@test -n "$(CLANG)" || { \
+	    echo "make fuzz: no clang (configure CLANG=/path/to/clang)" >&2; \
+	    exit 1; }
 	@mkdir -p test/fuzz
 	$(AM_V_CC)$(CLANG) $(FUZZ_CFLAGS) -o $@ $< \
 	    $(FUZZ_CODEC_FILES:%=$(top_srcdir)/%) $(JANSSON_LIBS)
@@ -95,3 +103,24 @@ EXTRA_DIST += test/fuzz/run.sh
 print-ck-tests:
 	@echo $(CK_TESTS)
 .PHONY: print-ck-tests
+
+# ---- valgrind: make check-valgrind ----
+# Every libcheck program once more under memcheck, in one process
+# (CK_FORK=no) so leaks are seen; one PASS/FAIL line each, logs and .trs
+# files in valgrind/.
+VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full \
+	--errors-for-leak-kinds=definite,indirect
+check-valgrind: $(CK_TESTS)
+	@mkdir -p valgrind; fail=0; \
+	for t in $(CK_TESTS); do \
+	    n=$${t##*/}; \
+	    if ($(AM_TESTS_ENVIRONMENT) CK_FORK=no; export CK_FORK; \
+	        $(VALGRIND) $$t) >valgrind/$$n.log 2>&1; then r=PASS; \
+	    else r=FAIL; fail=1; fi; \
+	    echo "$$r: valgrind $$t"; \
+	    echo ":test-result: $$r" >valgrind/$$n.trs; \
+	done; test $$fail = 0
+clean-local: clean-valgrind
+clean-valgrind:
+	rm -rf valgrind
+.PHONY: check-valgrind clean-valgrind

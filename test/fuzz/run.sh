@@ -1,1 +1,164 @@
 #!/bin/sh
+# run.sh TARGET SECONDS: runs one libFuzzer target of the build directory
+# (the current directory) for SECONDS, seeded from ../shared/corpus.
+#
+#   TARGET   fuzz-ofp-msg or fuzz-packet (built by `make fuzz-build`)
+#   SECONDS  -max_total_time (default 60)
+#
+# The working corpus is test/fuzz/corpus-TARGET/ in the build directory: it
+# is seeded from the shared corpus (OpenFlow messages for fuzz-ofp-msg; the
+# Ethernet frames inside PACKET_INs, PACKET_OUTs and pcap files for
+# fuzz-packet) and keeps what libFuzzer adds, so runs build on each other.
+# The full log is test/fuzz/TARGET.log.  Prints the execs and coverage
+# lines; exits non-zero on a crash, leak or timeout, whose input libFuzzer
+# keeps as test/fuzz/crash-* (leak-*, timeout-*).
+#
+# Environment: SLUICE_CORPUS (default $top_srcdir/../shared/corpus),
+# top_srcdir (default: two levels above this script), FUZZ_ARGS (more
+# libFuzzer options).
+set -u
+
+target=${1:?usage: run.sh TARGET SECONDS}
+seconds=${2:-60}
+srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+corpus=${SLUICE_CORPUS:-$srcdir/../shared/corpus}
+bin=test/fuzz/$target
+dir=test/fuzz/corpus-$target
+log=test/fuzz/$target.log
+
+if [ ! -x "$bin" ]; then
+    echo "run.sh: $bin is not built (run: make fuzz-build)" >&2
+    exit 2
+fi
+mkdir -p "$dir" || exit 2
+
+# u8 FILE OFS / u16 FILE OFS / u32le FILE OFS: numbers from a file.
+u8() { od -An -tu1 -j "$2" -N1 "$1" | tr -d ' \n'; }
+u16() { od -An -tu1 -j "$2" -N2 "$1" | awk '{ print $1 * 256 + $2 }'; }
+u32le() {
+    od -An -tu1 -j "$2" -N4 "$1" |
+        awk '{ printf "%.0f\n", $1 + $2 * 256 + $3 * 65536 + $4 * 16777216 }'
+}
+
+# seed FILE NAME: copies FILE into the working corpus once.
+seed() {
+    [ -e "$dir/$2" ] || cat "$1" > "$dir/$2"
+}
+
+# slice FILE OFS LEN NAME: seeds LEN bytes of FILE from OFS.
+slice() {
+    [ -e "$dir/$4" ] || tail -c +"$(($2 + 1))" "$1" | head -c "$3" > "$dir/$4"
+}
+
+# frame_of_msg FILE NAME: seeds the packet data of an OpenFlow 1.3
+# PACKET_IN or PACKET_OUT.
+frame_of_msg() {
+    size=$(wc -c < "$1")
+    [ "$size" -ge 24 ] && [ "$(u8 "$1" 0)" = 4 ] || return 0
+    len=$(u16 "$1" 2)
+    [ "$len" -le "$size" ] || return 0
+    case $(u8 "$1" 1) in
+    10) ofs=$((24 + ($(u16 "$1" 26) + 7) / 8 * 8 + 2)) ;;
+    13) ofs=$((24 + $(u16 "$1" 16))) ;;
+    *) return 0 ;;
+    esac
+    [ "$ofs" -lt "$len" ] && slice "$1" "$ofs" $((len - ofs)) "$2"
+}
+
+# frames_of_pcap FILE NAME: seeds each frame of a little-endian pcap file.
+frames_of_pcap() {
+    [ "$(u32le "$1" 0)" = 2712847316 ] || return 0     # 0xa1b2c3d4
+    size=$(wc -c < "$1")
+    ofs=24
+    i=0
+    while [ $((ofs + 16)) -le "$size" ] && [ "$i" -lt 64 ]; do
+        caplen=$(u32le "$1" $((ofs + 8)))
+        [ $((ofs + 16 + caplen)) -le "$size" ] || break
+        slice "$1" $((ofs + 16)) "$caplen" "$2-$i"
+        ofs=$((ofs + 16 + caplen))
+        i=$((i + 1))
+    done
+}
+
+# hex2bin HEX NAME: seeds the bytes spelt by HEX (spaces ignored).
+hex2bin() {
+    [ -e "$dir/$2" ] && return 0
+    # shellcheck disable=SC2059
+    printf "$(echo "$1" | tr -d ' ' | fold -w2 | awk '
+        { printf "\\%03o", index("0123456789abcdef", substr($1, 1, 1)) * 16 \
+              + index("0123456789abcdef", substr($1, 2, 1)) - 17 }')" \
+        > "$dir/$2"
+}
+
+# A few frames of the kinds the packet parser knows, for fuzz-packet.
+seed_frames() {
+    # 'read' without -r: a backslash at the end of a line continues it.
+    # shellcheck disable=SC2162
+    while read name hex; do
+        hex2bin "$hex" "seed-frame-$name"
+    done <<'EOF'
+arp ffffffffffff 000000000001 0806 0001 0800 06 04 0001 000000000001 \
+    0a000001 000000000000 0a000002
+qinq-udp 000000000002 000000000001 88a8 0064 8100 00c8 0800 4500001c \
+    00000000 40110000 0a000001 0a000002 0035 0035 0008 0000
+nd-ns 3333ff000002 000000000001 86dd 60000000 0020 3a ff \
+    fe800000000000000000000000000001 ff0200000000000000000001ff000002 87 \
+    00 0000 00000000 fe800000000000000000000000000002 01 01 000000000001
+ipv6-frag-tcp 000000000002 000000000001 86dd 60000000 0024 00 40 \
+    20010db8000000000000000000000001 20010db8000000000000000000000002 2c \
+    00 0104 00000000 06 00 0001 00000001 04d2 0050 00000001 00000000 5002 \
+    2000 0000 0000
+lldp 0180c200000e 000000000001 88cc 0207 04 000000000001 0402 07 31 0602 \
+    0078 0a02 7331 fe0c 0026e1 00 0000000000000001 0000
+icmp-options 000000000002 000000000001 0800 46000020 00014000 40010000 \
+    0a000001 0a000002 01010100 08 00 0000 0001 0001
+sctp 000000000002 000000000001 0800 45000020 00000000 40840000 0a000001 \
+    0a000002 0050 0050 00000001 00000000
+llc-snap 000000000002 000000000001 0026 aaaa03 000000 0800 45000014 \
+    00000000 40ff0000 0a000001 0a000002
+EOF
+}
+
+if [ "$target" = fuzz-packet ]; then
+    seed_frames
+fi
+if [ -d "$corpus" ]; then
+    for f in "$corpus"/ryu-of13/packet_data/*.packet \
+             "$corpus"/kytos-pyof-v0x04/*.dat \
+             "$corpus"/loxigen-of13/bin/*.bin \
+             "$corpus"/ryu-of13/pcap/*.payload.bin; do
+        [ -f "$f" ] || continue
+        src=$(basename "$(dirname "$f")")
+        name=seed-$src-$(basename "$f")
+        case $target in
+        fuzz-packet) frame_of_msg "$f" "$name" ;;
+        *) seed "$f" "$name" ;;
+        esac
+    done
+    if [ "$target" = fuzz-packet ]; then
+        for f in "$corpus"/ryu-of13/pcap/*.pcap; do
+            [ -f "$f" ] && frames_of_pcap "$f" "seed-pcap-$(basename "$f")"
+        done
+    fi
+else
+    echo "run.sh: no corpus at $corpus; starting from an empty corpus"
+fi
+echo "run.sh: $target for ${seconds}s, corpus $dir" \
+    "($(ls "$dir" | wc -l) files)"
+
+# shellcheck disable=SC2086
+"$bin" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 \
+    -artifact_prefix=test/fuzz/ ${FUZZ_ARGS:-} "$dir" > "$log" 2>&1
+rc=$?
+
+grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)' "$log"
+grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' \
+    "$log"
+if [ "$rc" -ne 0 ]; then
+    echo "run.sh: $target FAILED (exit $rc); from $log:"
+    grep -E 'ERROR: |SUMMARY: |^fuzz-|^    #[0-9]+ |Test unit written|^0x' \
+        "$log" | head -40
+    exit 1
+fi
+echo "run.sh: $target ok"
+exit 0
