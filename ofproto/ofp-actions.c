@@ -310,6 +310,19 @@ ofp_actions_wire_len(const struct ofp_action_list *list)
 void
 ofp_action_encode(struct ofp_wbuf *out, const struct ofp_action *a)
 {
+    if (a->type == OFPAT_OUTPUT) {
+        /* The action nearly every flow has, in one reservation. */
+        uint8_t *p = ofp_wbuf_reserve(out, OFP_ACTION_OUTPUT_LEN);
+        if (p) {
+            ofp_store_be16(p, OFPAT_OUTPUT);
+            ofp_store_be16(p + 2, OFP_ACTION_OUTPUT_LEN);
+            ofp_store_be32(p + 4, a->output.port);
+            ofp_store_be16(p + 8, a->output.max_len);
+            memset(p + 10, 0, 6);
+        }
+        return;
+    }
+
     size_t start = out->len;
     size_t len = ofp_action_wire_len(a);
 
@@ -480,7 +493,12 @@ ofp_instruction_encode(struct ofp_wbuf *out,
                        const struct ofp_instruction *inst)
 {
     size_t start = out->len;
-    size_t len = ofp_instruction_wire_len(inst);
+    bool has_actions = (inst->type == OFPIT_WRITE_ACTIONS
+                        || inst->type == OFPIT_APPLY_ACTIONS
+                        || inst->type == OFPIT_CLEAR_ACTIONS);
+    /* An action list's length is known once it is written; other types'
+     * lengths are known now. */
+    size_t len = has_actions ? 0 : ofp_instruction_wire_len(inst);
 
     ofp_wbuf_be16(out, inst->type);
     ofp_wbuf_be16(out, (uint16_t) len);
@@ -509,7 +527,9 @@ ofp_instruction_encode(struct ofp_wbuf *out,
     default:
         break;
     }
-    if (!out->overflow && out->len - start < len) {
+    if (has_actions) {
+        ofp_wbuf_set_be16(out, start + 2, (uint16_t) (out->len - start));
+    } else if (!out->overflow && out->len - start < len) {
         ofp_wbuf_put_zeros(out, len - (out->len - start));
     }
 }

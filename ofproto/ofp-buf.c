@@ -6,31 +6,6 @@
 #include <string.h>
 
 void
-ofp_rd_bytes(struct ofp_rd *rd, void *dst, size_t n)
-{
-    const uint8_t *p = ofp_rd_pull(rd, n);
-    if (p) {
-        memcpy(dst, p, n);
-    } else if (n) {
-        memset(dst, 0, n);
-    }
-}
-
-bool
-ofp_rd_sub(struct ofp_rd *rd, size_t n, struct ofp_rd *sub)
-{
-    const uint8_t *p = ofp_rd_pull(rd, n);
-    if (!p) {
-        sub->p = NULL;
-        sub->left = 0;
-        sub->ok = false;
-        return false;
-    }
-    ofp_rd_init(sub, p, n);
-    return true;
-}
-
-void
 ofp_wbuf_init(struct ofp_wbuf *b)
 {
     memset(b, 0, sizeof *b);
@@ -65,7 +40,7 @@ ofp_wbuf_clear(struct ofp_wbuf *b)
 }
 
 void *
-ofp_wbuf_put_zeros(struct ofp_wbuf *b, size_t n)
+ofp_wbuf_reserve_slow(struct ofp_wbuf *b, size_t n)
 {
     if (b->overflow) {
         return NULL;
@@ -88,85 +63,8 @@ ofp_wbuf_put_zeros(struct ofp_wbuf *b, size_t n)
         b->cap = cap;
     }
     uint8_t *p = b->data + b->len;
-    memset(p, 0, n);
     b->len += n;
     return p;
-}
-
-void
-ofp_wbuf_put(struct ofp_wbuf *b, const void *src, size_t n)
-{
-    uint8_t *p = ofp_wbuf_put_zeros(b, n);
-    if (p && n) {
-        memcpy(p, src, n);
-    }
-}
-
-void
-ofp_wbuf_u8(struct ofp_wbuf *b, uint8_t v)
-{
-    uint8_t *p = ofp_wbuf_put_zeros(b, 1);
-    if (p) {
-        p[0] = v;
-    }
-}
-
-void
-ofp_wbuf_be16(struct ofp_wbuf *b, uint16_t v)
-{
-    uint8_t *p = ofp_wbuf_put_zeros(b, 2);
-    if (p) {
-        p[0] = v >> 8;
-        p[1] = v;
-    }
-}
-
-void
-ofp_wbuf_be24(struct ofp_wbuf *b, uint32_t v)
-{
-    uint8_t *p = ofp_wbuf_put_zeros(b, 3);
-    if (p) {
-        p[0] = v >> 16;
-        p[1] = v >> 8;
-        p[2] = v;
-    }
-}
-
-void
-ofp_wbuf_be32(struct ofp_wbuf *b, uint32_t v)
-{
-    uint8_t *p = ofp_wbuf_put_zeros(b, 4);
-    if (p) {
-        p[0] = v >> 24;
-        p[1] = v >> 16;
-        p[2] = v >> 8;
-        p[3] = v;
-    }
-}
-
-void
-ofp_wbuf_be64(struct ofp_wbuf *b, uint64_t v)
-{
-    ofp_wbuf_be32(b, v >> 32);
-    ofp_wbuf_be32(b, (uint32_t) v);
-}
-
-void
-ofp_wbuf_set_be16(struct ofp_wbuf *b, size_t ofs, uint16_t v)
-{
-    if (!b->overflow && ofs + 2 <= b->len) {
-        b->data[ofs] = v >> 8;
-        b->data[ofs + 1] = v;
-    }
-}
-
-void
-ofp_wbuf_pad_to(struct ofp_wbuf *b, size_t start, size_t align)
-{
-    size_t used = (b->len - start) % align;
-    if (used) {
-        ofp_wbuf_put_zeros(b, align - used);
-    }
 }
 
 /* ---- arena ---- */

@@ -24,6 +24,71 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+
+/* ---- unaligned big-endian loads and stores ---- */
+
+/* These compile to a load or store and a byte swap.  Callers have checked
+ * that the bytes are there. */
+static inline uint16_t
+ofp_load_be16(const uint8_t *p)
+{
+    uint16_t x;
+    memcpy(&x, p, sizeof x);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    x = __builtin_bswap16(x);
+#endif
+    return x;
+}
+
+static inline uint32_t
+ofp_load_be32(const uint8_t *p)
+{
+    uint32_t x;
+    memcpy(&x, p, sizeof x);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    x = __builtin_bswap32(x);
+#endif
+    return x;
+}
+
+static inline uint64_t
+ofp_load_be64(const uint8_t *p)
+{
+    uint64_t x;
+    memcpy(&x, p, sizeof x);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    x = __builtin_bswap64(x);
+#endif
+    return x;
+}
+
+static inline void
+ofp_store_be16(uint8_t *p, uint16_t x)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    x = __builtin_bswap16(x);
+#endif
+    memcpy(p, &x, sizeof x);
+}
+
+static inline void
+ofp_store_be32(uint8_t *p, uint32_t x)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    x = __builtin_bswap32(x);
+#endif
+    memcpy(p, &x, sizeof x);
+}
+
+static inline void
+ofp_store_be64(uint8_t *p, uint64_t x)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    x = __builtin_bswap64(x);
+#endif
+    memcpy(p, &x, sizeof x);
+}
 
 /* ---- read cursor ---- */
 
@@ -68,7 +133,7 @@ static inline uint16_t
 ofp_rd_be16(struct ofp_rd *rd)
 {
     const uint8_t *p = ofp_rd_pull(rd, 2);
-    return p ? (uint16_t) ((p[0] << 8) | p[1]) : 0;
+    return p ? ofp_load_be16(p) : 0;
 }
 
 static inline uint32_t
@@ -82,20 +147,27 @@ static inline uint32_t
 ofp_rd_be32(struct ofp_rd *rd)
 {
     const uint8_t *p = ofp_rd_pull(rd, 4);
-    return p ? ((uint32_t) p[0] << 24) | ((uint32_t) p[1] << 16)
-                   | ((uint32_t) p[2] << 8) | p[3]
-             : 0;
+    return p ? ofp_load_be32(p) : 0;
 }
 
 static inline uint64_t
 ofp_rd_be64(struct ofp_rd *rd)
 {
-    uint64_t hi = ofp_rd_be32(rd);
-    return (hi << 32) | ofp_rd_be32(rd);
+    const uint8_t *p = ofp_rd_pull(rd, 8);
+    return p ? ofp_load_be64(p) : 0;
 }
 
 /* Copies the next 'n' bytes into 'dst' (zeroes on failure). */
-void ofp_rd_bytes(struct ofp_rd *rd, void *dst, size_t n);
+static inline void
+ofp_rd_bytes(struct ofp_rd *rd, void *dst, size_t n)
+{
+    const uint8_t *p = ofp_rd_pull(rd, n);
+    if (p) {
+        memcpy(dst, p, n);
+    } else if (n) {
+        memset(dst, 0, n);
+    }
+}
 
 /* Skips 'n' bytes of padding.  Padding content is not checked. */
 static inline void
@@ -106,7 +178,19 @@ ofp_rd_skip(struct ofp_rd *rd, size_t n)
 
 /* Splits off the next 'n' bytes as a sub-cursor 'sub' and advances 'rd' past
  * them.  Returns false (both cursors failed) if fewer than 'n' remain. */
-bool ofp_rd_sub(struct ofp_rd *rd, size_t n, struct ofp_rd *sub);
+static inline bool
+ofp_rd_sub(struct ofp_rd *rd, size_t n, struct ofp_rd *sub)
+{
+    const uint8_t *p = ofp_rd_pull(rd, n);
+    if (!p) {
+        sub->p = NULL;
+        sub->left = 0;
+        sub->ok = false;
+        return false;
+    }
+    ofp_rd_init(sub, p, n);
+    return true;
+}
 
 /* ---- write buffer ---- */
 
@@ -127,21 +211,117 @@ void ofp_wbuf_uninit(struct ofp_wbuf *);
 /* Forgets the content and keeps the capacity. */
 void ofp_wbuf_clear(struct ofp_wbuf *);
 
-/* Returns a pointer to 'n' new bytes at the end (zero-filled) or NULL if a
- * fixed buffer is full or memory ran out ('overflow' is then set and stays
- * set).  The pointer is valid until the next write. */
-void *ofp_wbuf_put_zeros(struct ofp_wbuf *, size_t n);
-void ofp_wbuf_put(struct ofp_wbuf *, const void *, size_t n);
-void ofp_wbuf_u8(struct ofp_wbuf *, uint8_t);
-void ofp_wbuf_be16(struct ofp_wbuf *, uint16_t);
-void ofp_wbuf_be24(struct ofp_wbuf *, uint32_t);
-void ofp_wbuf_be32(struct ofp_wbuf *, uint32_t);
-void ofp_wbuf_be64(struct ofp_wbuf *, uint64_t);
+/* Makes room for 'n' more bytes, growing a growable buffer, and returns a
+ * pointer to them (their content undefined) with 'len' advanced; or NULL,
+ * with 'overflow' set, if a fixed buffer is full or memory ran out.  The
+ * out-of-line slow path of ofp_wbuf_reserve(). */
+void *ofp_wbuf_reserve_slow(struct ofp_wbuf *, size_t n);
+
+/* Returns a pointer to 'n' new bytes at the end, content undefined, or NULL
+ * if a fixed buffer is full or memory ran out ('overflow' is then set and
+ * stays set: nothing more is written).  The pointer is valid until the
+ * next write.  Inline: encoders call the writers below per field. */
+static inline uint8_t *
+ofp_wbuf_reserve(struct ofp_wbuf *b, size_t n)
+{
+    if (!b->overflow && b->cap - b->len >= n) {
+        uint8_t *p = b->data + b->len;
+        b->len += n;
+        return p;
+    }
+    return ofp_wbuf_reserve_slow(b, n);
+}
+
+/* Like ofp_wbuf_reserve(), with the new bytes zero-filled. */
+static inline void *
+ofp_wbuf_put_zeros(struct ofp_wbuf *b, size_t n)
+{
+    uint8_t *p = ofp_wbuf_reserve(b, n);
+    if (p) {
+        memset(p, 0, n);
+    }
+    return p;
+}
+
+/* Appends 'n' bytes from 'src'. */
+static inline void
+ofp_wbuf_put(struct ofp_wbuf *b, const void *src, size_t n)
+{
+    uint8_t *p = ofp_wbuf_reserve(b, n);
+    if (p && n) {
+        memcpy(p, src, n);
+    }
+}
+
+/* Append one big-endian value of 8, 16, 24, 32 or 64 bits. */
+static inline void
+ofp_wbuf_u8(struct ofp_wbuf *b, uint8_t v)
+{
+    uint8_t *p = ofp_wbuf_reserve(b, 1);
+    if (p) {
+        p[0] = v;
+    }
+}
+
+static inline void
+ofp_wbuf_be16(struct ofp_wbuf *b, uint16_t v)
+{
+    uint8_t *p = ofp_wbuf_reserve(b, 2);
+    if (p) {
+        ofp_store_be16(p, v);
+    }
+}
+
+static inline void
+ofp_wbuf_be24(struct ofp_wbuf *b, uint32_t v)
+{
+    uint8_t *p = ofp_wbuf_reserve(b, 3);
+    if (p) {
+        p[0] = (uint8_t) (v >> 16);
+        p[1] = (uint8_t) (v >> 8);
+        p[2] = (uint8_t) v;
+    }
+}
+
+static inline void
+ofp_wbuf_be32(struct ofp_wbuf *b, uint32_t v)
+{
+    uint8_t *p = ofp_wbuf_reserve(b, 4);
+    if (p) {
+        ofp_store_be32(p, v);
+    }
+}
+
+static inline void
+ofp_wbuf_be64(struct ofp_wbuf *b, uint64_t v)
+{
+    uint8_t *p = ofp_wbuf_reserve(b, 8);
+    if (p) {
+        ofp_store_be64(p, v);
+    }
+}
+
 /* Overwrites a 16-bit big-endian value at 'ofs' (for length fields written
- * after their body). */
-void ofp_wbuf_set_be16(struct ofp_wbuf *, size_t ofs, uint16_t);
-/* Appends zeroes until 'len' - 'start' is a multiple of 'align'. */
-void ofp_wbuf_pad_to(struct ofp_wbuf *, size_t start, size_t align);
+ * after their body).  Does nothing if 'ofs' is not inside the buffer. */
+static inline void
+ofp_wbuf_set_be16(struct ofp_wbuf *b, size_t ofs, uint16_t v)
+{
+    if (!b->overflow && ofs + 2 <= b->len) {
+        ofp_store_be16(b->data + ofs, v);
+    }
+}
+
+/* Appends zeroes until 'len' - 'start' is a multiple of 'align' (a power
+ * of 2 no larger than 8, as OpenFlow's paddings are). */
+static inline void
+ofp_wbuf_pad_to(struct ofp_wbuf *b, size_t start, size_t align)
+{
+    size_t n = (align - ((b->len - start) & (align - 1))) & (align - 1);
+    uint8_t *p = n ? ofp_wbuf_reserve(b, n) : NULL;
+    for (size_t i = 0; p && i < n; i++) {
+        p[i] = 0;
+    }
+}
 
 /* ---- arena ---- */
 

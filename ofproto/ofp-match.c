@@ -176,31 +176,34 @@ oxm_value_read(struct ofp_rd *rd, const struct ofp_oxm_field_info *fi,
     }
 }
 
+/* Stores value 'v' of field 'fi' at 'p' (fi->width bytes), big-endian. */
+/* Stores value 'v' of field 'fi' at 'p' (fi->width bytes), big-endian. */
 static void
-oxm_value_write(struct ofp_wbuf *out, const struct ofp_oxm_field_info *fi,
+oxm_value_store(uint8_t *p, const struct ofp_oxm_field_info *fi,
                 const union ofp_oxm_value *v)
 {
     switch (fi->kind) {
     case OFP_OXM_U8:
-        ofp_wbuf_u8(out, v->u8);
+        p[0] = v->u8;
         break;
     case OFP_OXM_U16:
-        ofp_wbuf_be16(out, v->u16);
+        ofp_store_be16(p, v->u16);
         break;
     case OFP_OXM_U24:
-        ofp_wbuf_be24(out, v->u32);
+        p[0] = (uint8_t) (v->u32 >> 16);
+        ofp_store_be16(p + 1, (uint16_t) v->u32);
         break;
     case OFP_OXM_U32:
-        ofp_wbuf_be32(out, v->u32);
+        ofp_store_be32(p, v->u32);
         break;
     case OFP_OXM_U64:
-        ofp_wbuf_be64(out, v->u64);
+        ofp_store_be64(p, v->u64);
         break;
     case OFP_OXM_MAC:
-        ofp_wbuf_put(out, v->mac, sizeof v->mac);
+        memcpy(p, v->mac, sizeof v->mac);
         break;
     case OFP_OXM_IPV6:
-        ofp_wbuf_put(out, v->ipv6, sizeof v->ipv6);
+        memcpy(p, v->ipv6, sizeof v->ipv6);
         break;
     }
 }
@@ -293,20 +296,34 @@ ofp_oxm_encode(struct ofp_wbuf *out, const struct ofp_oxm *oxm)
     const struct ofp_oxm_field_info *fi = oxm_known_info(oxm);
     uint8_t len = (fi ? fi->width * (oxm->has_mask ? 2 : 1) : oxm->length);
 
-    ofp_wbuf_be16(out, oxm->cls);
-    ofp_wbuf_u8(out, (uint8_t) ((oxm->field << 1) | (oxm->has_mask ? 1 : 0)));
-    ofp_wbuf_u8(out, len);
+    /* One reservation for the whole TLV: this is on the flow-push path. */
+    uint8_t *p = ofp_wbuf_reserve(out, OXM_HEADER_LEN + len);
+    if (!p) {
+        return;
+    }
+    p[0] = (uint8_t) (oxm->cls >> 8);
+    p[1] = (uint8_t) oxm->cls;
+    p[2] = (uint8_t) ((oxm->field << 1) | (oxm->has_mask ? 1 : 0));
+    p[3] = len;
+    p += OXM_HEADER_LEN;
     if (fi) {
-        oxm_value_write(out, fi, &oxm->value);
+        oxm_value_store(p, fi, &oxm->value);
         if (oxm->has_mask) {
-            oxm_value_write(out, fi, &oxm->mask);
+            oxm_value_store(p + fi->width, fi, &oxm->mask);
         }
     } else if (oxm->cls == OFPXMC_EXPERIMENTER
                && len >= OXM_EXPERIMENTER_ID_LEN) {
-        ofp_wbuf_be32(out, oxm->experimenter);
-        ofp_wbuf_put(out, oxm->payload, len - OXM_EXPERIMENTER_ID_LEN);
-    } else {
-        ofp_wbuf_put(out, oxm->payload, len);
+        uint32_t e = oxm->experimenter;
+        p[0] = (uint8_t) (e >> 24);
+        p[1] = (uint8_t) (e >> 16);
+        p[2] = (uint8_t) (e >> 8);
+        p[3] = (uint8_t) e;
+        if (len > OXM_EXPERIMENTER_ID_LEN) {
+            memcpy(p + OXM_EXPERIMENTER_ID_LEN, oxm->payload,
+                   len - OXM_EXPERIMENTER_ID_LEN);
+        }
+    } else if (len) {
+        memcpy(p, oxm->payload, len);
     }
 }
 
@@ -430,16 +447,14 @@ ofp_match_decode(struct ofp_rd *rd, struct ofp_match *match,
 void
 ofp_match_encode(struct ofp_wbuf *out, const struct ofp_match *match)
 {
+    /* One pass: the length field is written once the OXMs are. */
     size_t start = out->len;
-    size_t length = OFP_MATCH_HEADER_LEN;
-    for (size_t i = 0; i < match->n_oxms; i++) {
-        length += ofp_oxm_wire_len(&match->oxms[i]);
-    }
     ofp_wbuf_be16(out, match->type);
-    ofp_wbuf_be16(out, (uint16_t) length);
+    ofp_wbuf_be16(out, 0);
     for (size_t i = 0; i < match->n_oxms; i++) {
         ofp_oxm_encode(out, &match->oxms[i]);
     }
+    ofp_wbuf_set_be16(out, start + 2, (uint16_t) (out->len - start));
     ofp_wbuf_pad_to(out, start, 8);
 }
 
