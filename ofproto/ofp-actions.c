@@ -94,12 +94,6 @@ ofp_instruction_type_name(uint16_t type)
     return ti ? ti->name : NULL;
 }
 
-static size_t
-round8(size_t n)
-{
-    return (n + 7) & ~(size_t) 7;
-}
-
 /* Reads the 4-byte type/length header at the start of 'rd' without
  * consuming it.  Returns false if the header or the 'len' bytes it
  * announces do not fit, or 'len' is not a positive multiple of 8. */
@@ -131,7 +125,7 @@ set_field_decode(struct ofp_rd *body, struct ofp_oxm *oxm)
         return OFPERR_OFPBAC_BAD_SET_LEN;
     }
     /* The action is the OXM padded to 8 bytes, no more. */
-    if (round8(4 + ofp_oxm_wire_len(oxm)) != 4 + room) {
+    if (ofp_round8(4 + ofp_oxm_wire_len(oxm)) != 4 + room) {
         return OFPERR_OFPBAC_BAD_SET_LEN;
     }
     return 0;
@@ -287,9 +281,9 @@ ofp_action_wire_len(const struct ofp_action *a)
 {
     switch (a->type) {
     case OFPAT_SET_FIELD:
-        return round8(4 + ofp_oxm_wire_len(&a->set_field));
+        return ofp_round8(4 + ofp_oxm_wire_len(&a->set_field));
     case OFPAT_EXPERIMENTER:
-        return round8(EXPERIMENTER_HEADER_LEN + a->experimenter.len);
+        return ofp_round8(EXPERIMENTER_HEADER_LEN + a->experimenter.len);
     default: {
         const struct type_info *ti = action_type_info(a->type);
         return ti ? ti->len : OFP_ACTION_HEADER_LEN;
@@ -470,7 +464,7 @@ ofp_instruction_wire_len(const struct ofp_instruction *inst)
     case OFPIT_CLEAR_ACTIONS:
         return INSTRUCTION_ACTIONS_LEN + ofp_actions_wire_len(&inst->actions);
     case OFPIT_EXPERIMENTER:
-        return round8(EXPERIMENTER_HEADER_LEN + inst->experimenter.len);
+        return ofp_round8(EXPERIMENTER_HEADER_LEN + inst->experimenter.len);
     default: {
         const struct type_info *ti = instruction_type_info(inst->type);
         return ti ? ti->len : 8;

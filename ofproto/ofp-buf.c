@@ -128,7 +128,7 @@ ofp_arena_reset(struct ofp_arena *a)
 void *
 ofp_arena_alloc(struct ofp_arena *a, size_t n)
 {
-    size_t need = (n + 7) & ~(size_t) 7;
+    size_t need = ofp_round8(n);
     if (need < n) {
         return NULL;
     }

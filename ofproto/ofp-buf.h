@@ -26,6 +26,14 @@
 #include <stdint.h>
 #include <string.h>
 
+/* Rounds 'n' up to a multiple of 8: OpenFlow pads matches, actions,
+ * instructions, elements and properties to 8 bytes. */
+static inline size_t
+ofp_round8(size_t n)
+{
+    return (n + 7) & ~(size_t) 7;
+}
+
 /* ---- unaligned big-endian loads and stores ---- */
 
 /* These compile to a load or store and a byte swap.  Callers have checked

@@ -388,13 +388,6 @@ ofp_oxm_equal(const struct ofp_oxm *a, const struct ofp_oxm *b)
 
 /* ---- match ---- */
 
-/* Rounds 'n' up to a multiple of 8. */
-static size_t
-round8(size_t n)
-{
-    return (n + 7) & ~(size_t) 7;
-}
-
 enum ofperr
 ofp_match_decode(struct ofp_rd *rd, struct ofp_match *match,
                  struct ofp_arena *arena)
@@ -410,14 +403,14 @@ ofp_match_decode(struct ofp_rd *rd, struct ofp_match *match,
         return OFPERR_OFPBMC_BAD_TYPE;
     }
     if (length < OFP_MATCH_HEADER_LEN
-        || round8(length) - OFP_MATCH_HEADER_LEN > rd->left) {
+        || ofp_round8(length) - OFP_MATCH_HEADER_LEN > rd->left) {
         return OFPERR_OFPBMC_BAD_LEN;
     }
 
     /* First pass over the TLV headers: framing and count. */
     struct ofp_rd oxms;
     ofp_rd_sub(rd, length - OFP_MATCH_HEADER_LEN, &oxms);
-    ofp_rd_skip(rd, round8(length) - length);
+    ofp_rd_skip(rd, ofp_round8(length) - length);
     size_t n = 0;
     for (size_t ofs = OFP_MATCH_HEADER_LEN; ofs < length; n++) {
         if (length - ofs < OXM_HEADER_LEN) {
@@ -465,7 +458,7 @@ ofp_match_wire_len(const struct ofp_match *match)
     for (size_t i = 0; i < match->n_oxms; i++) {
         length += ofp_oxm_wire_len(&match->oxms[i]);
     }
-    return round8(length);
+    return ofp_round8(length);
 }
 
 const struct ofp_oxm *

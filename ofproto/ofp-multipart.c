@@ -754,7 +754,7 @@ ofp_table_feature_prop_decode(struct ofp_rd *rd,
     struct ofp_rd h = *rd;
     uint16_t type = ofp_rd_be16(&h);
     size_t len = ofp_rd_be16(&h);
-    size_t padded = (len + 7) & ~(size_t) 7;
+    size_t padded = ofp_round8(len);
     if (!h.ok || len < MP_TFP_HEADER_LEN || padded > rd->left) {
         return OFPERR_OFPTFFC_BAD_LEN;
     }
@@ -871,7 +871,7 @@ mp_table_features_decode(struct ofp_rd *rd, void *dst,
     size_t n = 0;
     while (c.left) {
         size_t len = mp_peek_len(&c, 2);
-        size_t padded = (len + 7) & ~(size_t) 7;
+        size_t padded = ofp_round8(len);
         if (len < MP_TFP_HEADER_LEN || padded > c.left) {
             return OFPERR_OFPTFFC_BAD_LEN;
         }
