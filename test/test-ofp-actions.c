@@ -12,20 +12,12 @@
 
 /* ---- helpers ---- */
 
-static uint8_t *
-parse_hex(const char *hex, size_t *len)
-{
-    uint8_t *p = test_parse_hex(hex, len);
-    ck_assert_msg(p != NULL, "bad fixture %s", hex);
-    return p;
-}
-
+/* Asserts that 'w' holds exactly 'n' bytes equal to 'expect'. */
 static void
 assert_bytes(const struct ofp_wbuf *w, const uint8_t *expect, size_t n)
 {
     ck_assert(!w->overflow);
-    ck_assert_msg(w->len == n && !memcmp(w->data, expect, n),
-                  "encoded %s", test_hex(w->data, w->len));
+    test_assert_bytes(w->data, w->len, expect, n);
 }
 
 /* Decodes 'hex' as one action; returns the error.  The input is freed:
@@ -34,7 +26,7 @@ static enum ofperr
 decode_action_hex(const char *hex)
 {
     size_t n;
-    uint8_t *in = parse_hex(hex, &n);
+    uint8_t *in = test_hex_fixture(hex, &n);
     struct ofp_rd rd;
     struct ofp_action a;
     ofp_rd_init(&rd, in, n);
@@ -48,7 +40,7 @@ static enum ofperr
 decode_actions_hex(const char *hex)
 {
     size_t n;
-    uint8_t *in = parse_hex(hex, &n);
+    uint8_t *in = test_hex_fixture(hex, &n);
     struct ofp_arena arena;
     struct ofp_action_list list;
     struct ofp_rd rd;
@@ -65,7 +57,7 @@ static enum ofperr
 decode_instructions_hex(const char *hex)
 {
     size_t n;
-    uint8_t *in = parse_hex(hex, &n);
+    uint8_t *in = test_hex_fixture(hex, &n);
     struct ofp_arena arena;
     struct ofp_instruction_list list;
     struct ofp_rd rd;
@@ -213,7 +205,7 @@ START_TEST(test_action_every_type_decodes)
     for (size_t i = 0; i < N_ACTION_FIXTURES; i++) {
         const struct action_fixture *fx = &action_fixtures[i];
         size_t n;
-        uint8_t *in = parse_hex(fx->hex, &n);
+        uint8_t *in = test_hex_fixture(fx->hex, &n);
         struct ofp_rd rd;
         struct ofp_action a;
         struct ofp_wbuf w;
@@ -242,7 +234,7 @@ START_TEST(test_action_every_type_encodes_from_values)
     for (size_t i = 0; i < N_ACTION_FIXTURES; i++) {
         const struct action_fixture *fx = &action_fixtures[i];
         size_t n;
-        uint8_t *in = parse_hex(fx->hex, &n);
+        uint8_t *in = test_hex_fixture(fx->hex, &n);
         struct ofp_action a = action_from_fixture(fx, in + 8);
         struct ofp_wbuf w;
 
@@ -292,7 +284,7 @@ START_TEST(test_action_list_roundtrip)
         "ffff 0018 00002320 0026 0000 00000000 00000000 00000000"
         "0000 0010 00000002 0000 000000000000";         /* output:2 */
     size_t n;
-    uint8_t *in = parse_hex(hex, &n);
+    uint8_t *in = test_hex_fixture(hex, &n);
     struct ofp_arena arena;
     struct ofp_action_list list;
     struct ofp_rd rd;
@@ -342,7 +334,7 @@ START_TEST(test_action_experimenter_body_padded_on_encode)
     a.experimenter.len = sizeof body;
     a.experimenter.data = body;
     size_t n;
-    uint8_t *expect = parse_hex("ffff 0010 005c16c7 aabbcc 0000000000", &n);
+    uint8_t *expect = test_hex_fixture("ffff 0010 005c16c7 aabbcc 0000000000", &n);
     struct ofp_wbuf w;
     ofp_wbuf_init(&w);
     ofp_action_encode(&w, &a);
@@ -356,7 +348,7 @@ END_TEST
 START_TEST(test_action_experimenter_without_body)
 {
     size_t n;
-    uint8_t *in = parse_hex("ffff 0008 00002320", &n);
+    uint8_t *in = test_hex_fixture("ffff 0008 00002320", &n);
     struct ofp_rd rd;
     struct ofp_action a;
     ofp_rd_init(&rd, in, n);
@@ -374,7 +366,7 @@ START_TEST(test_action_truncated)
 {
     for (size_t i = 0; i < N_ACTION_FIXTURES; i++) {
         size_t n;
-        uint8_t *in = parse_hex(action_fixtures[i].hex, &n);
+        uint8_t *in = test_hex_fixture(action_fixtures[i].hex, &n);
         for (size_t len = 0; len < n; len++) {
             uint8_t *copy = malloc(len ? len : 1);
             memcpy(copy, in, len);
@@ -500,7 +492,7 @@ static enum ofperr
 check_action_hex(const char *hex)
 {
     size_t n;
-    uint8_t *in = parse_hex(hex, &n);
+    uint8_t *in = test_hex_fixture(hex, &n);
     struct ofp_rd rd;
     struct ofp_action a;
     ofp_rd_init(&rd, in, n);
@@ -535,7 +527,7 @@ START_TEST(test_instructions_check_nested)
 {
     /* apply_actions [output:1, set_field in_port=1]: the second fails. */
     size_t n;
-    uint8_t *in = parse_hex("0004 0028 00000000"
+    uint8_t *in = test_hex_fixture("0004 0028 00000000"
                             "0000 0010 00000001 ffff 000000000000"
                             "0019 0010 8000 0004 00000001 00000000",
                             &n);
@@ -558,7 +550,7 @@ START_TEST(test_action_set_field_opaque_oxm)
 {
     /* An NXM register load via set-field: kept as is. */
     size_t n;
-    uint8_t *in = parse_hex("0019 0010 0001 0004 deadbeef 00000000", &n);
+    uint8_t *in = test_hex_fixture("0019 0010 0001 0004 deadbeef 00000000", &n);
     struct ofp_rd rd;
     struct ofp_action a;
     struct ofp_wbuf w;
@@ -580,7 +572,7 @@ START_TEST(test_action_every_length_field_value)
     /* Whatever the length of the second action says, decoding stays in
      * bounds and fails cleanly unless the list still parses. */
     size_t n;
-    uint8_t *in = parse_hex("0012 0008 00000000"
+    uint8_t *in = test_hex_fixture("0012 0008 00000000"
                             "0019 0010 8000 0c02 1064 000000000000"
                             "0000 0010 00000002 0000 000000000000", &n);
     struct ofp_arena arena;
@@ -637,7 +629,7 @@ START_TEST(test_instruction_every_type_both_ways)
     for (size_t i = 0; i < N_INST_FIXTURES; i++) {
         const struct inst_fixture *fx = &inst_fixtures[i];
         size_t n;
-        uint8_t *in = parse_hex(fx->hex, &n);
+        uint8_t *in = test_hex_fixture(fx->hex, &n);
         struct ofp_arena arena;
         struct ofp_rd rd;
         struct ofp_instruction inst;
@@ -685,7 +677,7 @@ END_TEST
 START_TEST(test_instruction_nested_action_values)
 {
     size_t n;
-    uint8_t *in = parse_hex(inst_fixtures[3].hex, &n);
+    uint8_t *in = test_hex_fixture(inst_fixtures[3].hex, &n);
     struct ofp_arena arena;
     struct ofp_rd rd;
     struct ofp_instruction inst;
@@ -726,7 +718,7 @@ START_TEST(test_instruction_encode_from_values)
     struct ofp_instruction_list list = { 3, insts };
 
     size_t n;
-    uint8_t *expect = parse_hex("0006 0008 ffff0000"
+    uint8_t *expect = test_hex_fixture("0006 0008 ffff0000"
                                 "0003 0020 00000000"
                                 "0016 0008 00000001"
                                 "0000 0010 00000000 0000 000000000000"
@@ -748,7 +740,7 @@ START_TEST(test_instruction_list_roundtrip)
     for (size_t i = 0; i < N_INST_FIXTURES; i++) {
         strncat(hex, inst_fixtures[i].hex, sizeof hex - strlen(hex) - 1);
     }
-    uint8_t *in = parse_hex(hex, &n);
+    uint8_t *in = test_hex_fixture(hex, &n);
     struct ofp_arena arena;
     struct ofp_instruction_list list;
     struct ofp_rd rd;
@@ -802,7 +794,7 @@ START_TEST(test_instruction_truncated)
 {
     for (size_t i = 0; i < N_INST_FIXTURES; i++) {
         size_t n;
-        uint8_t *in = parse_hex(inst_fixtures[i].hex, &n);
+        uint8_t *in = test_hex_fixture(inst_fixtures[i].hex, &n);
         struct ofp_arena arena;
         ofp_arena_init(&arena);
         for (size_t len = 0; len < n; len++) {

@@ -11,22 +11,12 @@
 
 /* ---- helpers ---- */
 
-/* Parses 'hex' or fails the test. */
-static uint8_t *
-parse_hex(const char *hex, size_t *len)
-{
-    uint8_t *p = test_parse_hex(hex, len);
-    ck_assert_msg(p != NULL, "bad fixture %s", hex);
-    return p;
-}
-
 /* Asserts that 'w' holds exactly 'n' bytes equal to 'expect'. */
 static void
 assert_bytes(const struct ofp_wbuf *w, const uint8_t *expect, size_t n)
 {
     ck_assert(!w->overflow);
-    ck_assert_msg(w->len == n && !memcmp(w->data, expect, n),
-                  "encoded %s", test_hex(w->data, w->len));
+    test_assert_bytes(w->data, w->len, expect, n);
 }
 
 /* Decodes one OXM from 'hex' into 'oxm' and returns the error.  The input
@@ -35,7 +25,7 @@ static enum ofperr
 decode_oxm_hex(const char *hex, struct ofp_oxm *oxm)
 {
     size_t n;
-    uint8_t *in = parse_hex(hex, &n);
+    uint8_t *in = test_hex_fixture(hex, &n);
     struct ofp_rd rd;
     ofp_rd_init(&rd, in, n);
     enum ofperr error = ofp_oxm_decode(&rd, oxm);
@@ -48,7 +38,7 @@ static enum ofperr
 decode_match_hex(const char *hex)
 {
     size_t n;
-    uint8_t *in = parse_hex(hex, &n);
+    uint8_t *in = test_hex_fixture(hex, &n);
     struct ofp_arena arena;
     struct ofp_match match;
     struct ofp_rd rd;
@@ -444,7 +434,7 @@ START_TEST(test_oxm_every_field_decodes)
         const struct oxm_fixture *fx = &oxm_fixtures[i];
         const struct ofp_oxm_field_info *fi = ofp_oxm_field_info(fx->field);
         size_t n;
-        uint8_t *in = parse_hex(fx->hex, &n);
+        uint8_t *in = test_hex_fixture(fx->hex, &n);
         struct ofp_rd rd;
         struct ofp_oxm oxm;
 
@@ -497,7 +487,7 @@ START_TEST(test_oxm_every_field_encodes_from_values)
         const struct oxm_fixture *fx = &oxm_fixtures[i];
         const struct ofp_oxm_field_info *fi = ofp_oxm_field_info(fx->field);
         size_t n;
-        uint8_t *in = parse_hex(fx->hex, &n);
+        uint8_t *in = test_hex_fixture(fx->hex, &n);
         struct ofp_oxm oxm;
 
         ck_assert(ofp_oxm_init_basic(&oxm, fx->field));
@@ -568,7 +558,7 @@ START_TEST(test_oxm_truncated)
 {
     static const char full[] = "8000 0606 0a0b0c0d0e0f";
     size_t n;
-    uint8_t *in = parse_hex(full, &n);
+    uint8_t *in = test_hex_fixture(full, &n);
     for (size_t len = 0; len < n; len++) {
         struct ofp_rd rd;
         struct ofp_oxm oxm;
@@ -585,7 +575,7 @@ START_TEST(test_oxm_nxm_classes_are_opaque)
      * (class 0x0000, field 0, 2 bytes), as ovs-ofctl writes them. */
     static const char hex[] = "0001 0004 12345678  0000 0002 0007";
     size_t n;
-    uint8_t *in = parse_hex(hex, &n);
+    uint8_t *in = test_hex_fixture(hex, &n);
     struct ofp_rd rd;
     struct ofp_oxm a, b;
 
@@ -620,7 +610,7 @@ START_TEST(test_oxm_experimenter_class_is_opaque)
      * of value and 2 of mask. */
     static const char hex[] = "ffff 0b08 4f4e4600 aabb ccdd";
     size_t n;
-    uint8_t *in = parse_hex(hex, &n);
+    uint8_t *in = test_hex_fixture(hex, &n);
     struct ofp_rd rd;
     struct ofp_oxm oxm;
 
@@ -660,7 +650,7 @@ START_TEST(test_oxm_unknown_basic_fields_are_opaque)
     static const char hex[] = "8000 5002 abcd  8000 5804 00000000"
                               "8000 ff03 010203";
     size_t n;
-    uint8_t *in = parse_hex(hex, &n);
+    uint8_t *in = test_hex_fixture(hex, &n);
     struct ofp_rd rd;
     struct ofp_oxm oxm[3];
     struct ofp_wbuf w;
@@ -688,7 +678,7 @@ START_TEST(test_oxm_zero_length_opaque)
 {
     static const char hex[] = "0003 1000";
     size_t n;
-    uint8_t *in = parse_hex(hex, &n);
+    uint8_t *in = test_hex_fixture(hex, &n);
     struct ofp_rd rd;
     struct ofp_oxm oxm;
     struct ofp_wbuf w;
@@ -784,7 +774,7 @@ static const char match_hex[] =
 START_TEST(test_match_decode_values_and_reencode)
 {
     size_t n;
-    uint8_t *in = parse_hex(match_hex, &n);
+    uint8_t *in = test_hex_fixture(match_hex, &n);
     struct ofp_arena arena;
     struct ofp_match match;
     struct ofp_rd rd;
@@ -836,7 +826,7 @@ START_TEST(test_match_encode_from_struct)
     struct ofp_match match = { OFPMT_OXM, 2, oxms };
 
     size_t n;
-    uint8_t *expect = parse_hex(
+    uint8_t *expect = test_hex_fixture(
         "0001 002e 8000 0a02 86dd"
         "8000 3720 ff020000000000000000000000000000"
         "ffff0000000000000000000000000000 0000", &n);
@@ -856,7 +846,7 @@ START_TEST(test_match_length_multiple_of_8_has_no_padding)
     /* 4 + 6 + 6 = 16: no padding follows. */
     static const char hex[] = "0001 0010 8000 0a02 0806 8000 2a02 0001 ff";
     size_t n;
-    uint8_t *in = parse_hex(hex, &n);
+    uint8_t *in = test_hex_fixture(hex, &n);
     struct ofp_arena arena;
     struct ofp_match match;
     struct ofp_rd rd;
@@ -936,7 +926,7 @@ END_TEST
 START_TEST(test_match_every_truncation_fails)
 {
     size_t n;
-    uint8_t *in = parse_hex(match_hex, &n);
+    uint8_t *in = test_hex_fixture(match_hex, &n);
     struct ofp_arena arena;
     ofp_arena_init(&arena);
     for (size_t len = 0; len < n; len++) {
@@ -962,7 +952,7 @@ START_TEST(test_match_every_length_field_value)
     /* Whatever the length field says, decoding never reads outside the
      * buffer and either succeeds or reports a match error. */
     size_t n;
-    uint8_t *in = parse_hex(match_hex, &n);
+    uint8_t *in = test_hex_fixture(match_hex, &n);
     struct ofp_arena arena;
     ofp_arena_init(&arena);
     size_t ok = 0;

@@ -80,20 +80,6 @@ hex_input(const char *text, size_t *len)
 }
 
 static void
-assert_bytes(const uint8_t *got, size_t got_len, const uint8_t *want,
-             size_t want_len)
-{
-    char g[4100], w[4100];
-    if (got_len == want_len && (!got_len || !memcmp(got, want, got_len))) {
-        return;
-    }
-    snprintf(g, sizeof g, "%s", test_hex(got, got_len));
-    snprintf(w, sizeof w, "%s", test_hex(want, want_len));
-    ck_abort_msg("bytes differ\n got  (%zu) %s\n want (%zu) %s", got_len, g,
-                 want_len, w);
-}
-
-static void
 assert_err(enum ofperr got, enum ofperr want)
 {
     ck_assert_msg(got == want, "got %s, want %s", ofperr_name(got),
@@ -145,7 +131,7 @@ req_roundtrip(const char *text, struct ofp_multipart_request *req)
     ofp_wbuf_clear(&out);
     ofp_mp_request_encode(&out, req);
     ck_assert(!out.overflow);
-    assert_bytes(out.data, out.len, in, len);
+    test_assert_bytes(out.data, out.len, in, len);
 }
 
 static void
@@ -157,7 +143,7 @@ reply_roundtrip(const char *text, struct ofp_multipart_reply *reply)
     ofp_wbuf_clear(&out);
     ofp_mp_reply_encode(&out, reply);
     ck_assert(!out.overflow);
-    assert_bytes(out.data, out.len, in, len);
+    test_assert_bytes(out.data, out.len, in, len);
 }
 
 /* Checks that 'out' holds exactly the bytes of hex 'text'. */
@@ -166,7 +152,7 @@ assert_out_hex(const char *text)
 {
     size_t len;
     const uint8_t *want = hex_input(text, &len);
-    assert_bytes(out.data, out.len, want, len);
+    test_assert_bytes(out.data, out.len, want, len);
 }
 
 /* ---- requests ---- */
@@ -620,7 +606,7 @@ START_TEST(test_desc_reply)
     ck_assert_str_eq(reply.desc->serial_num, "SN-0042");
     ck_assert_uint_eq(strlen(reply.desc->dp_desc), 256);
     ofp_mp_reply_encode(&out, &reply);
-    assert_bytes(out.data, out.len, in, len);
+    test_assert_bytes(out.data, out.len, in, len);
 }
 END_TEST
 
@@ -1218,7 +1204,7 @@ START_TEST(test_table_features_decode_single_entry)
     check_tf_entry(&tf);
     ck_assert_uint_eq(rd.left, 64);     /* the second entry is left */
     ofp_table_features_encode(&out, &tf);
-    assert_bytes(out.data, out.len, in, 272);
+    test_assert_bytes(out.data, out.len, in, 272);
 }
 END_TEST
 
@@ -1403,7 +1389,7 @@ START_TEST(test_table_feature_prop_decode_public)
     ck_assert_uint_eq(prop.next_tables.table_ids[0], 9);
     ck_assert_uint_eq(rd.left, 2);
     ofp_table_feature_prop_encode(&out, &prop);
-    assert_bytes(out.data, out.len, in, 8);
+    test_assert_bytes(out.data, out.len, in, 8);
 }
 END_TEST
 
@@ -1443,7 +1429,7 @@ id_fragment_roundtrip(const char *rel, uint16_t type)
     ck_assert_uint_eq(id.type, type);
     ck_assert_uint_eq(id.len, 0);
     ofp_instruction_id_encode(&out, &id);
-    assert_bytes(out.data, out.len, in, len);
+    test_assert_bytes(out.data, out.len, in, len);
 }
 
 START_TEST(test_loxigen_action_id_output)
@@ -1473,7 +1459,7 @@ START_TEST(test_instruction_id_experimenter_data)
     ck_assert_uint_eq(id.len, 7);
     ck_assert_ptr_eq(id.data, in + 4);
     ofp_instruction_id_encode(&out, &id);
-    assert_bytes(out.data, out.len, in, len);
+    test_assert_bytes(out.data, out.len, in, len);
 }
 END_TEST
 
@@ -1513,7 +1499,7 @@ START_TEST(test_oxm_id_experimenter_is_64_bits)
     struct ofp_oxm_id b = {.header = 0x80000004};
     ofp_oxm_id_encode(&out, &e);
     ofp_oxm_id_encode(&out, &b);
-    assert_bytes(out.data, out.len, in, len);
+    test_assert_bytes(out.data, out.len, in, len);
 }
 END_TEST
 
@@ -1806,7 +1792,7 @@ jbase64(json_t *obj, const char *key, const uint8_t *data, size_t len)
     uint8_t buf[1024];
     json_t *v = jget(obj, key);
     size_t n = base64_decode(json_string_value(v), buf, sizeof buf);
-    assert_bytes(data, len, buf, n);
+    test_assert_bytes(data, len, buf, n);
 }
 
 static void

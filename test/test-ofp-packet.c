@@ -154,16 +154,6 @@ exact_copy(const void *data, size_t n)
     return p;
 }
 
-/* Parses 'hex' into a heap buffer of exactly its length. */
-static uint8_t *
-frame_hex(const char *hex, size_t *len)
-{
-    uint8_t *tmp = test_parse_hex(hex, len);
-    ck_assert_ptr_nonnull(tmp);
-    uint8_t *frame = exact_copy(tmp, *len);
-    free(tmp);
-    return frame;
-}
 
 /* Appends 'text' to the string in 'buf' ('size' bytes). */
 static void
@@ -184,7 +174,7 @@ parse_patched(struct ofp_packet *pkt, const char *hex, size_t ofs,
               const void *bytes, size_t n, enum ofp_packet_error want)
 {
     size_t len;
-    uint8_t *frame = frame_hex(hex, &len);
+    uint8_t *frame = test_hex_fixture(hex, &len);
     ck_assert_uint_le(ofs + n, len);
     if (n) {
         memcpy(frame + ofs, bytes, n);
@@ -250,7 +240,7 @@ check_every_cut(const char *hex, size_t ip_end, const struct cut_expect *exp,
                 size_t n_exp)
 {
     size_t len;
-    uint8_t *whole = frame_hex(hex, &len);
+    uint8_t *whole = test_hex_fixture(hex, &len);
 
     for (size_t n = 0; n <= len; n++) {
         const struct cut_expect *e = exp;
@@ -1452,7 +1442,7 @@ lldp_parse_hex(struct ofp_lldp *lldp, const char *hex,
                enum ofp_packet_error want)
 {
     size_t len;
-    uint8_t *pdu = frame_hex(hex, &len);
+    uint8_t *pdu = test_hex_fixture(hex, &len);
     ck_assert_perr(ofp_lldp_parse(lldp, pdu, len), want);
     return pdu;
 }
@@ -1653,7 +1643,7 @@ START_TEST(test_lldp_build_exact_bytes)
     ofp_wbuf_init(&out);
     ck_assert_perr(ofp_lldp_build(&out, mac_b, &lldp), OFP_PACKET_OK);
     size_t len;
-    uint8_t *want = frame_hex(lldp_hex, &len);
+    uint8_t *want = test_hex_fixture(lldp_hex, &len);
     ck_assert_str_eq(test_hex(out.data, out.len), test_hex(want, len));
     free(want);
     ofp_wbuf_uninit(&out);
@@ -1844,7 +1834,7 @@ START_TEST(test_arp_build_request_exact_bytes)
     ofp_packet_build_arp(&out, OFP_ARP_OP_REQUEST, mac_b, 0x0a000001, NULL,
                          0x0a000002);
     size_t len;
-    uint8_t *want = frame_hex(arp_request_hex, &len);
+    uint8_t *want = test_hex_fixture(arp_request_hex, &len);
     ck_assert_str_eq(test_hex(out.data, out.len), test_hex(want, len));
     free(want);
     ofp_wbuf_uninit(&out);

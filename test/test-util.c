@@ -111,8 +111,35 @@ test_parse_hex(const char *text, size_t *len)
         free(buf);
         return NULL;
     }
+    /* Exactly 'n' bytes (at least 1 for malloc), so over-reads are seen. */
+    uint8_t *exact = malloc(n ? n : 1);
+    if (exact && n) {
+        memcpy(exact, buf, n);
+    }
+    free(buf);
     *len = n;
+    return exact;
+}
+
+uint8_t *
+test_hex_fixture(const char *text, size_t *len)
+{
+    uint8_t *buf = test_parse_hex(text, len);
+    ck_assert_msg(buf != NULL, "bad hex fixture: %s", text);
     return buf;
+}
+
+void
+test_assert_bytes(const void *got, size_t got_len, const void *want,
+                  size_t want_len)
+{
+    if (got_len == want_len && (!got_len || !memcmp(got, want, got_len))) {
+        return;
+    }
+    char g[4100];
+    snprintf(g, sizeof g, "%s", test_hex(got, got_len));
+    ck_abort_msg("bytes differ\n got  (%zu) %s\n want (%zu) %s", got_len, g,
+                 want_len, test_hex(want, want_len));
 }
 
 const char *

@@ -20,8 +20,17 @@ const char *test_corpus_dir(void);
 uint8_t *test_read_file(const char *path, size_t *len);
 
 /* Parses hex text (whitespace and "0x"-free; '#' comments to end of line
- * ignored) into a malloc'd buffer.  Returns NULL on a bad digit. */
+ * ignored) into a malloc'd buffer of exactly the parsed length, so ASan
+ * reports a one-byte over-read.  Returns NULL on a bad digit. */
 uint8_t *test_parse_hex(const char *text, size_t *len);
+
+/* Like test_parse_hex() but fails the running test on a bad fixture. */
+uint8_t *test_hex_fixture(const char *text, size_t *len);
+
+/* Fails the running test, showing both in hex, unless 'got' ('got_len'
+ * bytes) equals 'want' ('want_len' bytes). */
+void test_assert_bytes(const void *got, size_t got_len, const void *want,
+                       size_t want_len);
 
 /* Formats 'n' bytes as lowercase hex into a static buffer (first 2 KiB). */
 const char *test_hex(const void *data, size_t n);
