@@ -120,7 +120,13 @@ check-valgrind: $(CK_TESTS)
 	    echo "$$r: valgrind $$t"; \
 	    echo ":test-result: $$r" >valgrind/$$n.trs; \
 	done; test $$fail = 0
-clean-local: clean-valgrind
 clean-valgrind:
 	rm -rf valgrind
 .PHONY: check-valgrind clean-valgrind
+
+# What fuzz runs leave in the build tree: grown corpora, logs, findings.
+clean-fuzz:
+	rm -rf test/fuzz/corpus-* test/fuzz/*.log test/fuzz/crash-* \
+	    test/fuzz/leak-* test/fuzz/timeout-* test/fuzz/oom-*
+.PHONY: clean-fuzz
+clean-local: clean-valgrind clean-fuzz
