@@ -878,28 +878,13 @@ END_TEST
 
 /* ---- the corpus ---- */
 
-static uint8_t *
-read_lox(const char *name, size_t *n)
-{
-    const char *dir = test_corpus_dir();
-    if (!dir) {
-        printf("# SKIP corpus absent: %s not checked\n", name);
-        return NULL;
-    }
-    char path[4096];
-    snprintf(path, sizeof path, "%s/loxigen-of13/bin/%s.bin", dir, name);
-    uint8_t *data = test_read_file(path, n);
-    ck_assert_msg(data != NULL, "cannot read %s", path);
-    return data;
-}
-
 /* Decodes corpus action 'name' into 'a', checks the byte-identical
  * re-encoding, returns the input (caller frees) or NULL if absent. */
 static uint8_t *
 lox_action(const char *name, struct ofp_action *a)
 {
     size_t n;
-    uint8_t *in = read_lox(name, &n);
+    uint8_t *in = test_read_corpus(&n, "loxigen-of13/bin/%s.bin", name);
     if (in) {
         struct ofp_rd rd;
         struct ofp_wbuf w;
@@ -920,7 +905,7 @@ lox_instruction(const char *name, struct ofp_instruction *inst,
                 struct ofp_arena *arena)
 {
     size_t n;
-    uint8_t *in = read_lox(name, &n);
+    uint8_t *in = test_read_corpus(&n, "loxigen-of13/bin/%s.bin", name);
     if (in) {
         struct ofp_rd rd;
         struct ofp_wbuf w;

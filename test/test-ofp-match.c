@@ -1301,28 +1301,13 @@ END_TEST
 
 /* Reads corpus file loxigen-of13/bin/'name'.bin, or returns NULL (after
  * saying so) when the corpus is absent. */
-static uint8_t *
-read_lox(const char *name, size_t *n)
-{
-    const char *dir = test_corpus_dir();
-    if (!dir) {
-        printf("# SKIP corpus absent: %s not checked\n", name);
-        return NULL;
-    }
-    char path[4096];
-    snprintf(path, sizeof path, "%s/loxigen-of13/bin/%s.bin", dir, name);
-    uint8_t *data = test_read_file(path, n);
-    ck_assert_msg(data != NULL, "cannot read %s", path);
-    return data;
-}
-
 /* Decodes corpus OXM fragment 'name' into 'oxm' and checks it re-encodes
  * byte-identically.  Returns the input (caller frees) or NULL if absent. */
 static uint8_t *
 lox_oxm_roundtrip(const char *name, struct ofp_oxm *oxm)
 {
     size_t n;
-    uint8_t *in = read_lox(name, &n);
+    uint8_t *in = test_read_corpus(&n, "loxigen-of13/bin/%s.bin", name);
     if (!in) {
         return NULL;
     }
@@ -1447,7 +1432,7 @@ END_TEST
 START_TEST(test_corpus_match_v3)
 {
     size_t n;
-    uint8_t *in = read_lox("match_v3", &n);
+    uint8_t *in = test_read_corpus(&n, "loxigen-of13/bin/%s.bin", "match_v3");
     if (!in) {
         return;
     }

@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,8 +63,36 @@ test_read_file(const char *path, size_t *len)
         }
     }
     fclose(f);
+    if (buf) {
+        /* Exactly 'n' bytes (at least 1 for malloc). */
+        uint8_t *exact = realloc(buf, n ? n : 1);
+        if (exact) {
+            buf = exact;
+        }
+    }
     *len = n;
     return buf;
+}
+
+uint8_t *
+test_read_corpus(size_t *len, const char *fmt, ...)
+{
+    char rel[1024], path[4096 + 1024];
+    va_list args;
+
+    va_start(args, fmt);
+    vsnprintf(rel, sizeof rel, fmt, args);
+    va_end(args);
+
+    const char *dir = test_corpus_dir();
+    if (!dir) {
+        printf("# SKIP corpus absent: %s not checked\n", rel);
+        return NULL;
+    }
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    uint8_t *data = test_read_file(path, len);
+    ck_assert_msg(data != NULL, "cannot read %s", path);
+    return data;
 }
 
 static int

@@ -15,9 +15,17 @@ int test_run_suite(Suite *suite);
  * exists, else NULL.  Static storage. */
 const char *test_corpus_dir(void);
 
-/* Reads a whole file into a malloc'd buffer; *len gets its size.  Returns
- * NULL if it cannot be read. */
+/* Reads a whole file into a malloc'd buffer of exactly its size (so ASan
+ * sees an over-read); *len gets the size.  Returns NULL if it cannot be
+ * read. */
 uint8_t *test_read_file(const char *path, size_t *len);
+
+/* Reads the corpus file named by 'fmt' (relative to the corpus folder) as
+ * test_read_file() does.  Returns NULL after printing a TAP "# SKIP" line
+ * when the corpus is absent; fails the running test if the file cannot be
+ * read. */
+uint8_t *test_read_corpus(size_t *len, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Parses hex text (whitespace and "0x"-free; '#' comments to end of line
  * ignored) into a malloc'd buffer of exactly the parsed length, so ASan
