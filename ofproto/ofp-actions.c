@@ -11,53 +11,50 @@
 
 #include <string.h>
 
-#define EXPERIMENTER_HEADER_LEN 8   /* type, len, experimenter id */
-#define INSTRUCTION_ACTIONS_LEN 8   /* type, len, 4 bytes of padding */
+#define EXPERIMENTER_HEADER_LEN 8 /* type, len, experimenter id */
+#define INSTRUCTION_ACTIONS_LEN 8 /* type, len, 4 bytes of padding */
 
 /* Wire facts about one action or instruction type. */
 struct type_info {
     const char *name;
-    uint16_t len;       /* exact length, or minimum if 'variable' */
+    uint16_t len; /* exact length, or minimum if 'variable' */
     bool variable;
 };
 
 static const struct type_info action_types[] = {
-    [OFPAT_OUTPUT] = { "OUTPUT", OFP_ACTION_OUTPUT_LEN, false },
-    [OFPAT_COPY_TTL_OUT] = { "COPY_TTL_OUT", 8, false },
-    [OFPAT_COPY_TTL_IN] = { "COPY_TTL_IN", 8, false },
-    [OFPAT_SET_MPLS_TTL] = { "SET_MPLS_TTL", 8, false },
-    [OFPAT_DEC_MPLS_TTL] = { "DEC_MPLS_TTL", 8, false },
-    [OFPAT_PUSH_VLAN] = { "PUSH_VLAN", 8, false },
-    [OFPAT_POP_VLAN] = { "POP_VLAN", 8, false },
-    [OFPAT_PUSH_MPLS] = { "PUSH_MPLS", 8, false },
-    [OFPAT_POP_MPLS] = { "POP_MPLS", 8, false },
-    [OFPAT_SET_QUEUE] = { "SET_QUEUE", 8, false },
-    [OFPAT_GROUP] = { "GROUP", 8, false },
-    [OFPAT_SET_NW_TTL] = { "SET_NW_TTL", 8, false },
-    [OFPAT_DEC_NW_TTL] = { "DEC_NW_TTL", 8, false },
-    [OFPAT_SET_FIELD] = { "SET_FIELD", 8, true },
-    [OFPAT_PUSH_PBB] = { "PUSH_PBB", 8, false },
-    [OFPAT_POP_PBB] = { "POP_PBB", 8, false },
+    [OFPAT_OUTPUT] = {"OUTPUT", OFP_ACTION_OUTPUT_LEN, false},
+    [OFPAT_COPY_TTL_OUT] = {"COPY_TTL_OUT", 8, false},
+    [OFPAT_COPY_TTL_IN] = {"COPY_TTL_IN", 8, false},
+    [OFPAT_SET_MPLS_TTL] = {"SET_MPLS_TTL", 8, false},
+    [OFPAT_DEC_MPLS_TTL] = {"DEC_MPLS_TTL", 8, false},
+    [OFPAT_PUSH_VLAN] = {"PUSH_VLAN", 8, false},
+    [OFPAT_POP_VLAN] = {"POP_VLAN", 8, false},
+    [OFPAT_PUSH_MPLS] = {"PUSH_MPLS", 8, false},
+    [OFPAT_POP_MPLS] = {"POP_MPLS", 8, false},
+    [OFPAT_SET_QUEUE] = {"SET_QUEUE", 8, false},
+    [OFPAT_GROUP] = {"GROUP", 8, false},
+    [OFPAT_SET_NW_TTL] = {"SET_NW_TTL", 8, false},
+    [OFPAT_DEC_NW_TTL] = {"DEC_NW_TTL", 8, false},
+    [OFPAT_SET_FIELD] = {"SET_FIELD", 8, true},
+    [OFPAT_PUSH_PBB] = {"PUSH_PBB", 8, false},
+    [OFPAT_POP_PBB] = {"POP_PBB", 8, false},
 };
-static const struct type_info action_experimenter
-    = { "EXPERIMENTER", EXPERIMENTER_HEADER_LEN, true };
+static const struct type_info action_experimenter = {
+    "EXPERIMENTER", EXPERIMENTER_HEADER_LEN, true};
 
 static const struct type_info instruction_types[] = {
-    [OFPIT_GOTO_TABLE] = { "GOTO_TABLE", 8, false },
-    [OFPIT_WRITE_METADATA] = { "WRITE_METADATA",
-                               OFP_INSTRUCTION_WRITE_METADATA_LEN, false },
-    [OFPIT_WRITE_ACTIONS] = { "WRITE_ACTIONS", INSTRUCTION_ACTIONS_LEN,
-                              true },
-    [OFPIT_APPLY_ACTIONS] = { "APPLY_ACTIONS", INSTRUCTION_ACTIONS_LEN,
-                              true },
-    [OFPIT_CLEAR_ACTIONS] = { "CLEAR_ACTIONS", INSTRUCTION_ACTIONS_LEN,
-                              true },
-    [OFPIT_METER] = { "METER", 8, false },
+    [OFPIT_GOTO_TABLE] = {"GOTO_TABLE", 8, false},
+    [OFPIT_WRITE_METADATA] = {"WRITE_METADATA",
+                              OFP_INSTRUCTION_WRITE_METADATA_LEN, false},
+    [OFPIT_WRITE_ACTIONS] = {"WRITE_ACTIONS", INSTRUCTION_ACTIONS_LEN, true},
+    [OFPIT_APPLY_ACTIONS] = {"APPLY_ACTIONS", INSTRUCTION_ACTIONS_LEN, true},
+    [OFPIT_CLEAR_ACTIONS] = {"CLEAR_ACTIONS", INSTRUCTION_ACTIONS_LEN, true},
+    [OFPIT_METER] = {"METER", 8, false},
 };
-static const struct type_info instruction_experimenter
-    = { "EXPERIMENTER", EXPERIMENTER_HEADER_LEN, true };
+static const struct type_info instruction_experimenter = {
+    "EXPERIMENTER", EXPERIMENTER_HEADER_LEN, true};
 
-#define ARRAY_SIZE(A) (sizeof (A) / sizeof (A)[0])
+#define ARRAY_SIZE(A) (sizeof(A) / sizeof(A)[0])
 
 static const struct type_info *
 action_type_info(uint16_t type)
@@ -66,7 +63,8 @@ action_type_info(uint16_t type)
         return &action_experimenter;
     }
     return (type < ARRAY_SIZE(action_types) && action_types[type].name
-            ? &action_types[type] : NULL);
+                ? &action_types[type]
+                : NULL);
 }
 
 static const struct type_info *
@@ -75,9 +73,10 @@ instruction_type_info(uint16_t type)
     if (type == OFPIT_EXPERIMENTER) {
         return &instruction_experimenter;
     }
-    return (type < ARRAY_SIZE(instruction_types)
-            && instruction_types[type].name
-            ? &instruction_types[type] : NULL);
+    return (type < ARRAY_SIZE(instruction_types) &&
+                    instruction_types[type].name
+                ? &instruction_types[type]
+                : NULL);
 }
 
 const char *
@@ -143,9 +142,9 @@ ofp_action_check(const struct ofp_action *a)
     if (oxm->has_mask) {
         return OFPERR_OFPBAC_BAD_SET_ARGUMENT;
     }
-    if (oxm->field == OFPXMT_OFB_IN_PORT
-        || oxm->field == OFPXMT_OFB_IN_PHY_PORT
-        || oxm->field == OFPXMT_OFB_METADATA) {
+    if (oxm->field == OFPXMT_OFB_IN_PORT ||
+        oxm->field == OFPXMT_OFB_IN_PHY_PORT ||
+        oxm->field == OFPXMT_OFB_METADATA) {
         return OFPERR_OFPBAC_BAD_SET_TYPE;
     }
     return 0;
@@ -168,8 +167,8 @@ ofp_instructions_check(const struct ofp_instruction_list *list)
 {
     for (size_t i = 0; i < list->n; i++) {
         const struct ofp_instruction *inst = &list->instructions[i];
-        if (inst->type == OFPIT_WRITE_ACTIONS
-            || inst->type == OFPIT_APPLY_ACTIONS) {
+        if (inst->type == OFPIT_WRITE_ACTIONS ||
+            inst->type == OFPIT_APPLY_ACTIONS) {
             enum ofperr error = ofp_actions_check(&inst->actions);
             if (error) {
                 return error;
@@ -260,8 +259,7 @@ ofp_actions_decode(struct ofp_rd *rd, struct ofp_action_list *list,
         return OFPERR_OFPBAC_BAD_LEN;
     }
 
-    struct ofp_action *actions = ofp_arena_calloc(arena, n,
-                                                  sizeof *actions);
+    struct ofp_action *actions = ofp_arena_calloc(arena, n, sizeof *actions);
     if (!actions) {
         return OFPERR_OFPBAC_TOO_MANY;
     }
@@ -487,9 +485,9 @@ ofp_instruction_encode(struct ofp_wbuf *out,
                        const struct ofp_instruction *inst)
 {
     size_t start = out->len;
-    bool has_actions = (inst->type == OFPIT_WRITE_ACTIONS
-                        || inst->type == OFPIT_APPLY_ACTIONS
-                        || inst->type == OFPIT_CLEAR_ACTIONS);
+    bool has_actions = (inst->type == OFPIT_WRITE_ACTIONS ||
+                        inst->type == OFPIT_APPLY_ACTIONS ||
+                        inst->type == OFPIT_CLEAR_ACTIONS);
     /* An action list's length is known once it is written; other types'
      * lengths are known now. */
     size_t len = has_actions ? 0 : ofp_instruction_wire_len(inst);

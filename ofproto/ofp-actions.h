@@ -22,19 +22,19 @@ struct ofp_exp_body {
 };
 
 struct ofp_action {
-    uint16_t type;                      /* enum ofp_action_type */
+    uint16_t type; /* enum ofp_action_type */
     union {
         struct {
             uint32_t port;
             uint16_t max_len;
-        } output;                       /* OFPAT_OUTPUT */
-        uint8_t mpls_ttl;               /* OFPAT_SET_MPLS_TTL */
-        uint8_t nw_ttl;                 /* OFPAT_SET_NW_TTL */
-        uint16_t ethertype;             /* PUSH_VLAN/MPLS/PBB, POP_MPLS */
-        uint32_t queue_id;              /* OFPAT_SET_QUEUE */
-        uint32_t group_id;              /* OFPAT_GROUP */
-        struct ofp_oxm set_field;       /* OFPAT_SET_FIELD */
-        struct ofp_exp_body experimenter;   /* OFPAT_EXPERIMENTER */
+        } output;                         /* OFPAT_OUTPUT */
+        uint8_t mpls_ttl;                 /* OFPAT_SET_MPLS_TTL */
+        uint8_t nw_ttl;                   /* OFPAT_SET_NW_TTL */
+        uint16_t ethertype;               /* PUSH_VLAN/MPLS/PBB, POP_MPLS */
+        uint32_t queue_id;                /* OFPAT_SET_QUEUE */
+        uint32_t group_id;                /* OFPAT_GROUP */
+        struct ofp_oxm set_field;         /* OFPAT_SET_FIELD */
+        struct ofp_exp_body experimenter; /* OFPAT_EXPERIMENTER */
     };
 };
 
@@ -59,8 +59,7 @@ enum ofperr ofp_action_decode(struct ofp_rd *rd, struct ofp_action *action);
 /* Decodes all of 'rd' (which holds exactly the list) as actions into an
  * array from 'arena'.  Returns 0, the first action's error, or
  * OFPBAC_TOO_MANY if the arena cannot grow. */
-enum ofperr ofp_actions_decode(struct ofp_rd *rd,
-                               struct ofp_action_list *list,
+enum ofperr ofp_actions_decode(struct ofp_rd *rd, struct ofp_action_list *list,
                                struct ofp_arena *arena);
 
 /* Encoders append the canonical wire form to 'out': fixed sizes, zero
@@ -87,16 +86,16 @@ const char *ofp_action_type_name(uint16_t type);
 /* ---- instructions ---- */
 
 struct ofp_instruction {
-    uint16_t type;                      /* enum ofp_instruction_type */
+    uint16_t type; /* enum ofp_instruction_type */
     union {
-        uint8_t table_id;               /* OFPIT_GOTO_TABLE */
+        uint8_t table_id; /* OFPIT_GOTO_TABLE */
         struct {
             uint64_t metadata;
             uint64_t mask;
-        } write_metadata;               /* OFPIT_WRITE_METADATA */
-        struct ofp_action_list actions; /* WRITE/APPLY/CLEAR_ACTIONS */
-        uint32_t meter_id;              /* OFPIT_METER */
-        struct ofp_exp_body experimenter;   /* OFPIT_EXPERIMENTER */
+        } write_metadata;                 /* OFPIT_WRITE_METADATA */
+        struct ofp_action_list actions;   /* WRITE/APPLY/CLEAR_ACTIONS */
+        uint32_t meter_id;                /* OFPIT_METER */
+        struct ofp_exp_body experimenter; /* OFPIT_EXPERIMENTER */
     };
 };
 

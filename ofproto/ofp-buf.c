@@ -70,8 +70,8 @@ ofp_wbuf_reserve_slow(struct ofp_wbuf *b, size_t n)
 /* ---- arena ---- */
 
 struct ofp_arena_block {
-    struct ofp_arena_block *next;   /* older, smaller blocks */
-    size_t size;                    /* usable bytes in 'mem' */
+    struct ofp_arena_block *next; /* older, smaller blocks */
+    size_t size;                  /* usable bytes in 'mem' */
     size_t used;
     _Alignas(16) uint8_t mem[];
 };

@@ -101,9 +101,9 @@ ofp_store_be64(uint8_t *p, uint64_t x)
 /* ---- read cursor ---- */
 
 struct ofp_rd {
-    const uint8_t *p;   /* next byte to read */
-    size_t left;        /* bytes remaining */
-    bool ok;            /* false after any out-of-bounds pull (sticky) */
+    const uint8_t *p; /* next byte to read */
+    size_t left;      /* bytes remaining */
+    bool ok;          /* false after any out-of-bounds pull (sticky) */
 };
 
 static inline void
@@ -204,10 +204,10 @@ ofp_rd_sub(struct ofp_rd *rd, size_t n, struct ofp_rd *sub)
 
 struct ofp_wbuf {
     uint8_t *data;
-    size_t len;         /* bytes written */
-    size_t cap;         /* bytes allocated (or available, if fixed) */
-    bool fixed;         /* wraps caller storage; never reallocated */
-    bool overflow;      /* a write did not fit a fixed buffer */
+    size_t len;    /* bytes written */
+    size_t cap;    /* bytes allocated (or available, if fixed) */
+    bool fixed;    /* wraps caller storage; never reallocated */
+    bool overflow; /* a write did not fit a fixed buffer */
 };
 
 /* Initialises an empty growable buffer (no allocation yet). */
@@ -336,8 +336,8 @@ ofp_wbuf_pad_to(struct ofp_wbuf *b, size_t start, size_t align)
 struct ofp_arena_block;
 
 struct ofp_arena {
-    struct ofp_arena_block *head;   /* block being filled */
-    size_t total;                   /* bytes handed out since reset */
+    struct ofp_arena_block *head; /* block being filled */
+    size_t total;                 /* bytes handed out since reset */
 };
 
 void ofp_arena_init(struct ofp_arena *);

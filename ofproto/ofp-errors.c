@@ -8,12 +8,12 @@ struct ofperr_info {
     enum ofperr e;
     uint16_t type;
     uint16_t code;
-    const char *name;       /* "OFPBRC_BAD_LEN" */
-    const char *code_name;  /* "BAD_LEN" */
+    const char *name;      /* "OFPBRC_BAD_LEN" */
+    const char *code_name; /* "BAD_LEN" */
 };
 
 static const struct ofperr_info ofperr_infos[] = {
-#define OFPERR_INFO_(TYPE, PREFIX, NAME, CODE)                              \
+#define OFPERR_INFO_(TYPE, PREFIX, NAME, CODE)                                \
     {OFPERR_##PREFIX##_##NAME, OFPET_##TYPE, CODE, #PREFIX "_" #NAME, #NAME},
     OFPERR_LIST(OFPERR_INFO_)
 #undef OFPERR_INFO_
@@ -78,9 +78,9 @@ ofperr_name(enum ofperr e)
     if (!e) {
         return "OK";
     }
-    const struct ofperr_info *i
-        = e >= OFPERR_BASE ? ofperr_lookup(ofperr_type(e), ofperr_code(e))
-                           : NULL;
+    const struct ofperr_info *i =
+        e >= OFPERR_BASE ? ofperr_lookup(ofperr_type(e), ofperr_code(e))
+                         : NULL;
     return i ? i->name : "OFPERR_UNKNOWN";
 }
 

@@ -23,9 +23,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#define ONF_EXPERIMENTER_ID 0x4f4e4600u  /* "ONF\0" */
-#define NX_EXPERIMENTER_ID 0x00002320u   /* Nicira */
-#define ONF_ET_PBB_UCA_OLD 2560          /* Ryu's pre-EXT-256 pbb_uca */
+#define ONF_EXPERIMENTER_ID 0x4f4e4600u /* "ONF\0" */
+#define NX_EXPERIMENTER_ID 0x00002320u  /* Nicira */
+#define ONF_ET_PBB_UCA_OLD 2560         /* Ryu's pre-EXT-256 pbb_uca */
 #define OXM_HEADER_LEN 4
 #define OXM_EXPERIMENTER_ID_LEN 4
 
@@ -42,7 +42,7 @@ put(json_t *obj, const char *key, json_t *v)
         json_decref(obj);
         return NULL;
     }
-    if (json_object_set_new(obj, key, v)) {     /* released 'v' */
+    if (json_object_set_new(obj, key, v)) { /* released 'v' */
         json_decref(obj);
         return NULL;
     }
@@ -99,7 +99,7 @@ name_or_int(const char *name, json_int_t v)
 }
 
 /* Returns a JSON string formatted as printf() would. */
-static json_t * __attribute__((format(printf, 1, 2)))
+static json_t *__attribute__((format(printf, 1, 2)))
 fmt_str(const char *fmt, ...)
 {
     char small[256];
@@ -291,35 +291,50 @@ struct reserved {
 };
 
 static const struct reserved reserved_ports[] = {
-    { OFPP_MAX, "MAX" }, { OFPP_IN_PORT, "IN_PORT" },
-    { OFPP_TABLE, "TABLE" }, { OFPP_NORMAL, "NORMAL" },
-    { OFPP_FLOOD, "FLOOD" }, { OFPP_ALL, "ALL" },
-    { OFPP_CONTROLLER, "CONTROLLER" }, { OFPP_LOCAL, "LOCAL" },
-    { OFPP_ANY, "ANY" }, { 0, NULL },
+    {OFPP_MAX, "MAX"},
+    {OFPP_IN_PORT, "IN_PORT"},
+    {OFPP_TABLE, "TABLE"},
+    {OFPP_NORMAL, "NORMAL"},
+    {OFPP_FLOOD, "FLOOD"},
+    {OFPP_ALL, "ALL"},
+    {OFPP_CONTROLLER, "CONTROLLER"},
+    {OFPP_LOCAL, "LOCAL"},
+    {OFPP_ANY, "ANY"},
+    {0, NULL},
 };
 
 static const struct reserved reserved_tables[] = {
-    { OFPTT_MAX, "MAX" }, { OFPTT_ALL, "ALL" }, { 0, NULL },
+    {OFPTT_MAX, "MAX"},
+    {OFPTT_ALL, "ALL"},
+    {0, NULL},
 };
 
 static const struct reserved reserved_groups[] = {
-    { OFPG_MAX, "MAX" }, { OFPG_ALL, "ALL" }, { OFPG_ANY, "ANY" },
-    { 0, NULL },
+    {OFPG_MAX, "MAX"},
+    {OFPG_ALL, "ALL"},
+    {OFPG_ANY, "ANY"},
+    {0, NULL},
 };
 
 static const struct reserved reserved_meters[] = {
-    { OFPM_MAX, "MAX" }, { OFPM_SLOWPATH, "SLOWPATH" },
-    { OFPM_CONTROLLER, "CONTROLLER" }, { OFPM_ALL, "ALL" }, { 0, NULL },
+    {OFPM_MAX, "MAX"},
+    {OFPM_SLOWPATH, "SLOWPATH"},
+    {OFPM_CONTROLLER, "CONTROLLER"},
+    {OFPM_ALL, "ALL"},
+    {0, NULL},
 };
 
 static const struct reserved reserved_queues[] = {
-    { OFPQ_ALL, "ALL" }, { 0, NULL },
+    {OFPQ_ALL, "ALL"},
+    {0, NULL},
 };
 
 static const struct reserved reserved_roles[] = {
-    { OFPCR_ROLE_NOCHANGE, "NOCHANGE" }, { OFPCR_ROLE_EQUAL, "EQUAL" },
-    { OFPCR_ROLE_MASTER, "MASTER" }, { OFPCR_ROLE_SLAVE, "SLAVE" },
-    { 0, NULL },
+    {OFPCR_ROLE_NOCHANGE, "NOCHANGE"},
+    {OFPCR_ROLE_EQUAL, "EQUAL"},
+    {OFPCR_ROLE_MASTER, "MASTER"},
+    {OFPCR_ROLE_SLAVE, "SLAVE"},
+    {0, NULL},
 };
 
 static const char *
@@ -342,8 +357,7 @@ reserved_json(const struct reserved *table, uint32_t v)
 
 /* Writes the same as text ("CONTROLLER" or "7") into 'buf'. */
 static const char *
-reserved_text(const struct reserved *table, uint32_t v, char *buf,
-              size_t size)
+reserved_text(const struct reserved *table, uint32_t v, char *buf, size_t size)
 {
     const char *name = reserved_name(table, v);
     if (name) {
@@ -370,37 +384,49 @@ bit_list(uint32_t bits, const char *const *names, size_t n_names,
     for (unsigned int i = 0; i < 32; i++) {
         if (bits & (UINT32_C(1) << i)) {
             const char *name = i < n_names ? names[i] : NULL;
-            arr = push(arr, name_or_int(name, by_index ? (json_int_t) i
-                                        : (json_int_t) (UINT32_C(1) << i)));
+            arr = push(
+                arr,
+                name_or_int(name, by_index ? (json_int_t) i
+                                           : (json_int_t) (UINT32_C(1) << i)));
         }
     }
     return arr;
 }
 
 static const char *const meter_flag_names[] = {
-    "KBPS", "PKTPS", "BURST", "STATS",
+    "KBPS",
+    "PKTPS",
+    "BURST",
+    "STATS",
 };
 
 static const char *const group_type_names[] = {
-    "ALL", "SELECT", "INDIRECT", "FF",
+    "ALL",
+    "SELECT",
+    "INDIRECT",
+    "FF",
 };
 
 static const char *const group_capability_names[] = {
-    "SELECT_WEIGHT", "SELECT_LIVENESS", "CHAINING", "CHAINING_CHECKS",
+    "SELECT_WEIGHT",
+    "SELECT_LIVENESS",
+    "CHAINING",
+    "CHAINING_CHECKS",
 };
 
 /* Indexed by OFPMBT_* (bit positions in meter features band_types). */
 static const char *const band_type_bit_names[] = {
-    NULL, "DROP", "DSCP_REMARK",
+    NULL,
+    "DROP",
+    "DSCP_REMARK",
 };
 
-#define ARRAY_SIZE(A) (sizeof (A) / sizeof (A)[0])
+#define ARRAY_SIZE(A) (sizeof(A) / sizeof(A)[0])
 
 static const char *
 group_type_name(uint8_t type)
 {
-    return type < ARRAY_SIZE(group_type_names) ? group_type_names[type]
-                                               : NULL;
+    return type < ARRAY_SIZE(group_type_names) ? group_type_names[type] : NULL;
 }
 
 static const char *
@@ -436,8 +462,8 @@ queue_prop_name(uint16_t property)
 static void
 mac_text(const uint8_t mac[6], char *buf, size_t size)
 {
-    snprintf(buf, size, "%02x:%02x:%02x:%02x:%02x:%02x",
-             mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+    snprintf(buf, size, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1],
+             mac[2], mac[3], mac[4], mac[5]);
 }
 
 static json_t *
@@ -453,7 +479,7 @@ mac_json(const uint8_t mac[6])
 /* A known field's value, whether it came as an OpenFlow-basic OXM or as one
  * of the ONF experimenter OXMs Ryu names. */
 struct oxm_view {
-    uint8_t field;                      /* OFPXMT_OFB_* */
+    uint8_t field; /* OFPXMT_OFB_* */
     const char *name;
     enum ofp_oxm_kind kind;
     bool has_mask;
@@ -486,7 +512,7 @@ read_value(const uint8_t *p, enum ofp_oxm_kind kind, size_t width,
     } else if (kind == OFP_OXM_U64) {
         v->u64 = x;
     } else {
-        v->u32 = (uint32_t) x;          /* U24, U32 */
+        v->u32 = (uint32_t) x; /* U24, U32 */
     }
 }
 
@@ -511,9 +537,9 @@ oxm_view_init(const struct ofp_oxm *oxm, struct oxm_view *ov)
         return true;
     }
 
-    if (oxm->cls != OFPXMC_EXPERIMENTER
-        || oxm->experimenter != ONF_EXPERIMENTER_ID || !oxm->payload
-        || oxm->length < OXM_EXPERIMENTER_ID_LEN) {
+    if (oxm->cls != OFPXMC_EXPERIMENTER ||
+        oxm->experimenter != ONF_EXPERIMENTER_ID || !oxm->payload ||
+        oxm->length < OXM_EXPERIMENTER_ID_LEN) {
         return false;
     }
     const uint8_t *p = oxm->payload;
@@ -523,8 +549,8 @@ oxm_view_init(const struct ofp_oxm *oxm, struct oxm_view *ov)
         field = OFPXMT_OFB_PBB_UCA;
         p += 2;
         n -= 2;
-    } else if (field != OFPXMT_OFB_PBB_UCA && field != OFPXMT_OFB_TCP_FLAGS
-               && field != OFPXMT_OFB_ACTSET_OUTPUT) {
+    } else if (field != OFPXMT_OFB_PBB_UCA && field != OFPXMT_OFB_TCP_FLAGS &&
+               field != OFPXMT_OFB_ACTSET_OUTPUT) {
         return false;
     }
     info = ofp_oxm_field_info(field);
@@ -547,16 +573,16 @@ oxm_view_init(const struct ofp_oxm *oxm, struct oxm_view *ov)
 static bool
 field_is_ipv4(uint8_t field)
 {
-    return (field == OFPXMT_OFB_IPV4_SRC || field == OFPXMT_OFB_IPV4_DST
-            || field == OFPXMT_OFB_ARP_SPA || field == OFPXMT_OFB_ARP_TPA);
+    return (field == OFPXMT_OFB_IPV4_SRC || field == OFPXMT_OFB_IPV4_DST ||
+            field == OFPXMT_OFB_ARP_SPA || field == OFPXMT_OFB_ARP_TPA);
 }
 
 /* True if values of 'ov' are JSON numbers (not text). */
 static bool
 view_is_number(const struct oxm_view *ov)
 {
-    return (ov->kind != OFP_OXM_MAC && ov->kind != OFP_OXM_IPV6
-            && !field_is_ipv4(ov->field));
+    return (ov->kind != OFP_OXM_MAC && ov->kind != OFP_OXM_IPV6 &&
+            !field_is_ipv4(ov->field));
 }
 
 static uint64_t
@@ -582,8 +608,8 @@ view_int(enum ofp_oxm_kind kind, const union ofp_oxm_value *v)
 /* Writes value 'v' of 'ov' as Ryu's text (numbers in decimal) into 'buf'
  * (64 bytes are enough). */
 static void
-value_text(const struct oxm_view *ov, const union ofp_oxm_value *v,
-           char *buf, size_t size)
+value_text(const struct oxm_view *ov, const union ofp_oxm_value *v, char *buf,
+           size_t size)
 {
     if (ov->kind == OFP_OXM_MAC) {
         mac_text(v->mac, buf, size);
@@ -645,8 +671,8 @@ ofp_json_oxm_opaque(const struct ofp_oxm *oxm)
     uint8_t buf[OXM_HEADER_LEN + 256];
     const uint8_t *data;
     size_t len;
-    size_t skip = (oxm->cls == OFPXMC_EXPERIMENTER
-                   ? OXM_EXPERIMENTER_ID_LEN : 0);
+    size_t skip =
+        (oxm->cls == OFPXMC_EXPERIMENTER ? OXM_EXPERIMENTER_ID_LEN : 0);
 
     if (oxm->payload) {
         data = oxm->payload;
@@ -816,8 +842,7 @@ ofp_json_actions(const struct ofp_action_list *list)
 /* Returns "<prefix> {experimenter:E, data:BASE64}" or, for a Nicira body,
  * "NX_UNKNOWN: {subtype: S, data: BASE64}" when 'nx'. */
 static json_t *
-experimenter_str(const char *prefix, const struct ofp_exp_body *exp,
-                 bool nx)
+experimenter_str(const char *prefix, const struct ofp_exp_body *exp, bool nx)
 {
     const uint8_t *data = exp->data;
     size_t len = exp->len, b64_len;
@@ -859,9 +884,9 @@ opaque_set_field_str(const struct ofp_oxm *oxm)
     }
     if (b64) {
         s = fmt_str("SET_FIELD: {oxm_class:%u, field:%u, hasmask:%d%s, "
-                    "data:%s}", (unsigned int) oxm->cls,
-                    (unsigned int) oxm->field, oxm->has_mask ? 1 : 0, exp,
-                    b64);
+                    "data:%s}",
+                    (unsigned int) oxm->cls, (unsigned int) oxm->field,
+                    oxm->has_mask ? 1 : 0, exp, b64);
     }
     json_decref(desc);
     return s;
@@ -875,9 +900,9 @@ ofp_json_action_str(const struct ofp_action *a)
 
     switch (a->type) {
     case OFPAT_OUTPUT:
-        return fmt_str("OUTPUT:%s", reserved_text(reserved_ports,
-                                                  a->output.port, buf,
-                                                  sizeof buf));
+        return fmt_str(
+            "OUTPUT:%s",
+            reserved_text(reserved_ports, a->output.port, buf, sizeof buf));
     case OFPAT_SET_MPLS_TTL:
         return fmt_str("SET_MPLS_TTL:%u", (unsigned int) a->mpls_ttl);
     case OFPAT_SET_NW_TTL:
@@ -888,13 +913,12 @@ ofp_json_action_str(const struct ofp_action *a)
     case OFPAT_PUSH_PBB:
         return fmt_str("%s:%u", name, (unsigned int) a->ethertype);
     case OFPAT_SET_QUEUE:
-        return fmt_str("SET_QUEUE:%s", reserved_text(reserved_queues,
-                                                     a->queue_id, buf,
-                                                     sizeof buf));
+        return fmt_str(
+            "SET_QUEUE:%s",
+            reserved_text(reserved_queues, a->queue_id, buf, sizeof buf));
     case OFPAT_GROUP:
-        return fmt_str("GROUP:%s", reserved_text(reserved_groups,
-                                                 a->group_id, buf,
-                                                 sizeof buf));
+        return fmt_str("GROUP:%s", reserved_text(reserved_groups, a->group_id,
+                                                 buf, sizeof buf));
     case OFPAT_SET_FIELD: {
         struct oxm_view ov;
         char v[64], m[64];
@@ -940,8 +964,8 @@ ofp_json_instruction(const struct ofp_instruction *inst)
 {
     json_t *o = json_object();
 
-    o = put(o, "type", name_or_int(ofp_instruction_type_name(inst->type),
-                                   inst->type));
+    o = put(o, "type",
+            name_or_int(ofp_instruction_type_name(inst->type), inst->type));
     switch (inst->type) {
     case OFPIT_GOTO_TABLE:
         o = put_int(o, "table_id", inst->table_id);
@@ -1007,9 +1031,9 @@ instruction_str(const struct ofp_instruction *inst)
 
     switch (inst->type) {
     case OFPIT_GOTO_TABLE:
-        return fmt_str("GOTO_TABLE:%s", reserved_text(reserved_tables,
-                                                      inst->table_id, buf,
-                                                      sizeof buf));
+        return fmt_str(
+            "GOTO_TABLE:%s",
+            reserved_text(reserved_tables, inst->table_id, buf, sizeof buf));
     case OFPIT_WRITE_METADATA:
         if (inst->write_metadata.mask) {
             return fmt_str("WRITE_METADATA:0x%" PRIx64 "/0x%" PRIx64,
@@ -1019,14 +1043,14 @@ instruction_str(const struct ofp_instruction *inst)
         return fmt_str("WRITE_METADATA:0x%" PRIx64,
                        inst->write_metadata.metadata);
     case OFPIT_METER:
-        return fmt_str("METER:%s", reserved_text(reserved_meters,
-                                                 inst->meter_id, buf,
-                                                 sizeof buf));
+        return fmt_str(
+            "METER:%s",
+            reserved_text(reserved_meters, inst->meter_id, buf, sizeof buf));
     case OFPIT_CLEAR_ACTIONS:
         return json_string("CLEAR_ACTIONS");
     case OFPIT_EXPERIMENTER:
-        return experimenter_str("EXPERIMENTER_INSTRUCTION:",
-                                &inst->experimenter, false);
+        return experimenter_str(
+            "EXPERIMENTER_INSTRUCTION:", &inst->experimenter, false);
     default:
         return json_string("UNKNOWN");
     }
@@ -1040,8 +1064,8 @@ ofp_json_instructions_str(const struct ofp_instruction_list *list)
         const struct ofp_instruction *inst = &list->instructions[i];
         if (inst->type == OFPIT_APPLY_ACTIONS) {
             for (size_t j = 0; j < inst->actions.n; j++) {
-                arr = push(arr,
-                           ofp_json_action_str(&inst->actions.actions[j]));
+                arr =
+                    push(arr, ofp_json_action_str(&inst->actions.actions[j]));
             }
         } else if (inst->type == OFPIT_WRITE_ACTIONS) {
             if (inst->actions.n) {
@@ -1087,9 +1111,9 @@ bucket_json(const struct ofp_bucket *b, bool strings)
     o = put_int(o, "watch_group", b->watch_group);
     if (strings) {
         o = put(o, "actions", ofp_json_actions_str(&b->actions));
-        o = put_int(o, "len", (json_int_t) (OFP_BUCKET_LEN
-                                            + ofp_actions_wire_len(
-                                                  &b->actions)));
+        o = put_int(
+            o, "len",
+            (json_int_t) (OFP_BUCKET_LEN + ofp_actions_wire_len(&b->actions)));
     } else {
         o = put(o, "actions", ofp_json_actions(&b->actions));
     }
@@ -1149,9 +1173,9 @@ feature_id_json(const struct ofp_instruction_id *id)
     o = put_int(o, "type", id->type);
     if (id->len >= 4 && id->type == 0xffff) {
         const uint8_t *p = id->data;
-        o = put_int(o, "experimenter", (json_int_t) ((uint32_t) p[0] << 24
-                                                     | p[1] << 16
-                                                     | p[2] << 8 | p[3]));
+        o = put_int(o, "experimenter",
+                    (json_int_t) ((uint32_t) p[0] << 24 | p[1] << 16 |
+                                  p[2] << 8 | p[3]));
         if (id->len > 4) {
             o = put_data(o, p + 4, id->len - 4);
         }
@@ -1181,11 +1205,11 @@ oxm_id_json(const struct ofp_oxm_id *id)
     const struct ofp_oxm_field_info *info = NULL;
     json_t *o = json_object();
 
-    if (cls == OFPXMC_OPENFLOW_BASIC
-        || (cls == OFPXMC_EXPERIMENTER
-            && id->experimenter == ONF_EXPERIMENTER_ID
-            && (field == OFPXMT_OFB_PBB_UCA || field == OFPXMT_OFB_TCP_FLAGS
-                || field == OFPXMT_OFB_ACTSET_OUTPUT))) {
+    if (cls == OFPXMC_OPENFLOW_BASIC ||
+        (cls == OFPXMC_EXPERIMENTER &&
+         id->experimenter == ONF_EXPERIMENTER_ID &&
+         (field == OFPXMT_OFB_PBB_UCA || field == OFPXMT_OFB_TCP_FLAGS ||
+          field == OFPXMT_OFB_ACTSET_OUTPUT))) {
         info = ofp_oxm_field_info(field);
     }
     o = put_int(o, "hasmask", (id->header >> 8) & 1);
@@ -1207,13 +1231,13 @@ table_feature_prop_json(const struct ofp_table_feature_prop *prop)
     json_t *o = json_object();
     json_t *arr;
 
-    o = put(o, "type", name_or_int(ofp_table_feature_prop_name(prop->type),
-                                   prop->type));
+    o = put(o, "type",
+            name_or_int(ofp_table_feature_prop_name(prop->type), prop->type));
     switch (ofp_table_feature_prop_kind(prop->type)) {
     case OFP_TFP_INSTRUCTIONS:
-        o = put(o, "instruction_ids",
-                feature_ids_json(prop->instructions.n,
-                                 prop->instructions.ids));
+        o = put(
+            o, "instruction_ids",
+            feature_ids_json(prop->instructions.n, prop->instructions.ids));
         break;
     case OFP_TFP_NEXT_TABLES:
         arr = json_array();
@@ -1356,9 +1380,9 @@ desc_json(const struct ofp_desc *d)
 static json_t *
 flow_stats_json(const struct ofp_flow_stats *fs)
 {
-    size_t length = (OFP_FLOW_STATS_LEN - OFP_MATCH_MIN_LEN
-                     + ofp_match_wire_len(&fs->match)
-                     + ofp_instructions_wire_len(&fs->instructions));
+    size_t length = (OFP_FLOW_STATS_LEN - OFP_MATCH_MIN_LEN +
+                     ofp_match_wire_len(&fs->match) +
+                     ofp_instructions_wire_len(&fs->instructions));
     json_t *o = json_object();
     o = put_int(o, "priority", fs->priority);
     o = put_u64(o, "cookie", fs->cookie);
@@ -1440,9 +1464,9 @@ group_stats_json(const struct ofp_group_stats *g)
     json_t *o = json_object();
     json_t *buckets = json_array();
 
-    o = put_int(o, "length", (json_int_t) (OFP_GROUP_STATS_LEN
-                                           + OFP_BUCKET_COUNTER_LEN
-                                             * g->n_buckets));
+    o = put_int(o, "length",
+                (json_int_t) (OFP_GROUP_STATS_LEN +
+                              OFP_BUCKET_COUNTER_LEN * g->n_buckets));
     o = put_int(o, "ref_count", g->ref_count);
     o = put_u64(o, "packet_count", g->packet_count);
     o = put_u64(o, "byte_count", g->byte_count);
@@ -1485,8 +1509,9 @@ group_features_json(const struct ofp_group_features *f)
     json_t *max_groups = json_array();
     json_t *actions = json_array();
 
-    o = put(o, "types", bit_list(f->types, group_type_names,
-                                 ARRAY_SIZE(group_type_names), true));
+    o = put(o, "types",
+            bit_list(f->types, group_type_names, ARRAY_SIZE(group_type_names),
+                     true));
     o = put(o, "capabilities",
             bit_list(f->capabilities, group_capability_names,
                      ARRAY_SIZE(group_capability_names), false));
@@ -1494,8 +1519,8 @@ group_features_json(const struct ofp_group_features *f)
         const char *name = group_type_names[t];
         json_t *acts = json_array();
 
-        max_groups = push(max_groups, put_int(json_object(), name,
-                                              f->max_groups[t]));
+        max_groups =
+            push(max_groups, put_int(json_object(), name, f->max_groups[t]));
         for (unsigned int i = 0; i < 32; i++) {
             if (f->actions[t] & (UINT32_C(1) << i)) {
                 acts = push(acts, name_or_int(ofp_action_type_name(i), i));
@@ -1520,9 +1545,9 @@ meter_stats_json(const struct ofp_meter_stats *m)
         b = put_u64(b, "byte_band_count", m->band_stats[i].byte_band_count);
         bands = push(bands, b);
     }
-    o = put_int(o, "len", (json_int_t) (OFP_METER_STATS_LEN
-                                        + OFP_METER_BAND_STATS_LEN
-                                          * m->n_bands));
+    o = put_int(o, "len",
+                (json_int_t) (OFP_METER_STATS_LEN +
+                              OFP_METER_BAND_STATS_LEN * m->n_bands));
     o = put_int(o, "flow_count", m->flow_count);
     o = put_u64(o, "packet_in_count", m->packet_in_count);
     o = put_u64(o, "byte_in_count", m->byte_in_count);
@@ -1548,9 +1573,9 @@ meter_features_json(const struct ofp_meter_features *f)
 {
     json_t *o = json_object();
     o = put_int(o, "max_meter", f->max_meter);
-    o = put(o, "band_types", bit_list(f->band_types, band_type_bit_names,
-                                      ARRAY_SIZE(band_type_bit_names),
-                                      true));
+    o = put(o, "band_types",
+            bit_list(f->band_types, band_type_bit_names,
+                     ARRAY_SIZE(band_type_bit_names), true));
     o = put(o, "capabilities", meter_flags_json(f->capabilities));
     o = put_int(o, "max_bands", f->max_bands);
     o = put_int(o, "max_color", f->max_color);
@@ -1561,7 +1586,7 @@ meter_features_json(const struct ofp_meter_features *f)
  * array. */
 static json_t *
 entries_json(const void *entries, size_t n, size_t size,
-             json_t *(*fn)(const void *))
+             json_t *(*fn)(const void *) )
 {
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) {
@@ -1571,11 +1596,10 @@ entries_json(const void *entries, size_t n, size_t size,
 }
 
 /* Adapters from entries_json()'s 'const void *' to each entry type. */
-#define ENTRY_FN(NAME, TYPE, FN)                                            \
-    static json_t *                                                         \
-    NAME(const void *p)                                                     \
-    {                                                                       \
-        return FN((const TYPE *) p);                                        \
+#define ENTRY_FN(NAME, TYPE, FN)                                              \
+    static json_t *NAME(const void *p)                                        \
+    {                                                                         \
+        return FN((const TYPE *) p);                                          \
     }
 ENTRY_FN(flow_stats_entry, struct ofp_flow_stats, flow_stats_json)
 ENTRY_FN(table_stats_entry, struct ofp_table_stats, table_stats_json)
@@ -1588,7 +1612,7 @@ ENTRY_FN(meter_config_entry, struct ofp_meter_config, meter_config_json)
 ENTRY_FN(port_entry, struct ofp_port, ofp_json_port)
 #undef ENTRY_FN
 
-#define ENTRIES(LIST, MEMBER, FN)                                           \
+#define ENTRIES(LIST, MEMBER, FN)                                             \
     entries_json((LIST).MEMBER, (LIST).n, sizeof *(LIST).MEMBER, FN)
 
 json_t *
@@ -1635,8 +1659,8 @@ ofp_json_mp_reply(const struct ofp_multipart_reply *r)
         body = meter_features_json(&r->meter_features);
         break;
     case OFPMP_TABLE_FEATURES:
-        body = table_features_list(r->table_features.n,
-                                   r->table_features.tables);
+        body =
+            table_features_list(r->table_features.n, r->table_features.tables);
         break;
     case OFPMP_PORT_DESC:
         body = ENTRIES(r->port_desc, ports, port_entry);
@@ -1671,8 +1695,7 @@ hello_json(json_t *o, const struct ofp_hello *h)
                 for (unsigned int b = 0; b < 32; b++) {
                     if (e->bitmaps[j] & (UINT32_C(1) << b)) {
                         versions = push(versions,
-                                        json_integer(32 * (json_int_t) j
-                                                     + b));
+                                        json_integer(32 * (json_int_t) j + b));
                     }
                 }
             }
@@ -1769,10 +1792,10 @@ queues_json(const struct ofp_packet_queue_list *list)
         for (size_t j = 0; j < q->n_props; j++) {
             const struct ofp_queue_prop *p = &q->props[j];
             json_t *po = json_object();
-            po = put(po, "property", name_or_int(queue_prop_name(p->property),
-                                                 p->property));
-            if (p->property == OFPQT_MIN_RATE
-                || p->property == OFPQT_MAX_RATE) {
+            po = put(po, "property",
+                     name_or_int(queue_prop_name(p->property), p->property));
+            if (p->property == OFPQT_MIN_RATE ||
+                p->property == OFPQT_MAX_RATE) {
                 po = put_int(po, "rate", p->rate);
             } else {
                 if (p->property == OFPQT_EXPERIMENTER) {
@@ -1796,10 +1819,14 @@ static json_t *
 async_json(json_t *o, const struct ofp_async_config *a)
 {
     static const char *const keys[3] = {
-        "packet_in_mask", "port_status_mask", "flow_removed_mask",
+        "packet_in_mask",
+        "port_status_mask",
+        "flow_removed_mask",
     };
     const uint32_t *masks[3] = {
-        a->packet_in_mask, a->port_status_mask, a->flow_removed_mask,
+        a->packet_in_mask,
+        a->port_status_mask,
+        a->flow_removed_mask,
     };
 
     for (size_t i = 0; i < 3; i++) {
@@ -1864,8 +1891,8 @@ ofp_json_msg(const struct ofp_msg *msg)
     case OFPT_GROUP_MOD: {
         const struct ofp_group_mod *gm = &msg->group_mod;
         o = put_int(o, "command", gm->command);
-        o = put(o, "group_type", name_or_int(group_type_name(gm->type),
-                                             gm->type));
+        o = put(o, "group_type",
+                name_or_int(group_type_name(gm->type), gm->type));
         o = put_int(o, "group_id", gm->group_id);
         return put(o, "buckets", ofp_json_buckets(&gm->buckets));
     }
@@ -1887,8 +1914,8 @@ ofp_json_msg(const struct ofp_msg *msg)
     case OFPT_QUEUE_GET_CONFIG_REQUEST:
         return put_int(o, "port", msg->queue_get_config_request.port);
     case OFPT_QUEUE_GET_CONFIG_REPLY: {
-        const struct ofp_queue_get_config_reply *r
-            = &msg->queue_get_config_reply;
+        const struct ofp_queue_get_config_reply *r =
+            &msg->queue_get_config_reply;
         o = put(o, "port", ofp_json_port_no(r->port));
         return put(o, "queues", queues_json(&r->queues));
     }

@@ -16,9 +16,9 @@
 #define ALL_BITS UINT64_MAX
 
 /* One row per field number; a row with a NULL name is an unknown field. */
-#define F(FIELD, NAME, KIND, WIDTH, MASKABLE, BITS)                         \
-    [OFPXMT_OFB_##FIELD] = { OFPXMT_OFB_##FIELD, NAME, OFP_OXM_##KIND,     \
-                             WIDTH, MASKABLE, BITS }
+#define F(FIELD, NAME, KIND, WIDTH, MASKABLE, BITS)                           \
+    [OFPXMT_OFB_##FIELD] = {OFPXMT_OFB_##FIELD, NAME, OFP_OXM_##KIND, WIDTH,  \
+                            MASKABLE,           BITS}
 static const struct ofp_oxm_field_info oxm_fields[OFPXMT_OFB_MAX + 1] = {
     F(IN_PORT, "in_port", U32, 4, false, 0xffffffff),
     F(IN_PHY_PORT, "in_phy_port", U32, 4, false, 0xffffffff),
@@ -79,48 +79,64 @@ struct oxm_prereq {
  * which needs eth_type) is checked link by link because every field present
  * is checked.  IN_PHY_PORT (IN_PORT present) and VLAN_PCP (VLAN_VID !=
  * NONE) do not compare a value and are handled in code. */
-#define ETH(...)                                                            \
-    { OFPXMT_OFB_ETH_TYPE, OXM_NARGS(__VA_ARGS__), { __VA_ARGS__ } }
-#define PROTO(V) { OFPXMT_OFB_IP_PROTO, 1, { V } }
-#define ICMP6(...)                                                          \
-    { OFPXMT_OFB_ICMPV6_TYPE, OXM_NARGS(__VA_ARGS__), { __VA_ARGS__ } }
+#define ETH(...)                                                              \
+    {                                                                         \
+        OFPXMT_OFB_ETH_TYPE, OXM_NARGS(__VA_ARGS__),                          \
+        {                                                                     \
+            __VA_ARGS__                                                       \
+        }                                                                     \
+    }
+#define PROTO(V)                                                              \
+    {                                                                         \
+        OFPXMT_OFB_IP_PROTO, 1,                                               \
+        {                                                                     \
+            V                                                                 \
+        }                                                                     \
+    }
+#define ICMP6(...)                                                            \
+    {                                                                         \
+        OFPXMT_OFB_ICMPV6_TYPE, OXM_NARGS(__VA_ARGS__),                       \
+        {                                                                     \
+            __VA_ARGS__                                                       \
+        }                                                                     \
+    }
 #define OXM_NARGS(...) OXM_NARGS_(__VA_ARGS__, 2, 1)
 #define OXM_NARGS_(A, B, N, ...) N
 #define IP 0x0800, 0x86dd
 static const struct oxm_prereq oxm_prereqs[OFPXMT_OFB_MAX + 1][2] = {
-    [OFPXMT_OFB_IP_DSCP] = { ETH(IP) },
-    [OFPXMT_OFB_IP_ECN] = { ETH(IP) },
-    [OFPXMT_OFB_IP_PROTO] = { ETH(IP) },
-    [OFPXMT_OFB_IPV4_SRC] = { ETH(0x0800) },
-    [OFPXMT_OFB_IPV4_DST] = { ETH(0x0800) },
-    [OFPXMT_OFB_TCP_SRC] = { PROTO(6) },
-    [OFPXMT_OFB_TCP_DST] = { PROTO(6) },
-    [OFPXMT_OFB_UDP_SRC] = { PROTO(17) },
-    [OFPXMT_OFB_UDP_DST] = { PROTO(17) },
-    [OFPXMT_OFB_SCTP_SRC] = { PROTO(132) },
-    [OFPXMT_OFB_SCTP_DST] = { PROTO(132) },
-    [OFPXMT_OFB_ICMPV4_TYPE] = { PROTO(1), ETH(0x0800) },
-    [OFPXMT_OFB_ICMPV4_CODE] = { PROTO(1), ETH(0x0800) },
-    [OFPXMT_OFB_ARP_OP] = { ETH(0x0806) },
-    [OFPXMT_OFB_ARP_SPA] = { ETH(0x0806) },
-    [OFPXMT_OFB_ARP_TPA] = { ETH(0x0806) },
-    [OFPXMT_OFB_ARP_SHA] = { ETH(0x0806) },
-    [OFPXMT_OFB_ARP_THA] = { ETH(0x0806) },
-    [OFPXMT_OFB_IPV6_SRC] = { ETH(0x86dd) },
-    [OFPXMT_OFB_IPV6_DST] = { ETH(0x86dd) },
-    [OFPXMT_OFB_IPV6_FLABEL] = { ETH(0x86dd) },
-    [OFPXMT_OFB_ICMPV6_TYPE] = { PROTO(58), ETH(0x86dd) },
-    [OFPXMT_OFB_ICMPV6_CODE] = { PROTO(58), ETH(0x86dd) },
-    [OFPXMT_OFB_IPV6_ND_TARGET] = { ICMP6(135, 136) },
-    [OFPXMT_OFB_IPV6_ND_SLL] = { ICMP6(135) },
-    [OFPXMT_OFB_IPV6_ND_TLL] = { ICMP6(136) },
-    [OFPXMT_OFB_MPLS_LABEL] = { ETH(0x8847, 0x8848) },
-    [OFPXMT_OFB_MPLS_TC] = { ETH(0x8847, 0x8848) },
-    [OFPXMT_OFB_MPLS_BOS] = { ETH(0x8847, 0x8848) },
-    [OFPXMT_OFB_PBB_ISID] = { ETH(0x88e7) },
-    [OFPXMT_OFB_IPV6_EXTHDR] = { ETH(0x86dd) },
-    [OFPXMT_OFB_PBB_UCA] = { ETH(0x88e7) },
-    [OFPXMT_OFB_TCP_FLAGS] = { PROTO(6) },
+    [OFPXMT_OFB_IP_DSCP] = {ETH(IP)},
+    [OFPXMT_OFB_IP_ECN] = {ETH(IP)},
+    [OFPXMT_OFB_IP_PROTO] = {ETH(IP)},
+    [OFPXMT_OFB_IPV4_SRC] = {ETH(0x0800)},
+    [OFPXMT_OFB_IPV4_DST] = {ETH(0x0800)},
+    [OFPXMT_OFB_TCP_SRC] = {PROTO(6)},
+    [OFPXMT_OFB_TCP_DST] = {PROTO(6)},
+    [OFPXMT_OFB_UDP_SRC] = {PROTO(17)},
+    [OFPXMT_OFB_UDP_DST] = {PROTO(17)},
+    [OFPXMT_OFB_SCTP_SRC] = {PROTO(132)},
+    [OFPXMT_OFB_SCTP_DST] = {PROTO(132)},
+    [OFPXMT_OFB_ICMPV4_TYPE] = {PROTO(1), ETH(0x0800)},
+    [OFPXMT_OFB_ICMPV4_CODE] = {PROTO(1), ETH(0x0800)},
+    [OFPXMT_OFB_ARP_OP] = {ETH(0x0806)},
+    [OFPXMT_OFB_ARP_SPA] = {ETH(0x0806)},
+    [OFPXMT_OFB_ARP_TPA] = {ETH(0x0806)},
+    [OFPXMT_OFB_ARP_SHA] = {ETH(0x0806)},
+    [OFPXMT_OFB_ARP_THA] = {ETH(0x0806)},
+    [OFPXMT_OFB_IPV6_SRC] = {ETH(0x86dd)},
+    [OFPXMT_OFB_IPV6_DST] = {ETH(0x86dd)},
+    [OFPXMT_OFB_IPV6_FLABEL] = {ETH(0x86dd)},
+    [OFPXMT_OFB_ICMPV6_TYPE] = {PROTO(58), ETH(0x86dd)},
+    [OFPXMT_OFB_ICMPV6_CODE] = {PROTO(58), ETH(0x86dd)},
+    [OFPXMT_OFB_IPV6_ND_TARGET] = {ICMP6(135, 136)},
+    [OFPXMT_OFB_IPV6_ND_SLL] = {ICMP6(135)},
+    [OFPXMT_OFB_IPV6_ND_TLL] = {ICMP6(136)},
+    [OFPXMT_OFB_MPLS_LABEL] = {ETH(0x8847, 0x8848)},
+    [OFPXMT_OFB_MPLS_TC] = {ETH(0x8847, 0x8848)},
+    [OFPXMT_OFB_MPLS_BOS] = {ETH(0x8847, 0x8848)},
+    [OFPXMT_OFB_PBB_ISID] = {ETH(0x88e7)},
+    [OFPXMT_OFB_IPV6_EXTHDR] = {ETH(0x86dd)},
+    [OFPXMT_OFB_PBB_UCA] = {ETH(0x88e7)},
+    [OFPXMT_OFB_TCP_FLAGS] = {PROTO(6)},
 };
 #undef ETH
 #undef PROTO
@@ -133,7 +149,8 @@ const struct ofp_oxm_field_info *
 ofp_oxm_field_info(uint8_t field)
 {
     return (field <= OFPXMT_OFB_MAX && oxm_fields[field].name
-            ? &oxm_fields[field] : NULL);
+                ? &oxm_fields[field]
+                : NULL);
 }
 
 const struct ofp_oxm_field_info *
@@ -235,8 +252,9 @@ static const uint8_t *
 oxm_value_bytes(const struct ofp_oxm_field_info *fi,
                 const union ofp_oxm_value *v)
 {
-    return (fi->kind == OFP_OXM_MAC ? v->mac
-            : fi->kind == OFP_OXM_IPV6 ? v->ipv6 : NULL);
+    return (fi->kind == OFP_OXM_MAC    ? v->mac
+            : fi->kind == OFP_OXM_IPV6 ? v->ipv6
+                                       : NULL);
 }
 
 /* Returns the known field info for a decoded 'oxm', or NULL if opaque. */
@@ -264,9 +282,9 @@ ofp_oxm_decode(struct ofp_rd *rd, struct ofp_oxm *oxm)
         return OFPERR_OFPBMC_BAD_LEN;
     }
 
-    const struct ofp_oxm_field_info *fi
-        = (oxm->cls == OFPXMC_OPENFLOW_BASIC
-           ? ofp_oxm_field_info(oxm->field) : NULL);
+    const struct ofp_oxm_field_info *fi =
+        (oxm->cls == OFPXMC_OPENFLOW_BASIC ? ofp_oxm_field_info(oxm->field)
+                                           : NULL);
     if (fi) {
         if (oxm->length != fi->width * (oxm->has_mask ? 2 : 1)) {
             return OFPERR_OFPBMC_BAD_LEN;
@@ -311,8 +329,8 @@ ofp_oxm_encode(struct ofp_wbuf *out, const struct ofp_oxm *oxm)
         if (oxm->has_mask) {
             oxm_value_store(p + fi->width, fi, &oxm->mask);
         }
-    } else if (oxm->cls == OFPXMC_EXPERIMENTER
-               && len >= OXM_EXPERIMENTER_ID_LEN) {
+    } else if (oxm->cls == OFPXMC_EXPERIMENTER &&
+               len >= OXM_EXPERIMENTER_ID_LEN) {
         uint32_t e = oxm->experimenter;
         p[0] = (uint8_t) (e >> 24);
         p[1] = (uint8_t) (e >> 16);
@@ -331,8 +349,8 @@ size_t
 ofp_oxm_wire_len(const struct ofp_oxm *oxm)
 {
     const struct ofp_oxm_field_info *fi = oxm_known_info(oxm);
-    return OXM_HEADER_LEN
-           + (fi ? fi->width * (oxm->has_mask ? 2u : 1u) : oxm->length);
+    return OXM_HEADER_LEN +
+           (fi ? fi->width * (oxm->has_mask ? 2u : 1u) : oxm->length);
 }
 
 bool
@@ -356,22 +374,21 @@ oxm_value_equal(const struct ofp_oxm_field_info *fi,
 {
     const uint8_t *pa = oxm_value_bytes(fi, a);
     return (pa ? !memcmp(pa, oxm_value_bytes(fi, b), fi->width)
-            : oxm_value_int(fi, a) == oxm_value_int(fi, b));
+               : oxm_value_int(fi, a) == oxm_value_int(fi, b));
 }
 
 bool
 ofp_oxm_equal(const struct ofp_oxm *a, const struct ofp_oxm *b)
 {
-    if (a->cls != b->cls || a->field != b->field
-        || a->has_mask != b->has_mask
-        || ofp_oxm_is_known(a) != ofp_oxm_is_known(b)) {
+    if (a->cls != b->cls || a->field != b->field ||
+        a->has_mask != b->has_mask ||
+        ofp_oxm_is_known(a) != ofp_oxm_is_known(b)) {
         return false;
     }
     const struct ofp_oxm_field_info *fi = oxm_known_info(a);
     if (fi) {
-        return (oxm_value_equal(fi, &a->value, &b->value)
-                && (!a->has_mask
-                    || oxm_value_equal(fi, &a->mask, &b->mask)));
+        return (oxm_value_equal(fi, &a->value, &b->value) &&
+                (!a->has_mask || oxm_value_equal(fi, &a->mask, &b->mask)));
     }
     if (a->length != b->length) {
         return false;
@@ -402,8 +419,8 @@ ofp_match_decode(struct ofp_rd *rd, struct ofp_match *match,
     if (match->type != OFPMT_OXM) {
         return OFPERR_OFPBMC_BAD_TYPE;
     }
-    if (length < OFP_MATCH_HEADER_LEN
-        || ofp_round8(length) - OFP_MATCH_HEADER_LEN > rd->left) {
+    if (length < OFP_MATCH_HEADER_LEN ||
+        ofp_round8(length) - OFP_MATCH_HEADER_LEN > rd->left) {
         return OFPERR_OFPBMC_BAD_LEN;
     }
 
@@ -476,8 +493,7 @@ ofp_match_find(const struct ofp_match *match, uint8_t field)
 /* Checks one known OXM on its own: mask allowed, value bits inside the
  * field and inside the mask. */
 static enum ofperr
-oxm_check_value(const struct ofp_oxm *oxm,
-                const struct ofp_oxm_field_info *fi)
+oxm_check_value(const struct ofp_oxm *oxm, const struct ofp_oxm_field_info *fi)
 {
     if (oxm->has_mask && !fi->maskable) {
         return OFPERR_OFPBMC_BAD_MASK;
@@ -525,7 +541,7 @@ oxm_prereq_met(const struct ofp_oxm *oxm, const struct oxm_prereq *pre)
 enum ofperr
 ofp_match_check(const struct ofp_match *match)
 {
-    const struct ofp_oxm *present[OFPXMT_OFB_MAX + 1] = { NULL };
+    const struct ofp_oxm *present[OFPXMT_OFB_MAX + 1] = {NULL};
 
     for (size_t i = 0; i < match->n_oxms; i++) {
         const struct ofp_oxm *oxm = &match->oxms[i];
@@ -563,9 +579,9 @@ ofp_match_check(const struct ofp_match *match)
     /* VLAN_PCP needs VLAN_VID != NONE: the match must require a tag, so
      * OFPVID_PRESENT must be set in the value and covered by the mask. */
     const struct ofp_oxm *vid = present[OFPXMT_OFB_VLAN_VID];
-    if (present[OFPXMT_OFB_VLAN_PCP]
-        && (!vid || !(vid->value.u16 & OFPVID_PRESENT)
-            || (vid->has_mask && !(vid->mask.u16 & OFPVID_PRESENT)))) {
+    if (present[OFPXMT_OFB_VLAN_PCP] &&
+        (!vid || !(vid->value.u16 & OFPVID_PRESENT) ||
+         (vid->has_mask && !(vid->mask.u16 & OFPVID_PRESENT)))) {
         return OFPERR_OFPBMC_BAD_PREREQ;
     }
     return 0;

@@ -25,13 +25,13 @@
 
 /* How a known basic field's value is stored in 'union ofp_oxm_value'. */
 enum ofp_oxm_kind {
-    OFP_OXM_U8,     /* .u8 */
-    OFP_OXM_U16,    /* .u16 */
-    OFP_OXM_U24,    /* .u32, 3 bytes on the wire (PBB_ISID) */
-    OFP_OXM_U32,    /* .u32 (IPv4 addresses too, host order) */
-    OFP_OXM_U64,    /* .u64 */
-    OFP_OXM_MAC,    /* .mac, network order */
-    OFP_OXM_IPV6,   /* .ipv6, network order */
+    OFP_OXM_U8,   /* .u8 */
+    OFP_OXM_U16,  /* .u16 */
+    OFP_OXM_U24,  /* .u32, 3 bytes on the wire (PBB_ISID) */
+    OFP_OXM_U32,  /* .u32 (IPv4 addresses too, host order) */
+    OFP_OXM_U64,  /* .u64 */
+    OFP_OXM_MAC,  /* .mac, network order */
+    OFP_OXM_IPV6, /* .ipv6, network order */
 };
 
 union ofp_oxm_value {
@@ -45,30 +45,30 @@ union ofp_oxm_value {
 
 /* One OXM TLV. */
 struct ofp_oxm {
-    uint16_t cls;               /* enum ofp_oxm_class */
-    uint8_t field;              /* 7-bit field number */
+    uint16_t cls;  /* enum ofp_oxm_class */
+    uint8_t field; /* 7-bit field number */
     bool has_mask;
-    uint8_t length;             /* oxm_length: payload bytes on the wire,
-                                 * including the experimenter id */
-    uint32_t experimenter;      /* cls == OFPXMC_EXPERIMENTER only */
-    union ofp_oxm_value value;  /* known basic field (payload == NULL) */
-    union ofp_oxm_value mask;   /* known basic field with has_mask */
-    const uint8_t *payload;     /* opaque OXM: the 'length' payload bytes
-                                 * (after the experimenter id for the
-                                 * experimenter class: then length - 4),
-                                 * owned by the arena or the caller */
+    uint8_t length;            /* oxm_length: payload bytes on the wire,
+                                * including the experimenter id */
+    uint32_t experimenter;     /* cls == OFPXMC_EXPERIMENTER only */
+    union ofp_oxm_value value; /* known basic field (payload == NULL) */
+    union ofp_oxm_value mask;  /* known basic field with has_mask */
+    const uint8_t *payload;    /* opaque OXM: the 'length' payload bytes
+                                * (after the experimenter id for the
+                                * experimenter class: then length - 4),
+                                * owned by the arena or the caller */
 };
 
 /* Facts about one OpenFlow-basic field. */
 struct ofp_oxm_field_info {
-    uint8_t field;              /* OFPXMT_OFB_* */
-    const char *name;           /* Ryu/OVS name: "eth_dst", "ipv4_src" */
+    uint8_t field;    /* OFPXMT_OFB_* */
+    const char *name; /* Ryu/OVS name: "eth_dst", "ipv4_src" */
     enum ofp_oxm_kind kind;
-    uint8_t width;              /* value bytes on the wire */
-    bool maskable;              /* the specification allows a mask */
-    uint64_t valid_bits;        /* bits a value may have (e.g. 0x1fff for
-                                 * vlan_vid, 0x3f for ip_dscp); all ones for
-                                 * MAC/IPv6 */
+    uint8_t width;       /* value bytes on the wire */
+    bool maskable;       /* the specification allows a mask */
+    uint64_t valid_bits; /* bits a value may have (e.g. 0x1fff for
+                          * vlan_vid, 0x3f for ip_dscp); all ones for
+                          * MAC/IPv6 */
 };
 
 /* Returns the facts for basic field 'field', or NULL if unknown. */
@@ -105,9 +105,9 @@ bool ofp_oxm_equal(const struct ofp_oxm *, const struct ofp_oxm *);
 /* ---- match ---- */
 
 struct ofp_match {
-    uint16_t type;              /* OFPMT_OXM */
+    uint16_t type; /* OFPMT_OXM */
     uint16_t n_oxms;
-    struct ofp_oxm *oxms;       /* wire order; arena- or caller-owned */
+    struct ofp_oxm *oxms; /* wire order; arena- or caller-owned */
 };
 
 /* Decodes an ofp_match, including its padding to 8 bytes, from 'rd'.

@@ -73,8 +73,8 @@ ofp_hello_elem_decode(struct ofp_rd *rd, struct ofp_hello_elem *elem,
     memset(elem, 0, sizeof *elem);
     elem->type = ofp_rd_be16(rd);
     uint16_t len = ofp_rd_be16(rd);
-    if (!rd->ok || len < OFP_HELLO_ELEM_HEADER_LEN
-        || !ofp_rd_sub(rd, len - OFP_HELLO_ELEM_HEADER_LEN, &er)) {
+    if (!rd->ok || len < OFP_HELLO_ELEM_HEADER_LEN ||
+        !ofp_rd_sub(rd, len - OFP_HELLO_ELEM_HEADER_LEN, &er)) {
         return OFPERR_OFPBRC_BAD_LEN;
     }
 
@@ -83,8 +83,8 @@ ofp_hello_elem_decode(struct ofp_rd *rd, struct ofp_hello_elem *elem,
             return OFPERR_OFPBRC_BAD_LEN;
         }
         elem->n_bitmaps = er.left / 4;
-        elem->bitmaps = ofp_arena_calloc(arena, elem->n_bitmaps,
-                                         sizeof *elem->bitmaps);
+        elem->bitmaps =
+            ofp_arena_calloc(arena, elem->n_bitmaps, sizeof *elem->bitmaps);
         if (!elem->bitmaps) {
             return OFP_MSGS_NOMEM;
         }
@@ -217,8 +217,8 @@ ofp_hello_offers(const struct ofp_msg *hello, uint8_t v)
         const struct ofp_hello_elem *elem = &hello->hello.elems[i];
         if (elem->type == OFPHET_VERSIONBITMAP) {
             size_t word = v / 32;
-            return (word < elem->n_bitmaps
-                    && (elem->bitmaps[word] >> (v % 32)) & 1);
+            return (word < elem->n_bitmaps &&
+                    (elem->bitmaps[word] >> (v % 32)) & 1);
         }
     }
     return v <= hello->version;
@@ -525,8 +525,8 @@ encode_flow_mod(struct ofp_wbuf *out, const struct ofp_msg *msg)
 
     /* The fixed part in one reservation: FLOW_MOD is the message a
      * controller sends most. */
-    uint8_t *p = ofp_wbuf_reserve(out, OFP_FLOW_MOD_LEN - OFP_HEADER_LEN
-                                           - OFP_MATCH_MIN_LEN);
+    uint8_t *p = ofp_wbuf_reserve(out, OFP_FLOW_MOD_LEN - OFP_HEADER_LEN -
+                                           OFP_MATCH_MIN_LEN);
     if (!p) {
         return;
     }
@@ -796,13 +796,13 @@ typedef void ofp_msg_encode_fn(struct ofp_wbuf *, const struct ofp_msg *);
 
 struct ofp_msg_info {
     const char *name;
-    uint16_t min_len;               /* smallest valid total length */
-    ofp_msg_decode_fn *decode;      /* body, after the 8-byte header */
+    uint16_t min_len;          /* smallest valid total length */
+    ofp_msg_decode_fn *decode; /* body, after the 8-byte header */
     ofp_msg_encode_fn *encode;
 };
 
 static const struct ofp_msg_info ofp_msg_infos[OFPT_MAX + 1] = {
-#define OFP_MSG_INFO_(TYPE, MEMBER, MIN_LEN)                                \
+#define OFP_MSG_INFO_(TYPE, MEMBER, MIN_LEN)                                  \
     [OFPT_##TYPE] = {#TYPE, MIN_LEN, decode_##MEMBER, encode_##MEMBER},
     OFP_MSG_LIST(OFP_MSG_INFO_)
 #undef OFP_MSG_INFO_
@@ -813,8 +813,8 @@ static const struct ofp_msg_info ofp_msg_infos[OFPT_MAX + 1] = {
 _Static_assert(0 OFP_MSG_LIST(OFP_MSG_COUNT_) == OFPT_MAX + 1,
                "OFP_MSG_LIST covers every message type");
 #undef OFP_MSG_COUNT_
-#define OFP_MSG_MIN_LEN_OK_(TYPE, MEMBER, MIN_LEN)                          \
-    _Static_assert(MIN_LEN >= OFP_HEADER_LEN && MIN_LEN <= UINT16_MAX,      \
+#define OFP_MSG_MIN_LEN_OK_(TYPE, MEMBER, MIN_LEN)                            \
+    _Static_assert(MIN_LEN >= OFP_HEADER_LEN && MIN_LEN <= UINT16_MAX,        \
                    #TYPE " minimum length");
 OFP_MSG_LIST(OFP_MSG_MIN_LEN_OK_)
 #undef OFP_MSG_MIN_LEN_OK_

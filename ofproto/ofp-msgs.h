@@ -30,36 +30,36 @@
 /* X(TYPE, member, min_len): one line per message type.  'member' is the
  * union member of struct ofp_msg holding the body ('none' for an empty
  * body); min_len is the smallest valid total length. */
-#define OFP_MSG_LIST(X)                                                     \
-    X(HELLO, hello, 8)                                                      \
-    X(ERROR, error, 12)                                                     \
-    X(ECHO_REQUEST, echo, 8)                                                \
-    X(ECHO_REPLY, echo, 8)                                                  \
-    X(EXPERIMENTER, experimenter, 16)                                       \
-    X(FEATURES_REQUEST, none, 8)                                            \
-    X(FEATURES_REPLY, features, 32)                                         \
-    X(GET_CONFIG_REQUEST, none, 8)                                          \
-    X(GET_CONFIG_REPLY, config, 12)                                         \
-    X(SET_CONFIG, config, 12)                                               \
-    X(PACKET_IN, packet_in, 34)                                             \
-    X(FLOW_REMOVED, flow_removed, 56)                                       \
-    X(PORT_STATUS, port_status, 80)                                         \
-    X(PACKET_OUT, packet_out, 24)                                           \
-    X(FLOW_MOD, flow_mod, 56)                                               \
-    X(GROUP_MOD, group_mod, 16)                                             \
-    X(PORT_MOD, port_mod, 40)                                               \
-    X(TABLE_MOD, table_mod, 16)                                             \
-    X(MULTIPART_REQUEST, mp_request, 16)                                    \
-    X(MULTIPART_REPLY, mp_reply, 16)                                        \
-    X(BARRIER_REQUEST, none, 8)                                             \
-    X(BARRIER_REPLY, none, 8)                                               \
-    X(QUEUE_GET_CONFIG_REQUEST, queue_get_config_request, 16)               \
-    X(QUEUE_GET_CONFIG_REPLY, queue_get_config_reply, 16)                   \
-    X(ROLE_REQUEST, role, 24)                                               \
-    X(ROLE_REPLY, role, 24)                                                 \
-    X(GET_ASYNC_REQUEST, none, 8)                                           \
-    X(GET_ASYNC_REPLY, async, 32)                                           \
-    X(SET_ASYNC, async, 32)                                                 \
+#define OFP_MSG_LIST(X)                                                       \
+    X(HELLO, hello, 8)                                                        \
+    X(ERROR, error, 12)                                                       \
+    X(ECHO_REQUEST, echo, 8)                                                  \
+    X(ECHO_REPLY, echo, 8)                                                    \
+    X(EXPERIMENTER, experimenter, 16)                                         \
+    X(FEATURES_REQUEST, none, 8)                                              \
+    X(FEATURES_REPLY, features, 32)                                           \
+    X(GET_CONFIG_REQUEST, none, 8)                                            \
+    X(GET_CONFIG_REPLY, config, 12)                                           \
+    X(SET_CONFIG, config, 12)                                                 \
+    X(PACKET_IN, packet_in, 34)                                               \
+    X(FLOW_REMOVED, flow_removed, 56)                                         \
+    X(PORT_STATUS, port_status, 80)                                           \
+    X(PACKET_OUT, packet_out, 24)                                             \
+    X(FLOW_MOD, flow_mod, 56)                                                 \
+    X(GROUP_MOD, group_mod, 16)                                               \
+    X(PORT_MOD, port_mod, 40)                                                 \
+    X(TABLE_MOD, table_mod, 16)                                               \
+    X(MULTIPART_REQUEST, mp_request, 16)                                      \
+    X(MULTIPART_REPLY, mp_reply, 16)                                          \
+    X(BARRIER_REQUEST, none, 8)                                               \
+    X(BARRIER_REPLY, none, 8)                                                 \
+    X(QUEUE_GET_CONFIG_REQUEST, queue_get_config_request, 16)                 \
+    X(QUEUE_GET_CONFIG_REPLY, queue_get_config_reply, 16)                     \
+    X(ROLE_REQUEST, role, 24)                                                 \
+    X(ROLE_REPLY, role, 24)                                                   \
+    X(GET_ASYNC_REQUEST, none, 8)                                             \
+    X(GET_ASYNC_REPLY, async, 32)                                             \
+    X(SET_ASYNC, async, 32)                                                   \
     X(METER_MOD, meter_mod, 16)
 
 /* The fixed 8-byte header, host order. */
@@ -72,14 +72,14 @@ struct ofp_header {
 
 /* OFPT_HELLO element. */
 struct ofp_hello_elem {
-    uint16_t type;              /* OFPHET_VERSIONBITMAP or other */
-    size_t n_bitmaps;           /* VERSIONBITMAP */
+    uint16_t type;    /* OFPHET_VERSIONBITMAP or other */
+    size_t n_bitmaps; /* VERSIONBITMAP */
     uint32_t *bitmaps;
-    size_t len;                 /* other types: body after the header */
+    size_t len; /* other types: body after the header */
     const uint8_t *data;
-    bool unpadded;              /* not followed by its padding to 8 bytes
-                                 * (LoxiGen and Ryu send elements back to
-                                 * back); re-encoded the same way */
+    bool unpadded; /* not followed by its padding to 8 bytes
+                    * (LoxiGen and Ryu send elements back to
+                    * back); re-encoded the same way */
 };
 
 struct ofp_hello {
@@ -132,13 +132,13 @@ struct ofp_switch_features {
     uint32_t n_buffers;
     uint8_t n_tables;
     uint8_t auxiliary_id;
-    uint32_t capabilities;      /* enum ofp_capabilities */
+    uint32_t capabilities; /* enum ofp_capabilities */
     uint32_t reserved;
 };
 
 /* OFPT_GET_CONFIG_REPLY / SET_CONFIG. */
 struct ofp_switch_config {
-    uint16_t flags;             /* enum ofp_config_flags */
+    uint16_t flags; /* enum ofp_config_flags */
     uint16_t miss_send_len;
 };
 
@@ -146,7 +146,7 @@ struct ofp_switch_config {
 struct ofp_packet_in {
     uint32_t buffer_id;
     uint16_t total_len;
-    uint8_t reason;             /* enum ofp_packet_in_reason */
+    uint8_t reason; /* enum ofp_packet_in_reason */
     uint8_t table_id;
     uint64_t cookie;
     struct ofp_match match;
@@ -158,7 +158,7 @@ struct ofp_packet_in {
 struct ofp_flow_removed {
     uint64_t cookie;
     uint16_t priority;
-    uint8_t reason;             /* enum ofp_flow_removed_reason */
+    uint8_t reason; /* enum ofp_flow_removed_reason */
     uint8_t table_id;
     uint32_t duration_sec;
     uint32_t duration_nsec;
@@ -171,7 +171,7 @@ struct ofp_flow_removed {
 
 /* OFPT_PORT_STATUS. */
 struct ofp_port_status {
-    uint8_t reason;             /* enum ofp_port_reason */
+    uint8_t reason; /* enum ofp_port_reason */
     struct ofp_port desc;
 };
 
@@ -189,22 +189,22 @@ struct ofp_flow_mod {
     uint64_t cookie;
     uint64_t cookie_mask;
     uint8_t table_id;
-    uint8_t command;            /* enum ofp_flow_mod_command */
+    uint8_t command; /* enum ofp_flow_mod_command */
     uint16_t idle_timeout;
     uint16_t hard_timeout;
     uint16_t priority;
     uint32_t buffer_id;
     uint32_t out_port;
     uint32_t out_group;
-    uint16_t flags;             /* enum ofp_flow_mod_flags */
+    uint16_t flags; /* enum ofp_flow_mod_flags */
     struct ofp_match match;
     struct ofp_instruction_list instructions;
 };
 
 /* OFPT_GROUP_MOD. */
 struct ofp_group_mod {
-    uint16_t command;           /* enum ofp_group_mod_command */
-    uint8_t type;               /* enum ofp_group_type */
+    uint16_t command; /* enum ofp_group_mod_command */
+    uint8_t type;     /* enum ofp_group_type */
     uint32_t group_id;
     struct ofp_bucket_list buckets;
 };
@@ -236,7 +236,7 @@ struct ofp_queue_get_config_reply {
 
 /* OFPT_ROLE_REQUEST / REPLY. */
 struct ofp_role {
-    uint32_t role;              /* enum ofp_controller_role */
+    uint32_t role; /* enum ofp_controller_role */
     uint64_t generation_id;
 };
 
@@ -249,16 +249,16 @@ struct ofp_async_config {
 
 /* OFPT_METER_MOD. */
 struct ofp_meter_mod {
-    uint16_t command;           /* enum ofp_meter_mod_command */
-    uint16_t flags;             /* enum ofp_meter_flags */
+    uint16_t command; /* enum ofp_meter_mod_command */
+    uint16_t flags;   /* enum ofp_meter_flags */
     uint32_t meter_id;
     struct ofp_meter_band_list bands;
 };
 
 /* A decoded message. */
 struct ofp_msg {
-    uint8_t version;            /* OFP13_VERSION except for a foreign HELLO */
-    uint8_t type;               /* enum ofp_type */
+    uint8_t version; /* OFP13_VERSION except for a foreign HELLO */
+    uint8_t type;    /* enum ofp_type */
     uint32_t xid;
     union {
         struct ofp_hello hello;

@@ -19,10 +19,10 @@
 
 /* Wire sizes (OpenFlow 1.3.5, 7.3.5). */
 enum {
-    MP_HEADER_LEN = 8,          /* type, flags, 4 pad */
+    MP_HEADER_LEN = 8, /* type, flags, 4 pad */
     MP_DESC_LEN = 4 * DESC_STR_LEN + SERIAL_NUM_LEN,
-    MP_FLOW_REQ_LEN = 40,       /* including an empty match */
-    MP_FLOW_STATS_MIN = 56,     /* including an empty match */
+    MP_FLOW_REQ_LEN = 40,   /* including an empty match */
+    MP_FLOW_STATS_MIN = 56, /* including an empty match */
     MP_AGGREGATE_LEN = 24,
     MP_TABLE_STATS_LEN = 24,
     MP_PORT_STATS_LEN = 112,
@@ -39,7 +39,7 @@ enum {
     MP_TFP_HEADER_LEN = 4,
     MP_PORT_LEN = 64,
     MP_EXPERIMENTER_MIN = 8,
-    MP_ID_HEADER_LEN = 4,       /* instruction and action ids */
+    MP_ID_HEADER_LEN = 4, /* instruction and action ids */
 };
 
 _Static_assert(MP_DESC_LEN == 1056, "ofp_desc is 1056 bytes");
@@ -127,10 +127,9 @@ mp_decode_var_entries(struct ofp_rd *rd, size_t len_ofs, size_t min,
  * whole number of entries is OFPBRC_BAD_LEN.  Returns the array (NULL with
  * '*error' set on failure). */
 static void *
-mp_decode_fixed_entries(struct ofp_rd *rd, size_t entry_len,
-                        size_t elem_size, mp_entry_decode_fn *decode,
-                        struct ofp_arena *arena, size_t *n,
-                        enum ofperr *error)
+mp_decode_fixed_entries(struct ofp_rd *rd, size_t entry_len, size_t elem_size,
+                        mp_entry_decode_fn *decode, struct ofp_arena *arena,
+                        size_t *n, enum ofperr *error)
 {
     if (rd->left % entry_len) {
         *error = OFPERR_OFPBRC_BAD_LEN;
@@ -256,7 +255,7 @@ mp_flow_stats_decode(struct ofp_rd *rd, void *dst, struct ofp_arena *arena)
 {
     struct ofp_flow_stats *fs = dst;
 
-    ofp_rd_skip(rd, 2);         /* length */
+    ofp_rd_skip(rd, 2); /* length */
     fs->table_id = ofp_rd_u8(rd);
     ofp_rd_skip(rd, 1);
     fs->duration_sec = ofp_rd_be32(rd);
@@ -326,8 +325,7 @@ mp_aggregate_encode(struct ofp_wbuf *out,
 /* ---- TABLE, PORT_STATS, QUEUE ---- */
 
 static enum ofperr
-mp_table_stats_decode(struct ofp_rd *rd, void *dst,
-                      struct ofp_arena *arena)
+mp_table_stats_decode(struct ofp_rd *rd, void *dst, struct ofp_arena *arena)
 {
     struct ofp_table_stats *ts = dst;
     (void) arena;
@@ -353,8 +351,7 @@ mp_table_stats_encode(struct ofp_wbuf *out, const void *src)
 }
 
 static enum ofperr
-mp_port_stats_decode(struct ofp_rd *rd, void *dst,
-                     struct ofp_arena *arena)
+mp_port_stats_decode(struct ofp_rd *rd, void *dst, struct ofp_arena *arena)
 {
     struct ofp_port_stats *ps = dst;
     (void) arena;
@@ -402,8 +399,7 @@ mp_port_stats_encode(struct ofp_wbuf *out, const void *src)
 }
 
 static enum ofperr
-mp_queue_stats_decode(struct ofp_rd *rd, void *dst,
-                      struct ofp_arena *arena)
+mp_queue_stats_decode(struct ofp_rd *rd, void *dst, struct ofp_arena *arena)
 {
     struct ofp_queue_stats *qs = dst;
     (void) arena;
@@ -439,7 +435,7 @@ mp_group_stats_decode(struct ofp_rd *rd, void *dst, struct ofp_arena *arena)
 {
     struct ofp_group_stats *gs = dst;
 
-    ofp_rd_skip(rd, 4);         /* length, pad */
+    ofp_rd_skip(rd, 4); /* length, pad */
     gs->group_id = ofp_rd_be32(rd);
     gs->ref_count = ofp_rd_be32(rd);
     ofp_rd_skip(rd, 4);
@@ -451,8 +447,8 @@ mp_group_stats_decode(struct ofp_rd *rd, void *dst, struct ofp_arena *arena)
         return OFPERR_OFPBRC_BAD_LEN;
     }
     gs->n_buckets = rd->left / MP_BUCKET_COUNTER_LEN;
-    gs->bucket_stats = ofp_arena_calloc(arena, gs->n_buckets,
-                                        sizeof *gs->bucket_stats);
+    gs->bucket_stats =
+        ofp_arena_calloc(arena, gs->n_buckets, sizeof *gs->bucket_stats);
     if (!gs->bucket_stats) {
         return MP_ERR_NOMEM;
     }
@@ -489,7 +485,7 @@ mp_group_desc_decode(struct ofp_rd *rd, void *dst, struct ofp_arena *arena)
 {
     struct ofp_group_desc *gd = dst;
 
-    ofp_rd_skip(rd, 2);         /* length */
+    ofp_rd_skip(rd, 2); /* length */
     gd->type = ofp_rd_u8(rd);
     ofp_rd_skip(rd, 1);
     gd->group_id = ofp_rd_be32(rd);
@@ -548,7 +544,7 @@ mp_meter_stats_decode(struct ofp_rd *rd, void *dst, struct ofp_arena *arena)
     struct ofp_meter_stats *ms = dst;
 
     ms->meter_id = ofp_rd_be32(rd);
-    ofp_rd_skip(rd, 2 + 6);     /* len, pad */
+    ofp_rd_skip(rd, 2 + 6); /* len, pad */
     ms->flow_count = ofp_rd_be32(rd);
     ms->packet_in_count = ofp_rd_be64(rd);
     ms->byte_in_count = ofp_rd_be64(rd);
@@ -558,8 +554,8 @@ mp_meter_stats_decode(struct ofp_rd *rd, void *dst, struct ofp_arena *arena)
         return OFPERR_OFPBRC_BAD_LEN;
     }
     ms->n_bands = rd->left / MP_METER_BAND_STATS_LEN;
-    ms->band_stats = ofp_arena_calloc(arena, ms->n_bands,
-                                      sizeof *ms->band_stats);
+    ms->band_stats =
+        ofp_arena_calloc(arena, ms->n_bands, sizeof *ms->band_stats);
     if (!ms->band_stats) {
         return MP_ERR_NOMEM;
     }
@@ -577,7 +573,7 @@ mp_meter_stats_encode(struct ofp_wbuf *out, const void *src)
     size_t start = out->len;
 
     ofp_wbuf_be32(out, ms->meter_id);
-    ofp_wbuf_be16(out, 0);      /* len, set below */
+    ofp_wbuf_be16(out, 0); /* len, set below */
     ofp_wbuf_put_zeros(out, 6);
     ofp_wbuf_be32(out, ms->flow_count);
     ofp_wbuf_be64(out, ms->packet_in_count);
@@ -592,12 +588,11 @@ mp_meter_stats_encode(struct ofp_wbuf *out, const void *src)
 }
 
 static enum ofperr
-mp_meter_config_decode(struct ofp_rd *rd, void *dst,
-                       struct ofp_arena *arena)
+mp_meter_config_decode(struct ofp_rd *rd, void *dst, struct ofp_arena *arena)
 {
     struct ofp_meter_config *mc = dst;
 
-    ofp_rd_skip(rd, 2);         /* length */
+    ofp_rd_skip(rd, 2); /* length */
     mc->flags = ofp_rd_be16(rd);
     mc->meter_id = ofp_rd_be32(rd);
     return ofp_meter_bands_decode(rd, &mc->bands, arena);
@@ -672,8 +667,8 @@ enum ofperr
 ofp_oxm_id_decode(struct ofp_rd *rd, struct ofp_oxm_id *id)
 {
     id->header = ofp_rd_be32(rd);
-    id->experimenter = (id->header >> 16 == OFPXMC_EXPERIMENTER
-                        ? ofp_rd_be32(rd) : 0);
+    id->experimenter =
+        (id->header >> 16 == OFPXMC_EXPERIMENTER ? ofp_rd_be32(rd) : 0);
     return rd->ok ? 0 : OFPERR_OFPTFFC_BAD_LEN;
 }
 
@@ -691,8 +686,8 @@ static enum ofperr
 mp_ids_decode(struct ofp_rd *rd, size_t *n, struct ofp_instruction_id **ids,
               struct ofp_arena *arena)
 {
-    enum ofperr error = mp_count_entries(rd, 2, MP_ID_HEADER_LEN,
-                                         OFPERR_OFPTFFC_BAD_LEN, n);
+    enum ofperr error =
+        mp_count_entries(rd, 2, MP_ID_HEADER_LEN, OFPERR_OFPTFFC_BAD_LEN, n);
     if (error) {
         return error;
     }
@@ -738,8 +733,10 @@ enum ofp_tfp_kind
 ofp_table_feature_prop_kind(uint16_t type)
 {
     switch (type) {
-#define MP_TFPT_KIND_(NAME, KIND) case OFPTFPT_##NAME: return KIND;
-    OFP_TFPT_LIST(MP_TFPT_KIND_)
+#define MP_TFPT_KIND_(NAME, KIND)                                             \
+    case OFPTFPT_##NAME:                                                      \
+        return KIND;
+        OFP_TFPT_LIST(MP_TFPT_KIND_)
 #undef MP_TFPT_KIND_
     default:
         return OFP_TFP_UNKNOWN;
@@ -773,8 +770,8 @@ ofp_table_feature_prop_decode(struct ofp_rd *rd,
                               &prop->instructions.ids, arena);
         break;
     case OFP_TFP_ACTIONS:
-        error = mp_ids_decode(&body, &prop->actions.n, &prop->actions.ids,
-                              arena);
+        error =
+            mp_ids_decode(&body, &prop->actions.n, &prop->actions.ids, arena);
         break;
     case OFP_TFP_NEXT_TABLES:
         prop->next_tables.n = body.left;
@@ -785,8 +782,8 @@ ofp_table_feature_prop_decode(struct ofp_rd *rd,
         ofp_rd_bytes(&body, prop->next_tables.table_ids, body.left);
         break;
     case OFP_TFP_OXMS:
-        error = mp_oxm_ids_decode(&body, &prop->oxms.n, &prop->oxms.ids,
-                                  arena);
+        error =
+            mp_oxm_ids_decode(&body, &prop->oxms.n, &prop->oxms.ids, arena);
         break;
     case OFP_TFP_EXPERIMENTER:
         if (body.left < 8) {
@@ -813,7 +810,7 @@ ofp_table_feature_prop_encode(struct ofp_wbuf *out,
     size_t start = out->len;
 
     ofp_wbuf_be16(out, prop->type);
-    ofp_wbuf_be16(out, 0);      /* length, set below */
+    ofp_wbuf_be16(out, 0); /* length, set below */
     switch (ofp_table_feature_prop_kind(prop->type)) {
     case OFP_TFP_INSTRUCTIONS:
         for (size_t i = 0; i < prop->instructions.n; i++) {
@@ -849,12 +846,11 @@ ofp_table_feature_prop_encode(struct ofp_wbuf *out,
 
 /* Decodes the table-features entry that fills all of 'rd'. */
 static enum ofperr
-mp_table_features_decode(struct ofp_rd *rd, void *dst,
-                         struct ofp_arena *arena)
+mp_table_features_decode(struct ofp_rd *rd, void *dst, struct ofp_arena *arena)
 {
     struct ofp_table_features *tf = dst;
 
-    ofp_rd_skip(rd, 2);         /* length */
+    ofp_rd_skip(rd, 2); /* length */
     tf->table_id = ofp_rd_u8(rd);
     ofp_rd_skip(rd, 5);
     ofp_str_decode(rd, tf->name, OFP_MAX_TABLE_NAME_LEN);
@@ -884,8 +880,8 @@ mp_table_features_decode(struct ofp_rd *rd, void *dst,
         return MP_ERR_NOMEM;
     }
     for (size_t i = 0; i < n; i++) {
-        enum ofperr error = ofp_table_feature_prop_decode(rd, &tf->props[i],
-                                                          arena);
+        enum ofperr error =
+            ofp_table_feature_prop_decode(rd, &tf->props[i], arena);
         if (error) {
             return error;
         }
@@ -940,19 +936,16 @@ mp_table_features_list_decode(struct ofp_rd *rd, size_t *n,
                               struct ofp_arena *arena)
 {
     enum ofperr error;
-    *tables = mp_decode_var_entries(rd, 0, MP_TABLE_FEATURES_MIN,
-                                    OFPERR_OFPTFFC_BAD_LEN,
-                                    sizeof **tables,
-                                    mp_table_features_decode, arena, n,
-                                    &error);
+    *tables = mp_decode_var_entries(
+        rd, 0, MP_TABLE_FEATURES_MIN, OFPERR_OFPTFFC_BAD_LEN, sizeof **tables,
+        mp_table_features_decode, arena, n, &error);
     return error;
 }
 
 /* ---- PORT_DESC ---- */
 
 static enum ofperr
-mp_port_decode(struct ofp_rd *rd, void *dst,
-               struct ofp_arena *arena)
+mp_port_decode(struct ofp_rd *rd, void *dst, struct ofp_arena *arena)
 {
     (void) arena;
     return ofp_port_decode(rd, dst);
@@ -1067,9 +1060,8 @@ ofp_mp_request_decode(struct ofp_rd *rd, struct ofp_multipart_request *req,
         error = mp_id_pad_decode(rd, &req->meter_id);
         break;
     case OFPMP_TABLE_FEATURES:
-        error = mp_table_features_list_decode(rd, &req->table_features.n,
-                                              &req->table_features.tables,
-                                              arena);
+        error = mp_table_features_list_decode(
+            rd, &req->table_features.n, &req->table_features.tables, arena);
         break;
     case OFPMP_EXPERIMENTER:
         error = mp_experimenter_decode(rd, &req->experimenter);
@@ -1108,10 +1100,9 @@ ofp_mp_request_encode(struct ofp_wbuf *out,
         mp_id_pad_encode(out, req->meter_id);
         break;
     case OFPMP_TABLE_FEATURES:
-        mp_encode_entries(out, req->table_features.tables,
-                          req->table_features.n,
-                          sizeof *req->table_features.tables,
-                          mp_table_features_encode);
+        mp_encode_entries(
+            out, req->table_features.tables, req->table_features.n,
+            sizeof *req->table_features.tables, mp_table_features_encode);
         break;
     case OFPMP_EXPERIMENTER:
         mp_experimenter_encode(out, &req->experimenter);
@@ -1187,8 +1178,8 @@ ofp_mp_reply_decode(struct ofp_rd *rd, struct ofp_multipart_reply *reply,
     case OFPMP_METER_CONFIG:
         reply->meter_config.configs = mp_decode_var_entries(
             rd, 0, MP_METER_CONFIG_MIN, OFPERR_OFPBRC_BAD_LEN,
-            sizeof *reply->meter_config.configs, mp_meter_config_decode,
-            arena, &reply->meter_config.n, &error);
+            sizeof *reply->meter_config.configs, mp_meter_config_decode, arena,
+            &reply->meter_config.n, &error);
         break;
     case OFPMP_METER_FEATURES:
         error = mp_meter_features_decode(rd, &reply->meter_features);
@@ -1261,19 +1252,17 @@ ofp_mp_reply_encode(struct ofp_wbuf *out,
                           sizeof *reply->meter.stats, mp_meter_stats_encode);
         break;
     case OFPMP_METER_CONFIG:
-        mp_encode_entries(out, reply->meter_config.configs,
-                          reply->meter_config.n,
-                          sizeof *reply->meter_config.configs,
-                          mp_meter_config_encode);
+        mp_encode_entries(
+            out, reply->meter_config.configs, reply->meter_config.n,
+            sizeof *reply->meter_config.configs, mp_meter_config_encode);
         break;
     case OFPMP_METER_FEATURES:
         mp_meter_features_encode(out, &reply->meter_features);
         break;
     case OFPMP_TABLE_FEATURES:
-        mp_encode_entries(out, reply->table_features.tables,
-                          reply->table_features.n,
-                          sizeof *reply->table_features.tables,
-                          mp_table_features_encode);
+        mp_encode_entries(
+            out, reply->table_features.tables, reply->table_features.n,
+            sizeof *reply->table_features.tables, mp_table_features_encode);
         break;
     case OFPMP_PORT_DESC:
         mp_encode_entries(out, reply->port_desc.ports, reply->port_desc.n,
@@ -1293,8 +1282,10 @@ const char *
 ofp_mp_type_name(uint16_t type)
 {
     switch (type) {
-#define MP_NAME_(NAME) case OFPMP_##NAME: return #NAME;
-    OFP_MP_LIST(MP_NAME_)
+#define MP_NAME_(NAME)                                                        \
+    case OFPMP_##NAME:                                                        \
+        return #NAME;
+        OFP_MP_LIST(MP_NAME_)
 #undef MP_NAME_
     default:
         return NULL;
@@ -1305,8 +1296,10 @@ const char *
 ofp_table_feature_prop_name(uint16_t type)
 {
     switch (type) {
-#define MP_TFPT_NAME_(NAME, KIND) case OFPTFPT_##NAME: return #NAME;
-    OFP_TFPT_LIST(MP_TFPT_NAME_)
+#define MP_TFPT_NAME_(NAME, KIND)                                             \
+    case OFPTFPT_##NAME:                                                      \
+        return #NAME;
+        OFP_TFPT_LIST(MP_TFPT_NAME_)
 #undef MP_TFPT_NAME_
     default:
         return NULL;

@@ -112,17 +112,17 @@ struct ofp_group_stats {
 
 /* OFPMP_GROUP_DESC reply entry. */
 struct ofp_group_desc {
-    uint8_t type;               /* enum ofp_group_type */
+    uint8_t type; /* enum ofp_group_type */
     uint32_t group_id;
     struct ofp_bucket_list buckets;
 };
 
 /* OFPMP_GROUP_FEATURES reply. */
 struct ofp_group_features {
-    uint32_t types;             /* bitmap of 1 << OFPGT_* */
-    uint32_t capabilities;      /* enum ofp_group_capabilities */
-    uint32_t max_groups[4];     /* per group type */
-    uint32_t actions[4];        /* bitmaps of 1 << OFPAT_* per type */
+    uint32_t types;         /* bitmap of 1 << OFPGT_* */
+    uint32_t capabilities;  /* enum ofp_group_capabilities */
+    uint32_t max_groups[4]; /* per group type */
+    uint32_t actions[4];    /* bitmaps of 1 << OFPAT_* per type */
 };
 
 /* OFPMP_METER reply entry. */
@@ -144,7 +144,7 @@ struct ofp_meter_stats {
 
 /* OFPMP_METER_CONFIG reply entry. */
 struct ofp_meter_config {
-    uint16_t flags;             /* enum ofp_meter_flags */
+    uint16_t flags; /* enum ofp_meter_flags */
     uint32_t meter_id;
     struct ofp_meter_band_list bands;
 };
@@ -152,50 +152,50 @@ struct ofp_meter_config {
 /* OFPMP_METER_FEATURES reply. */
 struct ofp_meter_features {
     uint32_t max_meter;
-    uint32_t band_types;        /* bitmap of 1 << OFPMBT_* */
-    uint32_t capabilities;      /* enum ofp_meter_flags */
+    uint32_t band_types;   /* bitmap of 1 << OFPMBT_* */
+    uint32_t capabilities; /* enum ofp_meter_flags */
     uint8_t max_bands;
     uint8_t max_color;
 };
 
 /* OFPMP_TABLE_FEATURES: ids inside properties. */
-struct ofp_instruction_id {     /* also used for action ids */
+struct ofp_instruction_id { /* also used for action ids */
     uint16_t type;
-    size_t len;                 /* bytes after the 4-byte header */
-    const uint8_t *data;        /* experimenter id and data, if any */
+    size_t len;          /* bytes after the 4-byte header */
+    const uint8_t *data; /* experimenter id and data, if any */
 };
 
 struct ofp_oxm_id {
-    uint32_t header;            /* class, field, hasmask, length */
-    uint32_t experimenter;      /* class OFPXMC_EXPERIMENTER only */
+    uint32_t header;       /* class, field, hasmask, length */
+    uint32_t experimenter; /* class OFPXMC_EXPERIMENTER only */
 };
 
 struct ofp_table_feature_prop {
-    uint16_t type;              /* enum ofp_table_feature_prop_type */
+    uint16_t type; /* enum ofp_table_feature_prop_type */
     union {
-        struct {                /* INSTRUCTIONS(_MISS) */
+        struct { /* INSTRUCTIONS(_MISS) */
             size_t n;
             struct ofp_instruction_id *ids;
         } instructions;
-        struct {                /* NEXT_TABLES(_MISS) */
+        struct { /* NEXT_TABLES(_MISS) */
             size_t n;
             uint8_t *table_ids;
         } next_tables;
-        struct {                /* WRITE/APPLY_ACTIONS(_MISS) */
+        struct { /* WRITE/APPLY_ACTIONS(_MISS) */
             size_t n;
             struct ofp_instruction_id *ids;
         } actions;
-        struct {                /* MATCH, WILDCARDS, *_SETFIELD(_MISS) */
+        struct { /* MATCH, WILDCARDS, *_SETFIELD(_MISS) */
             size_t n;
             struct ofp_oxm_id *ids;
         } oxms;
-        struct {                /* EXPERIMENTER(_MISS) */
+        struct { /* EXPERIMENTER(_MISS) */
             uint32_t experimenter;
             uint32_t exp_type;
             size_t len;
             const uint8_t *data;
         } experimenter;
-        struct {                /* any other type: body kept as is */
+        struct { /* any other type: body kept as is */
             size_t len;
             const uint8_t *data;
         } unknown;
@@ -222,17 +222,17 @@ struct ofp_mp_experimenter {
 };
 
 struct ofp_multipart_request {
-    uint16_t type;              /* enum ofp_multipart_type */
-    uint16_t flags;             /* OFPMPF_REQ_MORE */
+    uint16_t type;  /* enum ofp_multipart_type */
+    uint16_t flags; /* OFPMPF_REQ_MORE */
     union {
         /* OFPMP_DESC, TABLE, GROUP_DESC, GROUP_FEATURES, METER_FEATURES,
          * PORT_DESC: no body. */
-        struct ofp_flow_stats_request flow;     /* FLOW, AGGREGATE */
-        uint32_t port_no;                       /* PORT_STATS */
-        struct ofp_queue_stats_request queue;   /* QUEUE */
-        uint32_t group_id;                      /* GROUP */
-        uint32_t meter_id;                      /* METER, METER_CONFIG */
-        struct {                                /* TABLE_FEATURES */
+        struct ofp_flow_stats_request flow;   /* FLOW, AGGREGATE */
+        uint32_t port_no;                     /* PORT_STATS */
+        struct ofp_queue_stats_request queue; /* QUEUE */
+        uint32_t group_id;                    /* GROUP */
+        uint32_t meter_id;                    /* METER, METER_CONFIG */
+        struct {                              /* TABLE_FEATURES */
             size_t n;
             struct ofp_table_features *tables;
         } table_features;
@@ -241,10 +241,10 @@ struct ofp_multipart_request {
 };
 
 struct ofp_multipart_reply {
-    uint16_t type;              /* enum ofp_multipart_type */
-    uint16_t flags;             /* OFPMPF_REPLY_MORE */
+    uint16_t type;  /* enum ofp_multipart_type */
+    uint16_t flags; /* OFPMPF_REPLY_MORE */
     union {
-        struct ofp_desc *desc;                  /* DESC (arena: 1 KiB) */
+        struct ofp_desc *desc; /* DESC (arena: 1 KiB) */
         struct {
             size_t n;
             struct ofp_flow_stats *stats;
@@ -335,51 +335,51 @@ const char *ofp_table_feature_prop_name(uint16_t type);
 /* ---- additions by ofp-multipart's owner ---- */
 
 /* X(NAME): every multipart kind, OFPMP_##NAME. */
-#define OFP_MP_LIST(X)                                                      \
-    X(DESC)                                                                 \
-    X(FLOW)                                                                 \
-    X(AGGREGATE)                                                            \
-    X(TABLE)                                                                \
-    X(PORT_STATS)                                                           \
-    X(QUEUE)                                                                \
-    X(GROUP)                                                                \
-    X(GROUP_DESC)                                                           \
-    X(GROUP_FEATURES)                                                       \
-    X(METER)                                                                \
-    X(METER_CONFIG)                                                         \
-    X(METER_FEATURES)                                                       \
-    X(TABLE_FEATURES)                                                       \
-    X(PORT_DESC)                                                            \
+#define OFP_MP_LIST(X)                                                        \
+    X(DESC)                                                                   \
+    X(FLOW)                                                                   \
+    X(AGGREGATE)                                                              \
+    X(TABLE)                                                                  \
+    X(PORT_STATS)                                                             \
+    X(QUEUE)                                                                  \
+    X(GROUP)                                                                  \
+    X(GROUP_DESC)                                                             \
+    X(GROUP_FEATURES)                                                         \
+    X(METER)                                                                  \
+    X(METER_CONFIG)                                                           \
+    X(METER_FEATURES)                                                         \
+    X(TABLE_FEATURES)                                                         \
+    X(PORT_DESC)                                                              \
     X(EXPERIMENTER)
 
 /* X(NAME, KIND): every table-feature property type, OFPTFPT_##NAME, and
  * the member of the property union ('enum ofp_tfp_kind') that holds it. */
-#define OFP_TFPT_LIST(X)                                                    \
-    X(INSTRUCTIONS, OFP_TFP_INSTRUCTIONS)                                   \
-    X(INSTRUCTIONS_MISS, OFP_TFP_INSTRUCTIONS)                              \
-    X(NEXT_TABLES, OFP_TFP_NEXT_TABLES)                                     \
-    X(NEXT_TABLES_MISS, OFP_TFP_NEXT_TABLES)                                \
-    X(WRITE_ACTIONS, OFP_TFP_ACTIONS)                                       \
-    X(WRITE_ACTIONS_MISS, OFP_TFP_ACTIONS)                                  \
-    X(APPLY_ACTIONS, OFP_TFP_ACTIONS)                                       \
-    X(APPLY_ACTIONS_MISS, OFP_TFP_ACTIONS)                                  \
-    X(MATCH, OFP_TFP_OXMS)                                                  \
-    X(WILDCARDS, OFP_TFP_OXMS)                                              \
-    X(WRITE_SETFIELD, OFP_TFP_OXMS)                                         \
-    X(WRITE_SETFIELD_MISS, OFP_TFP_OXMS)                                    \
-    X(APPLY_SETFIELD, OFP_TFP_OXMS)                                         \
-    X(APPLY_SETFIELD_MISS, OFP_TFP_OXMS)                                    \
-    X(EXPERIMENTER, OFP_TFP_EXPERIMENTER)                                   \
+#define OFP_TFPT_LIST(X)                                                      \
+    X(INSTRUCTIONS, OFP_TFP_INSTRUCTIONS)                                     \
+    X(INSTRUCTIONS_MISS, OFP_TFP_INSTRUCTIONS)                                \
+    X(NEXT_TABLES, OFP_TFP_NEXT_TABLES)                                       \
+    X(NEXT_TABLES_MISS, OFP_TFP_NEXT_TABLES)                                  \
+    X(WRITE_ACTIONS, OFP_TFP_ACTIONS)                                         \
+    X(WRITE_ACTIONS_MISS, OFP_TFP_ACTIONS)                                    \
+    X(APPLY_ACTIONS, OFP_TFP_ACTIONS)                                         \
+    X(APPLY_ACTIONS_MISS, OFP_TFP_ACTIONS)                                    \
+    X(MATCH, OFP_TFP_OXMS)                                                    \
+    X(WILDCARDS, OFP_TFP_OXMS)                                                \
+    X(WRITE_SETFIELD, OFP_TFP_OXMS)                                           \
+    X(WRITE_SETFIELD_MISS, OFP_TFP_OXMS)                                      \
+    X(APPLY_SETFIELD, OFP_TFP_OXMS)                                           \
+    X(APPLY_SETFIELD_MISS, OFP_TFP_OXMS)                                      \
+    X(EXPERIMENTER, OFP_TFP_EXPERIMENTER)                                     \
     X(EXPERIMENTER_MISS, OFP_TFP_EXPERIMENTER)
 
 /* Which member of struct ofp_table_feature_prop's union a type uses. */
 enum ofp_tfp_kind {
-    OFP_TFP_UNKNOWN,            /* .unknown */
-    OFP_TFP_INSTRUCTIONS,       /* .instructions */
-    OFP_TFP_NEXT_TABLES,        /* .next_tables */
-    OFP_TFP_ACTIONS,            /* .actions */
-    OFP_TFP_OXMS,               /* .oxms */
-    OFP_TFP_EXPERIMENTER,       /* .experimenter */
+    OFP_TFP_UNKNOWN,      /* .unknown */
+    OFP_TFP_INSTRUCTIONS, /* .instructions */
+    OFP_TFP_NEXT_TABLES,  /* .next_tables */
+    OFP_TFP_ACTIONS,      /* .actions */
+    OFP_TFP_OXMS,         /* .oxms */
+    OFP_TFP_EXPERIMENTER, /* .experimenter */
 };
 
 /* Returns the union member used by property 'type' (OFP_TFP_UNKNOWN for a

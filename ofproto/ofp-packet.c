@@ -27,7 +27,7 @@ enum {
     SCTP_HEADER_LEN = 12,
     ICMP_HEADER_LEN = 8,
     ND_TARGET_LEN = 16,
-    ETH_MIN_FRAME_LEN = 60,     /* without FCS */
+    ETH_MIN_FRAME_LEN = 60, /* without FCS */
     LLDP_TLV_MAX_LEN = 511,
 };
 
@@ -38,18 +38,16 @@ const uint8_t ofp_lldp_dst[6] = {0x01, 0x80, 0xc2, 0x00, 0x00, 0x0e};
 
 #define OFP_PACKET_ERROR_NAME_(NAME, DESC) #NAME,
 static const char *const error_names[] = {
-    OFP_PACKET_ERRORS(OFP_PACKET_ERROR_NAME_)
-};
+    OFP_PACKET_ERRORS(OFP_PACKET_ERROR_NAME_)};
 #undef OFP_PACKET_ERROR_NAME_
 
 #define OFP_PACKET_ERROR_DESC_(NAME, DESC) DESC,
 static const char *const error_descs[] = {
-    OFP_PACKET_ERRORS(OFP_PACKET_ERROR_DESC_)
-};
+    OFP_PACKET_ERRORS(OFP_PACKET_ERROR_DESC_)};
 #undef OFP_PACKET_ERROR_DESC_
 
-_Static_assert(sizeof error_names / sizeof *error_names
-                   == sizeof error_descs / sizeof *error_descs,
+_Static_assert(sizeof error_names / sizeof *error_names ==
+                   sizeof error_descs / sizeof *error_descs,
                "error tables differ");
 
 const char *
@@ -79,8 +77,8 @@ get_be16(const uint8_t *p)
 static inline uint32_t
 get_be32(const uint8_t *p)
 {
-    return ((uint32_t) p[0] << 24) | ((uint32_t) p[1] << 16)
-           | ((uint32_t) p[2] << 8) | p[3];
+    return ((uint32_t) p[0] << 24) | ((uint32_t) p[1] << 16) |
+           ((uint32_t) p[2] << 8) | p[3];
 }
 
 /* Offset of the cursor 'rd' in the frame of 'pkt'. */
@@ -126,8 +124,8 @@ packet_init(struct ofp_packet *pkt, const void *frame, uint32_t len)
 static bool
 is_vlan_tpid(uint16_t type)
 {
-    return (type == OFP_ETH_TYPE_VLAN || type == OFP_ETH_TYPE_VLAN_8021AD
-            || type == OFP_ETH_TYPE_VLAN_9100);
+    return (type == OFP_ETH_TYPE_VLAN || type == OFP_ETH_TYPE_VLAN_8021AD ||
+            type == OFP_ETH_TYPE_VLAN_9100);
 }
 
 /* ---- L2 ---- */
@@ -162,9 +160,8 @@ parse_eth(struct ofp_packet *pkt, struct ofp_rd *rd)
          * none. */
         struct ofp_rd snap_rd = *rd;
         const uint8_t *snap = ofp_rd_pull(&snap_rd, LLC_SNAP_LEN);
-        if (snap && snap[0] == 0xaa && snap[1] == 0xaa && snap[2] == 0x03
-            && !snap[3] && !snap[4] && !snap[5]
-            && get_be16(snap + 6) >= 0x0600) {
+        if (snap && snap[0] == 0xaa && snap[1] == 0xaa && snap[2] == 0x03 &&
+            !snap[3] && !snap[4] && !snap[5] && get_be16(snap + 6) >= 0x0600) {
             *rd = snap_rd;
             type = get_be16(snap + 6);
         } else {
@@ -285,11 +282,10 @@ parse_icmpv6(struct ofp_packet *pkt, struct ofp_rd *rd)
                 return OFP_PACKET_ERR_ND_OPT_TRUNC;
             }
             /* Every option is at least 8 bytes: room for a MAC. */
-            if (opt[0] == OFP_ND_OPT_SLL && type == OFP_ICMPV6_ND_NS
-                && !sll) {
+            if (opt[0] == OFP_ND_OPT_SLL && type == OFP_ICMPV6_ND_NS && !sll) {
                 sll = opt + 2;
-            } else if (opt[0] == OFP_ND_OPT_TLL && type == OFP_ICMPV6_ND_NA
-                       && !tll) {
+            } else if (opt[0] == OFP_ND_OPT_TLL && type == OFP_ICMPV6_ND_NA &&
+                       !tll) {
                 tll = opt + 2;
             }
         }
@@ -339,8 +335,8 @@ parse_l4(struct ofp_packet *pkt, struct ofp_rd *rd, size_t ip_end)
     }
     if (!error) {
         /* ND options are parsed, but they are the payload of ND. */
-        pkt->payload_ofs = (pkt->nd.target
-                            ? pkt->l4_ofs + ICMP_HEADER_LEN + ND_TARGET_LEN
+        pkt->payload_ofs =
+            (pkt->nd.target ? pkt->l4_ofs + ICMP_HEADER_LEN + ND_TARGET_LEN
                             : cursor_ofs(pkt, rd));
         pkt->layer = OFP_PACKET_L4;
     }
@@ -356,8 +352,8 @@ parse_arp(struct ofp_packet *pkt, struct ofp_rd *rd)
     if (!arp) {
         return OFP_PACKET_ERR_ARP_TRUNC;
     }
-    if (get_be16(arp) != 1 || get_be16(arp + 2) != OFP_ETH_TYPE_IPV4
-        || arp[4] != 6 || arp[5] != 4) {
+    if (get_be16(arp) != 1 || get_be16(arp + 2) != OFP_ETH_TYPE_IPV4 ||
+        arp[4] != 6 || arp[5] != 4) {
         return OFP_PACKET_ERR_ARP_FORMAT;
     }
     pkt->arp.op = get_be16(arp + 6);
@@ -425,8 +421,7 @@ parse_ipv4(struct ofp_packet *pkt, struct ofp_rd *rd)
  * walk stopped.  Sets '*parse_l4' when that header is one for parse_l4():
  * not ESP, No Next Header, or a later fragment. */
 static enum ofp_packet_error
-parse_ipv6_exthdrs(struct ofp_packet *pkt, struct ofp_rd *rd,
-                   bool *parse_l4p)
+parse_ipv6_exthdrs(struct ofp_packet *pkt, struct ofp_rd *rd, bool *parse_l4p)
 {
     struct ofp_packet_ipv6 *ipv6 = &pkt->ipv6;
     uint8_t nh = pkt->ip.proto;
@@ -477,8 +472,8 @@ parse_ipv6_exthdrs(struct ofp_packet *pkt, struct ofp_rd *rd,
             return OFP_PACKET_OK;
         }
 
-        if (nh != OFP_IPPROTO_ESP
-            && ipv6->n_exthdrs >= OFP_PACKET_MAX_EXTHDRS) {
+        if (nh != OFP_IPPROTO_ESP &&
+            ipv6->n_exthdrs >= OFP_PACKET_MAX_EXTHDRS) {
             return OFP_PACKET_ERR_IPV6_EXT_CHAIN;
         }
         if (bit == OFPIEH_DEST ? n_dest++ >= 2 : (ipv6->exthdr & bit) != 0) {
@@ -620,8 +615,7 @@ ofp_packet_build_arp(struct ofp_wbuf *out, uint16_t op, const uint8_t sha[6],
                      uint32_t spa, const uint8_t tha[6], uint32_t tpa)
 {
     static const uint8_t zero_mac[6];
-    const uint8_t *dst = (op == OFP_ARP_OP_REPLY && tha) ? tha
-                                                         : eth_broadcast;
+    const uint8_t *dst = (op == OFP_ARP_OP_REPLY && tha) ? tha : eth_broadcast;
     size_t start = put_eth(out, dst, sha, OFP_ETH_TYPE_ARP);
 
     ofp_wbuf_be16(out, 1);
@@ -641,7 +635,7 @@ ofp_packet_build_arp(struct ofp_wbuf *out, uint16_t op, const uint8_t sha[6],
 enum ofp_packet_error
 ofp_lldp_parse(struct ofp_lldp *lldp, const void *pdu, size_t len)
 {
-    unsigned int n_mandatory = 0;  /* chassis, port, TTL seen, in order */
+    unsigned int n_mandatory = 0; /* chassis, port, TTL seen, in order */
     struct ofp_rd rd;
 
     memset(lldp, 0, sizeof *lldp);
@@ -783,8 +777,8 @@ lldp_check_build(const struct ofp_lldp *lldp)
     if (!lldp_id_ok(&lldp->port_id)) {
         return OFP_PACKET_ERR_LLDP_PORT;
     }
-    if (!lldp_str_ok(&lldp->port_desc) || !lldp_str_ok(&lldp->system_name)
-        || !lldp_str_ok(&lldp->system_desc)) {
+    if (!lldp_str_ok(&lldp->port_desc) || !lldp_str_ok(&lldp->system_name) ||
+        !lldp_str_ok(&lldp->system_desc)) {
         return OFP_PACKET_ERR_LLDP_STRING;
     }
     if (lldp->n_orgs > OFP_LLDP_MAX_ORGS) {
@@ -792,8 +786,8 @@ lldp_check_build(const struct ofp_lldp *lldp)
     }
     for (size_t i = 0; i < lldp->n_orgs; i++) {
         const struct ofp_lldp_org *org = &lldp->orgs[i];
-        if (org->oui > 0xffffff || org->value.len > OFP_LLDP_MAX_ORG_VALUE
-            || (org->value.len && !org->value.data)) {
+        if (org->oui > 0xffffff || org->value.len > OFP_LLDP_MAX_ORG_VALUE ||
+            (org->value.len && !org->value.data)) {
             return OFP_PACKET_ERR_LLDP_ORG;
         }
     }

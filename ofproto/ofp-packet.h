@@ -34,11 +34,11 @@
 
 /* Ethertypes. */
 enum {
-    OFP_ETH_TYPE_NONE = 0x05ff,     /* 802.3 frame without SNAP (OpenFlow's
-                                     * OFP_DL_TYPE_NOT_ETH_TYPE) */
+    OFP_ETH_TYPE_NONE = 0x05ff, /* 802.3 frame without SNAP (OpenFlow's
+                                 * OFP_DL_TYPE_NOT_ETH_TYPE) */
     OFP_ETH_TYPE_IPV4 = 0x0800,
     OFP_ETH_TYPE_ARP = 0x0806,
-    OFP_ETH_TYPE_VLAN = 0x8100,     /* 802.1Q C-tag */
+    OFP_ETH_TYPE_VLAN = 0x8100, /* 802.1Q C-tag */
     OFP_ETH_TYPE_IPV6 = 0x86dd,
     OFP_ETH_TYPE_VLAN_8021AD = 0x88a8, /* 802.1ad S-tag */
     OFP_ETH_TYPE_LLDP = 0x88cc,
@@ -65,11 +65,11 @@ enum { OFP_ARP_OP_REQUEST = 1, OFP_ARP_OP_REPLY = 2 };
 
 /* ICMPv6 Neighbor Discovery. */
 enum {
-    OFP_ICMPV6_ND_NS = 135,         /* Neighbor Solicitation */
-    OFP_ICMPV6_ND_NA = 136,         /* Neighbor Advertisement */
-    OFP_ND_OPT_SLL = 1,             /* Source Link-Layer Address option */
-    OFP_ND_OPT_TLL = 2,             /* Target Link-Layer Address option */
-    OFP_ND_NA_ROUTER = 0x80,        /* NA flags (struct ofp_packet_nd) */
+    OFP_ICMPV6_ND_NS = 135,  /* Neighbor Solicitation */
+    OFP_ICMPV6_ND_NA = 136,  /* Neighbor Advertisement */
+    OFP_ND_OPT_SLL = 1,      /* Source Link-Layer Address option */
+    OFP_ND_OPT_TLL = 2,      /* Target Link-Layer Address option */
+    OFP_ND_NA_ROUTER = 0x80, /* NA flags (struct ofp_packet_nd) */
     OFP_ND_NA_SOLICITED = 0x40,
     OFP_ND_NA_OVERRIDE = 0x20,
 };
@@ -77,9 +77,15 @@ enum {
 /* TCP flags, as in struct ofp_packet_tcp 'flags' (and OpenFlow's
  * tcp_flags field). */
 enum {
-    OFP_TCP_FIN = 0x001, OFP_TCP_SYN = 0x002, OFP_TCP_RST = 0x004,
-    OFP_TCP_PSH = 0x008, OFP_TCP_ACK = 0x010, OFP_TCP_URG = 0x020,
-    OFP_TCP_ECE = 0x040, OFP_TCP_CWR = 0x080, OFP_TCP_NS = 0x100,
+    OFP_TCP_FIN = 0x001,
+    OFP_TCP_SYN = 0x002,
+    OFP_TCP_RST = 0x004,
+    OFP_TCP_PSH = 0x008,
+    OFP_TCP_ACK = 0x010,
+    OFP_TCP_URG = 0x020,
+    OFP_TCP_ECE = 0x040,
+    OFP_TCP_CWR = 0x080,
+    OFP_TCP_NS = 0x100,
 };
 
 /* ---- errors ---- */
@@ -88,40 +94,40 @@ enum {
  * A *_TRUNC error means a header runs past the bytes there are (the end of
  * the frame, or of the IP packet as its length fields declare); the others
  * mean a field has an impossible value. */
-#define OFP_PACKET_ERRORS(X)                                                \
-    X(OK, "no error")                                                       \
-    X(ETH_TRUNC, "frame shorter than an Ethernet header")                   \
-    X(VLAN_TRUNC, "VLAN tag truncated")                                     \
-    X(VLAN_DEPTH, "more than two VLAN tags")                                \
-    X(ARP_TRUNC, "ARP packet truncated")                                    \
-    X(ARP_FORMAT, "ARP is not for Ethernet and IPv4")                       \
-    X(IPV4_TRUNC, "IPv4 header truncated")                                  \
-    X(IPV4_VERSION, "IPv4 version is not 4")                                \
-    X(IPV4_IHL, "IPv4 header length below 5 words")                         \
-    X(IPV4_LENGTH, "IPv4 total length below the header length")             \
-    X(IPV6_TRUNC, "IPv6 header truncated")                                  \
-    X(IPV6_VERSION, "IPv6 version is not 6")                                \
-    X(IPV6_EXT_TRUNC, "IPv6 extension header runs past the packet")         \
-    X(IPV6_EXT_CHAIN, "too many IPv6 extension headers")                    \
-    X(TCP_TRUNC, "TCP header truncated")                                    \
-    X(TCP_OFFSET, "TCP data offset below 5 words")                          \
-    X(UDP_TRUNC, "UDP header truncated")                                    \
-    X(UDP_LENGTH, "UDP length below 8 or past the IP payload")              \
-    X(SCTP_TRUNC, "SCTP common header truncated")                           \
-    X(ICMP_TRUNC, "ICMP header truncated")                                  \
-    X(ICMPV6_TRUNC, "ICMPv6 header truncated")                              \
-    X(ND_TRUNC, "Neighbor Discovery message truncated")                     \
-    X(ND_OPT_LEN, "ND option length is 0")                                  \
-    X(ND_OPT_TRUNC, "ND option runs past the packet")                       \
-    X(LLDP_TLV_TRUNC, "LLDP TLV runs past the PDU")                         \
-    X(LLDP_MISSING, "LLDP chassis id, port id or TTL TLV missing")          \
-    X(LLDP_ORDER, "LLDP mandatory TLV out of order or repeated")            \
-    X(LLDP_CHASSIS, "LLDP chassis id length not 1..255")                    \
-    X(LLDP_PORT, "LLDP port id length not 1..255")                          \
-    X(LLDP_TTL, "LLDP TTL TLV length is not 2")                             \
-    X(LLDP_STRING, "LLDP name or description longer than 255")              \
-    X(LLDP_ORG, "LLDP organizationally specific TLV malformed")             \
-    X(LLDP_END, "LLDP End TLV length is not 0")                             \
+#define OFP_PACKET_ERRORS(X)                                                  \
+    X(OK, "no error")                                                         \
+    X(ETH_TRUNC, "frame shorter than an Ethernet header")                     \
+    X(VLAN_TRUNC, "VLAN tag truncated")                                       \
+    X(VLAN_DEPTH, "more than two VLAN tags")                                  \
+    X(ARP_TRUNC, "ARP packet truncated")                                      \
+    X(ARP_FORMAT, "ARP is not for Ethernet and IPv4")                         \
+    X(IPV4_TRUNC, "IPv4 header truncated")                                    \
+    X(IPV4_VERSION, "IPv4 version is not 4")                                  \
+    X(IPV4_IHL, "IPv4 header length below 5 words")                           \
+    X(IPV4_LENGTH, "IPv4 total length below the header length")               \
+    X(IPV6_TRUNC, "IPv6 header truncated")                                    \
+    X(IPV6_VERSION, "IPv6 version is not 6")                                  \
+    X(IPV6_EXT_TRUNC, "IPv6 extension header runs past the packet")           \
+    X(IPV6_EXT_CHAIN, "too many IPv6 extension headers")                      \
+    X(TCP_TRUNC, "TCP header truncated")                                      \
+    X(TCP_OFFSET, "TCP data offset below 5 words")                            \
+    X(UDP_TRUNC, "UDP header truncated")                                      \
+    X(UDP_LENGTH, "UDP length below 8 or past the IP payload")                \
+    X(SCTP_TRUNC, "SCTP common header truncated")                             \
+    X(ICMP_TRUNC, "ICMP header truncated")                                    \
+    X(ICMPV6_TRUNC, "ICMPv6 header truncated")                                \
+    X(ND_TRUNC, "Neighbor Discovery message truncated")                       \
+    X(ND_OPT_LEN, "ND option length is 0")                                    \
+    X(ND_OPT_TRUNC, "ND option runs past the packet")                         \
+    X(LLDP_TLV_TRUNC, "LLDP TLV runs past the PDU")                           \
+    X(LLDP_MISSING, "LLDP chassis id, port id or TTL TLV missing")            \
+    X(LLDP_ORDER, "LLDP mandatory TLV out of order or repeated")              \
+    X(LLDP_CHASSIS, "LLDP chassis id length not 1..255")                      \
+    X(LLDP_PORT, "LLDP port id length not 1..255")                            \
+    X(LLDP_TTL, "LLDP TTL TLV length is not 2")                               \
+    X(LLDP_STRING, "LLDP name or description longer than 255")                \
+    X(LLDP_ORG, "LLDP organizationally specific TLV malformed")               \
+    X(LLDP_END, "LLDP End TLV length is not 0")                               \
     X(LLDP_TOO_MANY, "more than OFP_LLDP_MAX_ORGS org TLVs to build")
 
 #define OFP_PACKET_ERROR_ENUM_(NAME, DESC) OFP_PACKET_ERR_##NAME,
@@ -139,17 +145,17 @@ const char *ofp_packet_error_desc(enum ofp_packet_error error);
 /* How far a frame was parsed: the fields of every layer up to and including
  * 'layer' are valid; the fields of deeper layers are zero (NULL). */
 enum ofp_packet_layer {
-    OFP_PACKET_NONE = 0,    /* nothing: not even a whole Ethernet header */
-    OFP_PACKET_L2,          /* Ethernet, VLAN tags, eth_type, l3_ofs */
-    OFP_PACKET_L3,          /* ARP, or IPv4/IPv6 (ip, ipv4/ipv6), l4_ofs */
-    OFP_PACKET_L4,          /* TCP, UDP, SCTP, ICMP or ICMPv6 (and ND) */
+    OFP_PACKET_NONE = 0, /* nothing: not even a whole Ethernet header */
+    OFP_PACKET_L2,       /* Ethernet, VLAN tags, eth_type, l3_ofs */
+    OFP_PACKET_L3,       /* ARP, or IPv4/IPv6 (ip, ipv4/ipv6), l4_ofs */
+    OFP_PACKET_L4,       /* TCP, UDP, SCTP, ICMP or ICMPv6 (and ND) */
 };
 
 /* 'flags'. */
 enum {
-    OFP_PACKET_F_CUT = 1 << 0,  /* the IP (or UDP) length goes past the end
-                                 * of the frame: the frame is a prefix of
-                                 * the packet; 'end' is the frame's end */
+    OFP_PACKET_F_CUT = 1 << 0, /* the IP (or UDP) length goes past the end
+                                * of the frame: the frame is a prefix of
+                                * the packet; 'end' is the frame's end */
 };
 
 /* 'ip.frag'. */
@@ -168,68 +174,68 @@ enum { OFP_IPV4_MF = 1 << 0, OFP_IPV4_DF = 1 << 1, OFP_IPV4_EVIL = 1 << 2 };
 #define OFP_PACKET_MAX_EXTHDRS 8
 
 struct ofp_packet_vlan {
-    uint16_t tpid;          /* 0x8100, 0x88a8 or 0x9100 */
-    uint16_t vid;           /* 0..4095 */
-    uint8_t pcp;            /* 0..7 */
+    uint16_t tpid; /* 0x8100, 0x88a8 or 0x9100 */
+    uint16_t vid;  /* 0..4095 */
+    uint8_t pcp;   /* 0..7 */
     bool dei;
 };
 
-struct ofp_packet_arp {     /* Ethernet/IPv4 ARP */
-    uint16_t op;            /* OFP_ARP_OP_* */
-    uint32_t spa, tpa;      /* sender / target IPv4 address, host order */
-    const uint8_t *sha;     /* sender MAC (6 bytes in the frame) */
-    const uint8_t *tha;     /* target MAC (6 bytes in the frame) */
+struct ofp_packet_arp { /* Ethernet/IPv4 ARP */
+    uint16_t op;        /* OFP_ARP_OP_* */
+    uint32_t spa, tpa;  /* sender / target IPv4 address, host order */
+    const uint8_t *sha; /* sender MAC (6 bytes in the frame) */
+    const uint8_t *tha; /* target MAC (6 bytes in the frame) */
 };
 
 /* Fields IPv4 and IPv6 share (OpenFlow's ip_* fields). */
 struct ofp_packet_ip {
-    uint8_t proto;          /* IPv4 protocol, or the IPv6 next header where
-                             * the extension header walk stopped (the L4
-                             * protocol, ESP, No Next Header, or the
-                             * extension header that was malformed) */
-    uint8_t dscp;           /* 0..63 */
-    uint8_t ecn;            /* 0..3 */
-    uint8_t ttl;            /* IPv4 TTL or IPv6 hop limit */
-    uint8_t frag;           /* OFP_PACKET_FRAG_* */
+    uint8_t proto; /* IPv4 protocol, or the IPv6 next header where
+                    * the extension header walk stopped (the L4
+                    * protocol, ESP, No Next Header, or the
+                    * extension header that was malformed) */
+    uint8_t dscp;  /* 0..63 */
+    uint8_t ecn;   /* 0..3 */
+    uint8_t ttl;   /* IPv4 TTL or IPv6 hop limit */
+    uint8_t frag;  /* OFP_PACKET_FRAG_* */
 };
 
 struct ofp_packet_ipv4 {
-    uint32_t src, dst;      /* host order */
+    uint32_t src, dst; /* host order */
     uint16_t total_len;
     uint16_t id;
-    uint16_t frag_off;      /* fragment offset, 8-byte units */
-    uint8_t flags;          /* OFP_IPV4_MF | OFP_IPV4_DF | OFP_IPV4_EVIL */
-    uint8_t ihl;            /* header length in 4-byte words: 5..15 */
+    uint16_t frag_off; /* fragment offset, 8-byte units */
+    uint8_t flags;     /* OFP_IPV4_MF | OFP_IPV4_DF | OFP_IPV4_EVIL */
+    uint8_t ihl;       /* header length in 4-byte words: 5..15 */
 };
 
 struct ofp_packet_ipv6 {
-    const uint8_t *src;     /* 16 bytes in the frame */
-    const uint8_t *dst;     /* 16 bytes in the frame */
-    uint32_t flow_label;    /* 20 bits */
+    const uint8_t *src;  /* 16 bytes in the frame */
+    const uint8_t *dst;  /* 16 bytes in the frame */
+    uint32_t flow_label; /* 20 bits */
     uint16_t payload_len;
-    uint16_t exthdr;        /* OFPIEH_* (OpenFlow ipv6_exthdr) */
-    uint8_t n_exthdrs;      /* extension headers walked */
-    uint16_t frag_off;      /* Fragment header: offset, 8-byte units */
-    uint32_t frag_id;       /* Fragment header: identification */
+    uint16_t exthdr;   /* OFPIEH_* (OpenFlow ipv6_exthdr) */
+    uint8_t n_exthdrs; /* extension headers walked */
+    uint16_t frag_off; /* Fragment header: offset, 8-byte units */
+    uint32_t frag_id;  /* Fragment header: identification */
 };
 
 struct ofp_packet_tcp {
     uint32_t seq, ack;
-    uint16_t flags;         /* OFP_TCP_*, 12 bits */
+    uint16_t flags; /* OFP_TCP_*, 12 bits */
     uint16_t window;
-    uint8_t doff;           /* data offset in 4-byte words: 5..15 */
+    uint8_t doff; /* data offset in 4-byte words: 5..15 */
 };
 
-struct ofp_packet_icmp {    /* ICMPv4 or ICMPv6, by eth_type */
+struct ofp_packet_icmp { /* ICMPv4 or ICMPv6, by eth_type */
     uint8_t type, code;
 };
 
 /* Neighbor Solicitation / Advertisement (ICMPv6 type 135/136, code 0). */
 struct ofp_packet_nd {
-    const uint8_t *target;  /* 16 bytes in the frame */
-    const uint8_t *sll;     /* NS: first SLL option's MAC, or NULL */
-    const uint8_t *tll;     /* NA: first TLL option's MAC, or NULL */
-    uint8_t na_flags;       /* NA: OFP_ND_NA_* */
+    const uint8_t *target; /* 16 bytes in the frame */
+    const uint8_t *sll;    /* NS: first SLL option's MAC, or NULL */
+    const uint8_t *tll;    /* NA: first TLL option's MAC, or NULL */
+    uint8_t na_flags;      /* NA: OFP_ND_NA_* */
 };
 
 /* A parsed frame.  Valid parts, by 'layer':
@@ -251,19 +257,19 @@ struct ofp_packet_nd {
  * An IPv6 extension header error also leaves L3 valid: 'ip.proto' and
  * 'l4_ofs' then name the extension header that is malformed. */
 struct ofp_packet {
-    const uint8_t *frame;       /* the frame parsed (borrowed) */
-    uint32_t len;               /* its length */
-    uint32_t end;               /* end of the packet in the frame: 'len',
-                                 * or less when ARP, IP or UDP lengths say
-                                 * the rest is Ethernet padding */
-    uint8_t layer;              /* enum ofp_packet_layer */
-    uint8_t flags;              /* OFP_PACKET_F_* */
+    const uint8_t *frame; /* the frame parsed (borrowed) */
+    uint32_t len;         /* its length */
+    uint32_t end;         /* end of the packet in the frame: 'len',
+                           * or less when ARP, IP or UDP lengths say
+                           * the rest is Ethernet padding */
+    uint8_t layer;        /* enum ofp_packet_layer */
+    uint8_t flags;        /* OFP_PACKET_F_* */
 
     /* L2. */
-    uint8_t n_vlans;            /* 0..OFP_PACKET_MAX_VLANS */
-    uint16_t eth_type;          /* after the tags (and LLC/SNAP) */
-    const uint8_t *eth_dst;     /* 6 bytes in the frame */
-    const uint8_t *eth_src;     /* 6 bytes in the frame */
+    uint8_t n_vlans;        /* 0..OFP_PACKET_MAX_VLANS */
+    uint16_t eth_type;      /* after the tags (and LLC/SNAP) */
+    const uint8_t *eth_dst; /* 6 bytes in the frame */
+    const uint8_t *eth_src; /* 6 bytes in the frame */
     struct ofp_packet_vlan vlans[OFP_PACKET_MAX_VLANS];
 
     /* Offsets from the start of the frame. */
@@ -276,8 +282,8 @@ struct ofp_packet {
     struct ofp_packet_ipv6 ipv6;
 
     /* L4. */
-    uint16_t tp_src, tp_dst;    /* TCP, UDP or SCTP ports */
-    uint16_t udp_len;           /* UDP length field */
+    uint16_t tp_src, tp_dst; /* TCP, UDP or SCTP ports */
+    uint16_t udp_len;        /* UDP length field */
     struct ofp_packet_tcp tcp;
     struct ofp_packet_icmp icmp;
     struct ofp_packet_nd nd;
@@ -345,18 +351,18 @@ enum {
 extern const uint8_t ofp_lldp_dst[6];
 
 #define OFP_LLDP_MAX_ORGS 8
-#define OFP_LLDP_MAX_STR 255        /* id and string TLV values */
-#define OFP_LLDP_MAX_ORG_VALUE 507  /* 511 minus OUI and subtype */
+#define OFP_LLDP_MAX_STR 255       /* id and string TLV values */
+#define OFP_LLDP_MAX_ORG_VALUE 507 /* 511 minus OUI and subtype */
 
 /* Bytes of a TLV value (not NUL-terminated). */
 struct ofp_lldp_bytes {
-    const uint8_t *data;    /* NULL when absent */
+    const uint8_t *data; /* NULL when absent */
     uint16_t len;
 };
 
 /* An organizationally specific TLV (type 127). */
 struct ofp_lldp_org {
-    uint32_t oui;           /* 24 bits */
+    uint32_t oui; /* 24 bits */
     uint8_t subtype;
     struct ofp_lldp_bytes value;
 };
@@ -364,18 +370,18 @@ struct ofp_lldp_org {
 /* An LLDP PDU.  Parsing borrows the PDU for every 'data'; building reads
  * the same struct. */
 struct ofp_lldp {
-    uint8_t chassis_subtype;            /* OFP_LLDP_CHASSIS_* */
-    uint8_t port_subtype;               /* OFP_LLDP_PORT_* */
-    uint16_t ttl;                       /* seconds */
-    struct ofp_lldp_bytes chassis_id;   /* after the subtype: 1..255 */
-    struct ofp_lldp_bytes port_id;      /* after the subtype: 1..255 */
-    struct ofp_lldp_bytes system_name;  /* optional */
-    struct ofp_lldp_bytes port_desc;    /* optional */
-    struct ofp_lldp_bytes system_desc;  /* optional */
+    uint8_t chassis_subtype;           /* OFP_LLDP_CHASSIS_* */
+    uint8_t port_subtype;              /* OFP_LLDP_PORT_* */
+    uint16_t ttl;                      /* seconds */
+    struct ofp_lldp_bytes chassis_id;  /* after the subtype: 1..255 */
+    struct ofp_lldp_bytes port_id;     /* after the subtype: 1..255 */
+    struct ofp_lldp_bytes system_name; /* optional */
+    struct ofp_lldp_bytes port_desc;   /* optional */
+    struct ofp_lldp_bytes system_desc; /* optional */
     uint8_t n_orgs;
-    bool orgs_dropped;      /* parse: more org TLVs than OFP_LLDP_MAX_ORGS
-                             * followed; they were checked, not kept */
-    struct ofp_lldp_org orgs[OFP_LLDP_MAX_ORGS];    /* in PDU order */
+    bool orgs_dropped; /* parse: more org TLVs than OFP_LLDP_MAX_ORGS
+                        * followed; they were checked, not kept */
+    struct ofp_lldp_org orgs[OFP_LLDP_MAX_ORGS]; /* in PDU order */
 };
 
 /* Parses the LLDP PDU at 'pdu' ('len' bytes: what follows the Ethernet

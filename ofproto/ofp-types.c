@@ -17,16 +17,16 @@
  * the message is reported as one we cannot hold. */
 #define OFP_TYPES_NOMEM OFPERR_OFPBRC_BAD_LEN
 
-_Static_assert(OFP_PORT_LEN == 4 + 4 + OFP_ETH_ALEN + 2
-                                   + OFP_MAX_PORT_NAME_LEN + 8 * 4,
+_Static_assert(OFP_PORT_LEN ==
+                   4 + 4 + OFP_ETH_ALEN + 2 + OFP_MAX_PORT_NAME_LEN + 8 * 4,
                "ofp_port is 64 bytes");
 _Static_assert(OFP_BUCKET_LEN == 2 + 2 + 4 + 4 + 4, "ofp_bucket is 16");
 _Static_assert(OFP_METER_BAND_LEN == 2 + 2 + 4 + 4 + 4, "band is 16");
 _Static_assert(OFP_PACKET_QUEUE_LEN == 4 + 4 + 2 + 6, "packet_queue is 16");
 _Static_assert(OFP_QUEUE_PROP_RATE_LEN == OFP_QUEUE_PROP_HEADER_LEN + 2 + 6,
                "queue rate property is 16");
-_Static_assert(OFP_QUEUE_PROP_EXPERIMENTER_LEN
-                   == OFP_QUEUE_PROP_HEADER_LEN + 4 + 4,
+_Static_assert(OFP_QUEUE_PROP_EXPERIMENTER_LEN ==
+                   OFP_QUEUE_PROP_HEADER_LEN + 4 + 4,
                "queue experimenter property is 16");
 
 /* Returns the rest of 'rd' as a borrowed byte range ('*len' bytes). */
@@ -119,8 +119,7 @@ ofp_buckets_decode(struct ofp_rd *rd, struct ofp_bucket_list *list,
                    struct ofp_arena *arena)
 {
     size_t max = rd->left / OFP_BUCKET_LEN;
-    struct ofp_bucket *buckets = ofp_arena_calloc(arena, max,
-                                                  sizeof *buckets);
+    struct ofp_bucket *buckets = ofp_arena_calloc(arena, max, sizeof *buckets);
 
     list->n = 0;
     list->buckets = buckets;
@@ -189,8 +188,7 @@ ofp_meter_bands_decode(struct ofp_rd *rd, struct ofp_meter_band_list *list,
                        struct ofp_arena *arena)
 {
     size_t max = rd->left / OFP_METER_BAND_LEN;
-    struct ofp_meter_band *bands = ofp_arena_calloc(arena, max,
-                                                    sizeof *bands);
+    struct ofp_meter_band *bands = ofp_arena_calloc(arena, max, sizeof *bands);
 
     list->n = 0;
     list->bands = bands;
@@ -256,8 +254,7 @@ ofp_meter_bands_encode(struct ofp_wbuf *out,
             ofp_wbuf_put_zeros(out, 3);
         } else if (band->type == OFPMBT_EXPERIMENTER) {
             ofp_wbuf_be32(out, band->experimenter.experimenter);
-            ofp_wbuf_put(out, band->experimenter.data,
-                         band->experimenter.len);
+            ofp_wbuf_put(out, band->experimenter.data, band->experimenter.len);
         } else {
             ofp_wbuf_put_zeros(out, 4);
         }
@@ -273,8 +270,7 @@ queue_props_decode(struct ofp_rd *rd, struct ofp_packet_queue *q,
                    struct ofp_arena *arena)
 {
     size_t max = rd->left / OFP_QUEUE_PROP_HEADER_LEN;
-    struct ofp_queue_prop *props = ofp_arena_calloc(arena, max,
-                                                    sizeof *props);
+    struct ofp_queue_prop *props = ofp_arena_calloc(arena, max, sizeof *props);
 
     q->n_props = 0;
     q->props = props;
@@ -304,8 +300,7 @@ queue_props_decode(struct ofp_rd *rd, struct ofp_packet_queue *q,
         }
 
         struct ofp_rd pr;
-        if (!len_ok
-            || !ofp_rd_sub(rd, len - OFP_QUEUE_PROP_HEADER_LEN, &pr)) {
+        if (!len_ok || !ofp_rd_sub(rd, len - OFP_QUEUE_PROP_HEADER_LEN, &pr)) {
             return OFPERR_OFPBRC_BAD_LEN;
         }
         struct ofp_queue_prop *prop = &props[q->n_props++];
@@ -332,13 +327,12 @@ queue_props_decode(struct ofp_rd *rd, struct ofp_packet_queue *q,
  * or beyond the end, if a property 'len' is below 8, not 16 for
  * MIN_RATE/MAX_RATE, below 16 for EXPERIMENTER, or beyond its queue. */
 enum ofperr
-ofp_packet_queues_decode(struct ofp_rd *rd,
-                         struct ofp_packet_queue_list *list,
+ofp_packet_queues_decode(struct ofp_rd *rd, struct ofp_packet_queue_list *list,
                          struct ofp_arena *arena)
 {
     size_t max = rd->left / OFP_PACKET_QUEUE_LEN;
-    struct ofp_packet_queue *queues = ofp_arena_calloc(arena, max,
-                                                       sizeof *queues);
+    struct ofp_packet_queue *queues =
+        ofp_arena_calloc(arena, max, sizeof *queues);
 
     list->n = 0;
     list->queues = queues;
@@ -356,8 +350,8 @@ ofp_packet_queues_decode(struct ofp_rd *rd,
         ofp_rd_skip(rd, 6);
 
         struct ofp_rd qr;
-        if (len < OFP_PACKET_QUEUE_LEN
-            || !ofp_rd_sub(rd, len - OFP_PACKET_QUEUE_LEN, &qr)) {
+        if (len < OFP_PACKET_QUEUE_LEN ||
+            !ofp_rd_sub(rd, len - OFP_PACKET_QUEUE_LEN, &qr)) {
             return OFPERR_OFPBRC_BAD_LEN;
         }
         enum ofperr error = queue_props_decode(&qr, q, arena);
@@ -378,8 +372,7 @@ queue_prop_encode(struct ofp_wbuf *out, const struct ofp_queue_prop *prop)
     ofp_wbuf_be16(out, prop->property);
     ofp_wbuf_be16(out, 0);
     ofp_wbuf_put_zeros(out, 4);
-    if (prop->property == OFPQT_MIN_RATE
-        || prop->property == OFPQT_MAX_RATE) {
+    if (prop->property == OFPQT_MIN_RATE || prop->property == OFPQT_MAX_RATE) {
         ofp_wbuf_be16(out, prop->rate);
         ofp_wbuf_put_zeros(out, 6);
     } else if (prop->property == OFPQT_EXPERIMENTER) {

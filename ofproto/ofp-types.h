@@ -20,14 +20,14 @@ struct ofp_port {
     uint32_t port_no;
     uint8_t hw_addr[OFP_ETH_ALEN];
     char name[OFP_MAX_PORT_NAME_LEN + 1];
-    uint32_t config;        /* enum ofp_port_config */
-    uint32_t state;         /* enum ofp_port_state */
-    uint32_t curr;          /* enum ofp_port_features */
+    uint32_t config; /* enum ofp_port_config */
+    uint32_t state;  /* enum ofp_port_state */
+    uint32_t curr;   /* enum ofp_port_features */
     uint32_t advertised;
     uint32_t supported;
     uint32_t peer;
-    uint32_t curr_speed;    /* kbps */
-    uint32_t max_speed;     /* kbps */
+    uint32_t curr_speed; /* kbps */
+    uint32_t max_speed;  /* kbps */
 };
 
 /* Decodes a 64-byte ofp_port.  Returns 0 or OFPBRC_BAD_LEN if short. */
@@ -57,12 +57,12 @@ void ofp_buckets_encode(struct ofp_wbuf *out, const struct ofp_bucket_list *);
 
 /* ofp_meter_band_* (drop, dscp_remark, experimenter). */
 struct ofp_meter_band {
-    uint16_t type;          /* enum ofp_meter_band_type */
+    uint16_t type; /* enum ofp_meter_band_type */
     uint32_t rate;
     uint32_t burst_size;
-    uint8_t prec_level;     /* OFPMBT_DSCP_REMARK */
-    struct ofp_exp_body experimenter;   /* OFPMBT_EXPERIMENTER: id and the
-                                         * bytes after the 16-byte band */
+    uint8_t prec_level;               /* OFPMBT_DSCP_REMARK */
+    struct ofp_exp_body experimenter; /* OFPMBT_EXPERIMENTER: id and the
+                                       * bytes after the 16-byte band */
 };
 
 struct ofp_meter_band_list {
@@ -84,11 +84,11 @@ void ofp_meter_bands_encode(struct ofp_wbuf *out,
  * does not define is kept opaque: 'experimenter.len'/'data' hold the bytes
  * after its 8-byte header ('experimenter.experimenter' is 0). */
 struct ofp_queue_prop {
-    uint16_t property;      /* enum ofp_queue_properties */
-    uint16_t rate;          /* OFPQT_MIN_RATE, OFPQT_MAX_RATE (1/10 %) */
-    struct ofp_exp_body experimenter;   /* OFPQT_EXPERIMENTER: id and the
-                                         * bytes after the 16-byte property;
-                                         * other types: see above */
+    uint16_t property; /* enum ofp_queue_properties */
+    uint16_t rate;     /* OFPQT_MIN_RATE, OFPQT_MAX_RATE (1/10 %) */
+    struct ofp_exp_body experimenter; /* OFPQT_EXPERIMENTER: id and the
+                                       * bytes after the 16-byte property;
+                                       * other types: see above */
 };
 
 struct ofp_packet_queue {

@@ -30,8 +30,8 @@ enum {
     OFP_SWITCH_FEATURES_LEN = 32,
     OFP_SWITCH_CONFIG_LEN = 12,
     OFP_MATCH_HEADER_LEN = 4,
-    OFP_MATCH_MIN_LEN = 8,          /* header padded to 8 */
-    OFP_PACKET_IN_LEN = 34,         /* with an empty (8-byte) match */
+    OFP_MATCH_MIN_LEN = 8,  /* header padded to 8 */
+    OFP_PACKET_IN_LEN = 34, /* with an empty (8-byte) match */
     OFP_FLOW_REMOVED_LEN = 56,
     OFP_PORT_LEN = 64,
     OFP_PORT_STATUS_LEN = 80,
@@ -41,7 +41,7 @@ enum {
     OFP_BUCKET_LEN = 16,
     OFP_PORT_MOD_LEN = 40,
     OFP_TABLE_MOD_LEN = 16,
-    OFP_MULTIPART_LEN = 16,         /* request and reply header */
+    OFP_MULTIPART_LEN = 16, /* request and reply header */
     OFP_MULTIPART_EXPERIMENTER_LEN = 8,
     OFP_DESC_LEN = 1056,
     OFP_FLOW_STATS_REQUEST_LEN = 40,
@@ -144,14 +144,22 @@ enum ofp_port_state {
 };
 
 enum ofp_port_features {
-    OFPPF_10MB_HD = 1 << 0, OFPPF_10MB_FD = 1 << 1,
-    OFPPF_100MB_HD = 1 << 2, OFPPF_100MB_FD = 1 << 3,
-    OFPPF_1GB_HD = 1 << 4, OFPPF_1GB_FD = 1 << 5,
-    OFPPF_10GB_FD = 1 << 6, OFPPF_40GB_FD = 1 << 7,
-    OFPPF_100GB_FD = 1 << 8, OFPPF_1TB_FD = 1 << 9,
-    OFPPF_OTHER = 1 << 10, OFPPF_COPPER = 1 << 11,
-    OFPPF_FIBER = 1 << 12, OFPPF_AUTONEG = 1 << 13,
-    OFPPF_PAUSE = 1 << 14, OFPPF_PAUSE_ASYM = 1 << 15,
+    OFPPF_10MB_HD = 1 << 0,
+    OFPPF_10MB_FD = 1 << 1,
+    OFPPF_100MB_HD = 1 << 2,
+    OFPPF_100MB_FD = 1 << 3,
+    OFPPF_1GB_HD = 1 << 4,
+    OFPPF_1GB_FD = 1 << 5,
+    OFPPF_10GB_FD = 1 << 6,
+    OFPPF_40GB_FD = 1 << 7,
+    OFPPF_100GB_FD = 1 << 8,
+    OFPPF_1TB_FD = 1 << 9,
+    OFPPF_OTHER = 1 << 10,
+    OFPPF_COPPER = 1 << 11,
+    OFPPF_FIBER = 1 << 12,
+    OFPPF_AUTONEG = 1 << 13,
+    OFPPF_PAUSE = 1 << 14,
+    OFPPF_PAUSE_ASYM = 1 << 15,
 };
 
 enum ofp_port_reason { OFPPR_ADD = 0, OFPPR_DELETE = 1, OFPPR_MODIFY = 2 };
@@ -238,9 +246,15 @@ enum oxm_ofb_match_fields {
 enum ofp_vlan_id { OFPVID_PRESENT = 0x1000, OFPVID_NONE = 0x0000 };
 
 enum ofp_ipv6exthdr_flags {
-    OFPIEH_NONEXT = 1 << 0, OFPIEH_ESP = 1 << 1, OFPIEH_AUTH = 1 << 2,
-    OFPIEH_DEST = 1 << 3, OFPIEH_FRAG = 1 << 4, OFPIEH_ROUTER = 1 << 5,
-    OFPIEH_HOP = 1 << 6, OFPIEH_UNREP = 1 << 7, OFPIEH_UNSEQ = 1 << 8,
+    OFPIEH_NONEXT = 1 << 0,
+    OFPIEH_ESP = 1 << 1,
+    OFPIEH_AUTH = 1 << 2,
+    OFPIEH_DEST = 1 << 3,
+    OFPIEH_FRAG = 1 << 4,
+    OFPIEH_ROUTER = 1 << 5,
+    OFPIEH_HOP = 1 << 6,
+    OFPIEH_UNREP = 1 << 7,
+    OFPIEH_UNSEQ = 1 << 8,
 };
 
 /* Actions. */
@@ -298,9 +312,16 @@ enum ofp_group {
     OFPG_ALL = 0xfffffffcu,
     OFPG_ANY = 0xffffffffu,
 };
-enum ofp_group_mod_command { OFPGC_ADD = 0, OFPGC_MODIFY = 1, OFPGC_DELETE = 2 };
+enum ofp_group_mod_command {
+    OFPGC_ADD = 0,
+    OFPGC_MODIFY = 1,
+    OFPGC_DELETE = 2
+};
 enum ofp_group_type {
-    OFPGT_ALL = 0, OFPGT_SELECT = 1, OFPGT_INDIRECT = 2, OFPGT_FF = 3,
+    OFPGT_ALL = 0,
+    OFPGT_SELECT = 1,
+    OFPGT_INDIRECT = 2,
+    OFPGT_FF = 3,
 };
 enum ofp_group_capabilities {
     OFPGFC_SELECT_WEIGHT = 1 << 0,
@@ -311,10 +332,14 @@ enum ofp_group_capabilities {
 
 /* Packet-in / flow-removed reasons. */
 enum ofp_packet_in_reason {
-    OFPR_NO_MATCH = 0, OFPR_ACTION = 1, OFPR_INVALID_TTL = 2,
+    OFPR_NO_MATCH = 0,
+    OFPR_ACTION = 1,
+    OFPR_INVALID_TTL = 2,
 };
 enum ofp_flow_removed_reason {
-    OFPRR_IDLE_TIMEOUT = 0, OFPRR_HARD_TIMEOUT = 1, OFPRR_DELETE = 2,
+    OFPRR_IDLE_TIMEOUT = 0,
+    OFPRR_HARD_TIMEOUT = 1,
+    OFPRR_DELETE = 2,
     OFPRR_GROUP_DELETE = 3,
 };
 
@@ -326,11 +351,19 @@ enum ofp_meter {
     OFPM_ALL = 0xffffffffu,
 };
 enum ofp_meter_band_type {
-    OFPMBT_DROP = 1, OFPMBT_DSCP_REMARK = 2, OFPMBT_EXPERIMENTER = 0xffff,
+    OFPMBT_DROP = 1,
+    OFPMBT_DSCP_REMARK = 2,
+    OFPMBT_EXPERIMENTER = 0xffff,
 };
-enum ofp_meter_mod_command { OFPMC_ADD = 0, OFPMC_MODIFY = 1, OFPMC_DELETE = 2 };
+enum ofp_meter_mod_command {
+    OFPMC_ADD = 0,
+    OFPMC_MODIFY = 1,
+    OFPMC_DELETE = 2
+};
 enum ofp_meter_flags {
-    OFPMF_KBPS = 1 << 0, OFPMF_PKTPS = 1 << 1, OFPMF_BURST = 1 << 2,
+    OFPMF_KBPS = 1 << 0,
+    OFPMF_PKTPS = 1 << 1,
+    OFPMF_BURST = 1 << 2,
     OFPMF_STATS = 1 << 3,
 };
 
@@ -377,7 +410,9 @@ enum ofp_table_feature_prop_type {
 /* Queues. */
 enum ofp_queue { OFPQ_ALL = 0xffffffffu };
 enum ofp_queue_properties {
-    OFPQT_MIN_RATE = 1, OFPQT_MAX_RATE = 2, OFPQT_EXPERIMENTER = 0xffff,
+    OFPQT_MIN_RATE = 1,
+    OFPQT_MAX_RATE = 2,
+    OFPQT_EXPERIMENTER = 0xffff,
 };
 
 /* Roles. */

@@ -167,7 +167,7 @@ struct ig_json {
     char *buf;
     size_t len;
     size_t cap;
-    bool first;         /* no comma before the next element */
+    bool first; /* no comma before the next element */
 };
 
 static struct ig_json jb;
@@ -218,7 +218,7 @@ ig_elem(const char *key)
     jb.first = false;
     if (key) {
         ig_printf("\"%s\":", key);
-        jb.first = true;        /* the value needs no comma */
+        jb.first = true; /* the value needs no comma */
     }
 }
 
@@ -306,8 +306,8 @@ static void
 ig_mac(const char *key, const uint8_t *m)
 {
     ig_elem(key);
-    ig_printf("\"%02x:%02x:%02x:%02x:%02x:%02x\"",
-              m[0], m[1], m[2], m[3], m[4], m[5]);
+    ig_printf("\"%02x:%02x:%02x:%02x:%02x:%02x\"", m[0], m[1], m[2], m[3],
+              m[4], m[5]);
     jb.first = false;
 }
 
@@ -368,54 +368,54 @@ enum ig_fkind { IG_INT, IG_MAC, IG_IPV4, IG_IPV6 };
 
 struct ig_field {
     uint8_t id;
-    const char *name;           /* os-ken's name */
+    const char *name; /* os-ken's name */
     enum ig_fkind kind;
-    uint8_t width;              /* value bytes on the wire */
+    uint8_t width; /* value bytes on the wire */
     bool maskable;
-    uint64_t bits;              /* valid value bits for IG_INT/IG_IPV4 */
+    uint64_t bits; /* valid value bits for IG_INT/IG_IPV4 */
 };
 
 static const struct ig_field ig_fields[] = {
-    { OFPXMT_OFB_IN_PORT, "in_port", IG_INT, 4, false, UINT32_MAX },
-    { OFPXMT_OFB_IN_PHY_PORT, "in_phy_port", IG_INT, 4, false, UINT32_MAX },
-    { OFPXMT_OFB_METADATA, "metadata", IG_INT, 8, true, UINT64_MAX },
-    { OFPXMT_OFB_ETH_DST, "eth_dst", IG_MAC, 6, true, 0 },
-    { OFPXMT_OFB_ETH_SRC, "eth_src", IG_MAC, 6, true, 0 },
-    { OFPXMT_OFB_ETH_TYPE, "eth_type", IG_INT, 2, false, 0xffff },
-    { OFPXMT_OFB_VLAN_VID, "vlan_vid", IG_INT, 2, true, 0x1fff },
-    { OFPXMT_OFB_VLAN_PCP, "vlan_pcp", IG_INT, 1, false, 0x7 },
-    { OFPXMT_OFB_IP_DSCP, "ip_dscp", IG_INT, 1, false, 0x3f },
-    { OFPXMT_OFB_IP_ECN, "ip_ecn", IG_INT, 1, false, 0x3 },
-    { OFPXMT_OFB_IP_PROTO, "ip_proto", IG_INT, 1, false, 0xff },
-    { OFPXMT_OFB_IPV4_SRC, "ipv4_src", IG_IPV4, 4, true, UINT32_MAX },
-    { OFPXMT_OFB_IPV4_DST, "ipv4_dst", IG_IPV4, 4, true, UINT32_MAX },
-    { OFPXMT_OFB_TCP_SRC, "tcp_src", IG_INT, 2, false, 0xffff },
-    { OFPXMT_OFB_TCP_DST, "tcp_dst", IG_INT, 2, false, 0xffff },
-    { OFPXMT_OFB_UDP_SRC, "udp_src", IG_INT, 2, false, 0xffff },
-    { OFPXMT_OFB_UDP_DST, "udp_dst", IG_INT, 2, false, 0xffff },
-    { OFPXMT_OFB_SCTP_SRC, "sctp_src", IG_INT, 2, false, 0xffff },
-    { OFPXMT_OFB_SCTP_DST, "sctp_dst", IG_INT, 2, false, 0xffff },
-    { OFPXMT_OFB_ICMPV4_TYPE, "icmpv4_type", IG_INT, 1, false, 0xff },
-    { OFPXMT_OFB_ICMPV4_CODE, "icmpv4_code", IG_INT, 1, false, 0xff },
-    { OFPXMT_OFB_ARP_OP, "arp_op", IG_INT, 2, false, 0xffff },
-    { OFPXMT_OFB_ARP_SPA, "arp_spa", IG_IPV4, 4, true, UINT32_MAX },
-    { OFPXMT_OFB_ARP_TPA, "arp_tpa", IG_IPV4, 4, true, UINT32_MAX },
-    { OFPXMT_OFB_ARP_SHA, "arp_sha", IG_MAC, 6, true, 0 },
-    { OFPXMT_OFB_ARP_THA, "arp_tha", IG_MAC, 6, true, 0 },
-    { OFPXMT_OFB_IPV6_SRC, "ipv6_src", IG_IPV6, 16, true, 0 },
-    { OFPXMT_OFB_IPV6_DST, "ipv6_dst", IG_IPV6, 16, true, 0 },
-    { OFPXMT_OFB_IPV6_FLABEL, "ipv6_flabel", IG_INT, 4, true, 0xfffff },
-    { OFPXMT_OFB_ICMPV6_TYPE, "icmpv6_type", IG_INT, 1, false, 0xff },
-    { OFPXMT_OFB_ICMPV6_CODE, "icmpv6_code", IG_INT, 1, false, 0xff },
-    { OFPXMT_OFB_IPV6_ND_TARGET, "ipv6_nd_target", IG_IPV6, 16, false, 0 },
-    { OFPXMT_OFB_IPV6_ND_SLL, "ipv6_nd_sll", IG_MAC, 6, false, 0 },
-    { OFPXMT_OFB_IPV6_ND_TLL, "ipv6_nd_tll", IG_MAC, 6, false, 0 },
-    { OFPXMT_OFB_MPLS_LABEL, "mpls_label", IG_INT, 4, false, 0xfffff },
-    { OFPXMT_OFB_MPLS_TC, "mpls_tc", IG_INT, 1, false, 0x7 },
-    { OFPXMT_OFB_MPLS_BOS, "mpls_bos", IG_INT, 1, false, 0x1 },
-    { OFPXMT_OFB_PBB_ISID, "pbb_isid", IG_INT, 3, true, 0xffffff },
-    { OFPXMT_OFB_TUNNEL_ID, "tunnel_id", IG_INT, 8, true, UINT64_MAX },
-    { OFPXMT_OFB_IPV6_EXTHDR, "ipv6_exthdr", IG_INT, 2, true, 0x1ff },
+    {OFPXMT_OFB_IN_PORT, "in_port", IG_INT, 4, false, UINT32_MAX},
+    {OFPXMT_OFB_IN_PHY_PORT, "in_phy_port", IG_INT, 4, false, UINT32_MAX},
+    {OFPXMT_OFB_METADATA, "metadata", IG_INT, 8, true, UINT64_MAX},
+    {OFPXMT_OFB_ETH_DST, "eth_dst", IG_MAC, 6, true, 0},
+    {OFPXMT_OFB_ETH_SRC, "eth_src", IG_MAC, 6, true, 0},
+    {OFPXMT_OFB_ETH_TYPE, "eth_type", IG_INT, 2, false, 0xffff},
+    {OFPXMT_OFB_VLAN_VID, "vlan_vid", IG_INT, 2, true, 0x1fff},
+    {OFPXMT_OFB_VLAN_PCP, "vlan_pcp", IG_INT, 1, false, 0x7},
+    {OFPXMT_OFB_IP_DSCP, "ip_dscp", IG_INT, 1, false, 0x3f},
+    {OFPXMT_OFB_IP_ECN, "ip_ecn", IG_INT, 1, false, 0x3},
+    {OFPXMT_OFB_IP_PROTO, "ip_proto", IG_INT, 1, false, 0xff},
+    {OFPXMT_OFB_IPV4_SRC, "ipv4_src", IG_IPV4, 4, true, UINT32_MAX},
+    {OFPXMT_OFB_IPV4_DST, "ipv4_dst", IG_IPV4, 4, true, UINT32_MAX},
+    {OFPXMT_OFB_TCP_SRC, "tcp_src", IG_INT, 2, false, 0xffff},
+    {OFPXMT_OFB_TCP_DST, "tcp_dst", IG_INT, 2, false, 0xffff},
+    {OFPXMT_OFB_UDP_SRC, "udp_src", IG_INT, 2, false, 0xffff},
+    {OFPXMT_OFB_UDP_DST, "udp_dst", IG_INT, 2, false, 0xffff},
+    {OFPXMT_OFB_SCTP_SRC, "sctp_src", IG_INT, 2, false, 0xffff},
+    {OFPXMT_OFB_SCTP_DST, "sctp_dst", IG_INT, 2, false, 0xffff},
+    {OFPXMT_OFB_ICMPV4_TYPE, "icmpv4_type", IG_INT, 1, false, 0xff},
+    {OFPXMT_OFB_ICMPV4_CODE, "icmpv4_code", IG_INT, 1, false, 0xff},
+    {OFPXMT_OFB_ARP_OP, "arp_op", IG_INT, 2, false, 0xffff},
+    {OFPXMT_OFB_ARP_SPA, "arp_spa", IG_IPV4, 4, true, UINT32_MAX},
+    {OFPXMT_OFB_ARP_TPA, "arp_tpa", IG_IPV4, 4, true, UINT32_MAX},
+    {OFPXMT_OFB_ARP_SHA, "arp_sha", IG_MAC, 6, true, 0},
+    {OFPXMT_OFB_ARP_THA, "arp_tha", IG_MAC, 6, true, 0},
+    {OFPXMT_OFB_IPV6_SRC, "ipv6_src", IG_IPV6, 16, true, 0},
+    {OFPXMT_OFB_IPV6_DST, "ipv6_dst", IG_IPV6, 16, true, 0},
+    {OFPXMT_OFB_IPV6_FLABEL, "ipv6_flabel", IG_INT, 4, true, 0xfffff},
+    {OFPXMT_OFB_ICMPV6_TYPE, "icmpv6_type", IG_INT, 1, false, 0xff},
+    {OFPXMT_OFB_ICMPV6_CODE, "icmpv6_code", IG_INT, 1, false, 0xff},
+    {OFPXMT_OFB_IPV6_ND_TARGET, "ipv6_nd_target", IG_IPV6, 16, false, 0},
+    {OFPXMT_OFB_IPV6_ND_SLL, "ipv6_nd_sll", IG_MAC, 6, false, 0},
+    {OFPXMT_OFB_IPV6_ND_TLL, "ipv6_nd_tll", IG_MAC, 6, false, 0},
+    {OFPXMT_OFB_MPLS_LABEL, "mpls_label", IG_INT, 4, false, 0xfffff},
+    {OFPXMT_OFB_MPLS_TC, "mpls_tc", IG_INT, 1, false, 0x7},
+    {OFPXMT_OFB_MPLS_BOS, "mpls_bos", IG_INT, 1, false, 0x1},
+    {OFPXMT_OFB_PBB_ISID, "pbb_isid", IG_INT, 3, true, 0xffffff},
+    {OFPXMT_OFB_TUNNEL_ID, "tunnel_id", IG_INT, 8, true, UINT64_MAX},
+    {OFPXMT_OFB_IPV6_EXTHDR, "ipv6_exthdr", IG_INT, 2, true, 0x1ff},
 };
 #define IG_N_FIELDS (sizeof ig_fields / sizeof ig_fields[0])
 
@@ -456,9 +456,10 @@ ig_field_json(const char *key, const struct ig_field *f,
         break;
     case IG_INT:
     default:
-        ig_num(key, f->width == 1 ? val->u8
+        ig_num(key, f->width == 1   ? val->u8
                     : f->width == 2 ? val->u16
-                    : f->width == 8 ? val->u64 : val->u32);
+                    : f->width == 8 ? val->u64
+                                    : val->u32);
         break;
     }
 }
@@ -539,44 +540,64 @@ static const char *
 ig_action_name(uint16_t type)
 {
     switch (type) {
-    case OFPAT_OUTPUT: return "OUTPUT";
-    case OFPAT_COPY_TTL_OUT: return "COPY_TTL_OUT";
-    case OFPAT_COPY_TTL_IN: return "COPY_TTL_IN";
-    case OFPAT_SET_MPLS_TTL: return "SET_MPLS_TTL";
-    case OFPAT_DEC_MPLS_TTL: return "DEC_MPLS_TTL";
-    case OFPAT_PUSH_VLAN: return "PUSH_VLAN";
-    case OFPAT_POP_VLAN: return "POP_VLAN";
-    case OFPAT_PUSH_MPLS: return "PUSH_MPLS";
-    case OFPAT_POP_MPLS: return "POP_MPLS";
-    case OFPAT_SET_QUEUE: return "SET_QUEUE";
-    case OFPAT_GROUP: return "GROUP";
-    case OFPAT_SET_NW_TTL: return "SET_NW_TTL";
-    case OFPAT_DEC_NW_TTL: return "DEC_NW_TTL";
-    case OFPAT_SET_FIELD: return "SET_FIELD";
-    case OFPAT_PUSH_PBB: return "PUSH_PBB";
-    case OFPAT_POP_PBB: return "POP_PBB";
-    case OFPAT_EXPERIMENTER: return "EXPERIMENTER";
-    default: return "?";
+    case OFPAT_OUTPUT:
+        return "OUTPUT";
+    case OFPAT_COPY_TTL_OUT:
+        return "COPY_TTL_OUT";
+    case OFPAT_COPY_TTL_IN:
+        return "COPY_TTL_IN";
+    case OFPAT_SET_MPLS_TTL:
+        return "SET_MPLS_TTL";
+    case OFPAT_DEC_MPLS_TTL:
+        return "DEC_MPLS_TTL";
+    case OFPAT_PUSH_VLAN:
+        return "PUSH_VLAN";
+    case OFPAT_POP_VLAN:
+        return "POP_VLAN";
+    case OFPAT_PUSH_MPLS:
+        return "PUSH_MPLS";
+    case OFPAT_POP_MPLS:
+        return "POP_MPLS";
+    case OFPAT_SET_QUEUE:
+        return "SET_QUEUE";
+    case OFPAT_GROUP:
+        return "GROUP";
+    case OFPAT_SET_NW_TTL:
+        return "SET_NW_TTL";
+    case OFPAT_DEC_NW_TTL:
+        return "DEC_NW_TTL";
+    case OFPAT_SET_FIELD:
+        return "SET_FIELD";
+    case OFPAT_PUSH_PBB:
+        return "PUSH_PBB";
+    case OFPAT_POP_PBB:
+        return "POP_PBB";
+    case OFPAT_EXPERIMENTER:
+        return "EXPERIMENTER";
+    default:
+        return "?";
     }
 }
 
 /* Every action type; the brief's favourites appear twice. */
 static const uint16_t ig_action_types[] = {
-    OFPAT_OUTPUT, OFPAT_OUTPUT, OFPAT_COPY_TTL_OUT, OFPAT_COPY_TTL_IN,
-    OFPAT_SET_MPLS_TTL, OFPAT_DEC_MPLS_TTL, OFPAT_PUSH_VLAN, OFPAT_PUSH_VLAN,
-    OFPAT_POP_VLAN, OFPAT_PUSH_MPLS, OFPAT_POP_MPLS, OFPAT_SET_QUEUE,
-    OFPAT_SET_QUEUE, OFPAT_GROUP, OFPAT_GROUP, OFPAT_SET_NW_TTL,
-    OFPAT_DEC_NW_TTL, OFPAT_SET_FIELD, OFPAT_SET_FIELD, OFPAT_SET_FIELD,
-    OFPAT_PUSH_PBB, OFPAT_POP_PBB, OFPAT_EXPERIMENTER,
+    OFPAT_OUTPUT,      OFPAT_OUTPUT,       OFPAT_COPY_TTL_OUT,
+    OFPAT_COPY_TTL_IN, OFPAT_SET_MPLS_TTL, OFPAT_DEC_MPLS_TTL,
+    OFPAT_PUSH_VLAN,   OFPAT_PUSH_VLAN,    OFPAT_POP_VLAN,
+    OFPAT_PUSH_MPLS,   OFPAT_POP_MPLS,     OFPAT_SET_QUEUE,
+    OFPAT_SET_QUEUE,   OFPAT_GROUP,        OFPAT_GROUP,
+    OFPAT_SET_NW_TTL,  OFPAT_DEC_NW_TTL,   OFPAT_SET_FIELD,
+    OFPAT_SET_FIELD,   OFPAT_SET_FIELD,    OFPAT_PUSH_PBB,
+    OFPAT_POP_PBB,     OFPAT_EXPERIMENTER,
 };
 
 /* Fills 'a' with a random action of 'type'. */
 static void
 ig_rand_action(struct ofp_action *a, uint16_t type)
 {
-    static const uint16_t vlan_types[] = { 0x8100, 0x88a8 };
-    static const uint16_t mpls_types[] = { 0x8847, 0x8848 };
-    static const uint16_t pop_mpls_types[] = { 0x0800, 0x86dd, 0x8847 };
+    static const uint16_t vlan_types[] = {0x8100, 0x88a8};
+    static const uint16_t mpls_types[] = {0x8847, 0x8848};
+    static const uint16_t pop_mpls_types[] = {0x0800, 0x86dd, 0x8847};
 
     memset(a, 0, sizeof *a);
     a->type = type;
@@ -633,8 +654,7 @@ ig_rand_action(struct ofp_action *a, uint16_t type)
     case OFPAT_EXPERIMENTER:
         a->experimenter.experimenter = ig_experimenter_id();
         ig_num("experimenter", a->experimenter.experimenter);
-        a->experimenter.data = ig_blob("data", 16, 8,
-                                       &a->experimenter.len);
+        a->experimenter.data = ig_blob("data", 16, 8, &a->experimenter.len);
         break;
     default:
         break;
@@ -644,11 +664,12 @@ ig_rand_action(struct ofp_action *a, uint16_t type)
 
 /* Every action type once, in --all-types mode. */
 static const uint16_t ig_every_action[] = {
-    OFPAT_OUTPUT, OFPAT_COPY_TTL_OUT, OFPAT_COPY_TTL_IN, OFPAT_SET_MPLS_TTL,
-    OFPAT_DEC_MPLS_TTL, OFPAT_PUSH_VLAN, OFPAT_POP_VLAN, OFPAT_PUSH_MPLS,
-    OFPAT_POP_MPLS, OFPAT_SET_QUEUE, OFPAT_GROUP, OFPAT_SET_NW_TTL,
-    OFPAT_DEC_NW_TTL, OFPAT_SET_FIELD, OFPAT_PUSH_PBB, OFPAT_POP_PBB,
-    OFPAT_EXPERIMENTER,
+    OFPAT_OUTPUT,       OFPAT_COPY_TTL_OUT, OFPAT_COPY_TTL_IN,
+    OFPAT_SET_MPLS_TTL, OFPAT_DEC_MPLS_TTL, OFPAT_PUSH_VLAN,
+    OFPAT_POP_VLAN,     OFPAT_PUSH_MPLS,    OFPAT_POP_MPLS,
+    OFPAT_SET_QUEUE,    OFPAT_GROUP,        OFPAT_SET_NW_TTL,
+    OFPAT_DEC_NW_TTL,   OFPAT_SET_FIELD,    OFPAT_PUSH_PBB,
+    OFPAT_POP_PBB,      OFPAT_EXPERIMENTER,
 };
 #define IG_N_EVERY_ACTION (sizeof ig_every_action / sizeof ig_every_action[0])
 
@@ -657,16 +678,15 @@ static const uint16_t ig_every_action[] = {
 static void
 ig_rand_actions(struct ofp_action_list *list, size_t max)
 {
-    list->n = ig_wellformed ? IG_N_EVERY_ACTION
-                            : ig_below((uint32_t) max + 1);
+    list->n = ig_wellformed ? IG_N_EVERY_ACTION : ig_below((uint32_t) max + 1);
     list->actions = ig_alloc(list->n, sizeof *list->actions);
     ig_arr("actions");
     for (size_t i = 0; i < list->n; i++) {
-        uint16_t type = ig_wellformed
-                        ? ig_every_action[i]
-                        : ig_action_types[ig_below(
-                              sizeof ig_action_types
-                              / sizeof ig_action_types[0])];
+        uint16_t type =
+            ig_wellformed
+                ? ig_every_action[i]
+                : ig_action_types[ig_below(sizeof ig_action_types /
+                                           sizeof ig_action_types[0])];
 
         ig_rand_action(&list->actions[i], type);
     }
@@ -677,13 +697,20 @@ static const char *
 ig_instruction_name(uint16_t type)
 {
     switch (type) {
-    case OFPIT_GOTO_TABLE: return "GOTO_TABLE";
-    case OFPIT_WRITE_METADATA: return "WRITE_METADATA";
-    case OFPIT_WRITE_ACTIONS: return "WRITE_ACTIONS";
-    case OFPIT_APPLY_ACTIONS: return "APPLY_ACTIONS";
-    case OFPIT_CLEAR_ACTIONS: return "CLEAR_ACTIONS";
-    case OFPIT_METER: return "METER";
-    default: return "?";
+    case OFPIT_GOTO_TABLE:
+        return "GOTO_TABLE";
+    case OFPIT_WRITE_METADATA:
+        return "WRITE_METADATA";
+    case OFPIT_WRITE_ACTIONS:
+        return "WRITE_ACTIONS";
+    case OFPIT_APPLY_ACTIONS:
+        return "APPLY_ACTIONS";
+    case OFPIT_CLEAR_ACTIONS:
+        return "CLEAR_ACTIONS";
+    case OFPIT_METER:
+        return "METER";
+    default:
+        return "?";
     }
 }
 
@@ -692,7 +719,7 @@ ig_instruction_name(uint16_t type)
 static void
 ig_rand_instructions(struct ofp_instruction_list *list)
 {
-    size_t order[6] = { 0, 1, 2, 3, 4, 5 };
+    size_t order[6] = {0, 1, 2, 3, 4, 5};
     size_t n = 0;
 
     ig_shuffle(order, 6);
@@ -823,12 +850,12 @@ static void
 ig_rand_bands(struct ofp_meter_band_list *list, size_t max, bool exp_band)
 {
     static const uint16_t types[] = {
-        OFPMBT_DROP, OFPMBT_DROP, OFPMBT_DSCP_REMARK, OFPMBT_DSCP_REMARK,
-        OFPMBT_EXPERIMENTER,
+        OFPMBT_DROP,        OFPMBT_DROP,         OFPMBT_DSCP_REMARK,
+        OFPMBT_DSCP_REMARK, OFPMBT_EXPERIMENTER,
     };
 
-    list->n = ig_wellformed ? (exp_band ? 3 : 2)
-                            : ig_below((uint32_t) max + 1);
+    list->n =
+        ig_wellformed ? (exp_band ? 3 : 2) : ig_below((uint32_t) max + 1);
     list->bands = ig_alloc(list->n, sizeof *list->bands);
     ig_arr("bands");
     for (size_t i = 0; i < list->n; i++) {
@@ -873,7 +900,9 @@ ig_rand_queues(struct ofp_packet_queue_list *list, uint32_t port)
         for (size_t j = 0; j < q->n_props; j++) {
             struct ofp_queue_prop *prop = &q->props[j];
             static const uint16_t kinds[] = {
-                OFPQT_MIN_RATE, OFPQT_MAX_RATE, OFPQT_EXPERIMENTER,
+                OFPQT_MIN_RATE,
+                OFPQT_MAX_RATE,
+                OFPQT_EXPERIMENTER,
             };
 
             prop->property = ig_wellformed ? kinds[j] : kinds[ig_below(3)];
@@ -882,11 +911,10 @@ ig_rand_queues(struct ofp_packet_queue_list *list, uint32_t port)
             if (prop->property == OFPQT_EXPERIMENTER) {
                 prop->experimenter.experimenter = ig_experimenter_id();
                 ig_num("experimenter", prop->experimenter.experimenter);
-                prop->experimenter.data
-                    = ig_blob("data", 16, 8, &prop->experimenter.len);
+                prop->experimenter.data =
+                    ig_blob("data", 16, 8, &prop->experimenter.len);
             } else {
-                prop->rate = ig_coin() ? (uint16_t) ig_below(1001)
-                                       : ig_u16();
+                prop->rate = ig_coin() ? (uint16_t) ig_below(1001) : ig_u16();
                 ig_num("rate", prop->rate);
             }
             ig_obj_end();
@@ -900,13 +928,14 @@ ig_rand_queues(struct ofp_packet_queue_list *list, uint32_t port)
 /* ---- table features ---- */
 
 static const uint16_t ig_tf_props[] = {
-    OFPTFPT_INSTRUCTIONS, OFPTFPT_INSTRUCTIONS_MISS, OFPTFPT_NEXT_TABLES,
-    OFPTFPT_NEXT_TABLES_MISS, OFPTFPT_WRITE_ACTIONS,
-    OFPTFPT_WRITE_ACTIONS_MISS, OFPTFPT_APPLY_ACTIONS,
-    OFPTFPT_APPLY_ACTIONS_MISS, OFPTFPT_MATCH, OFPTFPT_WILDCARDS,
+    OFPTFPT_INSTRUCTIONS,   OFPTFPT_INSTRUCTIONS_MISS,
+    OFPTFPT_NEXT_TABLES,    OFPTFPT_NEXT_TABLES_MISS,
+    OFPTFPT_WRITE_ACTIONS,  OFPTFPT_WRITE_ACTIONS_MISS,
+    OFPTFPT_APPLY_ACTIONS,  OFPTFPT_APPLY_ACTIONS_MISS,
+    OFPTFPT_MATCH,          OFPTFPT_WILDCARDS,
     OFPTFPT_WRITE_SETFIELD, OFPTFPT_WRITE_SETFIELD_MISS,
     OFPTFPT_APPLY_SETFIELD, OFPTFPT_APPLY_SETFIELD_MISS,
-    OFPTFPT_EXPERIMENTER, OFPTFPT_EXPERIMENTER_MISS,
+    OFPTFPT_EXPERIMENTER,   OFPTFPT_EXPERIMENTER_MISS,
 };
 #define IG_N_TF_PROPS (sizeof ig_tf_props / sizeof ig_tf_props[0])
 
@@ -914,11 +943,12 @@ static void
 ig_rand_tf_prop(struct ofp_table_feature_prop *prop, uint16_t type)
 {
     static const uint16_t actions[] = {
-        OFPAT_OUTPUT, OFPAT_COPY_TTL_OUT, OFPAT_COPY_TTL_IN,
+        OFPAT_OUTPUT,       OFPAT_COPY_TTL_OUT, OFPAT_COPY_TTL_IN,
         OFPAT_SET_MPLS_TTL, OFPAT_DEC_MPLS_TTL, OFPAT_PUSH_VLAN,
-        OFPAT_POP_VLAN, OFPAT_PUSH_MPLS, OFPAT_POP_MPLS, OFPAT_SET_QUEUE,
-        OFPAT_GROUP, OFPAT_SET_NW_TTL, OFPAT_DEC_NW_TTL, OFPAT_SET_FIELD,
-        OFPAT_PUSH_PBB, OFPAT_POP_PBB,
+        OFPAT_POP_VLAN,     OFPAT_PUSH_MPLS,    OFPAT_POP_MPLS,
+        OFPAT_SET_QUEUE,    OFPAT_GROUP,        OFPAT_SET_NW_TTL,
+        OFPAT_DEC_NW_TTL,   OFPAT_SET_FIELD,    OFPAT_PUSH_PBB,
+        OFPAT_POP_PBB,
     };
     size_t n;
 
@@ -930,12 +960,12 @@ ig_rand_tf_prop(struct ofp_table_feature_prop *prop, uint16_t type)
     case OFPTFPT_INSTRUCTIONS_MISS:
         n = ig_count(6);
         prop->instructions.n = n;
-        prop->instructions.ids = ig_alloc(n,
-                                          sizeof(struct ofp_instruction_id));
+        prop->instructions.ids =
+            ig_alloc(n, sizeof(struct ofp_instruction_id));
         ig_arr("instruction_ids");
         for (size_t i = 0; i < n; i++) {
-            prop->instructions.ids[i].type
-                = (uint16_t) (OFPIT_GOTO_TABLE + ig_below(6));
+            prop->instructions.ids[i].type =
+                (uint16_t) (OFPIT_GOTO_TABLE + ig_below(6));
             ig_num(NULL, prop->instructions.ids[i].type);
         }
         ig_arr_end();
@@ -961,8 +991,8 @@ ig_rand_tf_prop(struct ofp_table_feature_prop *prop, uint16_t type)
         prop->actions.ids = ig_alloc(n, sizeof(struct ofp_instruction_id));
         ig_arr("action_ids");
         for (size_t i = 0; i < n; i++) {
-            prop->actions.ids[i].type
-                = actions[ig_below(sizeof actions / sizeof actions[0])];
+            prop->actions.ids[i].type =
+                actions[ig_below(sizeof actions / sizeof actions[0])];
             ig_num(NULL, prop->actions.ids[i].type);
         }
         ig_arr_end();
@@ -973,10 +1003,10 @@ ig_rand_tf_prop(struct ofp_table_feature_prop *prop, uint16_t type)
         prop->experimenter.exp_type = ig_u32();
         ig_num("experimenter", prop->experimenter.experimenter);
         ig_num("exp_type", prop->experimenter.exp_type);
-        prop->experimenter.data = ig_blob("data", 12, 4,
-                                          &prop->experimenter.len);
+        prop->experimenter.data =
+            ig_blob("data", 12, 4, &prop->experimenter.len);
         break;
-    default:                    /* the OXM lists */
+    default: /* the OXM lists */
         n = ig_count(7);
         prop->oxms.n = n;
         prop->oxms.ids = ig_alloc(n, sizeof(struct ofp_oxm_id));
@@ -986,10 +1016,9 @@ ig_rand_tf_prop(struct ofp_table_feature_prop *prop, uint16_t type)
             bool hasmask = f->maskable && ig_coin();
             uint32_t len = hasmask ? 2u * f->width : f->width;
 
-            prop->oxms.ids[i].header = ((uint32_t) OFPXMC_OPENFLOW_BASIC
-                                        << 16)
-                                       | ((uint32_t) f->id << 9)
-                                       | ((uint32_t) hasmask << 8) | len;
+            prop->oxms.ids[i].header =
+                ((uint32_t) OFPXMC_OPENFLOW_BASIC << 16) |
+                ((uint32_t) f->id << 9) | ((uint32_t) hasmask << 8) | len;
             ig_obj(NULL);
             ig_str("field", f->name);
             ig_bool("hasmask", hasmask);
@@ -1058,10 +1087,10 @@ ig_rand_table_features_list(size_t *np, struct ofp_table_features **tfp,
 
 /* A well-formed ARP request frame, for dissectors that look inside. */
 static const uint8_t ig_arp_frame[42] = {
-    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
-    0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01, 0x02, 0x00,
-    0x00, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
-    0x00, 0x00, 0x0a, 0x00, 0x00, 0x02,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0x00, 0x00, 0x00, 0x00,
+    0x01, 0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01,
+    0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x01, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x0a, 0x00, 0x00, 0x02,
 };
 
 /* Packet data: random bytes, or the ARP frame in --all-types mode. */
@@ -1079,33 +1108,57 @@ ig_packet(const char *key, size_t *lenp)
 /* ---- messages ---- */
 
 static const char *const ig_type_names[] = {
-    "HELLO", "ERROR", "ECHO_REQUEST", "ECHO_REPLY", "EXPERIMENTER",
-    "FEATURES_REQUEST", "FEATURES_REPLY", "GET_CONFIG_REQUEST",
-    "GET_CONFIG_REPLY", "SET_CONFIG", "PACKET_IN", "FLOW_REMOVED",
-    "PORT_STATUS", "PACKET_OUT", "FLOW_MOD", "GROUP_MOD", "PORT_MOD",
-    "TABLE_MOD", "MULTIPART_REQUEST", "MULTIPART_REPLY", "BARRIER_REQUEST",
-    "BARRIER_REPLY", "QUEUE_GET_CONFIG_REQUEST", "QUEUE_GET_CONFIG_REPLY",
-    "ROLE_REQUEST", "ROLE_REPLY", "GET_ASYNC_REQUEST", "GET_ASYNC_REPLY",
-    "SET_ASYNC", "METER_MOD",
+    "HELLO",
+    "ERROR",
+    "ECHO_REQUEST",
+    "ECHO_REPLY",
+    "EXPERIMENTER",
+    "FEATURES_REQUEST",
+    "FEATURES_REPLY",
+    "GET_CONFIG_REQUEST",
+    "GET_CONFIG_REPLY",
+    "SET_CONFIG",
+    "PACKET_IN",
+    "FLOW_REMOVED",
+    "PORT_STATUS",
+    "PACKET_OUT",
+    "FLOW_MOD",
+    "GROUP_MOD",
+    "PORT_MOD",
+    "TABLE_MOD",
+    "MULTIPART_REQUEST",
+    "MULTIPART_REPLY",
+    "BARRIER_REQUEST",
+    "BARRIER_REPLY",
+    "QUEUE_GET_CONFIG_REQUEST",
+    "QUEUE_GET_CONFIG_REPLY",
+    "ROLE_REQUEST",
+    "ROLE_REPLY",
+    "GET_ASYNC_REQUEST",
+    "GET_ASYNC_REPLY",
+    "SET_ASYNC",
+    "METER_MOD",
 };
 
 static const char *const ig_mp_names[] = {
-    "DESC", "FLOW", "AGGREGATE", "TABLE", "PORT_STATS", "QUEUE", "GROUP",
-    "GROUP_DESC", "GROUP_FEATURES", "METER", "METER_CONFIG",
-    "METER_FEATURES", "TABLE_FEATURES", "PORT_DESC",
+    "DESC",           "FLOW",      "AGGREGATE",    "TABLE",
+    "PORT_STATS",     "QUEUE",     "GROUP",        "GROUP_DESC",
+    "GROUP_FEATURES", "METER",     "METER_CONFIG", "METER_FEATURES",
+    "TABLE_FEATURES", "PORT_DESC",
 };
 
 static const char *
 ig_mp_name(uint16_t type)
 {
     return type < sizeof ig_mp_names / sizeof ig_mp_names[0]
-           ? ig_mp_names[type] : "EXPERIMENTER";
+               ? ig_mp_names[type]
+               : "EXPERIMENTER";
 }
 
 /* One kind of message: a message type, for multipart a kind as well. */
 struct ig_kind {
     uint8_t type;
-    uint16_t mp_type;           /* MULTIPART_REQUEST/REPLY only */
+    uint16_t mp_type; /* MULTIPART_REQUEST/REPLY only */
 };
 
 /* Starts message 'msg' of kind 'k': header fields, JSON opening. */
@@ -1134,8 +1187,7 @@ ig_gen_hello(struct ofp_msg *msg)
         e->type = OFPHET_VERSIONBITMAP;
         e->n_bitmaps = 1 + ig_below(2);
         e->bitmaps = ig_alloc(e->n_bitmaps, sizeof *e->bitmaps);
-        e->bitmaps[0] = (1u << OFP13_VERSION)
-                        | ((uint32_t) ig_rand() & 0x3e);
+        e->bitmaps[0] = (1u << OFP13_VERSION) | ((uint32_t) ig_rand() & 0x3e);
         for (size_t j = 1; j < e->n_bitmaps; j++) {
             e->bitmaps[j] = (uint32_t) ig_rand();
         }
@@ -1155,8 +1207,8 @@ static void
 ig_gen_error(struct ofp_msg *msg)
 {
     /* The 8-byte BARRIER_REQUEST that "failed": a whole message. */
-    static const uint8_t failed[8] = { 0x04, 0x14, 0x00, 0x08,
-                                       0x00, 0x00, 0x00, 0x2a };
+    static const uint8_t failed[8] = {0x04, 0x14, 0x00, 0x08,
+                                      0x00, 0x00, 0x00, 0x2a};
     struct ofp_error_msg *e = &msg->error;
 
     if (!ig_wellformed && ig_below(3) == 0) {
@@ -1443,11 +1495,10 @@ ig_gen_mp_request(struct ofp_msg *msg, uint16_t mp_type)
         ig_obj("body");
         ig_num("experimenter", rq->experimenter.experimenter);
         ig_num("exp_type", rq->experimenter.exp_type);
-        rq->experimenter.data = ig_blob("data", 24, 1,
-                                        &rq->experimenter.len);
+        rq->experimenter.data = ig_blob("data", 24, 1, &rq->experimenter.len);
         ig_obj_end();
         break;
-    default:                    /* no body */
+    default: /* no body */
         break;
     }
 }
@@ -1624,8 +1675,7 @@ ig_gen_mp_reply(struct ofp_msg *msg, uint16_t mp_type)
 
         rp->desc = d;
         ig_obj("body");
-        ig_rand_str("mfr_desc", d->mfr_desc, sizeof d->mfr_desc,
-                    DESC_STR_LEN);
+        ig_rand_str("mfr_desc", d->mfr_desc, sizeof d->mfr_desc, DESC_STR_LEN);
         ig_rand_str("hw_desc", d->hw_desc, sizeof d->hw_desc, DESC_STR_LEN);
         ig_rand_str("sw_desc", d->sw_desc, sizeof d->sw_desc, DESC_STR_LEN);
         ig_rand_str("serial_num", d->serial_num, sizeof d->serial_num,
@@ -1672,8 +1722,8 @@ ig_gen_mp_reply(struct ofp_msg *msg, uint16_t mp_type)
         ig_arr_end();
         break;
     case OFPMP_PORT_STATS:
-        rp->port_stats.stats = ig_list(&rp->port_stats.n, 3,
-                                       sizeof *rp->port_stats.stats);
+        rp->port_stats.stats =
+            ig_list(&rp->port_stats.n, 3, sizeof *rp->port_stats.stats);
         ig_arr("body");
         for (size_t i = 0; i < rp->port_stats.n; i++) {
             ig_gen_port_stats(&rp->port_stats.stats[i]);
@@ -1697,8 +1747,8 @@ ig_gen_mp_reply(struct ofp_msg *msg, uint16_t mp_type)
         ig_arr_end();
         break;
     case OFPMP_GROUP_DESC:
-        rp->group_desc.descs = ig_list(&rp->group_desc.n, 3,
-                                       sizeof *rp->group_desc.descs);
+        rp->group_desc.descs =
+            ig_list(&rp->group_desc.n, 3, sizeof *rp->group_desc.descs);
         ig_arr("body");
         for (size_t i = 0; i < rp->group_desc.n; i++) {
             struct ofp_group_desc *gd = &rp->group_desc.descs[i];
@@ -1745,8 +1795,8 @@ ig_gen_mp_reply(struct ofp_msg *msg, uint16_t mp_type)
         ig_arr_end();
         break;
     case OFPMP_METER_CONFIG:
-        rp->meter_config.configs = ig_list(&rp->meter_config.n, 3,
-                                           sizeof *rp->meter_config.configs);
+        rp->meter_config.configs =
+            ig_list(&rp->meter_config.n, 3, sizeof *rp->meter_config.configs);
         ig_arr("body");
         for (size_t i = 0; i < rp->meter_config.n; i++) {
             struct ofp_meter_config *mc = &rp->meter_config.configs[i];
@@ -1783,8 +1833,8 @@ ig_gen_mp_reply(struct ofp_msg *msg, uint16_t mp_type)
                                     &rp->table_features.tables, 2);
         break;
     case OFPMP_PORT_DESC:
-        rp->port_desc.ports = ig_list(&rp->port_desc.n, 4,
-                                      sizeof *rp->port_desc.ports);
+        rp->port_desc.ports =
+            ig_list(&rp->port_desc.n, 4, sizeof *rp->port_desc.ports);
         ig_arr("body");
         for (size_t i = 0; i < rp->port_desc.n; i++) {
             ig_rand_port(&rp->port_desc.ports[i]);
@@ -1798,8 +1848,7 @@ ig_gen_mp_reply(struct ofp_msg *msg, uint16_t mp_type)
         ig_obj("body");
         ig_num("experimenter", rp->experimenter.experimenter);
         ig_num("exp_type", rp->experimenter.exp_type);
-        rp->experimenter.data = ig_blob("data", 24, 1,
-                                        &rp->experimenter.len);
+        rp->experimenter.data = ig_blob("data", 24, 1, &rp->experimenter.len);
         ig_obj_end();
         break;
     }
@@ -1942,7 +1991,7 @@ ig_gen(struct ofp_msg *msg, const struct ig_kind *k)
     case OFPT_METER_MOD:
         ig_gen_meter_mod(msg);
         break;
-    default:                    /* header only */
+    default: /* header only */
         break;
     }
     ig_obj_end();
@@ -2005,8 +2054,8 @@ ig_make(const struct ig_kind *k, struct ofp_wbuf *out)
     error = ofp_msg_encode(out, &msg);
     if (error || out->overflow) {
         ig_kind_name(k, name, sizeof name);
-        fprintf(stderr, "interop-gen: encoding %s failed (error %d)\n",
-                name, (int) error);
+        fprintf(stderr, "interop-gen: encoding %s failed (error %d)\n", name,
+                (int) error);
         exit(EXIT_FAILURE);
     }
 }
@@ -2068,9 +2117,8 @@ ig_random(uint64_t seed, unsigned long rounds)
 static void
 ig_usage(void)
 {
-    fprintf(stderr,
-            "usage: interop-gen [-n ROUNDS] SEED\n"
-            "       interop-gen --all-types DIR\n");
+    fprintf(stderr, "usage: interop-gen [-n ROUNDS] SEED\n"
+                    "       interop-gen --all-types DIR\n");
     exit(EXIT_FAILURE);
 }
 

@@ -48,8 +48,8 @@
 #define ONF_EXPERIMENTER_ID 0x4f4e4600u
 
 static struct ofp_arena arena;
-static struct ofp_wbuf out;         /* a re-encoded message or fragment */
-static struct ofp_wbuf scratch;     /* encodings made to measure lengths */
+static struct ofp_wbuf out;     /* a re-encoded message or fragment */
+static struct ofp_wbuf scratch; /* encodings made to measure lengths */
 static const char *corpus;
 
 static void
@@ -122,8 +122,8 @@ frame(const uint8_t *data, size_t len, size_t ofs)
 {
     struct ofp_header h;
     size_t left = len - ofs;
-    if (left < OFP_HEADER_LEN || ofp_header_decode(data + ofs, left, &h)
-        || h.length > left) {
+    if (left < OFP_HEADER_LEN || ofp_header_decode(data + ofs, left, &h) ||
+        h.length > left) {
         return 0;
     }
     return h.length;
@@ -146,8 +146,7 @@ roundtrip_bytes(const uint8_t *data, size_t len, size_t *n_msgs, char *why,
             return false;
         }
         ofp_arena_reset(&arena);
-        enum ofperr error = ofp_msg_decode(data + ofs, msg_len, &msg,
-                                           &arena);
+        enum ofperr error = ofp_msg_decode(data + ofs, msg_len, &msg, &arena);
         if (error) {
             snprintf(why, size, "offset %zu: decode failed: %s", ofs,
                      ofperr_name(error));
@@ -173,17 +172,17 @@ roundtrip_bytes(const uint8_t *data, size_t len, size_t *n_msgs, char *why,
 
 /* The tally of one corpus set. */
 struct rt_set {
-    const char *label;          /* "ryu", "kytos", ... */
-    const char *fragments;      /* if nonnull, files not starting with 0x04
-                                 * are fragments tested elsewhere: say this
-                                 * once instead of per file */
-    size_t n_visited;           /* files seen */
-    size_t n_ok;                /* files that round-tripped */
-    size_t n_msgs;              /* messages in them */
+    const char *label;     /* "ryu", "kytos", ... */
+    const char *fragments; /* if nonnull, files not starting with 0x04
+                            * are fragments tested elsewhere: say this
+                            * once instead of per file */
+    size_t n_visited;      /* files seen */
+    size_t n_ok;           /* files that round-tripped */
+    size_t n_msgs;         /* messages in them */
     size_t n_failed;
-    size_t n_empty;             /* skipped: empty marker files */
-    size_t n_not_of13;          /* skipped: first byte is not 0x04 */
-    size_t n_bad_version;       /* foreign version, right error */
+    size_t n_empty;       /* skipped: empty marker files */
+    size_t n_not_of13;    /* skipped: first byte is not 0x04 */
+    size_t n_bad_version; /* foreign version, right error */
     char first_failure[600];
 };
 
@@ -192,8 +191,8 @@ rt_fail(struct rt_set *set, const char *name, const char *why)
 {
     fprintf(stderr, "# FAIL %s %s: %s\n", set->label, name, why);
     if (!set->n_failed++) {
-        snprintf(set->first_failure, sizeof set->first_failure, "%s: %s",
-                 name, why);
+        snprintf(set->first_failure, sizeof set->first_failure, "%s: %s", name,
+                 why);
     }
 }
 
@@ -215,8 +214,10 @@ rt_visit(const char *path, const char *name, void *set_)
     } else if (data[0] != OFP13_VERSION) {
         set->n_not_of13++;
         if (!set->fragments) {
-            fprintf(stderr, "# %s: %s starts with 0x%02x, not OpenFlow "
-                    "1.3: skipped\n", set->label, name, data[0]);
+            fprintf(stderr,
+                    "# %s: %s starts with 0x%02x, not OpenFlow "
+                    "1.3: skipped\n",
+                    set->label, name, data[0]);
         }
     } else if (roundtrip_bytes(data, len, &n_msgs, why, sizeof why)) {
         set->n_ok++;
@@ -239,8 +240,7 @@ rt_run(struct rt_set *set, const char *dir, const char *suffix,
     fprintf(stderr,
             "# %s: %zu files round-tripped (%zu messages); skipped %zu "
             "empty marker(s) and %zu file(s) %s; %zu failed\n",
-            set->label, set->n_ok, set->n_msgs, set->n_empty,
-            set->n_not_of13,
+            set->label, set->n_ok, set->n_msgs, set->n_empty, set->n_not_of13,
             set->fragments ? set->fragments : "not OpenFlow 1.3",
             set->n_failed);
     ck_assert_msg(set->n_failed == 0, "%s: %zu of %zu files failed; first: %s",
@@ -325,16 +325,17 @@ pcap_visit(const char *path, const char *name, void *set_)
          * decode (version negotiation reads it). */
         struct ofp_msg msg;
         size_t msg_len = frame(data, len, 0);
-        enum ofperr want = (data[1] == OFPT_HELLO ? 0
-                            : OFPERR_OFPBRC_BAD_VERSION);
-        enum ofperr got = (msg_len
-                           ? ofp_msg_decode(data, msg_len, &msg, &arena)
-                           : OFPERR_OFPBRC_BAD_LEN);
+        enum ofperr want =
+            (data[1] == OFPT_HELLO ? 0 : OFPERR_OFPBRC_BAD_VERSION);
+        enum ofperr got =
+            (msg_len ? ofp_msg_decode(data, msg_len, &msg, &arena)
+                     : OFPERR_OFPBRC_BAD_LEN);
         if (got == want) {
             set->n_bad_version++;
-            fprintf(stderr, "# pcap: %s (version 0x%02x, type %u) decodes "
-                    "to %s as it must\n", name, data[0], data[1],
-                    ofperr_name(got));
+            fprintf(stderr,
+                    "# pcap: %s (version 0x%02x, type %u) decodes "
+                    "to %s as it must\n",
+                    name, data[0], data[1], ofperr_name(got));
         } else {
             snprintf(why, sizeof why, "version 0x%02x: expected %s, got %s",
                      data[0], ofperr_name(want), ofperr_name(got));
@@ -356,7 +357,8 @@ START_TEST(test_ryu_pcap_payloads)
 
     corpus_path(path, sizeof path, "ryu-of13/pcap");
     test_for_each_file(path, ".payload.bin", pcap_visit, &set);
-    fprintf(stderr, "# pcap: %zu payloads round-tripped (%zu messages), "
+    fprintf(stderr,
+            "# pcap: %zu payloads round-tripped (%zu messages), "
             "%zu with a foreign version refused\n",
             set.n_ok, set.n_msgs, set.n_bad_version);
     ck_assert_msg(set.n_failed == 0, "pcap: %s", set.first_failure);
@@ -376,7 +378,7 @@ enum frag_kind {
     FRAG_OXM,
     FRAG_MATCH,
     FRAG_HELLO_ELEM,
-    FRAG_BSN_TLV,               /* not an OpenFlow structure: skipped */
+    FRAG_BSN_TLV, /* not an OpenFlow structure: skipped */
     FRAG_NONE,
 };
 
@@ -398,8 +400,7 @@ static const struct {
 static enum frag_kind
 frag_kind_of(const char *name)
 {
-    for (size_t i = 0; i < sizeof frag_prefixes / sizeof *frag_prefixes;
-         i++) {
+    for (size_t i = 0; i < sizeof frag_prefixes / sizeof *frag_prefixes; i++) {
         const char *p = frag_prefixes[i].prefix;
         if (!strncmp(name, p, strlen(p))) {
             return frag_prefixes[i].kind;
@@ -617,7 +618,7 @@ frag_check_values(const char *name, const union frag_value *v)
 /* The tally of one fragment kind. */
 struct frag_run {
     enum frag_kind kind;
-    const char *what;           /* "action", for messages */
+    const char *what; /* "action", for messages */
     size_t n_ok;
     size_t n_failed;
     char first_failure[600];
@@ -643,8 +644,8 @@ frag_visit(const char *path, const char *name, void *run_)
     } else {
         fprintf(stderr, "# FAIL loxigen %s %s: %s\n", run->what, name, why);
         if (!run->n_failed++) {
-            snprintf(run->first_failure, sizeof run->first_failure,
-                     "%s: %s", name, why);
+            snprintf(run->first_failure, sizeof run->first_failure, "%s: %s",
+                     name, why);
         }
     }
     free(data);
@@ -660,8 +661,10 @@ frag_run(enum frag_kind kind, const char *what, size_t n_expected)
 
     corpus_path(path, sizeof path, "loxigen-of13/bin");
     test_for_each_file(path, ".bin", frag_visit, &run);
-    fprintf(stderr, "# loxigen: %zu %s fragment(s) round-tripped through "
-            "the sub-codec, %zu failed\n", run.n_ok, what, run.n_failed);
+    fprintf(stderr,
+            "# loxigen: %zu %s fragment(s) round-tripped through "
+            "the sub-codec, %zu failed\n",
+            run.n_ok, what, run.n_failed);
     ck_assert_msg(run.n_failed == 0, "loxigen %s: %s", what,
                   run.first_failure);
     ck_assert_msg(run.n_ok == n_expected,
@@ -720,16 +723,18 @@ count_visit(const char *path, const char *name, void *counts_)
 
     ck_assert_msg(data != NULL && len > 0, "cannot read %s", path);
     if (data[0] == OFP13_VERSION) {
-        counts[FRAG_NONE + 1]++;            /* a whole message */
+        counts[FRAG_NONE + 1]++; /* a whole message */
     } else {
         enum frag_kind kind = frag_kind_of(name);
         ck_assert_msg(kind != FRAG_NONE,
                       "loxigen %s: a fragment of no known kind", name);
         counts[kind]++;
         if (kind == FRAG_BSN_TLV) {
-            fprintf(stderr, "# loxigen: %s skipped: a Big Switch TLV "
+            fprintf(stderr,
+                    "# loxigen: %s skipped: a Big Switch TLV "
                     "(bsn_tlv_port), used only inside BSN experimenter "
-                    "messages, not an OpenFlow 1.3 structure\n", name);
+                    "messages, not an OpenFlow 1.3 structure\n",
+                    name);
         }
     }
     free(data);
@@ -743,15 +748,15 @@ START_TEST(test_loxigen_every_fragment_is_classified)
     corpus_path(path, sizeof path, "loxigen-of13/bin");
     size_t n = test_for_each_file(path, ".bin", count_visit, counts);
     size_t n_frag = n - counts[FRAG_NONE + 1];
-    fprintf(stderr, "# loxigen: %zu files: %zu whole messages, %zu "
+    fprintf(stderr,
+            "# loxigen: %zu files: %zu whole messages, %zu "
             "fragments (%zu action, %zu action id, %zu instruction, %zu "
             "instruction id, %zu OXM, %zu match, %zu HELLO element, %zu "
             "BSN TLV skipped)\n",
             n, counts[FRAG_NONE + 1], n_frag, counts[FRAG_ACTION],
             counts[FRAG_ACTION_ID], counts[FRAG_INSTRUCTION],
-            counts[FRAG_INSTRUCTION_ID], counts[FRAG_OXM],
-            counts[FRAG_MATCH], counts[FRAG_HELLO_ELEM],
-            counts[FRAG_BSN_TLV]);
+            counts[FRAG_INSTRUCTION_ID], counts[FRAG_OXM], counts[FRAG_MATCH],
+            counts[FRAG_HELLO_ELEM], counts[FRAG_BSN_TLV]);
     ck_assert_uint_eq(n, 66);
     ck_assert_uint_eq(n_frag, 21);
     ck_assert_uint_eq(counts[FRAG_BSN_TLV], 1);
@@ -790,9 +795,9 @@ quote_big_integers(const char *text, size_t len)
             while (end < len && text[end] >= '0' && text[end] <= '9') {
                 end++;
             }
-            bool big = end - i >= 19 && (end == len || (text[end] != '.'
-                                                        && text[end] != 'e'
-                                                        && text[end] != 'E'));
+            bool big = end - i >= 19 &&
+                       (end == len || (text[end] != '.' && text[end] != 'e' &&
+                                       text[end] != 'E'));
             if (big) {
                 copy[n++] = '"';
             }
@@ -878,16 +883,15 @@ base64_decode(const char *text, size_t *len)
 
 /* The state of one comparison between os-ken's JSON and our structs. */
 struct cmp {
-    char path[600];             /* where in the JSON we are */
-    size_t n_checked;           /* values compared */
-    size_t n_opaque;            /* keys inside extension bodies we carry
-                                 * as bytes, not compared one by one */
+    char path[600];   /* where in the JSON we are */
+    size_t n_checked; /* values compared */
+    size_t n_opaque;  /* keys inside extension bodies we carry
+                       * as bytes, not compared one by one */
     size_t n_failures;
-    char why[1300];             /* the first failure */
+    char why[1300]; /* the first failure */
 };
 
-static void
-cmp_fail(struct cmp *c, const char *format, ...)
+static void cmp_fail(struct cmp *c, const char *format, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
@@ -904,8 +908,7 @@ cmp_fail(struct cmp *c, const char *format, ...)
 }
 
 /* Appends to the path; returns the old length for cmp_pop(). */
-static size_t
-cmp_push(struct cmp *c, const char *format, ...)
+static size_t cmp_push(struct cmp *c, const char *format, ...)
     __attribute__((format(printf, 2, 3)));
 
 static size_t
@@ -934,7 +937,7 @@ struct cobj {
     const json_t *body;
     const char *used[COBJ_MAX_KEYS];
     size_t n_used;
-    bool rest_opaque;           /* every key not used is opaque */
+    bool rest_opaque; /* every key not used is opaque */
 };
 
 /* Opens os-ken object 'j' into 'o'.  If 'want' is nonnull the class must
@@ -988,7 +991,8 @@ cobj_close(struct cobj *o)
     const char *key;
     json_t *value;
 
-    json_object_foreach((json_t *) o->body, key, value) {
+    json_object_foreach((json_t *) o->body, key, value)
+    {
         bool used = false;
         for (size_t i = 0; i < o->n_used && !used; i++) {
             used = !strcmp(o->used[i], key);
@@ -996,8 +1000,7 @@ cobj_close(struct cobj *o)
         if (!used && o->rest_opaque) {
             o->c->n_opaque++;
         } else if (!used) {
-            cmp_fail(o->c, "%s.%s: no mapping compares this key", o->cls,
-                     key);
+            cmp_fail(o->c, "%s.%s: no mapping compares this key", o->cls, key);
         }
     }
 }
@@ -1068,8 +1071,8 @@ cobj_str(struct cobj *o, const char *key, const char *got)
     }
     o->c->n_checked++;
     if (strcmp(json_string_value(v), got)) {
-        cmp_fail(o->c, "%s.%s: os-ken says \"%s\", we decoded \"%s\"",
-                 o->cls, key, json_string_value(v), got);
+        cmp_fail(o->c, "%s.%s: os-ken says \"%s\", we decoded \"%s\"", o->cls,
+                 key, json_string_value(v), got);
     }
 }
 
@@ -1084,16 +1087,18 @@ cobj_bytes(struct cobj *o, const char *key, const uint8_t *got, size_t n)
     if (!v) {
         return;
     }
-    if (!json_is_string(v)
-        || !(want = base64_decode(json_string_value(v), &len))) {
+    if (!json_is_string(v) ||
+        !(want = base64_decode(json_string_value(v), &len))) {
         cmp_fail(o->c, "%s.%s: not base64", o->cls, key);
         return;
     }
     o->c->n_checked++;
     size_t i = first_diff(want, len, got ? got : want, got ? n : 0);
     if (i != SIZE_MAX) {
-        cmp_fail(o->c, "%s.%s: os-ken has %zu bytes, we decoded %zu; they "
-                 "differ from byte %zu", o->cls, key, len, n, i);
+        cmp_fail(o->c,
+                 "%s.%s: os-ken has %zu bytes, we decoded %zu; they "
+                 "differ from byte %zu",
+                 o->cls, key, len, n, i);
     }
     free(want);
 }
@@ -1147,8 +1152,8 @@ cobj_array(struct cobj *o, const char *key, size_t n)
     }
     o->c->n_checked++;
     if (json_array_size(a) != n) {
-        cmp_fail(o->c, "%s.%s: os-ken has %zu entries, we decoded %zu",
-                 o->cls, key, json_array_size(a), n);
+        cmp_fail(o->c, "%s.%s: os-ken has %zu entries, we decoded %zu", o->cls,
+                 key, json_array_size(a), n);
         return NULL;
     }
     return a;
@@ -1166,14 +1171,16 @@ cobj_int_array(struct cobj *o, const char *key, const void *got, size_t n,
         x = (size == 1 ? ((const uint8_t *) got)[i]
                        : ((const uint32_t *) got)[i]);
         if (!json_to_u64(json_array_get(a, i), &want)) {
-            cmp_fail(o->c, "%s.%s[%zu]: not an unsigned integer", o->cls,
-                     key, i);
+            cmp_fail(o->c, "%s.%s[%zu]: not an unsigned integer", o->cls, key,
+                     i);
             return;
         }
         o->c->n_checked++;
         if (want != x) {
-            cmp_fail(o->c, "%s.%s[%zu]: os-ken says %" PRIu64 ", we decoded "
-                     "%" PRIu64, o->cls, key, i, want, x);
+            cmp_fail(o->c,
+                     "%s.%s[%zu]: os-ken says %" PRIu64 ", we decoded "
+                     "%" PRIu64,
+                     o->cls, key, i, want, x);
             return;
         }
     }
@@ -1190,14 +1197,16 @@ cobj_be32_words(struct cobj *o, const char *key, const uint8_t *data,
     size_t n = len / 4;
     if (len % 4 || n > sizeof words / sizeof *words) {
         cobj_get(o, key);
-        cmp_fail(o->c, "%s.%s: %zu bytes are not whole words we can "
-                 "compare", o->cls, key, len);
+        cmp_fail(o->c,
+                 "%s.%s: %zu bytes are not whole words we can "
+                 "compare",
+                 o->cls, key, len);
         return;
     }
     for (size_t i = 0; i < n; i++) {
         const uint8_t *p = data + 4 * i;
-        words[i] = ((uint32_t) p[0] << 24) | ((uint32_t) p[1] << 16)
-                   | ((uint32_t) p[2] << 8) | p[3];
+        words[i] = ((uint32_t) p[0] << 24) | ((uint32_t) p[1] << 16) |
+                   ((uint32_t) p[2] << 8) | p[3];
     }
     cobj_int_array(o, key, words, n, sizeof *words);
 }
@@ -1302,8 +1311,8 @@ cmp_oxm_bytes(struct cobj *o, const char *key, const json_t *j,
             cmp_fail(o->c, "%s.%s: bad MAC", o->cls, key);
             return;
         }
-    } else if (json_is_string(j) && (width == 4 || width == 16)
-               && strchr(json_string_value(j), width == 4 ? '.' : ':')) {
+    } else if (json_is_string(j) && (width == 4 || width == 16) &&
+               strchr(json_string_value(j), width == 4 ? '.' : ':')) {
         if (inet_pton(width == 4 ? AF_INET : AF_INET6, json_string_value(j),
                       want) != 1) {
             cmp_fail(o->c, "%s.%s: bad address", o->cls, key);
@@ -1367,8 +1376,10 @@ cmp_oxm(struct cmp *c, const json_t *j, const struct ofp_oxm *x)
         uint8_t value[16], mask[16];
         c->n_checked++;
         if (strcmp(info->name, name)) {
-            cmp_fail(c, "OXMTlv.field: os-ken says \"%s\", we decoded "
-                     "\"%s\" (basic field %u)", name, info->name, x->field);
+            cmp_fail(c,
+                     "OXMTlv.field: os-ken says \"%s\", we decoded "
+                     "\"%s\" (basic field %u)",
+                     name, info->name, x->field);
         } else {
             oxm_value_bytes(info, &x->value, value);
             oxm_value_bytes(info, &x->mask, mask);
@@ -1380,22 +1391,26 @@ cmp_oxm(struct cmp *c, const json_t *j, const struct ofp_oxm *x)
          * and its value the payload bytes. */
         const struct ryu_oxm *r = ryu_oxm_by_name(name);
         size_t skip = r && r->exp_type ? 2 : 0;
-        size_t payload_len = (x->cls == OFPXMC_EXPERIMENTER
-                              ? (size_t) x->length - 4 : x->length);
+        size_t payload_len =
+            (x->cls == OFPXMC_EXPERIMENTER ? (size_t) x->length - 4
+                                           : x->length);
         c->n_checked++;
         if (!r) {
-            cmp_fail(c, "OXMTlv.field: \"%s\" (class 0x%04x field %u) has "
-                     "no entry in ryu_oxms[]", name, x->cls, x->field);
-        } else if (r->cls != x->cls || r->field != x->field
-                   || (x->cls == OFPXMC_EXPERIMENTER
-                       && r->experimenter != x->experimenter)) {
-            cmp_fail(c, "OXMTlv.field: os-ken's \"%s\" is class 0x%04x "
-                     "field %u, we decoded class 0x%04x field %u", name,
-                     r->cls, r->field, x->cls, x->field);
-        } else if (!x->payload
-                   || payload_len != skip + r->width * (x->has_mask ? 2 : 1)
-                   || (skip && (x->payload[0] << 8 | x->payload[1])
-                                   != r->exp_type)) {
+            cmp_fail(c,
+                     "OXMTlv.field: \"%s\" (class 0x%04x field %u) has "
+                     "no entry in ryu_oxms[]",
+                     name, x->cls, x->field);
+        } else if (r->cls != x->cls || r->field != x->field ||
+                   (x->cls == OFPXMC_EXPERIMENTER &&
+                    r->experimenter != x->experimenter)) {
+            cmp_fail(c,
+                     "OXMTlv.field: os-ken's \"%s\" is class 0x%04x "
+                     "field %u, we decoded class 0x%04x field %u",
+                     name, r->cls, r->field, x->cls, x->field);
+        } else if (!x->payload ||
+                   payload_len != skip + r->width * (x->has_mask ? 2 : 1) ||
+                   (skip &&
+                    (x->payload[0] << 8 | x->payload[1]) != r->exp_type)) {
             cmp_fail(c, "OXMTlv: \"%s\" payload of %zu bytes does not fit",
                      name, payload_len);
         } else {
@@ -1577,8 +1592,9 @@ cmp_instruction(struct cmp *c, const json_t *j,
         [OFPIT_METER] = "OFPInstructionMeter",
     };
     struct cobj o;
-    const char *want = (inst->type < sizeof classes / sizeof *classes
-                        ? classes[inst->type] : NULL);
+    const char *want =
+        (inst->type < sizeof classes / sizeof *classes ? classes[inst->type]
+                                                       : NULL);
     if (!cobj_open(c, j, want, &o)) {
         return;
     }
@@ -1692,10 +1708,10 @@ cobj_bands(struct cobj *o, const char *key,
     const json_t *a = cobj_array(o, key, l->n);
     for (size_t i = 0; a && i < l->n; i++) {
         const struct ofp_meter_band *b = &l->bands[i];
-        const char *want = (b->type == OFPMBT_DROP ? "OFPMeterBandDrop"
-                            : b->type == OFPMBT_DSCP_REMARK
-                                ? "OFPMeterBandDscpRemark"
-                                : "OFPMeterBandExperimenter");
+        const char *want =
+            (b->type == OFPMBT_DROP          ? "OFPMeterBandDrop"
+             : b->type == OFPMBT_DSCP_REMARK ? "OFPMeterBandDscpRemark"
+                                             : "OFPMeterBandExperimenter");
         size_t mark = cmp_push(o->c, ".%s[%zu]", key, i);
         struct cobj bo;
         if (cobj_open(o->c, json_array_get(a, i), want, &bo)) {
@@ -1727,10 +1743,10 @@ queue_wire_len(const struct ofp_packet_queue *q)
 static void
 cmp_queue_prop(struct cmp *c, const json_t *j, const struct ofp_queue_prop *p)
 {
-    const char *want = (p->property == OFPQT_MIN_RATE ? "OFPQueuePropMinRate"
-                        : p->property == OFPQT_MAX_RATE
-                            ? "OFPQueuePropMaxRate"
-                            : "OFPQueuePropExperimenter");
+    const char *want =
+        (p->property == OFPQT_MIN_RATE   ? "OFPQueuePropMinRate"
+         : p->property == OFPQT_MAX_RATE ? "OFPQueuePropMaxRate"
+                                         : "OFPQueuePropExperimenter");
     struct cobj o;
     if (!cobj_open(c, j, want, &o)) {
         return;
@@ -1837,14 +1853,18 @@ cmp_oxm_id(struct cmp *c, const json_t *j, const struct ofp_oxm_id *id)
     c->n_checked++;
     if (cls == OFPXMC_OPENFLOW_BASIC && info) {
         if (strcmp(info->name, name)) {
-            cmp_fail(c, "OFPOxmId.type: os-ken says \"%s\", we decoded "
-                     "\"%s\"", name, info->name);
+            cmp_fail(c,
+                     "OFPOxmId.type: os-ken says \"%s\", we decoded "
+                     "\"%s\"",
+                     name, info->name);
         }
-    } else if (!r || r->cls != cls || r->field != field
-               || (cls == OFPXMC_EXPERIMENTER
-                   && r->experimenter != id->experimenter)) {
-        cmp_fail(c, "OFPOxmId.type: os-ken's \"%s\" is not class 0x%04x "
-                 "field %u", name, cls, field);
+    } else if (!r || r->cls != cls || r->field != field ||
+               (cls == OFPXMC_EXPERIMENTER &&
+                r->experimenter != id->experimenter)) {
+        cmp_fail(c,
+                 "OFPOxmId.type: os-ken's \"%s\" is not class 0x%04x "
+                 "field %u",
+                 name, cls, field);
     }
     cobj_close(&o);
 }
@@ -1865,8 +1885,8 @@ cmp_table_feature_prop(struct cmp *c, const json_t *j,
                  p->instructions.ids, p->instructions.n, &length);
         break;
     case OFP_TFP_ACTIONS:
-        cobj_ids(&o, "action_ids", "OFPActionId", p->actions.ids,
-                 p->actions.n, &length);
+        cobj_ids(&o, "action_ids", "OFPActionId", p->actions.ids, p->actions.n,
+                 &length);
         break;
     case OFP_TFP_NEXT_TABLES:
         cobj_int_array(&o, "table_ids", p->next_tables.table_ids,
@@ -1889,8 +1909,7 @@ cmp_table_feature_prop(struct cmp *c, const json_t *j,
     case OFP_TFP_EXPERIMENTER:
         cobj_u64(&o, "experimenter", p->experimenter.experimenter);
         cobj_u64(&o, "exp_type", p->experimenter.exp_type);
-        cobj_be32_words(&o, "data", p->experimenter.data,
-                        p->experimenter.len);
+        cobj_be32_words(&o, "data", p->experimenter.data, p->experimenter.len);
         length += 8 + p->experimenter.len;
         break;
     case OFP_TFP_UNKNOWN:
@@ -1963,17 +1982,18 @@ static const char *const ryu_mp_stems[] = {
 static void
 ryu_mp_class(uint16_t type, bool reply, char *buf, size_t size)
 {
-    const char *stem = (type < sizeof ryu_mp_stems / sizeof *ryu_mp_stems
-                        ? ryu_mp_stems[type]
-                        : type == OFPMP_EXPERIMENTER ? "Experimenter" : NULL);
+    const char *stem =
+        (type < sizeof ryu_mp_stems / sizeof *ryu_mp_stems ? ryu_mp_stems[type]
+         : type == OFPMP_EXPERIMENTER                      ? "Experimenter"
+                                                           : NULL);
     snprintf(buf, size, "OFP%sStats%s", stem ? stem : "Unknown",
              reply ? "Reply" : "Request");
 }
 
 /* Opens element 'i' of array 'a' as class 'cls' (path '.key[i]'). */
 static bool
-cobj_open_elem(struct cobj *parent, const json_t *a, const char *key,
-               size_t i, const char *cls, struct cobj *o, size_t *mark)
+cobj_open_elem(struct cobj *parent, const json_t *a, const char *key, size_t i,
+               const char *cls, struct cobj *o, size_t *mark)
 {
     *mark = cmp_push(parent->c, ".%s[%zu]", key, i);
     if (cobj_open(parent->c, json_array_get(a, i), cls, o)) {
@@ -2158,8 +2178,7 @@ cmp_meter_stats(struct cobj *o, const struct ofp_meter_stats *s)
                            &mark)) {
             cobj_u64(&bo, "packet_band_count",
                      s->band_stats[i].packet_band_count);
-            cobj_u64(&bo, "byte_band_count",
-                     s->band_stats[i].byte_band_count);
+            cobj_u64(&bo, "byte_band_count", s->band_stats[i].byte_band_count);
             cobj_close_elem(&bo, mark);
         }
     }
@@ -2276,8 +2295,7 @@ mp_reply_n(const struct ofp_multipart_reply *r)
 
 /* Opens the single-object "body" of a reply as 'cls'. */
 static bool
-cobj_open_body(struct cobj *o, const char *cls, struct cobj *bo,
-               size_t *mark)
+cobj_open_body(struct cobj *o, const char *cls, struct cobj *bo, size_t *mark)
 {
     const json_t *b = cobj_get(o, "body");
     if (!b) {
@@ -2331,8 +2349,8 @@ cmp_mp_reply(struct cobj *o, const struct ofp_multipart_reply *r)
     case OFPMP_METER_FEATURES: {
         /* os-ken gives a list of one. */
         const json_t *a = cobj_array(o, "body", 1);
-        if (a && cobj_open_elem(o, a, "body", 0, "OFPMeterFeaturesStats",
-                                &bo, &mark)) {
+        if (a && cobj_open_elem(o, a, "body", 0, "OFPMeterFeaturesStats", &bo,
+                                &mark)) {
             const struct ofp_meter_features *m = &r->meter_features;
             cobj_u64(&bo, "max_meter", m->max_meter);
             cobj_u64(&bo, "band_types", m->band_types);
@@ -2360,8 +2378,7 @@ cmp_mp_reply(struct cobj *o, const struct ofp_multipart_reply *r)
         if (cobj_open_body(o, "OFPExperimenterMultipart", &bo, &mark)) {
             cobj_u64(&bo, "experimenter", r->experimenter.experimenter);
             cobj_u64(&bo, "exp_type", r->experimenter.exp_type);
-            cobj_bytes(&bo, "data", r->experimenter.data,
-                       r->experimenter.len);
+            cobj_bytes(&bo, "data", r->experimenter.data, r->experimenter.len);
             cobj_close_elem(&bo, mark);
         }
         break;
@@ -2419,10 +2436,10 @@ static const char *const ryu_msg_classes[] = {
 static void
 ryu_msg_class(const struct ofp_msg *msg, char *buf, size_t size)
 {
-    if (msg->type == OFPT_MULTIPART_REQUEST
-        && msg->mp_request.type == OFPMP_EXPERIMENTER
-        && msg->mp_request.experimenter.experimenter == ONF_EXPERIMENTER_ID
-        && msg->mp_request.experimenter.exp_type == 1870) {
+    if (msg->type == OFPT_MULTIPART_REQUEST &&
+        msg->mp_request.type == OFPMP_EXPERIMENTER &&
+        msg->mp_request.experimenter.experimenter == ONF_EXPERIMENTER_ID &&
+        msg->mp_request.experimenter.exp_type == 1870) {
         /* ONF extension 1870 (flow monitor), which os-ken knows. */
         snprintf(buf, size, "ONFFlowMonitorStatsRequest");
     } else if (msg->type == OFPT_MULTIPART_REQUEST) {
@@ -2449,8 +2466,8 @@ cmp_hello(struct cobj *o, const struct ofp_hello *h)
         size_t mark;
 
         if (e->type != OFPHET_VERSIONBITMAP) {
-            cmp_fail(o->c, "HELLO element %zu: type %u has no os-ken form",
-                     i, e->type);
+            cmp_fail(o->c, "HELLO element %zu: type %u has no os-ken form", i,
+                     e->type);
             return;
         }
         for (size_t w = 0; w < e->n_bitmaps && w < 8; w++) {
@@ -2478,7 +2495,7 @@ cmp_error(struct cobj *o, const struct ofp_error_msg *e)
         const json_t *code = cobj_get(o, "code");
         if (code && !json_is_null(code)) {
             cmp_fail(o->c, "OFPErrorMsg.code: os-ken has a code for an "
-                     "experimenter error");
+                           "experimenter error");
         }
         cobj_u64(o, "exp_type", e->code);
         cobj_u64(o, "experimenter", e->experimenter);
@@ -2542,7 +2559,7 @@ cmp_msg(struct cmp *c, const json_t *root, const struct ofp_msg *msg)
     if (!cobj_open(c, root, cls, &o)) {
         return;
     }
-    c->n_checked++;             /* the class: os-ken read the same type */
+    c->n_checked++; /* the class: os-ken read the same type */
     switch (msg->type) {
     case OFPT_HELLO:
         cmp_hello(&o, &msg->hello);
@@ -2723,16 +2740,18 @@ check_ryu_semantics(const char *const *names, size_t n)
         fprintf(stderr, "# semantics: %s: %zu values agree with os-ken%s",
                 names[i], c.n_checked, c.n_opaque ? "" : "\n");
         if (c.n_opaque) {
-            fprintf(stderr, " (%zu keys inside extension bodies carried as "
-                    "bytes)\n", c.n_opaque);
+            fprintf(stderr,
+                    " (%zu keys inside extension bodies carried as "
+                    "bytes)\n",
+                    c.n_opaque);
         }
     }
 }
 
-#define CHECK_RYU(...)                                                      \
-    do {                                                                    \
-        static const char *const names_[] = {__VA_ARGS__};                 \
-        check_ryu_semantics(names_, sizeof names_ / sizeof *names_);        \
+#define CHECK_RYU(...)                                                        \
+    do {                                                                      \
+        static const char *const names_[] = {__VA_ARGS__};                    \
+        check_ryu_semantics(names_, sizeof names_ / sizeof *names_);          \
     } while (0)
 
 START_TEST(test_semantics_flow_mod)
@@ -2832,7 +2851,8 @@ START_TEST(test_semantics_every_ryu_packet)
 
     corpus_path(path, sizeof path, "ryu-of13/packet_data");
     size_t n = test_for_each_file(path, ".packet", sem_visit, &run);
-    fprintf(stderr, "# semantics: %zu of %zu Ryu packets agree with os-ken "
+    fprintf(stderr,
+            "# semantics: %zu of %zu Ryu packets agree with os-ken "
             "(%zu values compared; %zu keys inside Nicira/ONF extension "
             "bodies carried as bytes, not compared)\n",
             run.n_ok, n, run.n_values, run.n_opaque);
@@ -2867,15 +2887,16 @@ START_TEST(test_semantics_detects_a_changed_value)
     ck_assert_uint_eq(c.n_failures, 0);
 
     /* The last action of the first instruction is OUTPUT to port 6. */
-    struct ofp_action_list *l = &msg.flow_mod.instructions.instructions[0]
-                                     .actions;
+    struct ofp_action_list *l =
+        &msg.flow_mod.instructions.instructions[0].actions;
     ck_assert_uint_eq(l->actions[l->n - 1].output.port, 6);
     l->actions[l->n - 1].output.port = 7;
     memset(&c, 0, sizeof c);
     cmp_msg(&c, root, &msg);
     ck_assert_uint_eq(c.n_failures, 1);
-    ck_assert_msg(strstr(c.why, "instructions[0].actions[17]")
-                  && strstr(c.why, "port"), "%s", c.why);
+    ck_assert_msg(strstr(c.why, "instructions[0].actions[17]") &&
+                      strstr(c.why, "port"),
+                  "%s", c.why);
     l->actions[l->n - 1].output.port = 6;
 
     /* A MAC in the match. */
@@ -2883,8 +2904,9 @@ START_TEST(test_semantics_detects_a_changed_value)
     memset(&c, 0, sizeof c);
     cmp_msg(&c, root, &msg);
     ck_assert_uint_eq(c.n_failures, 1);
-    ck_assert_msg(strstr(c.why, "match.oxm_fields[0]")
-                  && strstr(c.why, "f20ba47df8eb"), "%s", c.why);
+    ck_assert_msg(strstr(c.why, "match.oxm_fields[0]") &&
+                      strstr(c.why, "f20ba47df8eb"),
+                  "%s", c.why);
     msg.flow_mod.match.oxms[0].value.mac[5] ^= 1;
 
     /* A key os-ken writes that no mapping compares. */

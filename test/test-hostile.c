@@ -56,8 +56,9 @@ struct synth {
 };
 
 static const struct synth synths[] = {
-    {"hello", "04000010 00000001"
-              "0001 0008 00000010"          /* versionbitmap: OF1.3 */
+    {
+        "hello", "04000010 00000001"
+                 "0001 0008 00000010" /* versionbitmap: OF1.3 */
     },
     {"error", "04010014 00000002 0001 0006 040e0038 00000001"},
     {"echo_request", "0402000c 00000003 61626364"},
@@ -66,24 +67,24 @@ static const struct synth synths[] = {
                        "fe 00 0000 0000004f 00000000"},
     {"get_config_reply", "0408000c 00000006 0000 0080"},
     {"barrier_request", "04140008 00000007"},
-    {"packet_in",
-     "040a0060 00000008 ffffffff 0036 00 00 0000000000000000"
-     "0001000c 80000004 00000001 00000000"  /* match: in_port=1 */
-     "0000"
-     "000000000002 000000000001 0800"       /* Ethernet */
-     "45000028 00004000 40060000 0a000001 0a000002"     /* IPv4 */
-     "04d20050 00000000 00000000 50022000 00000000"     /* TCP */
+    {
+        "packet_in",
+        "040a0060 00000008 ffffffff 0036 00 00 0000000000000000"
+        "0001000c 80000004 00000001 00000000" /* match: in_port=1 */
+        "0000"
+        "000000000002 000000000001 0800"               /* Ethernet */
+        "45000028 00004000 40060000 0a000001 0a000002" /* IPv4 */
+        "04d20050 00000000 00000000 50022000 00000000" /* TCP */
     },
     {"flow_removed",
      "040b0040 00000009 0000000000000001 0064 00 00 0000000a 00000000"
      "0000 0000 0000000000000005 0000000000000100"
      "0001000c 80000004 00000001 00000000"},
-    {"port_status",
-     "040c0050 0000000a 00 00000000000000"
-     "00000001 00000000 0a0b0c0d0e0f 0000"
-     "65746831000000000000000000000000"     /* "eth1" */
-     "00000000 00000004 00002808 00000000 00000000 00000000"
-     "00989680 00989680"},
+    {"port_status", "040c0050 0000000a 00 00000000000000"
+                    "00000001 00000000 0a0b0c0d0e0f 0000"
+                    "65746831000000000000000000000000" /* "eth1" */
+                    "00000000 00000004 00002808 00000000 00000000 00000000"
+                    "00989680 00989680"},
     {"packet_out",
      "040d0076 0000000b ffffffff fffffffd 0028 000000000000"
      "0011 0008 8100 0000"                  /* push_vlan */
@@ -92,52 +93,51 @@ static const struct synth synths[] = {
      "000000000002 000000000001 0800"
      "45000028 00004000 40060000 0a000001 0a000002"
      "04d20050 00000000 00000000 50022000 00000000"},
-    {"flow_mod",
-     "040e00d0 0000000c 0000000000000000 0000000000000000"
-     "00 00 0000 0000 0064 ffffffff ffffffff ffffffff 0001 0000"
-     "0001 0029"                            /* match, 41 bytes */
-     "80000004 00000001"                    /* in_port=1 */
-     "80000a02 0800"                        /* eth_type=0x0800 */
-     "80001708 0a000000 ff000000"           /* ipv4_src=10/8 */
-     "80001401 06"                          /* ip_proto=6 */
-     "80001c02 0050"                        /* tcp_dst=80 */
-     "00000000000000"
-     "0004 0028 00000000"                   /* apply_actions */
-     "0019 0010 80000606 aabbccddeeff 0000" /* set_field eth_dst */
-     "0000 0010 00000002 ffe5 000000000000" /* output:2 */
-     "0002 0018 00000000 0000000000000001 00000000000000ff"
-     "0006 0008 00000001"                   /* meter:1 */
-     "0001 0008 01 000000"                  /* goto_table:1 */
-     "0003 0018 00000000"                   /* write_actions */
-     "0016 0008 00000005"                   /* group:5 */
-     "0015 0008 00000007"                   /* set_queue:7 */
-     "0005 0008 00000000"                   /* clear_actions */
+    {
+        "flow_mod",
+        "040e00d0 0000000c 0000000000000000 0000000000000000"
+        "00 00 0000 0000 0064 ffffffff ffffffff ffffffff 0001 0000"
+        "0001 0029"                  /* match, 41 bytes */
+        "80000004 00000001"          /* in_port=1 */
+        "80000a02 0800"              /* eth_type=0x0800 */
+        "80001708 0a000000 ff000000" /* ipv4_src=10/8 */
+        "80001401 06"                /* ip_proto=6 */
+        "80001c02 0050"              /* tcp_dst=80 */
+        "00000000000000"
+        "0004 0028 00000000"                   /* apply_actions */
+        "0019 0010 80000606 aabbccddeeff 0000" /* set_field eth_dst */
+        "0000 0010 00000002 ffe5 000000000000" /* output:2 */
+        "0002 0018 00000000 0000000000000001 00000000000000ff"
+        "0006 0008 00000001"  /* meter:1 */
+        "0001 0008 01 000000" /* goto_table:1 */
+        "0003 0018 00000000"  /* write_actions */
+        "0016 0008 00000005"  /* group:5 */
+        "0015 0008 00000007"  /* set_queue:7 */
+        "0005 0008 00000000"  /* clear_actions */
     },
-    {"flow_mod_exp",
-     "040e0078 0000000d 0000000000000000 0000000000000000"
-     "00 00 0000 0000 0064 ffffffff ffffffff ffffffff 0000 0000"
-     "0001 0010 ffff0008 00002320 01020304" /* experimenter OXM */
-     "ffff 0010 00002320 0102030405060708"  /* experimenter inst. */
-     "0004 0028 00000000"                   /* apply_actions */
-     "ffff 0010 00002320 aabbccddeeff0011"  /* experimenter action */
-     "0019 0010 00010004 0000002a 00000000" /* set_field NXM reg0 */
+    {
+        "flow_mod_exp",
+        "040e0078 0000000d 0000000000000000 0000000000000000"
+        "00 00 0000 0000 0064 ffffffff ffffffff ffffffff 0000 0000"
+        "0001 0010 ffff0008 00002320 01020304" /* experimenter OXM */
+        "ffff 0010 00002320 0102030405060708"  /* experimenter inst. */
+        "0004 0028 00000000"                   /* apply_actions */
+        "ffff 0010 00002320 aabbccddeeff0011"  /* experimenter action */
+        "0019 0010 00010004 0000002a 00000000" /* set_field NXM reg0 */
     },
-    {"group_mod",
-     "040f0058 0000000e 0000 01 00 00000001"
-     "0020 0001 ffffffff ffffffff 00000000"
-     "0000 0010 00000001 ffff 000000000000"
-     "0028 0002 ffffffff ffffffff 00000000"
-     "0018 0008 00000000"                   /* dec_nw_ttl */
-     "0000 0010 00000002 ffff 000000000000"},
-    {"port_mod",
-     "04100028 0000000f 00000001 00000000 0a0b0c0d0e0f 0000"
-     "00000001 00000001 00000000 00000000"},
+    {"group_mod", "040f0058 0000000e 0000 01 00 00000001"
+                  "0020 0001 ffffffff ffffffff 00000000"
+                  "0000 0010 00000001 ffff 000000000000"
+                  "0028 0002 ffffffff ffffffff 00000000"
+                  "0018 0008 00000000" /* dec_nw_ttl */
+                  "0000 0010 00000002 ffff 000000000000"},
+    {"port_mod", "04100028 0000000f 00000001 00000000 0a0b0c0d0e0f 0000"
+                 "00000001 00000001 00000000 00000000"},
     {"table_mod", "04110010 00000010 00 000000 00000000"},
-    {"mp_flow_request",
-     "04120040 00000011 0001 0000 00000000"
-     "ff 000000 ffffffff ffffffff 00000000"
-     "0000000000000000 0000000000000000"
-     "0001000c 80000004 00000001 00000000"},
+    {"mp_flow_request", "04120040 00000011 0001 0000 00000000"
+                        "ff 000000 ffffffff ffffffff 00000000"
+                        "0000000000000000 0000000000000000"
+                        "0001000c 80000004 00000001 00000000"},
     {"mp_flow_reply",
      "041300a0 00000012 0001 0000 00000000"
      "0058 00 00 0000000a 00000000 0064 0000 0000 0000 00000000"
@@ -153,35 +153,34 @@ static const struct synth synths[] = {
      "0038 0000 00000001 00000002 00000000"
      "0000000000000010 0000000000000800 00000001 00000000"
      "0000000000000010 0000000000000800"},
-    {"mp_group_desc_reply",
-     "04130038 00000014 0007 0000 00000000"
-     "0028 00 00 00000001"
-     "0020 0000 ffffffff ffffffff 00000000"
-     "0000 0010 00000001 ffff 000000000000"},
+    {"mp_group_desc_reply", "04130038 00000014 0007 0000 00000000"
+                            "0028 00 00 00000001"
+                            "0020 0000 ffffffff ffffffff 00000000"
+                            "0000 0010 00000001 ffff 000000000000"},
     {"mp_meter_stats_reply",
      "04130048 00000015 0009 0000 00000000"
      "00000001 0038 000000000000 00000001"
      "0000000000000010 0000000000000800 00000001 00000000"
      "0000000000000002 0000000000000080"},
-    {"mp_meter_config_reply",
-     "04130028 00000016 000a 0000 00000000"
-     "0018 0001 00000001"
-     "0001 0010 000003e8 00000064 00000000"},
-    {"mp_table_features_reply",
-     "041300b8 00000017 000c 0000 00000000"
-     "00a8 00 0000000000"
-     "7461626c653000000000000000000000"     /* "table0" */
-     "00000000000000000000000000000000"
-     "ffffffffffffffff ffffffffffffffff 00000000 00000400"
-     "0000 000c 0001 0004 0004 0004 00000000"   /* instructions */
-     "0002 0006 01 02 0000"                 /* next_tables */
-     "0004 000c 0000 0004 0016 0004 00000000"   /* write_actions */
-     "0006 0008 0000 0004"                  /* apply_actions */
-     "0008 000c 80000004 80000606 00000000" /* match */
-     "000a 0008 80000004"                   /* wildcards */
-     "000c 0008 80000606"                   /* write_setfield */
-     "000e 0008 80000c02"                   /* apply_setfield */
-     "fffe 0010 00002320 00000001 abcdef01"     /* experimenter */
+    {"mp_meter_config_reply", "04130028 00000016 000a 0000 00000000"
+                              "0018 0001 00000001"
+                              "0001 0010 000003e8 00000064 00000000"},
+    {
+        "mp_table_features_reply",
+        "041300b8 00000017 000c 0000 00000000"
+        "00a8 00 0000000000"
+        "7461626c653000000000000000000000" /* "table0" */
+        "00000000000000000000000000000000"
+        "ffffffffffffffff ffffffffffffffff 00000000 00000400"
+        "0000 000c 0001 0004 0004 0004 00000000" /* instructions */
+        "0002 0006 01 02 0000"                   /* next_tables */
+        "0004 000c 0000 0004 0016 0004 00000000" /* write_actions */
+        "0006 0008 0000 0004"                    /* apply_actions */
+        "0008 000c 80000004 80000606 00000000"   /* match */
+        "000a 0008 80000004"                     /* wildcards */
+        "000c 0008 80000606"                     /* write_setfield */
+        "000e 0008 80000c02"                     /* apply_setfield */
+        "fffe 0010 00002320 00000001 abcdef01"   /* experimenter */
     },
     {"queue_get_config_reply",
      "04170068 00000018 00000001 00000000"
@@ -193,11 +192,11 @@ static const struct synth synths[] = {
     {"role_request", "04180018 00000019 00000002 00000000 0000000000000001"},
     {"set_async", "041c0020 0000001a 00000003 00000001 00000007 00000003"
                   "00000001 00000000"},
-    {"meter_mod",
-     "041d0040 0000001b 0000 0005 00000001"
-     "0001 0010 000003e8 00000064 00000000" /* drop */
-     "0002 0010 000007d0 000000c8 01 000000"    /* dscp_remark */
-     "ffff 0010 00000064 0000000a 00002320" /* experimenter */
+    {
+        "meter_mod", "041d0040 0000001b 0000 0005 00000001"
+                     "0001 0010 000003e8 00000064 00000000"  /* drop */
+                     "0002 0010 000007d0 000000c8 01 000000" /* dscp_remark */
+                     "ffff 0010 00000064 0000000a 00002320"  /* experimenter */
     },
 };
 
@@ -216,10 +215,14 @@ struct len_field {
     size_t n_bad;
 };
 
-#define LF(MSG, OFS, ORIG, WHAT) \
-    {MSG, OFS, ORIG, WHAT, {0, 1, 0xffff, 0}, 3}
-#define LF_LAST(MSG, OFS, ORIG, WHAT) \
-    {MSG, OFS, ORIG, WHAT, {0, 1, 0xffff, (ORIG) + 8}, 4}
+#define LF(MSG, OFS, ORIG, WHAT)                                              \
+    {                                                                         \
+        MSG, OFS, ORIG, WHAT, {0, 1, 0xffff, 0}, 3                            \
+    }
+#define LF_LAST(MSG, OFS, ORIG, WHAT)                                         \
+    {                                                                         \
+        MSG, OFS, ORIG, WHAT, {0, 1, 0xffff, (ORIG) + 8}, 4                   \
+    }
 
 static const struct len_field len_fields[] = {
     LF_LAST("hello", 10, 8, "hello element"),
@@ -334,18 +337,18 @@ static const struct regression regressions[] = {
 /* ---- the case being run, for the crash reporter ---- */
 
 static struct {
-    const char *source;         /* "synthetic", "ryu-of13", ... */
+    const char *source; /* "synthetic", "ryu-of13", ... */
     const char *name;
-    const char *kind;           /* "truncated", "length", ... */
-    size_t arg;                 /* truncation length or offset */
-    unsigned int value;         /* corrupting value */
+    const char *kind;   /* "truncated", "length", ... */
+    size_t arg;         /* truncation length or offset */
+    unsigned int value; /* corrupting value */
     const uint8_t *data;
     size_t len;
 } cur;
 
 static void
-set_case(const char *kind, size_t arg, unsigned int value,
-         const uint8_t *data, size_t len)
+set_case(const char *kind, size_t arg, unsigned int value, const uint8_t *data,
+         size_t len)
 {
     cur.kind = kind;
     cur.arg = arg;
@@ -361,10 +364,8 @@ report_case(void)
     int n = snprintf(line, sizeof line,
                      "\nhostile: crashed on %s/%s, %s %zu value 0x%04x, "
                      "%zu bytes:\n",
-                     cur.source ? cur.source : "?",
-                     cur.name ? cur.name : "?",
-                     cur.kind ? cur.kind : "?", cur.arg, cur.value,
-                     cur.len);
+                     cur.source ? cur.source : "?", cur.name ? cur.name : "?",
+                     cur.kind ? cur.kind : "?", cur.arg, cur.value, cur.len);
     if (n > 0 && write(STDERR_FILENO, line, (size_t) n) < 0) {
         return;
     }
@@ -410,12 +411,12 @@ install_crash_reporter(void)
 struct hostile {
     struct ofp_arena arena;
     struct ofp_wbuf w1, w2;
-    uint8_t *in;                /* SCRATCH_SIZE; inputs sit at its end */
-    uint8_t *re;                /* same, for re-encodings */
+    uint8_t *in; /* SCRATCH_SIZE; inputs sit at its end */
+    uint8_t *re; /* same, for re-encodings */
     struct ofp_msg msg;
 
-    size_t messages;            /* originals examined */
-    size_t originals_ok;        /* decode and re-encode identically */
+    size_t messages;     /* originals examined */
+    size_t originals_ok; /* decode and re-encode identically */
     size_t trunc_cases, trunc_errors, trunc_accepted;
     size_t corrupt_cases, corrupt_errors, corrupt_accepted;
     size_t failures;
@@ -453,9 +454,8 @@ hostile_fail(struct hostile *h, const char *fmt, ...)
     if (h->failures < MAX_NOTES) {
         char *note = h->notes[h->failures];
         size_t size = sizeof h->notes[0];
-        int n = snprintf(note, size, "%s/%s %s %zu 0x%04x: ",
-                         cur.source, cur.name, cur.kind, cur.arg,
-                         cur.value);
+        int n = snprintf(note, size, "%s/%s %s %zu 0x%04x: ", cur.source,
+                         cur.name, cur.kind, cur.arg, cur.value);
         if (n > 0 && (size_t) n < size) {
             va_list args;
             va_start(args, fmt);
@@ -477,9 +477,9 @@ hostile_print(const struct hostile *h, const char *what)
     printf("# %s: %zu messages (%zu round-trip), truncations %zu "
            "(%zu errors, %zu accepted), corruptions %zu (%zu errors, "
            "%zu accepted), %zu failures\n",
-           what, h->messages, h->originals_ok, h->trunc_cases,
-           h->trunc_errors, h->trunc_accepted, h->corrupt_cases,
-           h->corrupt_errors, h->corrupt_accepted, h->failures);
+           what, h->messages, h->originals_ok, h->trunc_cases, h->trunc_errors,
+           h->trunc_accepted, h->corrupt_cases, h->corrupt_errors,
+           h->corrupt_accepted, h->failures);
     for (size_t i = 0; i < h->failures && i < MAX_NOTES; i++) {
         printf("#   %s\n", h->notes[i]);
     }
@@ -504,8 +504,7 @@ try_decode(struct hostile *h, const uint8_t *p, size_t n)
     ofp_arena_reset(&h->arena);
     enum ofperr e = ofp_msg_decode(p, n, &h->msg, &h->arena);
     if (e && !ofperr_is_valid(e)) {
-        hostile_fail(h, "decode returned unknown error %#x",
-                     (unsigned int) e);
+        hostile_fail(h, "decode returned unknown error %#x", (unsigned int) e);
     }
     return e;
 }
@@ -514,8 +513,7 @@ try_decode(struct hostile *h, const uint8_t *p, size_t n)
  * 'identical', the encoding must equal the input; in any case it must
  * decode again and re-encode to the same bytes.  Returns true if so. */
 static bool
-check_accepted(struct hostile *h, const uint8_t *p, size_t n,
-               bool identical)
+check_accepted(struct hostile *h, const uint8_t *p, size_t n, bool identical)
 {
     ofp_wbuf_clear(&h->w1);
     enum ofperr e = ofp_msg_encode(&h->w1, &h->msg);
@@ -541,15 +539,14 @@ check_accepted(struct hostile *h, const uint8_t *p, size_t n,
     const uint8_t *q = place(h->re, h->w1.data, h->w1.len);
     e = try_decode(h, q, h->w1.len);
     if (e) {
-        hostile_fail(h, "re-encoding does not decode: %s (%s)",
-                     ofperr_name(e),
+        hostile_fail(h, "re-encoding does not decode: %s (%s)", ofperr_name(e),
                      test_hex(q, h->w1.len < 128 ? h->w1.len : 128));
         return false;
     }
     ofp_wbuf_clear(&h->w2);
     e = ofp_msg_encode(&h->w2, &h->msg);
-    if (e || h->w2.len != h->w1.len
-        || memcmp(h->w1.data, h->w2.data, h->w1.len)) {
+    if (e || h->w2.len != h->w1.len ||
+        memcmp(h->w1.data, h->w2.data, h->w1.len)) {
         hostile_fail(h, "not idempotent: %s then %s",
                      test_hex(h->w1.data, h->w1.len < 64 ? h->w1.len : 64),
                      ofperr_name(e));
@@ -569,8 +566,8 @@ check_original(struct hostile *h, const uint8_t *msg, size_t n)
         return false;
     }
     ofp_wbuf_clear(&h->w1);
-    if (ofp_msg_encode(&h->w1, &h->msg) || h->w1.len != n
-        || memcmp(h->w1.data, p, n)) {
+    if (ofp_msg_encode(&h->w1, &h->msg) || h->w1.len != n ||
+        memcmp(h->w1.data, p, n)) {
         return false;
     }
     h->originals_ok++;
@@ -587,15 +584,14 @@ hostile_truncations(struct hostile *h, const uint8_t *msg, size_t n,
     for (size_t k = 0; k < n; k++) {
         for (int adjust = 0; adjust < 2; adjust++) {
             if (adjust && k < 4) {
-                continue;       /* no length field to adjust */
+                continue; /* no length field to adjust */
             }
             uint8_t *p = place(h->in, msg, k);
             if (adjust) {
                 p[2] = (uint8_t) (k >> 8);
                 p[3] = (uint8_t) k;
             }
-            set_case(adjust ? "truncated+adjusted" : "truncated", k, 0, p,
-                     k);
+            set_case(adjust ? "truncated+adjusted" : "truncated", k, 0, p, k);
             h->trunc_cases++;
             if (try_decode(h, p, k)) {
                 h->trunc_errors++;
@@ -603,8 +599,10 @@ hostile_truncations(struct hostile *h, const uint8_t *msg, size_t n,
             }
             h->trunc_accepted++;
             if (!adjust) {
-                hostile_fail(h, "accepted although the length field says "
-                             "%zu", n);
+                hostile_fail(h,
+                             "accepted although the length field says "
+                             "%zu",
+                             n);
             } else if (k < 8 || k < min) {
                 hostile_fail(h, "accepted below the minimum length %zu", min);
             } else {
@@ -625,8 +623,16 @@ static size_t
 corrupt_values(uint16_t orig, uint16_t out[N_CORRUPT])
 {
     const uint16_t cand[N_CORRUPT] = {
-        0, 1, 4, 7, 8, (uint16_t) (orig - 8), (uint16_t) (orig - 4),
-        (uint16_t) (orig - 1), (uint16_t) (orig + 1), (uint16_t) (orig + 8),
+        0,
+        1,
+        4,
+        7,
+        8,
+        (uint16_t) (orig - 8),
+        (uint16_t) (orig - 4),
+        (uint16_t) (orig - 1),
+        (uint16_t) (orig + 1),
+        (uint16_t) (orig + 8),
         0xffff,
     };
     size_t n = 0;
@@ -706,14 +712,15 @@ hostile_stale(struct hostile *h, const uint8_t *msg, size_t n)
     memset(&h->msg, 0x5a, sizeof h->msg);
     if (try_decode(h, p, n)) {
         hostile_fail(h, "decode depends on the previous content of the "
-                     "message");
+                        "message");
         return;
     }
     ofp_wbuf_clear(&h->w2);
     enum ofperr e2 = ofp_msg_encode(&h->w2, &h->msg);
-    if (e1 != e2 || h->w1.len != h->w2.len
-        || memcmp(h->w1.data, h->w2.data, h->w1.len)) {
-        hostile_fail(h, "a field the encoder writes was left unset by "
+    if (e1 != e2 || h->w1.len != h->w2.len ||
+        memcmp(h->w1.data, h->w2.data, h->w1.len)) {
+        hostile_fail(h,
+                     "a field the encoder writes was left unset by "
                      "decode (%s vs %s)",
                      test_hex(h->w1.data, h->w1.len < 48 ? h->w1.len : 48),
                      ofperr_name(e2));
@@ -889,16 +896,14 @@ START_TEST(test_short_headers_are_errors)
         ck_assert_msg(try_decode(&h, p, k) == OFPERR_OFPBRC_BAD_LEN,
                       "%zu-byte input", k);
         struct ofp_header oh;
-        ck_assert_int_eq(ofp_header_decode(p, k, &oh),
-                         OFPERR_OFPBRC_BAD_LEN);
+        ck_assert_int_eq(ofp_header_decode(p, k, &oh), OFPERR_OFPBRC_BAD_LEN);
     }
     /* A length field below 8 is bad even when 8 bytes are there. */
     for (unsigned int v = 0; v < 8; v++) {
         uint8_t *p = place(h.in, hdr, 8);
         p[3] = (uint8_t) v;
         struct ofp_header oh;
-        ck_assert_int_eq(ofp_header_decode(p, 8, &oh),
-                         OFPERR_OFPBRC_BAD_LEN);
+        ck_assert_int_eq(ofp_header_decode(p, 8, &oh), OFPERR_OFPBRC_BAD_LEN);
         ck_assert_int_ne(try_decode(&h, p, 8), 0);
     }
     ck_assert_uint_eq(h.failures, 0);
@@ -911,7 +916,7 @@ END_TEST
 struct corpus_walk {
     struct hostile *h;
     const char *source;
-    size_t skipped;             /* not OpenFlow 1.3 (first byte != 4) */
+    size_t skipped; /* not OpenFlow 1.3 (first byte != 4) */
 };
 
 static void

@@ -69,11 +69,11 @@ decode_instructions_hex(const char *hex)
     return error;
 }
 
-#define ASSERT_ERR(CALL, EXPECT)                                            \
-    do {                                                                    \
-        enum ofperr got_ = (CALL);                                          \
-        ck_assert_msg(got_ == (EXPECT), "line %d: got %s, want %s",         \
-                      __LINE__, ofperr_name(got_), ofperr_name(EXPECT));    \
+#define ASSERT_ERR(CALL, EXPECT)                                              \
+    do {                                                                      \
+        enum ofperr got_ = (CALL);                                            \
+        ck_assert_msg(got_ == (EXPECT), "line %d: got %s, want %s", __LINE__, \
+                      ofperr_name(got_), ofperr_name(EXPECT));                \
     } while (0)
 
 /* ---- every action type ---- */
@@ -88,34 +88,32 @@ struct action_fixture {
 };
 
 static const struct action_fixture action_fixtures[] = {
-    { OFPAT_OUTPUT, 0xfffffffd, 0xffe5,
-      "0000 0010 fffffffd ffe5 000000000000" },
-    { OFPAT_COPY_TTL_OUT, 0, 0, "000b 0008 00000000" },
-    { OFPAT_COPY_TTL_IN, 0, 0, "000c 0008 00000000" },
-    { OFPAT_SET_MPLS_TTL, 64, 0, "000f 0008 40 000000" },
-    { OFPAT_DEC_MPLS_TTL, 0, 0, "0010 0008 00000000" },
-    { OFPAT_PUSH_VLAN, 0x88a8, 0, "0011 0008 88a8 0000" },
-    { OFPAT_POP_VLAN, 0, 0, "0012 0008 00000000" },
-    { OFPAT_PUSH_MPLS, 0x8847, 0, "0013 0008 8847 0000" },
-    { OFPAT_POP_MPLS, 0x0800, 0, "0014 0008 0800 0000" },
-    { OFPAT_SET_QUEUE, 7, 0, "0015 0008 00000007" },
-    { OFPAT_GROUP, 0xffffff00, 0, "0016 0008 ffffff00" },
-    { OFPAT_SET_NW_TTL, 63, 0, "0017 0008 3f 000000" },
-    { OFPAT_DEC_NW_TTL, 0, 0, "0018 0008 00000000" },
-    { OFPAT_SET_FIELD, OFPXMT_OFB_VLAN_VID, 0x1064,
-      "0019 0010 8000 0c02 1064 000000000000" },
-    { OFPAT_PUSH_PBB, 0x88e7, 0, "001a 0008 88e7 0000" },
-    { OFPAT_POP_PBB, 0, 0, "001b 0008 00000000" },
+    {OFPAT_OUTPUT, 0xfffffffd, 0xffe5, "0000 0010 fffffffd ffe5 000000000000"},
+    {OFPAT_COPY_TTL_OUT, 0, 0, "000b 0008 00000000"},
+    {OFPAT_COPY_TTL_IN, 0, 0, "000c 0008 00000000"},
+    {OFPAT_SET_MPLS_TTL, 64, 0, "000f 0008 40 000000"},
+    {OFPAT_DEC_MPLS_TTL, 0, 0, "0010 0008 00000000"},
+    {OFPAT_PUSH_VLAN, 0x88a8, 0, "0011 0008 88a8 0000"},
+    {OFPAT_POP_VLAN, 0, 0, "0012 0008 00000000"},
+    {OFPAT_PUSH_MPLS, 0x8847, 0, "0013 0008 8847 0000"},
+    {OFPAT_POP_MPLS, 0x0800, 0, "0014 0008 0800 0000"},
+    {OFPAT_SET_QUEUE, 7, 0, "0015 0008 00000007"},
+    {OFPAT_GROUP, 0xffffff00, 0, "0016 0008 ffffff00"},
+    {OFPAT_SET_NW_TTL, 63, 0, "0017 0008 3f 000000"},
+    {OFPAT_DEC_NW_TTL, 0, 0, "0018 0008 00000000"},
+    {OFPAT_SET_FIELD, OFPXMT_OFB_VLAN_VID, 0x1064,
+     "0019 0010 8000 0c02 1064 000000000000"},
+    {OFPAT_PUSH_PBB, 0x88e7, 0, "001a 0008 88e7 0000"},
+    {OFPAT_POP_PBB, 0, 0, "001b 0008 00000000"},
     /* Nicira NXAST_RESUBMIT (subtype 1), body after the id: 8 bytes. */
-    { OFPAT_EXPERIMENTER, 0x00002320, 8,
-      "ffff 0010 00002320 0001 0005 00000000" },
+    {OFPAT_EXPERIMENTER, 0x00002320, 8,
+     "ffff 0010 00002320 0001 0005 00000000"},
 };
 #define N_ACTION_FIXTURES (sizeof action_fixtures / sizeof action_fixtures[0])
 
 /* Asserts that 'a' carries the arguments of 'fx'. */
 static void
-assert_action_args(const struct ofp_action *a,
-                   const struct action_fixture *fx)
+assert_action_args(const struct ofp_action *a, const struct action_fixture *fx)
 {
     ck_assert_uint_eq(a->type, fx->type);
     switch (fx->type) {
@@ -215,7 +213,7 @@ START_TEST(test_action_every_type_decodes)
         ck_assert_uint_eq(rd.left, 0);
         assert_action_args(&a, fx);
         if (fx->type == OFPAT_EXPERIMENTER) {
-            ck_assert_ptr_eq(a.experimenter.data, in + 8);   /* borrowed */
+            ck_assert_ptr_eq(a.experimenter.data, in + 8); /* borrowed */
         }
         ck_assert_uint_eq(ofp_action_wire_len(&a), n);
         ofp_wbuf_init(&w);
@@ -253,16 +251,23 @@ START_TEST(test_action_names)
         uint16_t type;
         const char *name;
     } names[] = {
-        { OFPAT_OUTPUT, "OUTPUT" }, { OFPAT_COPY_TTL_OUT, "COPY_TTL_OUT" },
-        { OFPAT_COPY_TTL_IN, "COPY_TTL_IN" },
-        { OFPAT_SET_MPLS_TTL, "SET_MPLS_TTL" },
-        { OFPAT_DEC_MPLS_TTL, "DEC_MPLS_TTL" },
-        { OFPAT_PUSH_VLAN, "PUSH_VLAN" }, { OFPAT_POP_VLAN, "POP_VLAN" },
-        { OFPAT_PUSH_MPLS, "PUSH_MPLS" }, { OFPAT_POP_MPLS, "POP_MPLS" },
-        { OFPAT_SET_QUEUE, "SET_QUEUE" }, { OFPAT_GROUP, "GROUP" },
-        { OFPAT_SET_NW_TTL, "SET_NW_TTL" }, { OFPAT_DEC_NW_TTL, "DEC_NW_TTL" },
-        { OFPAT_SET_FIELD, "SET_FIELD" }, { OFPAT_PUSH_PBB, "PUSH_PBB" },
-        { OFPAT_POP_PBB, "POP_PBB" }, { OFPAT_EXPERIMENTER, "EXPERIMENTER" },
+        {OFPAT_OUTPUT, "OUTPUT"},
+        {OFPAT_COPY_TTL_OUT, "COPY_TTL_OUT"},
+        {OFPAT_COPY_TTL_IN, "COPY_TTL_IN"},
+        {OFPAT_SET_MPLS_TTL, "SET_MPLS_TTL"},
+        {OFPAT_DEC_MPLS_TTL, "DEC_MPLS_TTL"},
+        {OFPAT_PUSH_VLAN, "PUSH_VLAN"},
+        {OFPAT_POP_VLAN, "POP_VLAN"},
+        {OFPAT_PUSH_MPLS, "PUSH_MPLS"},
+        {OFPAT_POP_MPLS, "POP_MPLS"},
+        {OFPAT_SET_QUEUE, "SET_QUEUE"},
+        {OFPAT_GROUP, "GROUP"},
+        {OFPAT_SET_NW_TTL, "SET_NW_TTL"},
+        {OFPAT_DEC_NW_TTL, "DEC_NW_TTL"},
+        {OFPAT_SET_FIELD, "SET_FIELD"},
+        {OFPAT_PUSH_PBB, "PUSH_PBB"},
+        {OFPAT_POP_PBB, "POP_PBB"},
+        {OFPAT_EXPERIMENTER, "EXPERIMENTER"},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         ck_assert_str_eq(ofp_action_type_name(names[i].type), names[i].name);
@@ -278,11 +283,11 @@ END_TEST
 START_TEST(test_action_list_roundtrip)
 {
     static const char hex[] =
-        "0011 0008 8100 0000"                           /* push_vlan */
-        "0019 0010 8000 0c02 1005 000000000000"         /* vlan_vid */
-        "0019 0010 8000 0606 000102030405 0000"         /* eth_dst */
+        "0011 0008 8100 0000"                   /* push_vlan */
+        "0019 0010 8000 0c02 1005 000000000000" /* vlan_vid */
+        "0019 0010 8000 0606 000102030405 0000" /* eth_dst */
         "ffff 0018 00002320 0026 0000 00000000 00000000 00000000"
-        "0000 0010 00000002 0000 000000000000";         /* output:2 */
+        "0000 0010 00000002 0000 000000000000"; /* output:2 */
     size_t n;
     uint8_t *in = test_hex_fixture(hex, &n);
     struct ofp_arena arena;
@@ -329,12 +334,13 @@ START_TEST(test_action_experimenter_body_padded_on_encode)
     /* A body that is not a multiple of 8 is padded with zeroes and the
      * length covers the padding. */
     static const uint8_t body[3] = {0xaa, 0xbb, 0xcc};
-    struct ofp_action a = { .type = OFPAT_EXPERIMENTER };
+    struct ofp_action a = {.type = OFPAT_EXPERIMENTER};
     a.experimenter.experimenter = 0x005c16c7;
     a.experimenter.len = sizeof body;
     a.experimenter.data = body;
     size_t n;
-    uint8_t *expect = test_hex_fixture("ffff 0010 005c16c7 aabbcc 0000000000", &n);
+    uint8_t *expect =
+        test_hex_fixture("ffff 0010 005c16c7 aabbcc 0000000000", &n);
     struct ofp_wbuf w;
     ofp_wbuf_init(&w);
     ofp_action_encode(&w, &a);
@@ -395,8 +401,7 @@ START_TEST(test_action_length_not_multiple_of_8)
 {
     ASSERT_ERR(decode_action_hex("0000 0012 00000001 ffff 000000000000 0000"),
                OFPERR_OFPBAC_BAD_LEN);
-    ASSERT_ERR(decode_action_hex("0012 0004 00000000"),
-               OFPERR_OFPBAC_BAD_LEN);
+    ASSERT_ERR(decode_action_hex("0012 0004 00000000"), OFPERR_OFPBAC_BAD_LEN);
     ASSERT_ERR(decode_action_hex("ffff 000c 00002320 00000000"),
                OFPERR_OFPBAC_BAD_LEN);
     ASSERT_ERR(decode_action_hex("0019 000e 8000 0c02 1064 0000"),
@@ -407,16 +412,16 @@ END_TEST
 START_TEST(test_action_wrong_fixed_length)
 {
     /* output is 16 bytes; everything else fixed is 8. */
-    ASSERT_ERR(decode_action_hex("0000 0008 00000001"),
-               OFPERR_OFPBAC_BAD_LEN);
+    ASSERT_ERR(decode_action_hex("0000 0008 00000001"), OFPERR_OFPBAC_BAD_LEN);
     ASSERT_ERR(decode_action_hex("0000 0018 00000001 ffff 000000000000"
                                  "0000000000000000"),
                OFPERR_OFPBAC_BAD_LEN);
     static const uint16_t fixed8[] = {
         OFPAT_COPY_TTL_OUT, OFPAT_COPY_TTL_IN, OFPAT_SET_MPLS_TTL,
-        OFPAT_DEC_MPLS_TTL, OFPAT_PUSH_VLAN, OFPAT_POP_VLAN,
-        OFPAT_PUSH_MPLS, OFPAT_POP_MPLS, OFPAT_SET_QUEUE, OFPAT_GROUP,
-        OFPAT_SET_NW_TTL, OFPAT_DEC_NW_TTL, OFPAT_PUSH_PBB, OFPAT_POP_PBB,
+        OFPAT_DEC_MPLS_TTL, OFPAT_PUSH_VLAN,   OFPAT_POP_VLAN,
+        OFPAT_PUSH_MPLS,    OFPAT_POP_MPLS,    OFPAT_SET_QUEUE,
+        OFPAT_GROUP,        OFPAT_SET_NW_TTL,  OFPAT_DEC_NW_TTL,
+        OFPAT_PUSH_PBB,     OFPAT_POP_PBB,
     };
     for (size_t i = 0; i < sizeof fixed8 / sizeof fixed8[0]; i++) {
         uint8_t in[16] = {fixed8[i] >> 8, fixed8[i] & 0xff, 0, 16};
@@ -528,9 +533,9 @@ START_TEST(test_instructions_check_nested)
     /* apply_actions [output:1, set_field in_port=1]: the second fails. */
     size_t n;
     uint8_t *in = test_hex_fixture("0004 0028 00000000"
-                            "0000 0010 00000001 ffff 000000000000"
-                            "0019 0010 8000 0004 00000001 00000000",
-                            &n);
+                                   "0000 0010 00000001 ffff 000000000000"
+                                   "0019 0010 8000 0004 00000001 00000000",
+                                   &n);
     struct ofp_rd rd;
     struct ofp_arena arena;
     struct ofp_instruction_list list;
@@ -550,7 +555,8 @@ START_TEST(test_action_set_field_opaque_oxm)
 {
     /* An NXM register load via set-field: kept as is. */
     size_t n;
-    uint8_t *in = test_hex_fixture("0019 0010 0001 0004 deadbeef 00000000", &n);
+    uint8_t *in =
+        test_hex_fixture("0019 0010 0001 0004 deadbeef 00000000", &n);
     struct ofp_rd rd;
     struct ofp_action a;
     struct ofp_wbuf w;
@@ -573,8 +579,9 @@ START_TEST(test_action_every_length_field_value)
      * bounds and fails cleanly unless the list still parses. */
     size_t n;
     uint8_t *in = test_hex_fixture("0012 0008 00000000"
-                            "0019 0010 8000 0c02 1064 000000000000"
-                            "0000 0010 00000002 0000 000000000000", &n);
+                                   "0019 0010 8000 0c02 1064 000000000000"
+                                   "0000 0010 00000002 0000 000000000000",
+                                   &n);
     struct ofp_arena arena;
     size_t ok = 0;
     ofp_arena_init(&arena);
@@ -602,25 +609,24 @@ END_TEST
 
 struct inst_fixture {
     uint16_t type;
-    uint64_t a, b;          /* table, metadata/mask, n actions, meter,
-                             * experimenter id/body length */
+    uint64_t a, b; /* table, metadata/mask, n actions, meter,
+                    * experimenter id/body length */
     const char *hex;
 };
 
 static const struct inst_fixture inst_fixtures[] = {
-    { OFPIT_GOTO_TABLE, 5, 0, "0001 0008 05 000000" },
-    { OFPIT_WRITE_METADATA, 0x0123456789abcdefull, 0xffffffff00000000ull,
-      "0002 0018 00000000 0123456789abcdef ffffffff00000000" },
-    { OFPIT_WRITE_ACTIONS, 1, 0,
-      "0003 0010 00000000 0016 0008 00000001" },
-    { OFPIT_APPLY_ACTIONS, 2, 0,
-      "0004 0028 00000000"
-      "0019 0010 8000 0c02 1064 000000000000"
-      "0000 0010 fffffffd ffff 000000000000" },
-    { OFPIT_CLEAR_ACTIONS, 0, 0, "0005 0008 00000000" },
-    { OFPIT_METER, 0xffff0000, 0, "0006 0008 ffff0000" },
-    { OFPIT_EXPERIMENTER, 0x005c16c7, 8,
-      "ffff 0010 005c16c7 00000000 00000000" },
+    {OFPIT_GOTO_TABLE, 5, 0, "0001 0008 05 000000"},
+    {OFPIT_WRITE_METADATA, 0x0123456789abcdefull, 0xffffffff00000000ull,
+     "0002 0018 00000000 0123456789abcdef ffffffff00000000"},
+    {OFPIT_WRITE_ACTIONS, 1, 0, "0003 0010 00000000 0016 0008 00000001"},
+    {OFPIT_APPLY_ACTIONS, 2, 0,
+     "0004 0028 00000000"
+     "0019 0010 8000 0c02 1064 000000000000"
+     "0000 0010 fffffffd ffff 000000000000"},
+    {OFPIT_CLEAR_ACTIONS, 0, 0, "0005 0008 00000000"},
+    {OFPIT_METER, 0xffff0000, 0, "0006 0008 ffff0000"},
+    {OFPIT_EXPERIMENTER, 0x005c16c7, 8,
+     "ffff 0010 005c16c7 00000000 00000000"},
 };
 #define N_INST_FIXTURES (sizeof inst_fixtures / sizeof inst_fixtures[0])
 
@@ -715,14 +721,15 @@ START_TEST(test_instruction_encode_from_values)
     insts[1].actions.actions = acts;
     insts[2].type = OFPIT_GOTO_TABLE;
     insts[2].table_id = 5;
-    struct ofp_instruction_list list = { 3, insts };
+    struct ofp_instruction_list list = {3, insts};
 
     size_t n;
     uint8_t *expect = test_hex_fixture("0006 0008 ffff0000"
-                                "0003 0020 00000000"
-                                "0016 0008 00000001"
-                                "0000 0010 00000000 0000 000000000000"
-                                "0001 0008 05 000000", &n);
+                                       "0003 0020 00000000"
+                                       "0016 0008 00000001"
+                                       "0000 0010 00000000 0000 000000000000"
+                                       "0001 0008 05 000000",
+                                       &n);
     struct ofp_wbuf w;
     ofp_wbuf_init(&w);
     ofp_instructions_encode(&w, &list);
@@ -975,12 +982,12 @@ START_TEST(test_corpus_loxigen_instructions)
         ck_assert_uint_eq(inst.table_id, 5);
         free(in);
     }
-    if ((in = lox_instruction("instruction_bsn_disable_src_mac_check",
-                              &inst, &arena))) {
+    if ((in = lox_instruction("instruction_bsn_disable_src_mac_check", &inst,
+                              &arena))) {
         ck_assert_uint_eq(inst.type, OFPIT_EXPERIMENTER);
         ck_assert_uint_eq(inst.experimenter.experimenter, 0x005c16c7);
         ck_assert_uint_eq(inst.experimenter.len, 8);
-        ck_assert_uint_eq(inst.experimenter.data[3], 0);    /* subtype 0 */
+        ck_assert_uint_eq(inst.experimenter.data[3], 0); /* subtype 0 */
         free(in);
     }
     ofp_arena_uninit(&arena);
@@ -995,12 +1002,10 @@ struct ofctl_counts {
 };
 
 static void
-count_experimenter(const struct ofp_action_list *list,
-                   struct ofctl_counts *c)
+count_experimenter(const struct ofp_action_list *list, struct ofctl_counts *c)
 {
     for (size_t i = 0; i < list->n; i++) {
-        c->experimenter_actions
-            += list->actions[i].type == OFPAT_EXPERIMENTER;
+        c->experimenter_actions += list->actions[i].type == OFPAT_EXPERIMENTER;
     }
 }
 
@@ -1039,8 +1044,8 @@ ofctl_flow_mod(const char *path, const char *name, void *aux)
                   "%s: instructions differ", name);
     for (size_t i = 0; i < list.n; i++) {
         const struct ofp_instruction *inst = &list.instructions[i];
-        if (inst->type == OFPIT_APPLY_ACTIONS
-            || inst->type == OFPIT_WRITE_ACTIONS) {
+        if (inst->type == OFPIT_APPLY_ACTIONS ||
+            inst->type == OFPIT_WRITE_ACTIONS) {
             count_experimenter(&inst->actions, c);
         }
     }
@@ -1060,7 +1065,7 @@ START_TEST(test_corpus_ovs_ofctl_experimenter_actions)
     }
     char path[4096];
     snprintf(path, sizeof path, "%s/ryu-of13/packet_data", dir);
-    struct ofctl_counts c = { 0, 0, 0 };
+    struct ofctl_counts c = {0, 0, 0};
     test_for_each_file(path, ".packet", ofctl_flow_mod, &c);
     printf("# ovs-ofctl flow_mods: %zu files, %zu instructions, "
            "%zu Nicira experimenter actions round-tripped\n",

@@ -7,8 +7,8 @@
 
 START_TEST(test_rd_reads_big_endian)
 {
-    static const uint8_t in[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
-                                 13, 14, 15, 16, 17, 18};
+    static const uint8_t in[] = {1,  2,  3,  4,  5,  6,  7,  8,  9,
+                                 10, 11, 12, 13, 14, 15, 16, 17, 18};
     struct ofp_rd rd;
     ofp_rd_init(&rd, in, sizeof in);
     ck_assert_uint_eq(ofp_rd_u8(&rd), 1);
@@ -85,7 +85,7 @@ START_TEST(test_wbuf_fixed_overflow)
     ofp_wbuf_be32(&b, 0x05060708);
     ck_assert(b.overflow);
     ck_assert_uint_eq(b.len, 4);
-    ofp_wbuf_u8(&b, 9);     /* sticky: nothing more is written */
+    ofp_wbuf_u8(&b, 9); /* sticky: nothing more is written */
     ck_assert_uint_eq(b.len, 4);
     ofp_wbuf_uninit(&b);
 }

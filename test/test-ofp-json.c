@@ -37,13 +37,13 @@ expect_json_(json_t *got, const char *text, const char *file, int line)
         }
     }
     json_t *exp = json_loads(buf, JSON_DECODE_ANY, &err);
-    ck_assert_msg(exp != NULL, "%s:%d: bad expected JSON (%s): %s", file,
-                  line, err.text, buf);
+    ck_assert_msg(exp != NULL, "%s:%d: bad expected JSON (%s): %s", file, line,
+                  err.text, buf);
     ck_assert_msg(got != NULL, "%s:%d: got NULL", file, line);
     if (!json_equal(exp, got)) {
         char *g = json_dumps(got, JSON_COMPACT | JSON_ENCODE_ANY);
-        ck_abort_msg("%s:%d: JSON differs\n  expected %s\n  got      %s",
-                     file, line, buf, g ? g : "?");
+        ck_abort_msg("%s:%d: JSON differs\n  expected %s\n  got      %s", file,
+                     line, buf, g ? g : "?");
     }
     json_decref(exp);
     json_decref(got);
@@ -97,15 +97,15 @@ mac_oxm(uint8_t field, const char *mac6)
 static struct ofp_match
 match_of(struct ofp_oxm *oxms, size_t n)
 {
-    struct ofp_match m = { OFPMT_OXM, (uint16_t) n, oxms };
+    struct ofp_match m = {OFPMT_OXM, (uint16_t) n, oxms};
     return m;
 }
 
-static const uint8_t mac1[6] = { 0xf2, 0x0b, 0xa4, 0x7d, 0xf8, 0xea };
-static const uint8_t mac_mask[6] = { 0xff, 0xff, 0xff, 0, 0, 0 };
-static const uint8_t ip6a[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
-static const uint8_t ip6_mask[16] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-                                      0xff, 0xff };
+static const uint8_t mac1[6] = {0xf2, 0x0b, 0xa4, 0x7d, 0xf8, 0xea};
+static const uint8_t mac_mask[6] = {0xff, 0xff, 0xff, 0, 0, 0};
+static const uint8_t ip6a[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
+static const uint8_t ip6_mask[16] = {0xff, 0xff, 0xff, 0xff,
+                                     0xff, 0xff, 0xff, 0xff};
 
 /* ---- values ---- */
 
@@ -122,9 +122,13 @@ END_TEST
 START_TEST(base64_follows_rfc4648_vectors)
 {
     static const char *const vectors[][2] = {
-        { "", "" }, { "f", "Zg==" }, { "fo", "Zm8=" }, { "foo", "Zm9v" },
-        { "foob", "Zm9vYg==" }, { "fooba", "Zm9vYmE=" },
-        { "foobar", "Zm9vYmFy" },
+        {"", ""},
+        {"f", "Zg=="},
+        {"fo", "Zm8="},
+        {"foo", "Zm9v"},
+        {"foob", "Zm9vYg=="},
+        {"fooba", "Zm9vYmE="},
+        {"foobar", "Zm9vYmFy"},
     };
     for (size_t i = 0; i < sizeof vectors / sizeof vectors[0]; i++) {
         json_t *s = ofp_json_base64(vectors[i][0], strlen(vectors[i][0]));
@@ -162,8 +166,7 @@ START_TEST(text_keeps_valid_utf8_and_stops_at_nul)
 {
     EXPECT_JSON(ofp_json_text("eth0\0garbage", 16), "'eth0'");
     /* No NUL within 'max': exactly 'max' bytes. */
-    EXPECT_JSON(ofp_json_text("abcdefghijklmnopq", 16),
-                "'abcdefghijklmnop'");
+    EXPECT_JSON(ofp_json_text("abcdefghijklmnopq", 16), "'abcdefghijklmnop'");
     EXPECT_JSON(ofp_json_text("\xe7\xa7\x81\xf0\x9f\x98\x80", 16),
                 "'\\u79c1\\ud83d\\ude00'");
     EXPECT_JSON(ofp_json_text("", 16), "''");
@@ -176,15 +179,17 @@ START_TEST(text_replaces_each_invalid_utf8_unit_with_fffd)
         const char *in;
         const char *out;
     } cases[] = {
-        { "a\xff" "b", "'a\\ufffdb'" },             /* never valid */
-        { "\x80x", "'\\ufffdx'" },                  /* lone continuation */
-        { "\xc0\xaf", "'\\ufffd\\ufffd'" },         /* overlong */
-        { "\xed\xa0\x80", "'\\ufffd\\ufffd\\ufffd'" },  /* surrogate */
-        { "\xf4\x90\x80\x80", "'\\ufffd\\ufffd\\ufffd\\ufffd'" },
-        { "ab\xe3\x81", "'ab\\ufffd'" },            /* truncated at end */
-        { "\xe3\x81z", "'\\ufffdz'" },              /* truncated inside */
-        { "\xf0\x9f\x98", "'\\ufffd'" },
-        { "\xe7\xa7\x81\xfe", "'\\u79c1\\ufffd'" },
+        {"a\xff"
+         "b",
+         "'a\\ufffdb'"},                             /* never valid */
+        {"\x80x", "'\\ufffdx'"},                     /* lone continuation */
+        {"\xc0\xaf", "'\\ufffd\\ufffd'"},            /* overlong */
+        {"\xed\xa0\x80", "'\\ufffd\\ufffd\\ufffd'"}, /* surrogate */
+        {"\xf4\x90\x80\x80", "'\\ufffd\\ufffd\\ufffd\\ufffd'"},
+        {"ab\xe3\x81", "'ab\\ufffd'"}, /* truncated at end */
+        {"\xe3\x81z", "'\\ufffdz'"},   /* truncated inside */
+        {"\xf0\x9f\x98", "'\\ufffd'"},
+        {"\xe7\xa7\x81\xfe", "'\\u79c1\\ufffd'"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         EXPECT_JSON(ofp_json_text(cases[i].in, 16), cases[i].out);
@@ -207,92 +212,87 @@ END_TEST
 struct field_case {
     uint8_t field;
     const char *name;
-    const char *legacy;         /* match_to_str() key, NULL if the same */
-    uint64_t v, m;              /* integer kinds and IPv4 */
-    const uint8_t *bytes, *mask_bytes;  /* MAC and IPv6 */
-    const char *exp;            /* match value, unmasked */
+    const char *legacy; /* match_to_str() key, NULL if the same */
+    uint64_t v, m;      /* integer kinds and IPv4 */
+    const uint8_t *bytes, *mask_bytes; /* MAC and IPv6 */
+    const char *exp;                   /* match value, unmasked */
     const char *exp_masked;
-    const char *raw;            /* set-field value */
+    const char *raw; /* set-field value */
 };
 
 static const struct field_case field_cases[] = {
-    { 0, "in_port", NULL, 1, 0xff, NULL, NULL, "1", "'1/255'", "1" },
-    { 1, "in_phy_port", NULL, 2, 0xff, NULL, NULL, "2", "'2/255'", "2" },
-    { 2, "metadata", NULL, 0x1234, 0xffff, NULL, NULL, "4660",
-      "'4660/65535'", "4660" },
-    { 3, "eth_dst", "dl_dst", 0, 0, mac1, mac_mask, "'f2:0b:a4:7d:f8:ea'",
-      "'f2:0b:a4:7d:f8:ea/ff:ff:ff:00:00:00'", "'f2:0b:a4:7d:f8:ea'" },
-    { 4, "eth_src", "dl_src", 0, 0, mac1, mac_mask, "'f2:0b:a4:7d:f8:ea'",
-      "'f2:0b:a4:7d:f8:ea/ff:ff:ff:00:00:00'", "'f2:0b:a4:7d:f8:ea'" },
-    { 5, "eth_type", "dl_type", 0x86dd, 0xffff, NULL, NULL, "34525",
-      "'34525/65535'", "34525" },
-    { 6, "vlan_vid", "dl_vlan", 0x1005, 0x1fff, NULL, NULL, "'5'",
-      "'0x1005/0x1fff'", "4101" },
-    { 7, "vlan_pcp", NULL, 3, 7, NULL, NULL, "3", "'3/7'", "3" },
-    { 8, "ip_dscp", NULL, 46, 0x3f, NULL, NULL, "46", "'46/63'", "46" },
-    { 9, "ip_ecn", NULL, 1, 3, NULL, NULL, "1", "'1/3'", "1" },
-    { 10, "ip_proto", "nw_proto", 6, 0xff, NULL, NULL, "6", "'6/255'",
-      "6" },
-    { 11, "ipv4_src", "nw_src", 0x0a000001, 0xffffff00, NULL, NULL,
-      "'10.0.0.1'", "'10.0.0.1/255.255.255.0'", "'10.0.0.1'" },
-    { 12, "ipv4_dst", "nw_dst", 0xc0a80a0a, 0xffff0000, NULL, NULL,
-      "'192.168.10.10'", "'192.168.10.10/255.255.0.0'",
-      "'192.168.10.10'" },
-    { 13, "tcp_src", "tp_src", 80, 0xff00, NULL, NULL, "80", "'80/65280'",
-      "80" },
-    { 14, "tcp_dst", "tp_dst", 443, 0xffff, NULL, NULL, "443",
-      "'443/65535'", "443" },
-    { 15, "udp_src", "tp_src", 53, 0xffff, NULL, NULL, "53", "'53/65535'",
-      "53" },
-    { 16, "udp_dst", "tp_dst", 67, 0xffff, NULL, NULL, "67", "'67/65535'",
-      "67" },
-    { 17, "sctp_src", NULL, 100, 0xffff, NULL, NULL, "100", "'100/65535'",
-      "100" },
-    { 18, "sctp_dst", NULL, 200, 0xffff, NULL, NULL, "200", "'200/65535'",
-      "200" },
-    { 19, "icmpv4_type", NULL, 8, 0xff, NULL, NULL, "8", "'8/255'", "8" },
-    { 20, "icmpv4_code", NULL, 0, 0xff, NULL, NULL, "0", "'0/255'", "0" },
-    { 21, "arp_op", NULL, 1, 0xffff, NULL, NULL, "1", "'1/65535'", "1" },
-    { 22, "arp_spa", NULL, 0x0a000001, 0xffffff00, NULL, NULL,
-      "'10.0.0.1'", "'10.0.0.1/255.255.255.0'", "'10.0.0.1'" },
-    { 23, "arp_tpa", NULL, 0x0a000003, 0xffffffff, NULL, NULL,
-      "'10.0.0.3'", "'10.0.0.3/255.255.255.255'", "'10.0.0.3'" },
-    { 24, "arp_sha", NULL, 0, 0, mac1, mac_mask, "'f2:0b:a4:7d:f8:ea'",
-      "'f2:0b:a4:7d:f8:ea/ff:ff:ff:00:00:00'", "'f2:0b:a4:7d:f8:ea'" },
-    { 25, "arp_tha", NULL, 0, 0, mac1, mac_mask, "'f2:0b:a4:7d:f8:ea'",
-      "'f2:0b:a4:7d:f8:ea/ff:ff:ff:00:00:00'", "'f2:0b:a4:7d:f8:ea'" },
-    { 26, "ipv6_src", NULL, 0, 0, ip6a, ip6_mask, "'2001:db8::1'",
-      "'2001:db8::1/ffff:ffff:ffff:ffff::'", "'2001:db8::1'" },
-    { 27, "ipv6_dst", NULL, 0, 0, ip6a, ip6_mask, "'2001:db8::1'",
-      "'2001:db8::1/ffff:ffff:ffff:ffff::'", "'2001:db8::1'" },
-    { 28, "ipv6_flabel", NULL, 0x12345, 0xfffff, NULL, NULL, "74565",
-      "'74565/1048575'", "74565" },
-    { 29, "icmpv6_type", NULL, 135, 0xff, NULL, NULL, "135", "'135/255'",
-      "135" },
-    { 30, "icmpv6_code", NULL, 0, 0xff, NULL, NULL, "0", "'0/255'", "0" },
-    { 31, "ipv6_nd_target", NULL, 0, 0, ip6a, ip6_mask, "'2001:db8::1'",
-      "'2001:db8::1/ffff:ffff:ffff:ffff::'", "'2001:db8::1'" },
-    { 32, "ipv6_nd_sll", NULL, 0, 0, mac1, mac_mask, "'f2:0b:a4:7d:f8:ea'",
-      "'f2:0b:a4:7d:f8:ea/ff:ff:ff:00:00:00'", "'f2:0b:a4:7d:f8:ea'" },
-    { 33, "ipv6_nd_tll", NULL, 0, 0, mac1, mac_mask, "'f2:0b:a4:7d:f8:ea'",
-      "'f2:0b:a4:7d:f8:ea/ff:ff:ff:00:00:00'", "'f2:0b:a4:7d:f8:ea'" },
-    { 34, "mpls_label", NULL, 0x12345, 0xfffff, NULL, NULL, "74565",
-      "'74565/1048575'", "74565" },
-    { 35, "mpls_tc", NULL, 5, 7, NULL, NULL, "5", "'5/7'", "5" },
-    { 36, "mpls_bos", NULL, 1, 1, NULL, NULL, "1", "'1/1'", "1" },
-    { 37, "pbb_isid", NULL, 0xabcdef, 0xffffff, NULL, NULL, "11259375",
-      "'11259375/16777215'", "11259375" },
-    { 38, "tunnel_id", NULL, UINT64_C(0x8000000000000000), UINT64_MAX,
-      NULL, NULL, "'9223372036854775808'",
-      "'9223372036854775808/18446744073709551615'",
-      "'9223372036854775808'" },
-    { 39, "ipv6_exthdr", NULL, 0x1ff, 0x1ff, NULL, NULL, "511",
-      "'511/511'", "511" },
-    { 41, "pbb_uca", NULL, 1, 1, NULL, NULL, "1", "'1/1'", "1" },
-    { 42, "tcp_flags", NULL, 0x12, 0xff, NULL, NULL, "18", "'18/255'",
-      "18" },
-    { 43, "actset_output", NULL, 3, 0xff, NULL, NULL, "3", "'3/255'",
-      "3" },
+    {0, "in_port", NULL, 1, 0xff, NULL, NULL, "1", "'1/255'", "1"},
+    {1, "in_phy_port", NULL, 2, 0xff, NULL, NULL, "2", "'2/255'", "2"},
+    {2, "metadata", NULL, 0x1234, 0xffff, NULL, NULL, "4660", "'4660/65535'",
+     "4660"},
+    {3, "eth_dst", "dl_dst", 0, 0, mac1, mac_mask, "'f2:0b:a4:7d:f8:ea'",
+     "'f2:0b:a4:7d:f8:ea/ff:ff:ff:00:00:00'", "'f2:0b:a4:7d:f8:ea'"},
+    {4, "eth_src", "dl_src", 0, 0, mac1, mac_mask, "'f2:0b:a4:7d:f8:ea'",
+     "'f2:0b:a4:7d:f8:ea/ff:ff:ff:00:00:00'", "'f2:0b:a4:7d:f8:ea'"},
+    {5, "eth_type", "dl_type", 0x86dd, 0xffff, NULL, NULL, "34525",
+     "'34525/65535'", "34525"},
+    {6, "vlan_vid", "dl_vlan", 0x1005, 0x1fff, NULL, NULL, "'5'",
+     "'0x1005/0x1fff'", "4101"},
+    {7, "vlan_pcp", NULL, 3, 7, NULL, NULL, "3", "'3/7'", "3"},
+    {8, "ip_dscp", NULL, 46, 0x3f, NULL, NULL, "46", "'46/63'", "46"},
+    {9, "ip_ecn", NULL, 1, 3, NULL, NULL, "1", "'1/3'", "1"},
+    {10, "ip_proto", "nw_proto", 6, 0xff, NULL, NULL, "6", "'6/255'", "6"},
+    {11, "ipv4_src", "nw_src", 0x0a000001, 0xffffff00, NULL, NULL,
+     "'10.0.0.1'", "'10.0.0.1/255.255.255.0'", "'10.0.0.1'"},
+    {12, "ipv4_dst", "nw_dst", 0xc0a80a0a, 0xffff0000, NULL, NULL,
+     "'192.168.10.10'", "'192.168.10.10/255.255.0.0'", "'192.168.10.10'"},
+    {13, "tcp_src", "tp_src", 80, 0xff00, NULL, NULL, "80", "'80/65280'",
+     "80"},
+    {14, "tcp_dst", "tp_dst", 443, 0xffff, NULL, NULL, "443", "'443/65535'",
+     "443"},
+    {15, "udp_src", "tp_src", 53, 0xffff, NULL, NULL, "53", "'53/65535'",
+     "53"},
+    {16, "udp_dst", "tp_dst", 67, 0xffff, NULL, NULL, "67", "'67/65535'",
+     "67"},
+    {17, "sctp_src", NULL, 100, 0xffff, NULL, NULL, "100", "'100/65535'",
+     "100"},
+    {18, "sctp_dst", NULL, 200, 0xffff, NULL, NULL, "200", "'200/65535'",
+     "200"},
+    {19, "icmpv4_type", NULL, 8, 0xff, NULL, NULL, "8", "'8/255'", "8"},
+    {20, "icmpv4_code", NULL, 0, 0xff, NULL, NULL, "0", "'0/255'", "0"},
+    {21, "arp_op", NULL, 1, 0xffff, NULL, NULL, "1", "'1/65535'", "1"},
+    {22, "arp_spa", NULL, 0x0a000001, 0xffffff00, NULL, NULL, "'10.0.0.1'",
+     "'10.0.0.1/255.255.255.0'", "'10.0.0.1'"},
+    {23, "arp_tpa", NULL, 0x0a000003, 0xffffffff, NULL, NULL, "'10.0.0.3'",
+     "'10.0.0.3/255.255.255.255'", "'10.0.0.3'"},
+    {24, "arp_sha", NULL, 0, 0, mac1, mac_mask, "'f2:0b:a4:7d:f8:ea'",
+     "'f2:0b:a4:7d:f8:ea/ff:ff:ff:00:00:00'", "'f2:0b:a4:7d:f8:ea'"},
+    {25, "arp_tha", NULL, 0, 0, mac1, mac_mask, "'f2:0b:a4:7d:f8:ea'",
+     "'f2:0b:a4:7d:f8:ea/ff:ff:ff:00:00:00'", "'f2:0b:a4:7d:f8:ea'"},
+    {26, "ipv6_src", NULL, 0, 0, ip6a, ip6_mask, "'2001:db8::1'",
+     "'2001:db8::1/ffff:ffff:ffff:ffff::'", "'2001:db8::1'"},
+    {27, "ipv6_dst", NULL, 0, 0, ip6a, ip6_mask, "'2001:db8::1'",
+     "'2001:db8::1/ffff:ffff:ffff:ffff::'", "'2001:db8::1'"},
+    {28, "ipv6_flabel", NULL, 0x12345, 0xfffff, NULL, NULL, "74565",
+     "'74565/1048575'", "74565"},
+    {29, "icmpv6_type", NULL, 135, 0xff, NULL, NULL, "135", "'135/255'",
+     "135"},
+    {30, "icmpv6_code", NULL, 0, 0xff, NULL, NULL, "0", "'0/255'", "0"},
+    {31, "ipv6_nd_target", NULL, 0, 0, ip6a, ip6_mask, "'2001:db8::1'",
+     "'2001:db8::1/ffff:ffff:ffff:ffff::'", "'2001:db8::1'"},
+    {32, "ipv6_nd_sll", NULL, 0, 0, mac1, mac_mask, "'f2:0b:a4:7d:f8:ea'",
+     "'f2:0b:a4:7d:f8:ea/ff:ff:ff:00:00:00'", "'f2:0b:a4:7d:f8:ea'"},
+    {33, "ipv6_nd_tll", NULL, 0, 0, mac1, mac_mask, "'f2:0b:a4:7d:f8:ea'",
+     "'f2:0b:a4:7d:f8:ea/ff:ff:ff:00:00:00'", "'f2:0b:a4:7d:f8:ea'"},
+    {34, "mpls_label", NULL, 0x12345, 0xfffff, NULL, NULL, "74565",
+     "'74565/1048575'", "74565"},
+    {35, "mpls_tc", NULL, 5, 7, NULL, NULL, "5", "'5/7'", "5"},
+    {36, "mpls_bos", NULL, 1, 1, NULL, NULL, "1", "'1/1'", "1"},
+    {37, "pbb_isid", NULL, 0xabcdef, 0xffffff, NULL, NULL, "11259375",
+     "'11259375/16777215'", "11259375"},
+    {38, "tunnel_id", NULL, UINT64_C(0x8000000000000000), UINT64_MAX, NULL,
+     NULL, "'9223372036854775808'",
+     "'9223372036854775808/18446744073709551615'", "'9223372036854775808'"},
+    {39, "ipv6_exthdr", NULL, 0x1ff, 0x1ff, NULL, NULL, "511", "'511/511'",
+     "511"},
+    {41, "pbb_uca", NULL, 1, 1, NULL, NULL, "1", "'1/1'", "1"},
+    {42, "tcp_flags", NULL, 0x12, 0xff, NULL, NULL, "18", "'18/255'", "18"},
+    {43, "actset_output", NULL, 3, 0xff, NULL, NULL, "3", "'3/255'", "3"},
 };
 #define N_FIELD_CASES (sizeof field_cases / sizeof field_cases[0])
 
@@ -359,11 +359,10 @@ START_TEST(every_oxm_field_unmasked_renders_as_ryu)
     char buf[256];
 
     ck_assert_str_eq(ofp_oxm_field_info(fc->field)->name, fc->name);
-    EXPECT_JSON(ofp_json_match(&m), keyed(buf, sizeof buf, fc->name,
-                                          fc->exp));
-    EXPECT_JSON(ofp_json_match_ryu(&m),
-                keyed(buf, sizeof buf, fc->legacy ? fc->legacy : fc->name,
-                      fc->exp));
+    EXPECT_JSON(ofp_json_match(&m), keyed(buf, sizeof buf, fc->name, fc->exp));
+    EXPECT_JSON(
+        ofp_json_match_ryu(&m),
+        keyed(buf, sizeof buf, fc->legacy ? fc->legacy : fc->name, fc->exp));
 }
 END_TEST
 
@@ -374,8 +373,8 @@ START_TEST(every_oxm_field_masked_renders_value_slash_mask)
     struct ofp_match m = match_of(&oxm, 1);
     char buf[256];
 
-    EXPECT_JSON(ofp_json_match(&m), keyed(buf, sizeof buf, fc->name,
-                                          fc->exp_masked));
+    EXPECT_JSON(ofp_json_match(&m),
+                keyed(buf, sizeof buf, fc->name, fc->exp_masked));
     EXPECT_JSON(ofp_json_match_ryu(&m),
                 keyed(buf, sizeof buf, fc->legacy ? fc->legacy : fc->name,
                       fc->exp_masked));
@@ -385,19 +384,18 @@ END_TEST
 START_TEST(every_oxm_field_as_set_field_dict_and_string)
 {
     const struct field_case *fc = &field_cases[_i];
-    struct ofp_action a = { .type = OFPAT_SET_FIELD };
+    struct ofp_action a = {.type = OFPAT_SET_FIELD};
     char buf[512];
 
     a.set_field = case_oxm(fc, false);
-    snprintf(buf, sizeof buf,
-             "{'type':'SET_FIELD','field':'%s','value':%s}", fc->name,
-             fc->raw);
+    snprintf(buf, sizeof buf, "{'type':'SET_FIELD','field':'%s','value':%s}",
+             fc->name, fc->raw);
     EXPECT_JSON(ofp_json_action(&a), buf);
 
     /* The string form holds the raw value as text. */
     char raw[128];
-    snprintf(raw, sizeof raw, "%s", fc->raw[0] == '\'' ? fc->raw + 1
-                                                       : fc->raw);
+    snprintf(raw, sizeof raw, "%s",
+             fc->raw[0] == '\'' ? fc->raw + 1 : fc->raw);
     if (raw[strlen(raw) - 1] == '\'') {
         raw[strlen(raw) - 1] = '\0';
     }
@@ -412,7 +410,7 @@ START_TEST(vlan_vid_follows_match_vid_to_str)
     struct ofp_match m = match_of(&oxm, 1);
 
     EXPECT_JSON(ofp_json_match(&m), "{'vlan_vid':'0x0000'}");
-    oxm.value.u16 = 0x03e7;             /* no OFPVID_PRESENT bit */
+    oxm.value.u16 = 0x03e7; /* no OFPVID_PRESENT bit */
     EXPECT_JSON(ofp_json_match(&m), "{'vlan_vid':'0x03e7'}");
     oxm.value.u16 = 0x1000 | 258;
     EXPECT_JSON(ofp_json_match_ryu(&m), "{'dl_vlan':'258'}");
@@ -427,12 +425,12 @@ START_TEST(in_port_uses_reserved_names_in_match_only)
 {
     struct ofp_oxm oxm = u32_oxm(OFPXMT_OFB_IN_PORT, OFPP_CONTROLLER);
     struct ofp_match m = match_of(&oxm, 1);
-    struct ofp_action a = { .type = OFPAT_SET_FIELD, .set_field = oxm };
+    struct ofp_action a = {.type = OFPAT_SET_FIELD, .set_field = oxm};
 
     EXPECT_JSON(ofp_json_match(&m), "{'in_port':'CONTROLLER'}");
     EXPECT_JSON(ofp_json_match_ryu(&m), "{'in_port':'CONTROLLER'}");
     EXPECT_JSON(ofp_json_action(&a), "{'type':'SET_FIELD','field':"
-                "'in_port','value':4294967293}");
+                                     "'in_port','value':4294967293}");
 }
 END_TEST
 
@@ -442,23 +440,24 @@ START_TEST(match_keeps_wire_order_and_first_of_duplicates)
         u16_oxm(OFPXMT_OFB_ETH_TYPE, 0x0800),
         basic_oxm(OFPXMT_OFB_IP_PROTO),
         u16_oxm(OFPXMT_OFB_TCP_SRC, 80),
-        u16_oxm(OFPXMT_OFB_UDP_SRC, 53),    /* also tp_src in Ryu's form */
+        u16_oxm(OFPXMT_OFB_UDP_SRC, 53), /* also tp_src in Ryu's form */
         u16_oxm(OFPXMT_OFB_ETH_TYPE, 0x86dd),
     };
     oxms[1].value.u8 = 6;
     struct ofp_match m = match_of(oxms, 5);
 
     EXPECT_JSON(ofp_json_match(&m), "{'eth_type':2048,'ip_proto':6,"
-                "'tcp_src':80,'udp_src':53}");
+                                    "'tcp_src':80,'udp_src':53}");
     EXPECT_JSON(ofp_json_match_ryu(&m), "{'dl_type':2048,'nw_proto':6,"
-                "'tp_src':80}");
+                                        "'tp_src':80}");
 
     json_t *j = ofp_json_match(&m);
     const char *key;
     json_t *v;
-    const char *order[] = { "eth_type", "ip_proto", "tcp_src", "udp_src" };
+    const char *order[] = {"eth_type", "ip_proto", "tcp_src", "udp_src"};
     size_t i = 0;
-    json_object_foreach(j, key, v) {
+    json_object_foreach(j, key, v)
+    {
         ck_assert_str_eq(key, order[i++]);
     }
     json_decref(j);
@@ -470,17 +469,25 @@ END_TEST
 
 START_TEST(opaque_oxms_are_listed_with_class_field_and_base64)
 {
-    static const uint8_t nxm[8] = { 0, 0, 0xd4, 0x31, 0, 0, 0xff, 0xff };
-    static const uint8_t exp[2] = { 0xab, 0xcd };
-    static const uint8_t unk[2] = { 1, 2 };
+    static const uint8_t nxm[8] = {0, 0, 0xd4, 0x31, 0, 0, 0xff, 0xff};
+    static const uint8_t exp[2] = {0xab, 0xcd};
+    static const uint8_t unk[2] = {1, 2};
     struct ofp_oxm oxms[4] = {
-        { .cls = OFPXMC_NXM_1, .field = 33, .has_mask = true, .length = 8,
-          .payload = nxm },
+        {.cls = OFPXMC_NXM_1,
+         .field = 33,
+         .has_mask = true,
+         .length = 8,
+         .payload = nxm},
         u32_oxm(OFPXMT_OFB_IN_PORT, 3),
-        { .cls = OFPXMC_EXPERIMENTER, .field = 5, .length = 6,
-          .experimenter = 0x00002320, .payload = exp },
-        { .cls = OFPXMC_OPENFLOW_BASIC, .field = 40, .length = 2,
-          .payload = unk },
+        {.cls = OFPXMC_EXPERIMENTER,
+         .field = 5,
+         .length = 6,
+         .experimenter = 0x00002320,
+         .payload = exp},
+        {.cls = OFPXMC_OPENFLOW_BASIC,
+         .field = 40,
+         .length = 2,
+         .payload = unk},
     };
     struct ofp_match m = match_of(oxms, 4);
 
@@ -493,53 +500,71 @@ START_TEST(opaque_oxms_are_listed_with_class_field_and_base64)
                 "{'oxm_class':32768,'field':40,'hasmask':false,"
                 "'data':'AQI=','data_type':'base64'}]}");
 
-    struct ofp_action a = { .type = OFPAT_SET_FIELD, .set_field = oxms[2] };
-    EXPECT_JSON(ofp_json_action(&a), "{'type':'SET_FIELD','oxm':"
+    struct ofp_action a = {.type = OFPAT_SET_FIELD, .set_field = oxms[2]};
+    EXPECT_JSON(ofp_json_action(&a),
+                "{'type':'SET_FIELD','oxm':"
                 "{'oxm_class':65535,'field':5,'hasmask':false,"
                 "'experimenter':8992,'data':'q80=','data_type':'base64'}}");
-    EXPECT_JSON(ofp_json_action_str(&a), "'SET_FIELD: {oxm_class:65535, "
+    EXPECT_JSON(ofp_json_action_str(&a),
+                "'SET_FIELD: {oxm_class:65535, "
                 "field:5, hasmask:0, experimenter:8992, data:q80=}'");
     a.set_field = oxms[0];
-    EXPECT_JSON(ofp_json_action_str(&a), "'SET_FIELD: {oxm_class:1, "
+    EXPECT_JSON(ofp_json_action_str(&a),
+                "'SET_FIELD: {oxm_class:1, "
                 "field:33, hasmask:1, data:AADUMQAA//8=}'");
 
     /* A known field as an opaque description: its wire value bytes. */
     struct ofp_oxm et = u16_oxm(OFPXMT_OFB_ETH_TYPE, 0x0800);
-    EXPECT_JSON(ofp_json_oxm_opaque(&et), "{'oxm_class':32768,'field':5,"
+    EXPECT_JSON(ofp_json_oxm_opaque(&et),
+                "{'oxm_class':32768,'field':5,"
                 "'hasmask':false,'data':'CAA=','data_type':'base64'}");
 }
 END_TEST
 
 START_TEST(onf_experimenter_oxms_get_ryu_names)
 {
-    static const uint8_t uca_old[3] = { 0x0a, 0x00, 0x01 };
-    static const uint8_t flags[4] = { 0x00, 0x12, 0x00, 0xff };
-    static const uint8_t actset[4] = { 0, 0, 0, 7 };
+    static const uint8_t uca_old[3] = {0x0a, 0x00, 0x01};
+    static const uint8_t flags[4] = {0x00, 0x12, 0x00, 0xff};
+    static const uint8_t actset[4] = {0, 0, 0, 7};
     struct ofp_oxm oxms[] = {
-        { .cls = OFPXMC_EXPERIMENTER, .field = 0, .length = 7,
-          .experimenter = 0x4f4e4600, .payload = uca_old },
-        { .cls = OFPXMC_EXPERIMENTER, .field = 42, .has_mask = true,
-          .length = 8, .experimenter = 0x4f4e4600, .payload = flags },
-        { .cls = OFPXMC_EXPERIMENTER, .field = 43, .length = 8,
-          .experimenter = 0x4f4e4600, .payload = actset },
+        {.cls = OFPXMC_EXPERIMENTER,
+         .field = 0,
+         .length = 7,
+         .experimenter = 0x4f4e4600,
+         .payload = uca_old},
+        {.cls = OFPXMC_EXPERIMENTER,
+         .field = 42,
+         .has_mask = true,
+         .length = 8,
+         .experimenter = 0x4f4e4600,
+         .payload = flags},
+        {.cls = OFPXMC_EXPERIMENTER,
+         .field = 43,
+         .length = 8,
+         .experimenter = 0x4f4e4600,
+         .payload = actset},
         /* Wrong width: stays opaque. */
-        { .cls = OFPXMC_EXPERIMENTER, .field = 43, .length = 6,
-          .experimenter = 0x4f4e4600, .payload = actset },
+        {.cls = OFPXMC_EXPERIMENTER,
+         .field = 43,
+         .length = 6,
+         .experimenter = 0x4f4e4600,
+         .payload = actset},
     };
     struct ofp_match m = match_of(oxms, 4);
 
-    EXPECT_JSON(ofp_json_match(&m), "{'pbb_uca':1,'tcp_flags':'18/255',"
+    EXPECT_JSON(ofp_json_match(&m),
+                "{'pbb_uca':1,'tcp_flags':'18/255',"
                 "'actset_output':7,'oxm_opaque':[{'oxm_class':65535,"
                 "'field':43,'hasmask':false,'experimenter':1330529792,"
                 "'data':'AAA=','data_type':'base64'}]}");
 
-    struct ofp_action a = { .type = OFPAT_SET_FIELD, .set_field = oxms[0] };
+    struct ofp_action a = {.type = OFPAT_SET_FIELD, .set_field = oxms[0]};
     EXPECT_JSON(ofp_json_action(&a),
                 "{'type':'SET_FIELD','field':'pbb_uca','value':1}");
     EXPECT_JSON(ofp_json_action_str(&a), "'SET_FIELD: {pbb_uca:1}'");
     a.set_field = oxms[1];
     EXPECT_JSON(ofp_json_action(&a), "{'type':'SET_FIELD','field':"
-                "'tcp_flags','value':18,'mask':255}");
+                                     "'tcp_flags','value':18,'mask':255}");
     EXPECT_JSON(ofp_json_action_str(&a), "'SET_FIELD: {tcp_flags:18/255}'");
 }
 END_TEST
@@ -548,38 +573,39 @@ END_TEST
 
 START_TEST(every_action_type_in_dict_and_string_form)
 {
-    static const uint8_t exp_data[8] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+    static const uint8_t exp_data[8] = {0, 1, 2, 3, 4, 5, 6, 7};
     struct ofp_action acts[] = {
-        { .type = OFPAT_OUTPUT, .output = { 2, 0xffe5 } },
-        { .type = OFPAT_OUTPUT, .output = { OFPP_CONTROLLER, 0xffff } },
-        { .type = OFPAT_COPY_TTL_OUT },
-        { .type = OFPAT_COPY_TTL_IN },
-        { .type = OFPAT_SET_MPLS_TTL, .mpls_ttl = 10 },
-        { .type = OFPAT_DEC_MPLS_TTL },
-        { .type = OFPAT_PUSH_VLAN, .ethertype = 0x8100 },
-        { .type = OFPAT_POP_VLAN },
-        { .type = OFPAT_PUSH_MPLS, .ethertype = 0x8847 },
-        { .type = OFPAT_POP_MPLS, .ethertype = 0x0800 },
-        { .type = OFPAT_SET_QUEUE, .queue_id = 3 },
-        { .type = OFPAT_SET_QUEUE, .queue_id = OFPQ_ALL },
-        { .type = OFPAT_GROUP, .group_id = 99 },
-        { .type = OFPAT_GROUP, .group_id = OFPG_ANY },
-        { .type = OFPAT_SET_NW_TTL, .nw_ttl = 64 },
-        { .type = OFPAT_DEC_NW_TTL },
-        { .type = OFPAT_SET_FIELD },
-        { .type = OFPAT_PUSH_PBB, .ethertype = 0x88e7 },
-        { .type = OFPAT_POP_PBB },
-        { .type = OFPAT_EXPERIMENTER,
-          .experimenter = { 101, 8, exp_data } },
-        { .type = OFPAT_EXPERIMENTER,
-          .experimenter = { 0x2320, 8, (const uint8_t *) "exp_data" } },
-        { .type = 0x1234 },
+        {.type = OFPAT_OUTPUT, .output = {2, 0xffe5}},
+        {.type = OFPAT_OUTPUT, .output = {OFPP_CONTROLLER, 0xffff}},
+        {.type = OFPAT_COPY_TTL_OUT},
+        {.type = OFPAT_COPY_TTL_IN},
+        {.type = OFPAT_SET_MPLS_TTL, .mpls_ttl = 10},
+        {.type = OFPAT_DEC_MPLS_TTL},
+        {.type = OFPAT_PUSH_VLAN, .ethertype = 0x8100},
+        {.type = OFPAT_POP_VLAN},
+        {.type = OFPAT_PUSH_MPLS, .ethertype = 0x8847},
+        {.type = OFPAT_POP_MPLS, .ethertype = 0x0800},
+        {.type = OFPAT_SET_QUEUE, .queue_id = 3},
+        {.type = OFPAT_SET_QUEUE, .queue_id = OFPQ_ALL},
+        {.type = OFPAT_GROUP, .group_id = 99},
+        {.type = OFPAT_GROUP, .group_id = OFPG_ANY},
+        {.type = OFPAT_SET_NW_TTL, .nw_ttl = 64},
+        {.type = OFPAT_DEC_NW_TTL},
+        {.type = OFPAT_SET_FIELD},
+        {.type = OFPAT_PUSH_PBB, .ethertype = 0x88e7},
+        {.type = OFPAT_POP_PBB},
+        {.type = OFPAT_EXPERIMENTER, .experimenter = {101, 8, exp_data}},
+        {.type = OFPAT_EXPERIMENTER,
+         .experimenter = {0x2320, 8, (const uint8_t *) "exp_data"}},
+        {.type = 0x1234},
     };
     acts[16].set_field = mac_oxm(OFPXMT_OFB_ETH_SRC, "\x01\x02\x03\x04"
-                                 "\x05\x06");
-    struct ofp_action_list list = { sizeof acts / sizeof acts[0], acts };
+                                                     "\x05\x06");
+    struct ofp_action_list list = {sizeof acts / sizeof acts[0], acts};
 
-    EXPECT_JSON(ofp_json_actions(&list), "["
+    EXPECT_JSON(
+        ofp_json_actions(&list),
+        "["
         "{'type':'OUTPUT','port':2,'max_len':65509},"
         "{'type':'OUTPUT','port':4294967293,'max_len':65535},"
         "{'type':'COPY_TTL_OUT'},{'type':'COPY_TTL_IN'},"
@@ -600,7 +626,9 @@ START_TEST(every_action_type_in_dict_and_string_form)
         "{'type':'EXPERIMENTER','experimenter':8992,'data':'ZXhwX2RhdGE=',"
         "'data_type':'base64'},"
         "{'type':4660}]");
-    EXPECT_JSON(ofp_json_actions_str(&list), "["
+    EXPECT_JSON(
+        ofp_json_actions_str(&list),
+        "["
         "'OUTPUT:2','OUTPUT:CONTROLLER','COPY_TTL_OUT','COPY_TTL_IN',"
         "'SET_MPLS_TTL:10','DEC_MPLS_TTL','PUSH_VLAN:33024','POP_VLAN',"
         "'PUSH_MPLS:34887','POP_MPLS:2048','SET_QUEUE:3','SET_QUEUE:ALL',"
@@ -609,7 +637,7 @@ START_TEST(every_action_type_in_dict_and_string_form)
         "'POP_PBB','EXPERIMENTER: {experimenter:101, data:AAECAwQFBgc=}',"
         "'NX_UNKNOWN: {subtype: 25976, data: cF9kYXRh}','UNKNOWN']");
 
-    struct ofp_action_list none = { 0, NULL };
+    struct ofp_action_list none = {0, NULL};
     EXPECT_JSON(ofp_json_actions(&none), "[]");
     EXPECT_JSON(ofp_json_actions_str(&none), "[]");
 }
@@ -619,7 +647,7 @@ START_TEST(short_nicira_action_falls_back_to_experimenter_string)
 {
     struct ofp_action a = {
         .type = OFPAT_EXPERIMENTER,
-        .experimenter = { 0x2320, 1, (const uint8_t *) "x" },
+        .experimenter = {0x2320, 1, (const uint8_t *) "x"},
     };
     EXPECT_JSON(ofp_json_action_str(&a),
                 "'EXPERIMENTER: {experimenter:8992, data:eA==}'");
@@ -631,14 +659,14 @@ START_TEST(experimenter_action_data_of_any_size_is_kept)
     size_t n = 3000;
     uint8_t *data = calloc(n, 1);
     struct ofp_action a = {
-        .type = OFPAT_EXPERIMENTER, .experimenter = { 7, n, data },
+        .type = OFPAT_EXPERIMENTER,
+        .experimenter = {7, n, data},
     };
     json_t *s = ofp_json_action_str(&a);
 
     ck_assert_ptr_nonnull(s);
     ck_assert_uint_eq(json_string_length(s),
-                      strlen("EXPERIMENTER: {experimenter:7, data:}")
-                      + 4000);
+                      strlen("EXPERIMENTER: {experimenter:7, data:}") + 4000);
     json_decref(s);
     free(data);
 }
@@ -648,30 +676,29 @@ END_TEST
 
 START_TEST(every_instruction_type_in_all_three_forms)
 {
-    static const uint8_t exp_data[4] = { 1, 2, 3, 4 };
-    struct ofp_action out = { .type = OFPAT_OUTPUT, .output = { 6, 0 } };
-    struct ofp_action pop = { .type = OFPAT_POP_VLAN };
-    struct ofp_action grp = { .type = OFPAT_GROUP, .group_id = 1 };
+    static const uint8_t exp_data[4] = {1, 2, 3, 4};
+    struct ofp_action out = {.type = OFPAT_OUTPUT, .output = {6, 0}};
+    struct ofp_action pop = {.type = OFPAT_POP_VLAN};
+    struct ofp_action grp = {.type = OFPAT_GROUP, .group_id = 1};
     struct ofp_instruction insts[] = {
-        { .type = OFPIT_METER, .meter_id = 5 },
-        { .type = OFPIT_APPLY_ACTIONS, .actions = { 1, &pop } },
-        { .type = OFPIT_WRITE_ACTIONS, .actions = { 1, &out } },
-        { .type = OFPIT_WRITE_METADATA,
-          .write_metadata = { 0x1234, 0xffff } },
-        { .type = OFPIT_CLEAR_ACTIONS },
-        { .type = OFPIT_APPLY_ACTIONS, .actions = { 1, &grp } },
-        { .type = OFPIT_GOTO_TABLE, .table_id = 2 },
-        { .type = OFPIT_EXPERIMENTER,
-          .experimenter = { 0x4f4e4600, 4, exp_data } },
-        { .type = OFPIT_WRITE_ACTIONS },
-        { .type = OFPIT_WRITE_METADATA,
-          .write_metadata = { UINT64_MAX, 0 } },
-        { .type = OFPIT_METER, .meter_id = OFPM_CONTROLLER },
+        {.type = OFPIT_METER, .meter_id = 5},
+        {.type = OFPIT_APPLY_ACTIONS, .actions = {1, &pop}},
+        {.type = OFPIT_WRITE_ACTIONS, .actions = {1, &out}},
+        {.type = OFPIT_WRITE_METADATA, .write_metadata = {0x1234, 0xffff}},
+        {.type = OFPIT_CLEAR_ACTIONS},
+        {.type = OFPIT_APPLY_ACTIONS, .actions = {1, &grp}},
+        {.type = OFPIT_GOTO_TABLE, .table_id = 2},
+        {.type = OFPIT_EXPERIMENTER,
+         .experimenter = {0x4f4e4600, 4, exp_data}},
+        {.type = OFPIT_WRITE_ACTIONS},
+        {.type = OFPIT_WRITE_METADATA, .write_metadata = {UINT64_MAX, 0}},
+        {.type = OFPIT_METER, .meter_id = OFPM_CONTROLLER},
     };
-    struct ofp_instruction_list list = { sizeof insts / sizeof insts[0],
-                                         insts };
+    struct ofp_instruction_list list = {sizeof insts / sizeof insts[0], insts};
 
-    EXPECT_JSON(ofp_json_instructions(&list), "["
+    EXPECT_JSON(
+        ofp_json_instructions(&list),
+        "["
         "{'type':'METER','meter_id':5},"
         "{'type':'APPLY_ACTIONS','actions':[{'type':'POP_VLAN'}]},"
         "{'type':'WRITE_ACTIONS','actions':[{'type':'OUTPUT','port':6,"
@@ -687,7 +714,9 @@ START_TEST(every_instruction_type_in_all_three_forms)
         "{'type':'WRITE_METADATA','metadata':'18446744073709551615',"
         "'metadata_mask':0},"
         "{'type':'METER','meter_id':4294967294}]");
-    EXPECT_JSON(ofp_json_instructions_ryu(&list), "["
+    EXPECT_JSON(
+        ofp_json_instructions_ryu(&list),
+        "["
         "{'type':'METER','meter_id':5},"
         "{'type':'POP_VLAN'},"
         "{'type':'WRITE_ACTIONS','actions':[{'type':'OUTPUT','port':6,"
@@ -704,20 +733,21 @@ START_TEST(every_instruction_type_in_all_three_forms)
         "{'type':'METER','meter_id':4294967294}]");
     /* Ryu's actions_to_str(): apply-actions flattened, an empty
      * write-actions left out, no mask when it is 0. */
-    EXPECT_JSON(ofp_json_instructions_str(&list), "["
-        "'METER:5','POP_VLAN',{'WRITE_ACTIONS':['OUTPUT:6']},"
-        "'WRITE_METADATA:0x1234/0xffff','CLEAR_ACTIONS','GROUP:1',"
-        "'GOTO_TABLE:2',"
-        "'EXPERIMENTER_INSTRUCTION: {experimenter:1330529792, "
-        "data:AQIDBA==}',"
-        "'WRITE_METADATA:0xffffffffffffffff','METER:CONTROLLER']");
+    EXPECT_JSON(ofp_json_instructions_str(&list),
+                "["
+                "'METER:5','POP_VLAN',{'WRITE_ACTIONS':['OUTPUT:6']},"
+                "'WRITE_METADATA:0x1234/0xffff','CLEAR_ACTIONS','GROUP:1',"
+                "'GOTO_TABLE:2',"
+                "'EXPERIMENTER_INSTRUCTION: {experimenter:1330529792, "
+                "data:AQIDBA==}',"
+                "'WRITE_METADATA:0xffffffffffffffff','METER:CONTROLLER']");
 }
 END_TEST
 
 START_TEST(unknown_instruction_type_is_shown_by_number)
 {
-    struct ofp_instruction inst = { .type = 77 };
-    struct ofp_instruction_list list = { 1, &inst };
+    struct ofp_instruction inst = {.type = 77};
+    struct ofp_instruction_list list = {1, &inst};
 
     EXPECT_JSON(ofp_json_instruction(&inst), "{'type':77}");
     EXPECT_JSON(ofp_json_instructions_str(&list), "['UNKNOWN']");
@@ -726,9 +756,8 @@ END_TEST
 
 START_TEST(goto_table_uses_reserved_table_names_in_string_form)
 {
-    struct ofp_instruction inst = { .type = OFPIT_GOTO_TABLE,
-                                    .table_id = 0xfe };
-    struct ofp_instruction_list list = { 1, &inst };
+    struct ofp_instruction inst = {.type = OFPIT_GOTO_TABLE, .table_id = 0xfe};
+    struct ofp_instruction_list list = {1, &inst};
 
     EXPECT_JSON(ofp_json_instructions_str(&list), "['GOTO_TABLE:MAX']");
     EXPECT_JSON(ofp_json_instruction(&inst),
@@ -747,30 +776,29 @@ START_TEST(every_message_type_has_its_name_xid_and_version)
         ck_assert_str_eq(json_string_value(json_object_get(j, "type")),
                          ofp_type_name((uint8_t) t));
         ck_assert_int_eq(json_integer_value(json_object_get(j, "xid")), 7);
-        ck_assert_int_eq(json_integer_value(json_object_get(j, "version")),
-                         4);
+        ck_assert_int_eq(json_integer_value(json_object_get(j, "version")), 4);
         json_decref(j);
     }
     struct ofp_msg m = new_msg(99);
     m.xid = 0xffffffff;
-    EXPECT_JSON(ofp_json_msg(&m),
-                "{'type':99,'xid':4294967295,'version':4}");
+    EXPECT_JSON(ofp_json_msg(&m), "{'type':99,'xid':4294967295,'version':4}");
 }
 END_TEST
 
 START_TEST(hello_lists_bitmaps_versions_and_other_elements)
 {
-    uint32_t bitmaps[2] = { 0x12, 0x1 };
+    uint32_t bitmaps[2] = {0x12, 0x1};
     struct ofp_hello_elem elems[2] = {
-        { .type = OFPHET_VERSIONBITMAP, .n_bitmaps = 2, .bitmaps = bitmaps },
-        { .type = 9, .len = 2, .data = (const uint8_t *) "ab" },
+        {.type = OFPHET_VERSIONBITMAP, .n_bitmaps = 2, .bitmaps = bitmaps},
+        {.type = 9, .len = 2, .data = (const uint8_t *) "ab"},
     };
     struct ofp_msg m = new_msg(OFPT_HELLO);
     m.version = 5;
     m.hello.n_elems = 2;
     m.hello.elems = elems;
 
-    EXPECT_JSON(ofp_json_msg(&m), "{'type':'HELLO','xid':7,'version':5,"
+    EXPECT_JSON(ofp_json_msg(&m),
+                "{'type':'HELLO','xid':7,'version':5,"
                 "'elements':[{'type':'VERSIONBITMAP','bitmaps':[18,1],"
                 "'versions':[1,4,32]},{'type':9,'data':'YWI=',"
                 "'data_type':'base64'}]}");
@@ -787,7 +815,8 @@ START_TEST(error_has_type_code_names_and_data)
     m.error.code = 6;
     m.error.len = 2;
     m.error.data = (const uint8_t *) "xy";
-    EXPECT_JSON(ofp_json_msg(&m), "{'type':'ERROR','xid':7,'version':4,"
+    EXPECT_JSON(ofp_json_msg(&m),
+                "{'type':'ERROR','xid':7,'version':4,"
                 "'err_type':1,'code':6,'err_type_name':'OFPET_BAD_REQUEST',"
                 "'code_name':'BAD_LEN','data':'eHk=',"
                 "'data_type':'base64'}");
@@ -795,13 +824,15 @@ START_TEST(error_has_type_code_names_and_data)
     m.error.type = 200;
     m.error.code = 1;
     m.error.len = 0;
-    EXPECT_JSON(ofp_json_msg(&m), "{'type':'ERROR','xid':7,'version':4,"
+    EXPECT_JSON(ofp_json_msg(&m),
+                "{'type':'ERROR','xid':7,'version':4,"
                 "'err_type':200,'code':1,'data':'','data_type':'base64'}");
 
     m.error.type = OFPET_EXPERIMENTER;
     m.error.code = 60000;
     m.error.experimenter = 999999;
-    EXPECT_JSON(ofp_json_msg(&m), "{'type':'ERROR','xid':7,'version':4,"
+    EXPECT_JSON(ofp_json_msg(&m),
+                "{'type':'ERROR','xid':7,'version':4,"
                 "'err_type':65535,'exp_type':60000,'experimenter':999999,"
                 "'data':'','data_type':'base64'}");
 }
@@ -812,10 +843,12 @@ START_TEST(echo_and_experimenter_carry_base64_data)
     struct ofp_msg m = new_msg(OFPT_ECHO_REQUEST);
     m.echo.len = 4;
     m.echo.data = (const uint8_t *) "ping";
-    EXPECT_JSON(ofp_json_msg(&m), "{'type':'ECHO_REQUEST','xid':7,"
+    EXPECT_JSON(ofp_json_msg(&m),
+                "{'type':'ECHO_REQUEST','xid':7,"
                 "'version':4,'data':'cGluZw==','data_type':'base64'}");
     m.type = OFPT_ECHO_REPLY;
-    EXPECT_JSON(ofp_json_msg(&m), "{'type':'ECHO_REPLY','xid':7,"
+    EXPECT_JSON(ofp_json_msg(&m),
+                "{'type':'ECHO_REPLY','xid':7,"
                 "'version':4,'data':'cGluZw==','data_type':'base64'}");
 
     m = new_msg(OFPT_EXPERIMENTER);
@@ -823,7 +856,8 @@ START_TEST(echo_and_experimenter_carry_base64_data)
     m.experimenter.exp_type = 123456789;
     m.experimenter.len = 4;
     m.experimenter.data = (const uint8_t *) "nazo";
-    EXPECT_JSON(ofp_json_msg(&m), "{'type':'EXPERIMENTER','xid':7,"
+    EXPECT_JSON(ofp_json_msg(&m),
+                "{'type':'EXPERIMENTER','xid':7,"
                 "'version':4,'experimenter':98765432,'exp_type':123456789,"
                 "'data':'bmF6bw==','data_type':'base64'}");
 }
@@ -833,7 +867,7 @@ START_TEST(header_only_messages_have_no_body_fields)
 {
     static const uint8_t types[] = {
         OFPT_FEATURES_REQUEST, OFPT_GET_CONFIG_REQUEST, OFPT_BARRIER_REQUEST,
-        OFPT_BARRIER_REPLY, OFPT_GET_ASYNC_REQUEST,
+        OFPT_BARRIER_REPLY,    OFPT_GET_ASYNC_REQUEST,
     };
     for (size_t i = 0; i < sizeof types; i++) {
         struct ofp_msg m = new_msg(types[i]);
@@ -854,7 +888,8 @@ START_TEST(features_reply_and_switch_config)
     m.features.auxiliary_id = 1;
     m.features.capabilities = 0x4f;
     m.features.reserved = 9;
-    EXPECT_JSON(ofp_json_msg(&m), "{'type':'FEATURES_REPLY','xid':7,"
+    EXPECT_JSON(ofp_json_msg(&m),
+                "{'type':'FEATURES_REPLY','xid':7,"
                 "'version':4,'datapath_id':'18364758544493064720',"
                 "'n_buffers':256,'n_tables':254,'auxiliary_id':1,"
                 "'capabilities':79,'reserved':9}");
@@ -862,10 +897,12 @@ START_TEST(features_reply_and_switch_config)
     m = new_msg(OFPT_SET_CONFIG);
     m.config.flags = OFPC_FRAG_DROP;
     m.config.miss_send_len = 128;
-    EXPECT_JSON(ofp_json_msg(&m), "{'type':'SET_CONFIG','xid':7,"
+    EXPECT_JSON(ofp_json_msg(&m),
+                "{'type':'SET_CONFIG','xid':7,"
                 "'version':4,'flags':1,'miss_send_len':128}");
     m.type = OFPT_GET_CONFIG_REPLY;
-    EXPECT_JSON(ofp_json_msg(&m), "{'type':'GET_CONFIG_REPLY','xid':7,"
+    EXPECT_JSON(ofp_json_msg(&m),
+                "{'type':'GET_CONFIG_REPLY','xid':7,"
                 "'version':4,'flags':1,'miss_send_len':128}");
 }
 END_TEST
@@ -885,7 +922,8 @@ START_TEST(packet_in_and_flow_removed_use_oxm_names)
     m.packet_in.match = match_of(oxms, 2);
     m.packet_in.len = 3;
     m.packet_in.data = (const uint8_t *) "\x00\xff\x10";
-    EXPECT_JSON(ofp_json_msg(&m), "{'type':'PACKET_IN','xid':7,"
+    EXPECT_JSON(ofp_json_msg(&m),
+                "{'type':'PACKET_IN','xid':7,"
                 "'version':4,'buffer_id':4294967295,'total_len':3,"
                 "'reason':1,'table_id':1,'cookie':72623859790382856,"
                 "'match':{'in_port':6,'eth_src':'f2:0b:a4:7d:f8:ea'},"
@@ -904,7 +942,8 @@ START_TEST(packet_in_and_flow_removed_use_oxm_names)
     fr->packet_count = 50;
     fr->byte_count = UINT64_MAX;
     fr->match = match_of(oxms, 1);
-    EXPECT_JSON(ofp_json_msg(&m), "{'type':'FLOW_REMOVED','xid':7,"
+    EXPECT_JSON(ofp_json_msg(&m),
+                "{'type':'FLOW_REMOVED','xid':7,"
                 "'version':4,'cookie':1,'priority':100,'reason':2,"
                 "'table_id':3,'duration_sec':10,'duration_nsec':20,"
                 "'idle_timeout':30,'hard_timeout':40,'packet_count':50,"
@@ -932,9 +971,9 @@ sample_port(const char *name, size_t name_len)
     return p;
 }
 
-#define SAMPLE_PORT_JSON(NAME)                                              \
-    "{'port_no':7,'hw_addr':'f2:0b:a4:d0:3f:70','name':" NAME ","          \
-    "'config':1,'state':4,'curr':10248,'advertised':10240,"                \
+#define SAMPLE_PORT_JSON(NAME)                                                \
+    "{'port_no':7,'hw_addr':'f2:0b:a4:d0:3f:70','name':" NAME ","             \
+    "'config':1,'state':4,'curr':10248,'advertised':10240,"                   \
     "'supported':10248,'peer':10248,'curr_speed':5000,'max_speed':10000}"
 
 START_TEST(port_status_port_name_with_invalid_utf8_is_replaced)
@@ -942,8 +981,11 @@ START_TEST(port_status_port_name_with_invalid_utf8_is_replaced)
     struct ofp_msg m = new_msg(OFPT_PORT_STATUS);
     m.port_status.reason = OFPPR_MODIFY;
     /* 16 bytes, no NUL: a lone 0xff and a truncated 3-byte sequence. */
-    m.port_status.desc = sample_port("eth\xff" "0123456789\xe3\x81", 16);
-    EXPECT_JSON(ofp_json_msg(&m), "{'type':'PORT_STATUS','xid':7,"
+    m.port_status.desc = sample_port("eth\xff"
+                                     "0123456789\xe3\x81",
+                                     16);
+    EXPECT_JSON(ofp_json_msg(&m),
+                "{'type':'PORT_STATUS','xid':7,"
                 "'version':4,'reason':2,'desc':" SAMPLE_PORT_JSON(
                     "'eth\\ufffd0123456789\\ufffd'") "}");
 
@@ -952,8 +994,7 @@ START_TEST(port_status_port_name_with_invalid_utf8_is_replaced)
     json_t *j = ofp_json_port(&p);
     ck_assert_str_eq(json_string_value(json_object_get(j, "port_no")),
                      "LOCAL");
-    ck_assert_str_eq(json_string_value(json_object_get(j, "name")),
-                     "Port7");
+    ck_assert_str_eq(json_string_value(json_object_get(j, "name")), "Port7");
     json_decref(j);
 }
 END_TEST
@@ -961,7 +1002,7 @@ END_TEST
 START_TEST(packet_out_uses_dict_actions)
 {
     struct ofp_action acts[] = {
-        { .type = OFPAT_OUTPUT, .output = { OFPP_ALL, 0xffff } },
+        {.type = OFPAT_OUTPUT, .output = {OFPP_ALL, 0xffff}},
     };
     struct ofp_msg m = new_msg(OFPT_PACKET_OUT);
     m.packet_out.buffer_id = OFP_NO_BUFFER;
@@ -970,7 +1011,8 @@ START_TEST(packet_out_uses_dict_actions)
     m.packet_out.actions.actions = acts;
     m.packet_out.len = 1;
     m.packet_out.data = (const uint8_t *) "\xfb";
-    EXPECT_JSON(ofp_json_msg(&m), "{'type':'PACKET_OUT','xid':7,"
+    EXPECT_JSON(ofp_json_msg(&m),
+                "{'type':'PACKET_OUT','xid':7,"
                 "'version':4,'buffer_id':4294967295,'in_port':4294967293,"
                 "'actions':[{'type':'OUTPUT','port':4294967292,"
                 "'max_len':65535}],'data':'+w==','data_type':'base64'}");
@@ -986,10 +1028,10 @@ START_TEST(flow_mod_has_instructions_and_ryu_actions)
     oxms[1].has_mask = true;
     oxms[1].length = 8;
     oxms[1].mask.u32 = 0xffffff00;
-    struct ofp_action out = { .type = OFPAT_OUTPUT, .output = { 2, 128 } };
+    struct ofp_action out = {.type = OFPAT_OUTPUT, .output = {2, 128}};
     struct ofp_instruction insts[] = {
-        { .type = OFPIT_APPLY_ACTIONS, .actions = { 1, &out } },
-        { .type = OFPIT_GOTO_TABLE, .table_id = 1 },
+        {.type = OFPIT_APPLY_ACTIONS, .actions = {1, &out}},
+        {.type = OFPIT_GOTO_TABLE, .table_id = 1},
     };
     struct ofp_msg m = new_msg(OFPT_FLOW_MOD);
     struct ofp_flow_mod *fm = &m.flow_mod;
@@ -1007,7 +1049,8 @@ START_TEST(flow_mod_has_instructions_and_ryu_actions)
     fm->match = match_of(oxms, 2);
     fm->instructions.n = 2;
     fm->instructions.instructions = insts;
-    EXPECT_JSON(ofp_json_msg(&m), "{'type':'FLOW_MOD','xid':7,"
+    EXPECT_JSON(ofp_json_msg(&m),
+                "{'type':'FLOW_MOD','xid':7,"
                 "'version':4,'cookie':16,"
                 "'cookie_mask':'18446744073709551615','table_id':0,"
                 "'command':2,'idle_timeout':5,'hard_timeout':6,"
@@ -1025,11 +1068,10 @@ END_TEST
 
 START_TEST(group_mod_buckets_and_group_type)
 {
-    struct ofp_action out = { .type = OFPAT_OUTPUT, .output = { 2, 0xffff } };
+    struct ofp_action out = {.type = OFPAT_OUTPUT, .output = {2, 0xffff}};
     struct ofp_bucket buckets[] = {
-        { .weight = 1, .watch_port = 1, .watch_group = 1,
-          .actions = { 1, &out } },
-        { .weight = 0, .watch_port = OFPP_ANY, .watch_group = OFPG_ANY },
+        {.weight = 1, .watch_port = 1, .watch_group = 1, .actions = {1, &out}},
+        {.weight = 0, .watch_port = OFPP_ANY, .watch_group = OFPG_ANY},
     };
     struct ofp_msg m = new_msg(OFPT_GROUP_MOD);
     m.group_mod.command = OFPGC_MODIFY;
@@ -1037,7 +1079,8 @@ START_TEST(group_mod_buckets_and_group_type)
     m.group_mod.group_id = 1;
     m.group_mod.buckets.n = 2;
     m.group_mod.buckets.buckets = buckets;
-    EXPECT_JSON(ofp_json_msg(&m), "{'type':'GROUP_MOD','xid':7,"
+    EXPECT_JSON(ofp_json_msg(&m),
+                "{'type':'GROUP_MOD','xid':7,"
                 "'version':4,'command':1,'group_type':'SELECT',"
                 "'group_id':1,'buckets':[{'weight':1,'watch_port':1,"
                 "'watch_group':1,'actions':[{'type':'OUTPUT','port':2,"
@@ -1045,7 +1088,8 @@ START_TEST(group_mod_buckets_and_group_type)
                 "'watch_group':4294967295,'actions':[]}]}");
     m.group_mod.type = 9;
     m.group_mod.buckets.n = 0;
-    EXPECT_JSON(ofp_json_msg(&m), "{'type':'GROUP_MOD','xid':7,"
+    EXPECT_JSON(ofp_json_msg(&m),
+                "{'type':'GROUP_MOD','xid':7,"
                 "'version':4,'command':1,'group_type':9,'group_id':1,"
                 "'buckets':[]}");
 }
@@ -1059,7 +1103,8 @@ START_TEST(port_mod_and_table_mod)
     m.port_mod.config = OFPPC_NO_FWD;
     m.port_mod.mask = OFPPC_NO_FWD;
     m.port_mod.advertise = 4096;
-    EXPECT_JSON(ofp_json_msg(&m), "{'type':'PORT_MOD','xid':7,"
+    EXPECT_JSON(ofp_json_msg(&m),
+                "{'type':'PORT_MOD','xid':7,"
                 "'version':4,'port_no':1,'hw_addr':'00:11:00:00:11:11',"
                 "'config':32,'mask':32,'advertise':4096}");
 
@@ -1067,7 +1112,7 @@ START_TEST(port_mod_and_table_mod)
     m.table_mod.table_id = 3;
     m.table_mod.config = 3;
     EXPECT_JSON(ofp_json_msg(&m), "{'type':'TABLE_MOD','xid':7,"
-                "'version':4,'table_id':3,'config':3}");
+                                  "'version':4,'table_id':3,'config':3}");
 }
 END_TEST
 
@@ -1076,24 +1121,25 @@ START_TEST(queue_get_config_request_and_reply)
     struct ofp_msg m = new_msg(OFPT_QUEUE_GET_CONFIG_REQUEST);
     m.queue_get_config_request.port = OFPP_ANY;
     EXPECT_JSON(ofp_json_msg(&m), "{'type':'QUEUE_GET_CONFIG_REQUEST',"
-                "'xid':7,'version':4,'port':4294967295}");
+                                  "'xid':7,'version':4,'port':4294967295}");
 
     struct ofp_queue_prop props[] = {
-        { .property = OFPQT_MIN_RATE, .rate = 10 },
-        { .property = OFPQT_MAX_RATE, .rate = 900 },
-        { .property = OFPQT_EXPERIMENTER,
-          .experimenter = { 999, 2, (const uint8_t *) "\x01\x02" } },
-        { .property = 7, .experimenter = { 0, 1, (const uint8_t *) "z" } },
+        {.property = OFPQT_MIN_RATE, .rate = 10},
+        {.property = OFPQT_MAX_RATE, .rate = 900},
+        {.property = OFPQT_EXPERIMENTER,
+         .experimenter = {999, 2, (const uint8_t *) "\x01\x02"}},
+        {.property = 7, .experimenter = {0, 1, (const uint8_t *) "z"}},
     };
     struct ofp_packet_queue queues[] = {
-        { .queue_id = 99, .port = 77, .n_props = 4, .props = props },
-        { .queue_id = OFPQ_ALL, .port = OFPP_LOCAL },
+        {.queue_id = 99, .port = 77, .n_props = 4, .props = props},
+        {.queue_id = OFPQ_ALL, .port = OFPP_LOCAL},
     };
     m = new_msg(OFPT_QUEUE_GET_CONFIG_REPLY);
     m.queue_get_config_reply.port = OFPP_ANY;
     m.queue_get_config_reply.queues.n = 2;
     m.queue_get_config_reply.queues.queues = queues;
-    EXPECT_JSON(ofp_json_msg(&m), "{'type':'QUEUE_GET_CONFIG_REPLY',"
+    EXPECT_JSON(ofp_json_msg(&m),
+                "{'type':'QUEUE_GET_CONFIG_REPLY',"
                 "'xid':7,'version':4,'port':'ANY','queues':["
                 "{'port':77,'queue_id':99,'properties':["
                 "{'property':'MIN_RATE','rate':10},"
@@ -1111,13 +1157,13 @@ START_TEST(role_and_async_messages)
     m.role.role = OFPCR_ROLE_MASTER;
     m.role.generation_id = UINT64_MAX;
     EXPECT_JSON(ofp_json_msg(&m), "{'type':'ROLE_REQUEST','xid':7,"
-                "'version':4,'role':'MASTER',"
-                "'generation_id':'18446744073709551615'}");
+                                  "'version':4,'role':'MASTER',"
+                                  "'generation_id':'18446744073709551615'}");
     m.type = OFPT_ROLE_REPLY;
     m.role.role = 9;
     m.role.generation_id = 1;
     EXPECT_JSON(ofp_json_msg(&m), "{'type':'ROLE_REPLY','xid':7,"
-                "'version':4,'role':9,'generation_id':1}");
+                                  "'version':4,'role':9,'generation_id':1}");
 
     m = new_msg(OFPT_SET_ASYNC);
     m.async.packet_in_mask[0] = 5;
@@ -1126,13 +1172,15 @@ START_TEST(role_and_async_messages)
     m.async.port_status_mask[1] = 3;
     m.async.flow_removed_mask[0] = 15;
     m.async.flow_removed_mask[1] = 3;
-    EXPECT_JSON(ofp_json_msg(&m), "{'type':'SET_ASYNC','xid':7,"
+    EXPECT_JSON(ofp_json_msg(&m),
+                "{'type':'SET_ASYNC','xid':7,"
                 "'version':4,'packet_in_mask':[5,1],"
                 "'port_status_mask':[7,3],'flow_removed_mask':[15,3]}");
     m.type = OFPT_GET_ASYNC_REPLY;
     json_t *j = ofp_json_msg(&m);
     ck_assert_int_eq(json_integer_value(json_array_get(
-                         json_object_get(j, "flow_removed_mask"), 0)), 15);
+                         json_object_get(j, "flow_removed_mask"), 0)),
+                     15);
     json_decref(j);
 }
 END_TEST
@@ -1140,14 +1188,20 @@ END_TEST
 START_TEST(meter_mod_flags_and_bands)
 {
     struct ofp_meter_band bands[] = {
-        { .type = OFPMBT_DROP, .rate = 1000, .burst_size = 10 },
-        { .type = OFPMBT_DSCP_REMARK, .rate = 1000, .burst_size = 10,
-          .prec_level = 1 },
-        { .type = OFPMBT_EXPERIMENTER, .rate = 1000, .burst_size = 10,
-          .experimenter = { 999, 0, NULL } },
-        { .type = OFPMBT_EXPERIMENTER, .rate = 1, .burst_size = 2,
-          .experimenter = { 5, 3, (const uint8_t *) "abc" } },
-        { .type = 3, .rate = 1, .burst_size = 2 },
+        {.type = OFPMBT_DROP, .rate = 1000, .burst_size = 10},
+        {.type = OFPMBT_DSCP_REMARK,
+         .rate = 1000,
+         .burst_size = 10,
+         .prec_level = 1},
+        {.type = OFPMBT_EXPERIMENTER,
+         .rate = 1000,
+         .burst_size = 10,
+         .experimenter = {999, 0, NULL}},
+        {.type = OFPMBT_EXPERIMENTER,
+         .rate = 1,
+         .burst_size = 2,
+         .experimenter = {5, 3, (const uint8_t *) "abc"}},
+        {.type = 3, .rate = 1, .burst_size = 2},
     };
     struct ofp_msg m = new_msg(OFPT_METER_MOD);
     m.meter_mod.command = OFPMC_ADD;
@@ -1155,7 +1209,8 @@ START_TEST(meter_mod_flags_and_bands)
     m.meter_mod.meter_id = 100;
     m.meter_mod.bands.n = 5;
     m.meter_mod.bands.bands = bands;
-    EXPECT_JSON(ofp_json_msg(&m), "{'type':'METER_MOD','xid':7,"
+    EXPECT_JSON(ofp_json_msg(&m),
+                "{'type':'METER_MOD','xid':7,"
                 "'version':4,'command':0,"
                 "'flags':['PKTPS','BURST','STATS',32],'meter_id':100,"
                 "'bands':[{'type':'DROP','rate':1000,'burst_size':10},"
@@ -1182,26 +1237,26 @@ START_TEST(every_multipart_kind_request_and_reply_has_its_name)
         m.mp_request.flags = OFPMPF_REQ_MORE;
         json_t *j = ofp_json_msg(&m);
         ck_assert_ptr_nonnull(j);
-        ck_assert_str_eq(json_string_value(json_object_get(
-                             j, "multipart_type")),
-                         ofp_mp_type_name(kinds[i]));
-        ck_assert_int_eq(json_integer_value(json_object_get(j, "flags")),
-                         1);
+        ck_assert_str_eq(
+            json_string_value(json_object_get(j, "multipart_type")),
+            ofp_mp_type_name(kinds[i]));
+        ck_assert_int_eq(json_integer_value(json_object_get(j, "flags")), 1);
         json_decref(j);
 
         m = new_msg(OFPT_MULTIPART_REPLY);
         m.mp_reply.type = kinds[i];
         j = ofp_json_msg(&m);
         ck_assert_ptr_nonnull(j);
-        ck_assert_str_eq(json_string_value(json_object_get(
-                             j, "multipart_type")),
-                         ofp_mp_type_name(kinds[i]));
+        ck_assert_str_eq(
+            json_string_value(json_object_get(j, "multipart_type")),
+            ofp_mp_type_name(kinds[i]));
         ck_assert_ptr_nonnull(json_object_get(j, "body"));
         json_decref(j);
     }
     struct ofp_msg m = new_msg(OFPT_MULTIPART_REPLY);
     m.mp_reply.type = 77;
-    EXPECT_JSON(ofp_json_msg(&m), "{'type':'MULTIPART_REPLY','xid':7,"
+    EXPECT_JSON(ofp_json_msg(&m),
+                "{'type':'MULTIPART_REPLY','xid':7,"
                 "'version':4,'multipart_type':77,'flags':0}");
 }
 END_TEST
@@ -1215,7 +1270,7 @@ START_TEST(multipart_requests_with_and_without_body)
     EXPECT_JSON(ofp_json_mp_request(&req),
                 "{'multipart_type':'DESC','flags':0}");
     static const uint16_t no_body[] = {
-        OFPMP_TABLE, OFPMP_GROUP_DESC, OFPMP_GROUP_FEATURES,
+        OFPMP_TABLE,          OFPMP_GROUP_DESC, OFPMP_GROUP_FEATURES,
         OFPMP_METER_FEATURES, OFPMP_PORT_DESC,
     };
     for (size_t i = 0; i < sizeof no_body / sizeof no_body[0]; i++) {
@@ -1233,48 +1288,56 @@ START_TEST(multipart_requests_with_and_without_body)
     req.flow.cookie = 5;
     req.flow.cookie_mask = 0xff;
     req.flow.match = match_of(&oxm, 1);
-    EXPECT_JSON(ofp_json_mp_request(&req), "{'multipart_type':'FLOW',"
+    EXPECT_JSON(ofp_json_mp_request(&req),
+                "{'multipart_type':'FLOW',"
                 "'flags':0,'body':{'table_id':255,'out_port':4294967295,"
                 "'out_group':4294967295,'cookie':5,'cookie_mask':255,"
                 "'match':{'in_port':1}}}");
     req.type = OFPMP_AGGREGATE;
     json_t *j = ofp_json_mp_request(&req);
     ck_assert_int_eq(json_integer_value(json_object_get(
-                         json_object_get(j, "body"), "table_id")), 255);
+                         json_object_get(j, "body"), "table_id")),
+                     255);
     json_decref(j);
 
     memset(&req, 0, sizeof req);
     req.type = OFPMP_PORT_STATS;
     req.port_no = OFPP_ANY;
-    EXPECT_JSON(ofp_json_mp_request(&req), "{'multipart_type':"
+    EXPECT_JSON(ofp_json_mp_request(&req),
+                "{'multipart_type':"
                 "'PORT_STATS','flags':0,'body':{'port_no':4294967295}}");
     req.type = OFPMP_QUEUE;
     req.queue.port_no = 7;
     req.queue.queue_id = 1;
-    EXPECT_JSON(ofp_json_mp_request(&req), "{'multipart_type':'QUEUE',"
+    EXPECT_JSON(ofp_json_mp_request(&req),
+                "{'multipart_type':'QUEUE',"
                 "'flags':0,'body':{'port_no':7,'queue_id':1}}");
     req.type = OFPMP_GROUP;
     req.group_id = 1;
     EXPECT_JSON(ofp_json_mp_request(&req), "{'multipart_type':'GROUP',"
-                "'flags':0,'body':{'group_id':1}}");
+                                           "'flags':0,'body':{'group_id':1}}");
     req.type = OFPMP_METER;
     req.meter_id = OFPM_ALL;
-    EXPECT_JSON(ofp_json_mp_request(&req), "{'multipart_type':'METER',"
+    EXPECT_JSON(ofp_json_mp_request(&req),
+                "{'multipart_type':'METER',"
                 "'flags':0,'body':{'meter_id':4294967295}}");
     req.type = OFPMP_METER_CONFIG;
     req.meter_id = 1;
-    EXPECT_JSON(ofp_json_mp_request(&req), "{'multipart_type':"
+    EXPECT_JSON(ofp_json_mp_request(&req),
+                "{'multipart_type':"
                 "'METER_CONFIG','flags':0,'body':{'meter_id':1}}");
     memset(&req, 0, sizeof req);
     req.type = OFPMP_TABLE_FEATURES;
-    EXPECT_JSON(ofp_json_mp_request(&req), "{'multipart_type':"
+    EXPECT_JSON(ofp_json_mp_request(&req),
+                "{'multipart_type':"
                 "'TABLE_FEATURES','flags':0,'body':[]}");
     req.type = OFPMP_EXPERIMENTER;
     req.experimenter.experimenter = 1;
     req.experimenter.exp_type = 2;
     req.experimenter.len = 1;
     req.experimenter.data = (const uint8_t *) "A";
-    EXPECT_JSON(ofp_json_mp_request(&req), "{'multipart_type':"
+    EXPECT_JSON(ofp_json_mp_request(&req),
+                "{'multipart_type':"
                 "'EXPERIMENTER','flags':0,'body':{'experimenter':1,"
                 "'exp_type':2,'data':'QQ==','data_type':'base64'}}");
 }
@@ -1285,9 +1348,9 @@ START_TEST(desc_reply_strings_are_utf8_safe)
     struct ofp_desc d;
     memset(&d, 0, sizeof d);
     memcpy(d.mfr_desc, "mfr", 3);
-    memcpy(d.hw_desc, "hw\xc3", 3);     /* truncated 2-byte sequence */
+    memcpy(d.hw_desc, "hw\xc3", 3); /* truncated 2-byte sequence */
     memcpy(d.sw_desc, "sw", 2);
-    memset(d.serial_num, 'x', SERIAL_NUM_LEN);  /* no NUL: all 32 bytes */
+    memset(d.serial_num, 'x', SERIAL_NUM_LEN); /* no NUL: all 32 bytes */
     memcpy(d.dp_desc, "\xe7\xa7\x81", 3);
 
     struct ofp_multipart_reply r;
@@ -1295,7 +1358,8 @@ START_TEST(desc_reply_strings_are_utf8_safe)
     r.type = OFPMP_DESC;
     r.flags = OFPMPF_REPLY_MORE;
     r.desc = &d;
-    EXPECT_JSON(ofp_json_mp_reply(&r), "{'multipart_type':'DESC',"
+    EXPECT_JSON(ofp_json_mp_reply(&r),
+                "{'multipart_type':'DESC',"
                 "'flags':1,'body':{'mfr_desc':'mfr',"
                 "'hw_desc':'hw\\ufffd','sw_desc':'sw','serial_num':"
                 "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx','dp_desc':'\\u79c1'}}");
@@ -1308,18 +1372,24 @@ START_TEST(flow_stats_reply_uses_ryu_strings_and_legacy_match)
         u32_oxm(OFPXMT_OFB_IN_PORT, 6),
         mac_oxm(OFPXMT_OFB_ETH_SRC, "\xf2\x0b\xa4\x7d\xf8\xea"),
     };
-    struct ofp_action out = { .type = OFPAT_OUTPUT,
-                              .output = { OFPP_NORMAL, 0 } };
+    struct ofp_action out = {.type = OFPAT_OUTPUT, .output = {OFPP_NORMAL, 0}};
     struct ofp_instruction insts[] = {
-        { .type = OFPIT_APPLY_ACTIONS, .actions = { 1, &out } },
-        { .type = OFPIT_GOTO_TABLE, .table_id = 1 },
+        {.type = OFPIT_APPLY_ACTIONS, .actions = {1, &out}},
+        {.type = OFPIT_GOTO_TABLE, .table_id = 1},
     };
     struct ofp_flow_stats fs = {
-        .table_id = 0xff, .duration_sec = 358, .duration_nsec = 115277000,
-        .priority = 123, .idle_timeout = 1, .hard_timeout = 2, .flags = 1,
-        .cookie = 9, .packet_count = 3, .byte_count = 238,
+        .table_id = 0xff,
+        .duration_sec = 358,
+        .duration_nsec = 115277000,
+        .priority = 123,
+        .idle_timeout = 1,
+        .hard_timeout = 2,
+        .flags = 1,
+        .cookie = 9,
+        .packet_count = 3,
+        .byte_count = 238,
         .match = match_of(oxms, 2),
-        .instructions = { 2, insts },
+        .instructions = {2, insts},
     };
     struct ofp_multipart_reply r;
     memset(&r, 0, sizeof r);
@@ -1328,7 +1398,8 @@ START_TEST(flow_stats_reply_uses_ryu_strings_and_legacy_match)
     r.flow.stats = &fs;
     /* length: 48 fixed + match (4 + 8 + 10 = 22, padded to 24) +
      * apply-actions (8 + 16) + goto-table (8). */
-    EXPECT_JSON(ofp_json_mp_reply(&r), "{'multipart_type':'FLOW',"
+    EXPECT_JSON(ofp_json_mp_reply(&r),
+                "{'multipart_type':'FLOW',"
                 "'flags':0,'body':[{'priority':123,'cookie':9,"
                 "'idle_timeout':1,'hard_timeout':2,'byte_count':238,"
                 "'duration_sec':358,'duration_nsec':115277000,"
@@ -1348,35 +1419,49 @@ START_TEST(aggregate_table_port_queue_stats_replies)
     r.aggregate.packet_count = 7;
     r.aggregate.byte_count = 574;
     r.aggregate.flow_count = 6;
-    EXPECT_JSON(ofp_json_mp_reply(&r), "{'multipart_type':'AGGREGATE',"
+    EXPECT_JSON(ofp_json_mp_reply(&r),
+                "{'multipart_type':'AGGREGATE',"
                 "'flags':0,'body':{'packet_count':7,'byte_count':574,"
                 "'flow_count':6}}");
 
     struct ofp_table_stats ts[] = {
-        { 0, 4, 10, 9 }, { 0xfe, 1, UINT64_MAX, 0 },
+        {0, 4, 10, 9},
+        {0xfe, 1, UINT64_MAX, 0},
     };
     memset(&r, 0, sizeof r);
     r.type = OFPMP_TABLE;
     r.table.n = 2;
     r.table.stats = ts;
-    EXPECT_JSON(ofp_json_mp_reply(&r), "{'multipart_type':'TABLE',"
+    EXPECT_JSON(ofp_json_mp_reply(&r),
+                "{'multipart_type':'TABLE',"
                 "'flags':0,'body':[{'table_id':0,'active_count':4,"
                 "'lookup_count':10,'matched_count':9},{'table_id':'MAX',"
                 "'active_count':1,'lookup_count':'18446744073709551615',"
                 "'matched_count':0}]}");
 
     struct ofp_port_stats ps = {
-        .port_no = OFPP_LOCAL, .rx_packets = 1, .tx_packets = 2,
-        .rx_bytes = 3, .tx_bytes = 4, .rx_dropped = 5, .tx_dropped = 6,
-        .rx_errors = 7, .tx_errors = 8, .rx_frame_err = 9,
-        .rx_over_err = 10, .rx_crc_err = 11, .collisions = 12,
-        .duration_sec = 13, .duration_nsec = 14,
+        .port_no = OFPP_LOCAL,
+        .rx_packets = 1,
+        .tx_packets = 2,
+        .rx_bytes = 3,
+        .tx_bytes = 4,
+        .rx_dropped = 5,
+        .tx_dropped = 6,
+        .rx_errors = 7,
+        .tx_errors = 8,
+        .rx_frame_err = 9,
+        .rx_over_err = 10,
+        .rx_crc_err = 11,
+        .collisions = 12,
+        .duration_sec = 13,
+        .duration_nsec = 14,
     };
     memset(&r, 0, sizeof r);
     r.type = OFPMP_PORT_STATS;
     r.port_stats.n = 1;
     r.port_stats.stats = &ps;
-    EXPECT_JSON(ofp_json_mp_reply(&r), "{'multipart_type':'PORT_STATS',"
+    EXPECT_JSON(ofp_json_mp_reply(&r),
+                "{'multipart_type':'PORT_STATS',"
                 "'flags':0,'body':[{'port_no':'LOCAL','rx_packets':1,"
                 "'tx_packets':2,'rx_bytes':3,'tx_bytes':4,'rx_dropped':5,"
                 "'tx_dropped':6,'rx_errors':7,'tx_errors':8,"
@@ -1384,8 +1469,12 @@ START_TEST(aggregate_table_port_queue_stats_replies)
                 "'collisions':12,'duration_sec':13,'duration_nsec':14}]}");
 
     struct ofp_queue_stats qs = {
-        .port_no = OFPP_ANY, .queue_id = OFPQ_ALL, .tx_bytes = 1,
-        .tx_packets = 2, .tx_errors = 3, .duration_sec = 4,
+        .port_no = OFPP_ANY,
+        .queue_id = OFPQ_ALL,
+        .tx_bytes = 1,
+        .tx_packets = 2,
+        .tx_errors = 3,
+        .duration_sec = 4,
         .duration_nsec = 5,
     };
     memset(&r, 0, sizeof r);
@@ -1393,7 +1482,8 @@ START_TEST(aggregate_table_port_queue_stats_replies)
     r.queue.n = 1;
     r.queue.stats = &qs;
     /* Ryu's get_queue_stats() keeps numbers here. */
-    EXPECT_JSON(ofp_json_mp_reply(&r), "{'multipart_type':'QUEUE',"
+    EXPECT_JSON(ofp_json_mp_reply(&r),
+                "{'multipart_type':'QUEUE',"
                 "'flags':0,'body':[{'port_no':4294967295,"
                 "'queue_id':4294967295,'tx_bytes':1,'tx_packets':2,"
                 "'tx_errors':3,'duration_sec':4,'duration_nsec':5}]}");
@@ -1402,32 +1492,39 @@ END_TEST
 
 START_TEST(group_stats_desc_and_features_replies)
 {
-    struct ofp_bucket_counter bc[] = { { 234, 2345 }, { 1, 2 } };
+    struct ofp_bucket_counter bc[] = {{234, 2345}, {1, 2}};
     struct ofp_group_stats gs = {
-        .group_id = OFPG_ALL, .ref_count = 2, .packet_count = 123,
-        .byte_count = 12345, .duration_sec = 9, .duration_nsec = 609036000,
-        .n_buckets = 2, .bucket_stats = bc,
+        .group_id = OFPG_ALL,
+        .ref_count = 2,
+        .packet_count = 123,
+        .byte_count = 12345,
+        .duration_sec = 9,
+        .duration_nsec = 609036000,
+        .n_buckets = 2,
+        .bucket_stats = bc,
     };
     struct ofp_multipart_reply r;
     memset(&r, 0, sizeof r);
     r.type = OFPMP_GROUP;
     r.group.n = 1;
     r.group.stats = &gs;
-    EXPECT_JSON(ofp_json_mp_reply(&r), "{'multipart_type':'GROUP',"
+    EXPECT_JSON(ofp_json_mp_reply(&r),
+                "{'multipart_type':'GROUP',"
                 "'flags':0,'body':[{'length':72,'ref_count':2,"
                 "'packet_count':123,'byte_count':12345,'duration_sec':9,"
                 "'duration_nsec':609036000,'bucket_stats':["
                 "{'packet_count':234,'byte_count':2345},"
                 "{'packet_count':1,'byte_count':2}],'group_id':'ALL'}]}");
 
-    struct ofp_action out = { .type = OFPAT_OUTPUT, .output = { 2, 0 } };
-    struct ofp_bucket bucket = { 1, 1, 1, { 1, &out } };
-    struct ofp_group_desc gd = { OFPGT_FF, 1, { 1, &bucket } };
+    struct ofp_action out = {.type = OFPAT_OUTPUT, .output = {2, 0}};
+    struct ofp_bucket bucket = {1, 1, 1, {1, &out}};
+    struct ofp_group_desc gd = {OFPGT_FF, 1, {1, &bucket}};
     memset(&r, 0, sizeof r);
     r.type = OFPMP_GROUP_DESC;
     r.group_desc.n = 1;
     r.group_desc.descs = &gd;
-    EXPECT_JSON(ofp_json_mp_reply(&r), "{'multipart_type':'GROUP_DESC',"
+    EXPECT_JSON(ofp_json_mp_reply(&r),
+                "{'multipart_type':'GROUP_DESC',"
                 "'flags':0,'body':[{'buckets':[{'weight':1,'watch_port':1,"
                 "'watch_group':1,'actions':['OUTPUT:2'],'len':32}],"
                 "'group_id':1,'type':'FF','length':40}]}");
@@ -1440,7 +1537,8 @@ START_TEST(group_stats_desc_and_features_replies)
     r.group_features.max_groups[3] = 4;
     r.group_features.actions[0] = 1 << OFPAT_OUTPUT | 1 << OFPAT_POP_PBB;
     r.group_features.actions[2] = 1 << 1;
-    EXPECT_JSON(ofp_json_mp_reply(&r), "{'multipart_type':"
+    EXPECT_JSON(ofp_json_mp_reply(&r),
+                "{'multipart_type':"
                 "'GROUP_FEATURES','flags':0,'body':{"
                 "'types':['ALL','INDIRECT'],"
                 "'capabilities':['CHAINING',256],"
@@ -1453,35 +1551,43 @@ END_TEST
 
 START_TEST(meter_stats_config_and_features_replies)
 {
-    struct ofp_meter_band_stats bs = { 1, 2 };
+    struct ofp_meter_band_stats bs = {1, 2};
     struct ofp_meter_stats ms = {
-        .meter_id = 100, .flow_count = 3, .packet_in_count = 4,
-        .byte_in_count = 5, .duration_sec = 6, .duration_nsec = 480000,
-        .n_bands = 1, .band_stats = &bs,
+        .meter_id = 100,
+        .flow_count = 3,
+        .packet_in_count = 4,
+        .byte_in_count = 5,
+        .duration_sec = 6,
+        .duration_nsec = 480000,
+        .n_bands = 1,
+        .band_stats = &bs,
     };
     struct ofp_multipart_reply r;
     memset(&r, 0, sizeof r);
     r.type = OFPMP_METER;
     r.meter.n = 1;
     r.meter.stats = &ms;
-    EXPECT_JSON(ofp_json_mp_reply(&r), "{'multipart_type':'METER',"
+    EXPECT_JSON(ofp_json_mp_reply(&r),
+                "{'multipart_type':'METER',"
                 "'flags':0,'body':[{'len':56,'flow_count':3,"
                 "'packet_in_count':4,'byte_in_count':5,'duration_sec':6,"
                 "'duration_nsec':480000,'band_stats':[{"
                 "'packet_band_count':1,'byte_band_count':2}],"
                 "'meter_id':100}]}");
 
-    struct ofp_meter_band band = { .type = OFPMBT_DROP, .rate = 1000,
-                                   .burst_size = 10 };
+    struct ofp_meter_band band = {
+        .type = OFPMBT_DROP, .rate = 1000, .burst_size = 10};
     struct ofp_meter_config mc = {
-        .flags = OFPMF_KBPS | OFPMF_STATS, .meter_id = OFPM_SLOWPATH,
-        .bands = { 1, &band },
+        .flags = OFPMF_KBPS | OFPMF_STATS,
+        .meter_id = OFPM_SLOWPATH,
+        .bands = {1, &band},
     };
     memset(&r, 0, sizeof r);
     r.type = OFPMP_METER_CONFIG;
     r.meter_config.n = 1;
     r.meter_config.configs = &mc;
-    EXPECT_JSON(ofp_json_mp_reply(&r), "{'multipart_type':'METER_CONFIG',"
+    EXPECT_JSON(ofp_json_mp_reply(&r),
+                "{'multipart_type':'METER_CONFIG',"
                 "'flags':0,'body':[{'flags':['KBPS','STATS'],'bands':[{"
                 "'type':'DROP','rate':1000,'burst_size':10}],"
                 "'meter_id':'SLOWPATH'}]}");
@@ -1489,12 +1595,13 @@ START_TEST(meter_stats_config_and_features_replies)
     memset(&r, 0, sizeof r);
     r.type = OFPMP_METER_FEATURES;
     r.meter_features.max_meter = 16777216;
-    r.meter_features.band_types = 1 << OFPMBT_DROP | 1 << OFPMBT_DSCP_REMARK
-                                  | 1u << 31;
+    r.meter_features.band_types =
+        1 << OFPMBT_DROP | 1 << OFPMBT_DSCP_REMARK | 1u << 31;
     r.meter_features.capabilities = 0xf;
     r.meter_features.max_bands = 255;
     r.meter_features.max_color = 8;
-    EXPECT_JSON(ofp_json_mp_reply(&r), "{'multipart_type':"
+    EXPECT_JSON(ofp_json_mp_reply(&r),
+                "{'multipart_type':"
                 "'METER_FEATURES','flags':0,'body':{'max_meter':16777216,"
                 "'band_types':['DROP','DSCP_REMARK',31],"
                 "'capabilities':['KBPS','PKTPS','BURST','STATS'],"
@@ -1504,18 +1611,18 @@ END_TEST
 
 START_TEST(table_features_every_property_kind)
 {
-    static const uint8_t exp_id[6] = { 0, 0, 0, 101, 0xaa, 0xbb };
+    static const uint8_t exp_id[6] = {0, 0, 0, 101, 0xaa, 0xbb};
     struct ofp_instruction_id iids[] = {
-        { OFPIT_GOTO_TABLE, 0, NULL },
-        { OFPIT_EXPERIMENTER, 6, exp_id },
+        {OFPIT_GOTO_TABLE, 0, NULL},
+        {OFPIT_EXPERIMENTER, 6, exp_id},
     };
-    struct ofp_instruction_id aids[] = { { OFPAT_OUTPUT, 0, NULL } };
-    uint8_t next[] = { 1, 2 };
+    struct ofp_instruction_id aids[] = {{OFPAT_OUTPUT, 0, NULL}};
+    uint8_t next[] = {1, 2};
     struct ofp_oxm_id oids[] = {
-        { 0x80000004, 0 },              /* in_port, length 4 */
-        { 0x80000d08, 0 },              /* vlan_vid, masked */
-        { 0x00014204, 0 },              /* NXM_1 field 33 */
-        { 0xffff5406, 0x4f4e4600 },     /* ONF tcp_flags */
+        {0x80000004, 0},          /* in_port, length 4 */
+        {0x80000d08, 0},          /* vlan_vid, masked */
+        {0x00014204, 0},          /* NXM_1 field 33 */
+        {0xffff5406, 0x4f4e4600}, /* ONF tcp_flags */
     };
     struct ofp_table_feature_prop props[6];
     memset(props, 0, sizeof props);
@@ -1555,26 +1662,27 @@ START_TEST(table_features_every_property_kind)
     r.type = OFPMP_TABLE_FEATURES;
     r.table_features.n = 1;
     r.table_features.tables = &tf;
-    EXPECT_JSON(ofp_json_mp_reply(&r), "{'multipart_type':"
-        "'TABLE_FEATURES','flags':0,'body':[{'table_id':1,"
-        "'name':'Flow Table \\ufffd',"
-        "'metadata_match':'18446744073709551615','metadata_write':255,"
-        "'config':3,'max_entries':16777216,'properties':["
-        "{'type':'INSTRUCTIONS_MISS','instruction_ids':[{'len':4,"
-        "'type':1},{'len':10,'type':65535,'experimenter':101,"
-        "'data':'qrs=','data_type':'base64'}]},"
-        "{'type':'NEXT_TABLES','table_ids':[1,2]},"
-        "{'type':'APPLY_ACTIONS','action_ids':[{'len':4,'type':0}]},"
-        "{'type':'WILDCARDS','oxm_ids':["
-        "{'hasmask':0,'length':4,'type':'in_port'},"
-        "{'hasmask':1,'length':8,'type':'vlan_vid'},"
-        "{'hasmask':0,'length':4,'type':'UNKNOWN','oxm_class':1,"
-        "'field':33},"
-        "{'hasmask':0,'length':6,'type':'tcp_flags',"
-        "'experimenter':1330529792}]},"
-        "{'type':'EXPERIMENTER_MISS','experimenter':101,'exp_type':2,"
-        "'data':'AQ==','data_type':'base64'},"
-        "{'type':9,'data':'BQY=','data_type':'base64'}]}]}");
+    EXPECT_JSON(ofp_json_mp_reply(&r),
+                "{'multipart_type':"
+                "'TABLE_FEATURES','flags':0,'body':[{'table_id':1,"
+                "'name':'Flow Table \\ufffd',"
+                "'metadata_match':'18446744073709551615','metadata_write':255,"
+                "'config':3,'max_entries':16777216,'properties':["
+                "{'type':'INSTRUCTIONS_MISS','instruction_ids':[{'len':4,"
+                "'type':1},{'len':10,'type':65535,'experimenter':101,"
+                "'data':'qrs=','data_type':'base64'}]},"
+                "{'type':'NEXT_TABLES','table_ids':[1,2]},"
+                "{'type':'APPLY_ACTIONS','action_ids':[{'len':4,'type':0}]},"
+                "{'type':'WILDCARDS','oxm_ids':["
+                "{'hasmask':0,'length':4,'type':'in_port'},"
+                "{'hasmask':1,'length':8,'type':'vlan_vid'},"
+                "{'hasmask':0,'length':4,'type':'UNKNOWN','oxm_class':1,"
+                "'field':33},"
+                "{'hasmask':0,'length':6,'type':'tcp_flags',"
+                "'experimenter':1330529792}]},"
+                "{'type':'EXPERIMENTER_MISS','experimenter':101,'exp_type':2,"
+                "'data':'AQ==','data_type':'base64'},"
+                "{'type':9,'data':'BQY=','data_type':'base64'}]}]}");
 }
 END_TEST
 
@@ -1588,15 +1696,17 @@ START_TEST(port_desc_and_experimenter_replies)
     r.type = OFPMP_PORT_DESC;
     r.port_desc.n = 2;
     r.port_desc.ports = ports;
-    EXPECT_JSON(ofp_json_mp_reply(&r), "{'multipart_type':'PORT_DESC',"
-                "'flags':0,'body':[" SAMPLE_PORT_JSON("'Port7'") ","
-                SAMPLE_PORT_JSON("'\\u79c1'") "]}");
+    EXPECT_JSON(ofp_json_mp_reply(&r),
+                "{'multipart_type':'PORT_DESC',"
+                "'flags':0,'body':[" SAMPLE_PORT_JSON(
+                    "'Port7'") "," SAMPLE_PORT_JSON("'\\u79c1'") "]}");
 
     memset(&r, 0, sizeof r);
     r.type = OFPMP_EXPERIMENTER;
     r.experimenter.experimenter = 0xdeadbeaf;
     r.experimenter.exp_type = 1;
-    EXPECT_JSON(ofp_json_mp_reply(&r), "{'multipart_type':'EXPERIMENTER',"
+    EXPECT_JSON(ofp_json_mp_reply(&r),
+                "{'multipart_type':'EXPERIMENTER',"
                 "'flags':0,'body':{'experimenter':3735928495,'exp_type':1,"
                 "'data':'','data_type':'base64'}}");
 }
@@ -1614,21 +1724,21 @@ failing_malloc(size_t n)
 
 START_TEST(out_of_memory_anywhere_returns_null_without_leak)
 {
-    static const uint8_t nxm[4] = { 0, 0, 0, 1 };
+    static const uint8_t nxm[4] = {0, 0, 0, 1};
     struct ofp_oxm oxms[] = {
         u32_oxm(OFPXMT_OFB_IN_PORT, 6),
         u32_oxm(OFPXMT_OFB_IPV4_SRC, 0x0a000001),
-        { .cls = OFPXMC_NXM_1, .field = 1, .length = 4, .payload = nxm },
+        {.cls = OFPXMC_NXM_1, .field = 1, .length = 4, .payload = nxm},
     };
     struct ofp_action acts[] = {
-        { .type = OFPAT_OUTPUT, .output = { 2, 0 } },
-        { .type = OFPAT_SET_FIELD },
+        {.type = OFPAT_OUTPUT, .output = {2, 0}},
+        {.type = OFPAT_SET_FIELD},
     };
     acts[1].set_field = oxms[1];
     struct ofp_instruction insts[] = {
-        { .type = OFPIT_APPLY_ACTIONS, .actions = { 2, acts } },
-        { .type = OFPIT_WRITE_ACTIONS, .actions = { 2, acts } },
-        { .type = OFPIT_GOTO_TABLE, .table_id = 1 },
+        {.type = OFPIT_APPLY_ACTIONS, .actions = {2, acts}},
+        {.type = OFPIT_WRITE_ACTIONS, .actions = {2, acts}},
+        {.type = OFPIT_GOTO_TABLE, .table_id = 1},
     };
     struct ofp_flow_stats fs[2];
     memset(fs, 0, sizeof fs);
@@ -1708,9 +1818,9 @@ b64_decode(const char *text, uint8_t *out, size_t cap)
 
 /* What the comparison leaves out, for one corpus file. */
 struct corpus_rules {
-    const char *const *ignored;     /* keys Ryu has that we do not */
-    const char *drop_numbers_in;    /* key whose array we may extend with
-                                     * numbers (unknown flag bits) */
+    const char *const *ignored;  /* keys Ryu has that we do not */
+    const char *drop_numbers_in; /* key whose array we may extend with
+                                  * numbers (unknown flag bits) */
 };
 
 static bool
@@ -1759,19 +1869,20 @@ corpus_subset(const json_t *exp, const json_t *got, const char *path,
             snprintf(why, size, "%s: not an object", path);
             return false;
         }
-        json_object_foreach((json_t *) exp, key, v) {
+        json_object_foreach((json_t *) exp, key, v)
+        {
             if (is_ignored(rules, key)) {
                 continue;
             }
             snprintf(sub, sizeof sub, "%s.%s", path, key);
             json_t *g = json_object_get(got, key);
-            if (rules->drop_numbers_in
-                && !strcmp(key, rules->drop_numbers_in)
-                && json_is_array(g)) {
+            if (rules->drop_numbers_in &&
+                !strcmp(key, rules->drop_numbers_in) && json_is_array(g)) {
                 json_t *names = json_array();
                 size_t i;
                 json_t *e;
-                json_array_foreach(g, i, e) {
+                json_array_foreach(g, i, e)
+                {
                     if (!json_is_integer(e)) {
                         json_array_append(names, e);
                     }
@@ -1799,16 +1910,16 @@ corpus_subset(const json_t *exp, const json_t *got, const char *path,
                 return false;
             }
             for (long i = 0; i < n; i++) {
-                if (json_integer_value(json_array_get(exp, (size_t) i))
-                    != bytes[i]) {
+                if (json_integer_value(json_array_get(exp, (size_t) i)) !=
+                    bytes[i]) {
                     snprintf(why, size, "%s[%ld]: data byte", path, i);
                     return false;
                 }
             }
             return true;
         }
-        if (!json_is_array(got) || json_array_size(got)
-                                   != json_array_size(exp)) {
+        if (!json_is_array(got) ||
+            json_array_size(got) != json_array_size(exp)) {
             snprintf(why, size, "%s: array size %zu, expected %zu", path,
                      json_is_array(got) ? json_array_size(got) : 0,
                      json_array_size(exp));
@@ -1816,9 +1927,8 @@ corpus_subset(const json_t *exp, const json_t *got, const char *path,
         }
         for (size_t i = 0; i < json_array_size(exp); i++) {
             snprintf(sub, sizeof sub, "%s[%zu]", path, i);
-            if (!corpus_subset(json_array_get(exp, i),
-                               json_array_get(got, i), sub, rules, why,
-                               size)) {
+            if (!corpus_subset(json_array_get(exp, i), json_array_get(got, i),
+                               sub, rules, why, size)) {
                 return false;
             }
         }
@@ -1827,8 +1937,8 @@ corpus_subset(const json_t *exp, const json_t *got, const char *path,
     if (json_is_number(exp)) {
         if (!number_equal(exp, got)) {
             char *g = json_dumps(got, JSON_ENCODE_ANY);
-            snprintf(why, size, "%s: %g, got %s", path,
-                     json_number_value(exp), g ? g : "?");
+            snprintf(why, size, "%s: %g, got %s", path, json_number_value(exp),
+                     g ? g : "?");
             free(g);
             return false;
         }
@@ -1837,8 +1947,7 @@ corpus_subset(const json_t *exp, const json_t *got, const char *path,
     if (!json_equal((json_t *) exp, (json_t *) got)) {
         char *e = json_dumps(exp, JSON_ENCODE_ANY);
         char *g = json_dumps(got, JSON_ENCODE_ANY);
-        snprintf(why, size, "%s: %s, got %s", path, e ? e : "?",
-                 g ? g : "?");
+        snprintf(why, size, "%s: %s, got %s", path, e ? e : "?", g ? g : "?");
         free(e);
         free(g);
         return false;
@@ -1859,18 +1968,18 @@ corpus_subset(const json_t *exp, const json_t *got, const char *path,
 static void
 corpus_rules_for(const struct ofp_msg *msg, struct corpus_rules *rules)
 {
-    static const char *const len[] = { "len", NULL };
-    static const char *const length[] = { "length", NULL };
+    static const char *const len[] = {"len", NULL};
+    static const char *const length[] = {"length", NULL};
 
     memset(rules, 0, sizeof *rules);
-    if (msg->type == OFPT_QUEUE_GET_CONFIG_REPLY
-        || msg->type == OFPT_METER_MOD) {
+    if (msg->type == OFPT_QUEUE_GET_CONFIG_REPLY ||
+        msg->type == OFPT_METER_MOD) {
         rules->ignored = len;
-    } else if (msg->type == OFPT_MULTIPART_REPLY
-               && msg->mp_reply.type == OFPMP_FLOW) {
+    } else if (msg->type == OFPT_MULTIPART_REPLY &&
+               msg->mp_reply.type == OFPMP_FLOW) {
         rules->ignored = length;
-    } else if (msg->type == OFPT_MULTIPART_REPLY
-               && msg->mp_reply.type == OFPMP_METER_FEATURES) {
+    } else if (msg->type == OFPT_MULTIPART_REPLY &&
+               msg->mp_reply.type == OFPMP_METER_FEATURES) {
         rules->drop_numbers_in = "band_types";
     }
 }
@@ -1896,8 +2005,9 @@ corpus_compare(const json_t *exp, json_t *got, const struct ofp_msg *msg,
 
     corpus_rules_for(msg, &rules);
     if (reply) {
-        json_t *body = (msg->type == OFPT_MULTIPART_REPLY
-                        ? json_object_get(got, "body") : got);
+        json_t *body =
+            (msg->type == OFPT_MULTIPART_REPLY ? json_object_get(got, "body")
+                                               : got);
         if (json_is_array(reply) && !json_is_array(body)) {
             if (json_array_size(reply) != 1) {
                 snprintf(why, size, "reply: %zu entries for one body",
@@ -1909,7 +2019,8 @@ corpus_compare(const json_t *exp, json_t *got, const struct ofp_msg *msg,
         return corpus_subset(reply, body, "reply", &rules, why, size);
     }
 
-    json_object_foreach((json_t *) exp, key, v) {
+    json_object_foreach((json_t *) exp, key, v)
+    {
         if (!strcmp(key, "cmd")) {
             if (!number_equal(v, json_object_get(got, "command"))) {
                 snprintf(why, size, "cmd");
@@ -1936,8 +2047,8 @@ corpus_compare(const json_t *exp, json_t *got, const struct ofp_msg *msg,
                 return false;
             }
             json_object_del(flow, "flags");
-            bool ok = corpus_subset(flow, json_object_get(got, "body"),
-                                    key, &rules, why, size);
+            bool ok = corpus_subset(flow, json_object_get(got, "body"), key,
+                                    &rules, why, size);
             json_decref(flow);
             if (!ok) {
                 return false;
@@ -1982,8 +2093,8 @@ static void
 append_report(struct corpus_run *run, const char *name, const char *why)
 {
     size_t len = strlen(run->report);
-    snprintf(run->report + len, sizeof run->report - len, "\n  %s: %s",
-             name, why);
+    snprintf(run->report + len, sizeof run->report - len, "\n  %s: %s", name,
+             why);
     run->failed++;
 }
 
@@ -2025,14 +2136,15 @@ compare_one(const char *path, const char *name, void *aux)
             append_report(run, name, "ofp_json_msg() returned NULL");
         } else if (!corpus_compare(exp, got, &msg, why, sizeof why)) {
             append_report(run, name, why);
-        } else if (msg.type == OFPT_MULTIPART_REPLY
-                   && msg.mp_reply.type == OFPMP_FLOW) {
+        } else if (msg.type == OFPT_MULTIPART_REPLY &&
+                   msg.mp_reply.type == OFPMP_FLOW) {
             /* Our flow stats lengths add up to the message body. */
             size_t sum = 0, i;
             json_t *e;
-            json_array_foreach(json_object_get(got, "body"), i, e) {
-                sum += (size_t) json_integer_value(json_object_get(
-                                                       e, "length"));
+            json_array_foreach(json_object_get(got, "body"), i, e)
+            {
+                sum +=
+                    (size_t) json_integer_value(json_object_get(e, "length"));
             }
             if (sum != len - OFP_MULTIPART_LEN) {
                 append_report(run, name, "flow stats lengths");
@@ -2059,14 +2171,13 @@ START_TEST(ryu_ofctl_corpus_matches_our_json)
     char json_dir[4096], packet_dir[4096];
     snprintf(json_dir, sizeof json_dir, "%s/ryu-ofctl-of13/ofctl_json",
              corpus);
-    snprintf(packet_dir, sizeof packet_dir, "%s/ryu-of13/packet_data",
-             corpus);
-    struct corpus_run run = { .packet_dir = packet_dir };
+    snprintf(packet_dir, sizeof packet_dir, "%s/ryu-of13/packet_data", corpus);
+    struct corpus_run run = {.packet_dir = packet_dir};
     size_t n = test_for_each_file(json_dir, ".json", compare_one, &run);
 
     printf("# ryu ofctl corpus: %zu files, %zu compared, %zu request "
-           "descriptions without a packet\n", n, run.compared,
-           run.descriptions);
+           "descriptions without a packet\n",
+           n, run.compared, run.descriptions);
     fflush(stdout);
     ck_assert_uint_gt(n, 0);
     ck_assert_uint_eq(run.compared + run.descriptions, n);
@@ -2137,8 +2248,8 @@ ofp_json_suite(void)
     tc = tcase_create("match");
     tcase_add_loop_test(tc, every_oxm_field_unmasked_renders_as_ryu, 0,
                         N_FIELD_CASES);
-    tcase_add_loop_test(tc, every_oxm_field_masked_renders_value_slash_mask,
-                        0, N_FIELD_CASES);
+    tcase_add_loop_test(tc, every_oxm_field_masked_renders_value_slash_mask, 0,
+                        N_FIELD_CASES);
     tcase_add_loop_test(tc, every_oxm_field_as_set_field_dict_and_string, 0,
                         N_FIELD_CASES);
     tcase_add_test(tc, vlan_vid_follows_match_vid_to_str);

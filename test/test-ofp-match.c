@@ -123,21 +123,21 @@ oxm_masked(uint8_t field, uint64_t value, uint64_t mask)
 static enum ofperr
 check_oxms(struct ofp_oxm *oxms, size_t n)
 {
-    struct ofp_match match = { OFPMT_OXM, (uint16_t) n, oxms };
+    struct ofp_match match = {OFPMT_OXM, (uint16_t) n, oxms};
     return ofp_match_check(&match);
 }
 
-#define CHECK(...)                                                          \
-    check_oxms((struct ofp_oxm[]) { __VA_ARGS__ },                          \
-               sizeof (struct ofp_oxm[]) { __VA_ARGS__ }                    \
-               / sizeof (struct ofp_oxm))
+#define CHECK(...)                                                            \
+    check_oxms((struct ofp_oxm[]){__VA_ARGS__},                               \
+               sizeof(struct ofp_oxm[]){__VA_ARGS__} /                        \
+                   sizeof(struct ofp_oxm))
 
 /* Asserts ofp_match_check() gives 'expect', naming both on failure. */
-#define ASSERT_CHECK(EXPECT, ...)                                           \
-    do {                                                                    \
-        enum ofperr got_ = CHECK(__VA_ARGS__);                              \
-        ck_assert_msg(got_ == (EXPECT), "line %d: got %s, want %s",         \
-                      __LINE__, ofperr_name(got_), ofperr_name(EXPECT));    \
+#define ASSERT_CHECK(EXPECT, ...)                                             \
+    do {                                                                      \
+        enum ofperr got_ = CHECK(__VA_ARGS__);                                \
+        ck_assert_msg(got_ == (EXPECT), "line %d: got %s, want %s", __LINE__, \
+                      ofperr_name(got_), ofperr_name(EXPECT));                \
     } while (0)
 
 #define ETH_TYPE(V) oxm_exact(OFPXMT_OFB_ETH_TYPE, V)
@@ -146,15 +146,17 @@ check_oxms(struct ofp_oxm *oxms, size_t n)
 /* ---- the field table ---- */
 
 static const char *const field_names[OFPXMT_OFB_MAX + 1] = {
-    "in_port", "in_phy_port", "metadata", "eth_dst", "eth_src", "eth_type",
-    "vlan_vid", "vlan_pcp", "ip_dscp", "ip_ecn", "ip_proto", "ipv4_src",
-    "ipv4_dst", "tcp_src", "tcp_dst", "udp_src", "udp_dst", "sctp_src",
-    "sctp_dst", "icmpv4_type", "icmpv4_code", "arp_op", "arp_spa",
-    "arp_tpa", "arp_sha", "arp_tha", "ipv6_src", "ipv6_dst", "ipv6_flabel",
-    "icmpv6_type", "icmpv6_code", "ipv6_nd_target", "ipv6_nd_sll",
-    "ipv6_nd_tll", "mpls_label", "mpls_tc", "mpls_bos", "pbb_isid",
-    "tunnel_id", "ipv6_exthdr", NULL, "pbb_uca", "tcp_flags",
-    "actset_output",
+    "in_port",     "in_phy_port", "metadata",    "eth_dst",
+    "eth_src",     "eth_type",    "vlan_vid",    "vlan_pcp",
+    "ip_dscp",     "ip_ecn",      "ip_proto",    "ipv4_src",
+    "ipv4_dst",    "tcp_src",     "tcp_dst",     "udp_src",
+    "udp_dst",     "sctp_src",    "sctp_dst",    "icmpv4_type",
+    "icmpv4_code", "arp_op",      "arp_spa",     "arp_tpa",
+    "arp_sha",     "arp_tha",     "ipv6_src",    "ipv6_dst",
+    "ipv6_flabel", "icmpv6_type", "icmpv6_code", "ipv6_nd_target",
+    "ipv6_nd_sll", "ipv6_nd_tll", "mpls_label",  "mpls_tc",
+    "mpls_bos",    "pbb_isid",    "tunnel_id",   "ipv6_exthdr",
+    NULL,          "pbb_uca",     "tcp_flags",   "actset_output",
 };
 
 START_TEST(test_field_table_names)
@@ -182,14 +184,14 @@ START_TEST(test_field_table_maskable_per_spec)
 {
     /* OpenFlow 1.3.5 table 12 (+ 1.4 pbb_uca, 1.5 tcp_flags). */
     static const uint8_t maskable[] = {
-        OFPXMT_OFB_METADATA, OFPXMT_OFB_ETH_DST, OFPXMT_OFB_ETH_SRC,
-        OFPXMT_OFB_VLAN_VID, OFPXMT_OFB_IPV4_SRC, OFPXMT_OFB_IPV4_DST,
-        OFPXMT_OFB_ARP_SPA, OFPXMT_OFB_ARP_TPA, OFPXMT_OFB_ARP_SHA,
-        OFPXMT_OFB_ARP_THA, OFPXMT_OFB_IPV6_SRC, OFPXMT_OFB_IPV6_DST,
-        OFPXMT_OFB_IPV6_FLABEL, OFPXMT_OFB_PBB_ISID, OFPXMT_OFB_TUNNEL_ID,
+        OFPXMT_OFB_METADATA,    OFPXMT_OFB_ETH_DST,   OFPXMT_OFB_ETH_SRC,
+        OFPXMT_OFB_VLAN_VID,    OFPXMT_OFB_IPV4_SRC,  OFPXMT_OFB_IPV4_DST,
+        OFPXMT_OFB_ARP_SPA,     OFPXMT_OFB_ARP_TPA,   OFPXMT_OFB_ARP_SHA,
+        OFPXMT_OFB_ARP_THA,     OFPXMT_OFB_IPV6_SRC,  OFPXMT_OFB_IPV6_DST,
+        OFPXMT_OFB_IPV6_FLABEL, OFPXMT_OFB_PBB_ISID,  OFPXMT_OFB_TUNNEL_ID,
         OFPXMT_OFB_IPV6_EXTHDR, OFPXMT_OFB_TCP_FLAGS,
     };
-    bool want[OFPXMT_OFB_MAX + 1] = { false };
+    bool want[OFPXMT_OFB_MAX + 1] = {false};
     for (size_t i = 0; i < sizeof maskable; i++) {
         want[maskable[i]] = true;
     }
@@ -209,19 +211,27 @@ START_TEST(test_field_table_valid_bits)
         uint64_t bits;
         uint8_t width;
     } facts[] = {
-        { "vlan_vid", 0x1fff, 2 }, { "vlan_pcp", 0x7, 1 },
-        { "ip_dscp", 0x3f, 1 }, { "ip_ecn", 0x3, 1 },
-        { "ipv6_flabel", 0xfffff, 4 }, { "mpls_label", 0xfffff, 4 },
-        { "mpls_tc", 0x7, 1 }, { "mpls_bos", 0x1, 1 },
-        { "pbb_isid", 0xffffff, 3 }, { "ipv6_exthdr", 0x1ff, 2 },
-        { "pbb_uca", 0x1, 1 }, { "in_port", 0xffffffff, 4 },
-        { "metadata", UINT64_MAX, 8 }, { "eth_dst", UINT64_MAX, 6 },
-        { "ipv6_src", UINT64_MAX, 16 }, { "tcp_flags", 0xffff, 2 },
-        { "actset_output", 0xffffffff, 4 },
+        {"vlan_vid", 0x1fff, 2},
+        {"vlan_pcp", 0x7, 1},
+        {"ip_dscp", 0x3f, 1},
+        {"ip_ecn", 0x3, 1},
+        {"ipv6_flabel", 0xfffff, 4},
+        {"mpls_label", 0xfffff, 4},
+        {"mpls_tc", 0x7, 1},
+        {"mpls_bos", 0x1, 1},
+        {"pbb_isid", 0xffffff, 3},
+        {"ipv6_exthdr", 0x1ff, 2},
+        {"pbb_uca", 0x1, 1},
+        {"in_port", 0xffffffff, 4},
+        {"metadata", UINT64_MAX, 8},
+        {"eth_dst", UINT64_MAX, 6},
+        {"ipv6_src", UINT64_MAX, 16},
+        {"tcp_flags", 0xffff, 2},
+        {"actset_output", 0xffffffff, 4},
     };
     for (size_t i = 0; i < sizeof facts / sizeof facts[0]; i++) {
-        const struct ofp_oxm_field_info *fi
-            = ofp_oxm_field_by_name(facts[i].name);
+        const struct ofp_oxm_field_info *fi =
+            ofp_oxm_field_by_name(facts[i].name);
         ck_assert_ptr_nonnull(fi);
         ck_assert_msg(fi->valid_bits == facts[i].bits, "%s", facts[i].name);
         ck_assert_uint_eq(fi->width, facts[i].width);
@@ -248,181 +258,181 @@ struct oxm_fixture {
 };
 
 static const struct oxm_fixture oxm_fixtures[] = {
-    { 0, false, 0x5, 0x0,  /* in_port */
-      "8000 0004 00000005" },
-    { 0, true, 0x0, 0xffff0000,  /* in_port masked */
-      "8000 0108 00000000 ffff0000" },
-    { 1, false, 0x7, 0x0,  /* in_phy_port */
-      "8000 0204 00000007" },
-    { 1, true, 0x7, 0xffff,  /* in_phy_port masked */
-      "8000 0308 00000007 0000ffff" },
-    { 2, false, 0x123456789abcdef, 0x0,  /* metadata */
-      "8000 0408 0123456789abcdef" },
-    { 2, true, 0x123456700000000, 0xffffffff00000000,  /* metadata masked */
-      "8000 0510 0123456700000000 ffffffff00000000" },
-    { 3, false, 0, 0,  /* eth_dst */
-      "8000 0606 0a0b0c0d0e0f" },
-    { 3, true, 0, 0,  /* eth_dst masked */
-      "8000 070c 0a0b0c0d0e00 ffffffffff00" },
-    { 4, false, 0, 0,  /* eth_src */
-      "8000 0806 00163e112233" },
-    { 4, true, 0, 0,  /* eth_src masked */
-      "8000 090c 000000000000 010000000000" },
-    { 5, false, 0x800, 0x0,  /* eth_type */
-      "8000 0a02 0800" },
-    { 5, true, 0x800, 0xff00,  /* eth_type masked */
-      "8000 0b04 0800 ff00" },
-    { 6, false, 0x1064, 0x0,  /* vlan_vid */
-      "8000 0c02 1064" },
-    { 6, true, 0x1000, 0x1000,  /* vlan_vid masked */
-      "8000 0d04 1000 1000" },
-    { 7, false, 0x5, 0x0,  /* vlan_pcp */
-      "8000 0e01 05" },
-    { 7, true, 0x4, 0x4,  /* vlan_pcp masked */
-      "8000 0f02 04 04" },
-    { 8, false, 0x2e, 0x0,  /* ip_dscp */
-      "8000 1001 2e" },
-    { 8, true, 0x2c, 0x3c,  /* ip_dscp masked */
-      "8000 1102 2c 3c" },
-    { 9, false, 0x2, 0x0,  /* ip_ecn */
-      "8000 1201 02" },
-    { 9, true, 0x2, 0x2,  /* ip_ecn masked */
-      "8000 1302 02 02" },
-    { 10, false, 0x6, 0x0,  /* ip_proto */
-      "8000 1401 06" },
-    { 10, true, 0x6, 0xfe,  /* ip_proto masked */
-      "8000 1502 06 fe" },
-    { 11, false, 0xc0a80001, 0x0,  /* ipv4_src */
-      "8000 1604 c0a80001" },
-    { 11, true, 0xc0a80000, 0xffffff00,  /* ipv4_src masked */
-      "8000 1708 c0a80000 ffffff00" },
-    { 12, false, 0xa000002, 0x0,  /* ipv4_dst */
-      "8000 1804 0a000002" },
-    { 12, true, 0xa000000, 0xff000000,  /* ipv4_dst masked */
-      "8000 1908 0a000000 ff000000" },
-    { 13, false, 0x1f90, 0x0,  /* tcp_src */
-      "8000 1a02 1f90" },
-    { 13, true, 0x1f00, 0xff00,  /* tcp_src masked */
-      "8000 1b04 1f00 ff00" },
-    { 14, false, 0x50, 0x0,  /* tcp_dst */
-      "8000 1c02 0050" },
-    { 14, true, 0x50, 0xfff0,  /* tcp_dst masked */
-      "8000 1d04 0050 fff0" },
-    { 15, false, 0x35, 0x0,  /* udp_src */
-      "8000 1e02 0035" },
-    { 15, true, 0x35, 0xffff,  /* udp_src masked */
-      "8000 1f04 0035 ffff" },
-    { 16, false, 0x44, 0x0,  /* udp_dst */
-      "8000 2002 0044" },
-    { 16, true, 0x44, 0xff,  /* udp_dst masked */
-      "8000 2104 0044 00ff" },
-    { 17, false, 0xb59, 0x0,  /* sctp_src */
-      "8000 2202 0b59" },
-    { 17, true, 0xb00, 0xf00,  /* sctp_src masked */
-      "8000 2304 0b00 0f00" },
-    { 18, false, 0xb5a, 0x0,  /* sctp_dst */
-      "8000 2402 0b5a" },
-    { 18, true, 0x0, 0xf000,  /* sctp_dst masked */
-      "8000 2504 0000 f000" },
-    { 19, false, 0x8, 0x0,  /* icmpv4_type */
-      "8000 2601 08" },
-    { 19, true, 0x8, 0xf,  /* icmpv4_type masked */
-      "8000 2702 08 0f" },
-    { 20, false, 0x3, 0x0,  /* icmpv4_code */
-      "8000 2801 03" },
-    { 20, true, 0x0, 0xf0,  /* icmpv4_code masked */
-      "8000 2902 00 f0" },
-    { 21, false, 0x1, 0x0,  /* arp_op */
-      "8000 2a02 0001" },
-    { 21, true, 0x1, 0xff,  /* arp_op masked */
-      "8000 2b04 0001 00ff" },
-    { 22, false, 0xa000001, 0x0,  /* arp_spa */
-      "8000 2c04 0a000001" },
-    { 22, true, 0xa000000, 0xffff0000,  /* arp_spa masked */
-      "8000 2d08 0a000000 ffff0000" },
-    { 23, false, 0xa0000fe, 0x0,  /* arp_tpa */
-      "8000 2e04 0a0000fe" },
-    { 23, true, 0xa000000, 0xffffff00,  /* arp_tpa masked */
-      "8000 2f08 0a000000 ffffff00" },
-    { 24, false, 0, 0,  /* arp_sha */
-      "8000 3006 020000000001" },
-    { 24, true, 0, 0,  /* arp_sha masked */
-      "8000 310c 020000000000 ffffff000000" },
-    { 25, false, 0, 0,  /* arp_tha */
-      "8000 3206 ffffffffffff" },
-    { 25, true, 0, 0,  /* arp_tha masked */
-      "8000 330c ffffffffffff ffffffffffff" },
-    { 26, false, 0, 0,  /* ipv6_src */
-      "8000 3410 20010db8000000000000000000000001" },
-    { 26, true, 0, 0,  /* ipv6_src masked */
-      "8000 3520 20010db8000000000000000000000000"
-      " ffffffffffffffff0000000000000000" },
-    { 27, false, 0, 0,  /* ipv6_dst */
-      "8000 3610 fe800000000000000202b3fffe1e8329" },
-    { 27, true, 0, 0,  /* ipv6_dst masked */
-      "8000 3720 fe800000000000000000000000000000"
-      " ffc00000000000000000000000000000" },
-    { 28, false, 0xabcde, 0x0,  /* ipv6_flabel */
-      "8000 3804 000abcde" },
-    { 28, true, 0xab000, 0xff000,  /* ipv6_flabel masked */
-      "8000 3908 000ab000 000ff000" },
-    { 29, false, 0x87, 0x0,  /* icmpv6_type */
-      "8000 3a01 87" },
-    { 29, true, 0x87, 0xff,  /* icmpv6_type masked */
-      "8000 3b02 87 ff" },
-    { 30, false, 0x0, 0x0,  /* icmpv6_code */
-      "8000 3c01 00" },
-    { 30, true, 0x0, 0xf,  /* icmpv6_code masked */
-      "8000 3d02 00 0f" },
-    { 31, false, 0, 0,  /* ipv6_nd_target */
-      "8000 3e10 20010db80001000000000000000000aa" },
-    { 31, true, 0, 0,  /* ipv6_nd_target masked */
-      "8000 3f20 20010db80001000000000000000000aa"
-      " ffffffffffffffffffffffffffffffff" },
-    { 32, false, 0, 0,  /* ipv6_nd_sll */
-      "8000 4006 00005e005301" },
-    { 32, true, 0, 0,  /* ipv6_nd_sll masked */
-      "8000 410c 00005e005301 ffffffffffff" },
-    { 33, false, 0, 0,  /* ipv6_nd_tll */
-      "8000 4206 00005e005302" },
-    { 33, true, 0, 0,  /* ipv6_nd_tll masked */
-      "8000 430c 00005e000000 ffffff000000" },
-    { 34, false, 0xfedcb, 0x0,  /* mpls_label */
-      "8000 4404 000fedcb" },
-    { 34, true, 0xfe000, 0xff000,  /* mpls_label masked */
-      "8000 4508 000fe000 000ff000" },
-    { 35, false, 0x6, 0x0,  /* mpls_tc */
-      "8000 4601 06" },
-    { 35, true, 0x6, 0x6,  /* mpls_tc masked */
-      "8000 4702 06 06" },
-    { 36, false, 0x1, 0x0,  /* mpls_bos */
-      "8000 4801 01" },
-    { 36, true, 0x1, 0x1,  /* mpls_bos masked */
-      "8000 4902 01 01" },
-    { 37, false, 0xabcdef, 0x0,  /* pbb_isid */
-      "8000 4a03 abcdef" },
-    { 37, true, 0xab0000, 0xff0000,  /* pbb_isid masked */
-      "8000 4b06 ab0000 ff0000" },
-    { 38, false, 0xdeadbeef, 0x0,  /* tunnel_id */
-      "8000 4c08 00000000deadbeef" },
-    { 38, true, 0xdeadbeef, 0xffffffff,  /* tunnel_id masked */
-      "8000 4d10 00000000deadbeef 00000000ffffffff" },
-    { 39, false, 0x104, 0x0,  /* ipv6_exthdr */
-      "8000 4e02 0104" },
-    { 39, true, 0x104, 0x1ff,  /* ipv6_exthdr masked */
-      "8000 4f04 0104 01ff" },
-    { 41, false, 0x1, 0x0,  /* pbb_uca */
-      "8000 5201 01" },
-    { 41, true, 0x1, 0x1,  /* pbb_uca masked */
-      "8000 5302 01 01" },
-    { 42, false, 0x12, 0x0,  /* tcp_flags */
-      "8000 5402 0012" },
-    { 42, true, 0x12, 0xfff,  /* tcp_flags masked */
-      "8000 5504 0012 0fff" },
-    { 43, false, 0xfffffffd, 0x0,  /* actset_output */
-      "8000 5604 fffffffd" },
-    { 43, true, 0xffffff00, 0xffffff00,  /* actset_output masked */
-      "8000 5708 ffffff00 ffffff00" },
+    {0, false, 0x5, 0x0, /* in_port */
+     "8000 0004 00000005"},
+    {0, true, 0x0, 0xffff0000, /* in_port masked */
+     "8000 0108 00000000 ffff0000"},
+    {1, false, 0x7, 0x0, /* in_phy_port */
+     "8000 0204 00000007"},
+    {1, true, 0x7, 0xffff, /* in_phy_port masked */
+     "8000 0308 00000007 0000ffff"},
+    {2, false, 0x123456789abcdef, 0x0, /* metadata */
+     "8000 0408 0123456789abcdef"},
+    {2, true, 0x123456700000000, 0xffffffff00000000, /* metadata masked */
+     "8000 0510 0123456700000000 ffffffff00000000"},
+    {3, false, 0, 0, /* eth_dst */
+     "8000 0606 0a0b0c0d0e0f"},
+    {3, true, 0, 0, /* eth_dst masked */
+     "8000 070c 0a0b0c0d0e00 ffffffffff00"},
+    {4, false, 0, 0, /* eth_src */
+     "8000 0806 00163e112233"},
+    {4, true, 0, 0, /* eth_src masked */
+     "8000 090c 000000000000 010000000000"},
+    {5, false, 0x800, 0x0, /* eth_type */
+     "8000 0a02 0800"},
+    {5, true, 0x800, 0xff00, /* eth_type masked */
+     "8000 0b04 0800 ff00"},
+    {6, false, 0x1064, 0x0, /* vlan_vid */
+     "8000 0c02 1064"},
+    {6, true, 0x1000, 0x1000, /* vlan_vid masked */
+     "8000 0d04 1000 1000"},
+    {7, false, 0x5, 0x0, /* vlan_pcp */
+     "8000 0e01 05"},
+    {7, true, 0x4, 0x4, /* vlan_pcp masked */
+     "8000 0f02 04 04"},
+    {8, false, 0x2e, 0x0, /* ip_dscp */
+     "8000 1001 2e"},
+    {8, true, 0x2c, 0x3c, /* ip_dscp masked */
+     "8000 1102 2c 3c"},
+    {9, false, 0x2, 0x0, /* ip_ecn */
+     "8000 1201 02"},
+    {9, true, 0x2, 0x2, /* ip_ecn masked */
+     "8000 1302 02 02"},
+    {10, false, 0x6, 0x0, /* ip_proto */
+     "8000 1401 06"},
+    {10, true, 0x6, 0xfe, /* ip_proto masked */
+     "8000 1502 06 fe"},
+    {11, false, 0xc0a80001, 0x0, /* ipv4_src */
+     "8000 1604 c0a80001"},
+    {11, true, 0xc0a80000, 0xffffff00, /* ipv4_src masked */
+     "8000 1708 c0a80000 ffffff00"},
+    {12, false, 0xa000002, 0x0, /* ipv4_dst */
+     "8000 1804 0a000002"},
+    {12, true, 0xa000000, 0xff000000, /* ipv4_dst masked */
+     "8000 1908 0a000000 ff000000"},
+    {13, false, 0x1f90, 0x0, /* tcp_src */
+     "8000 1a02 1f90"},
+    {13, true, 0x1f00, 0xff00, /* tcp_src masked */
+     "8000 1b04 1f00 ff00"},
+    {14, false, 0x50, 0x0, /* tcp_dst */
+     "8000 1c02 0050"},
+    {14, true, 0x50, 0xfff0, /* tcp_dst masked */
+     "8000 1d04 0050 fff0"},
+    {15, false, 0x35, 0x0, /* udp_src */
+     "8000 1e02 0035"},
+    {15, true, 0x35, 0xffff, /* udp_src masked */
+     "8000 1f04 0035 ffff"},
+    {16, false, 0x44, 0x0, /* udp_dst */
+     "8000 2002 0044"},
+    {16, true, 0x44, 0xff, /* udp_dst masked */
+     "8000 2104 0044 00ff"},
+    {17, false, 0xb59, 0x0, /* sctp_src */
+     "8000 2202 0b59"},
+    {17, true, 0xb00, 0xf00, /* sctp_src masked */
+     "8000 2304 0b00 0f00"},
+    {18, false, 0xb5a, 0x0, /* sctp_dst */
+     "8000 2402 0b5a"},
+    {18, true, 0x0, 0xf000, /* sctp_dst masked */
+     "8000 2504 0000 f000"},
+    {19, false, 0x8, 0x0, /* icmpv4_type */
+     "8000 2601 08"},
+    {19, true, 0x8, 0xf, /* icmpv4_type masked */
+     "8000 2702 08 0f"},
+    {20, false, 0x3, 0x0, /* icmpv4_code */
+     "8000 2801 03"},
+    {20, true, 0x0, 0xf0, /* icmpv4_code masked */
+     "8000 2902 00 f0"},
+    {21, false, 0x1, 0x0, /* arp_op */
+     "8000 2a02 0001"},
+    {21, true, 0x1, 0xff, /* arp_op masked */
+     "8000 2b04 0001 00ff"},
+    {22, false, 0xa000001, 0x0, /* arp_spa */
+     "8000 2c04 0a000001"},
+    {22, true, 0xa000000, 0xffff0000, /* arp_spa masked */
+     "8000 2d08 0a000000 ffff0000"},
+    {23, false, 0xa0000fe, 0x0, /* arp_tpa */
+     "8000 2e04 0a0000fe"},
+    {23, true, 0xa000000, 0xffffff00, /* arp_tpa masked */
+     "8000 2f08 0a000000 ffffff00"},
+    {24, false, 0, 0, /* arp_sha */
+     "8000 3006 020000000001"},
+    {24, true, 0, 0, /* arp_sha masked */
+     "8000 310c 020000000000 ffffff000000"},
+    {25, false, 0, 0, /* arp_tha */
+     "8000 3206 ffffffffffff"},
+    {25, true, 0, 0, /* arp_tha masked */
+     "8000 330c ffffffffffff ffffffffffff"},
+    {26, false, 0, 0, /* ipv6_src */
+     "8000 3410 20010db8000000000000000000000001"},
+    {26, true, 0, 0, /* ipv6_src masked */
+     "8000 3520 20010db8000000000000000000000000"
+     " ffffffffffffffff0000000000000000"},
+    {27, false, 0, 0, /* ipv6_dst */
+     "8000 3610 fe800000000000000202b3fffe1e8329"},
+    {27, true, 0, 0, /* ipv6_dst masked */
+     "8000 3720 fe800000000000000000000000000000"
+     " ffc00000000000000000000000000000"},
+    {28, false, 0xabcde, 0x0, /* ipv6_flabel */
+     "8000 3804 000abcde"},
+    {28, true, 0xab000, 0xff000, /* ipv6_flabel masked */
+     "8000 3908 000ab000 000ff000"},
+    {29, false, 0x87, 0x0, /* icmpv6_type */
+     "8000 3a01 87"},
+    {29, true, 0x87, 0xff, /* icmpv6_type masked */
+     "8000 3b02 87 ff"},
+    {30, false, 0x0, 0x0, /* icmpv6_code */
+     "8000 3c01 00"},
+    {30, true, 0x0, 0xf, /* icmpv6_code masked */
+     "8000 3d02 00 0f"},
+    {31, false, 0, 0, /* ipv6_nd_target */
+     "8000 3e10 20010db80001000000000000000000aa"},
+    {31, true, 0, 0, /* ipv6_nd_target masked */
+     "8000 3f20 20010db80001000000000000000000aa"
+     " ffffffffffffffffffffffffffffffff"},
+    {32, false, 0, 0, /* ipv6_nd_sll */
+     "8000 4006 00005e005301"},
+    {32, true, 0, 0, /* ipv6_nd_sll masked */
+     "8000 410c 00005e005301 ffffffffffff"},
+    {33, false, 0, 0, /* ipv6_nd_tll */
+     "8000 4206 00005e005302"},
+    {33, true, 0, 0, /* ipv6_nd_tll masked */
+     "8000 430c 00005e000000 ffffff000000"},
+    {34, false, 0xfedcb, 0x0, /* mpls_label */
+     "8000 4404 000fedcb"},
+    {34, true, 0xfe000, 0xff000, /* mpls_label masked */
+     "8000 4508 000fe000 000ff000"},
+    {35, false, 0x6, 0x0, /* mpls_tc */
+     "8000 4601 06"},
+    {35, true, 0x6, 0x6, /* mpls_tc masked */
+     "8000 4702 06 06"},
+    {36, false, 0x1, 0x0, /* mpls_bos */
+     "8000 4801 01"},
+    {36, true, 0x1, 0x1, /* mpls_bos masked */
+     "8000 4902 01 01"},
+    {37, false, 0xabcdef, 0x0, /* pbb_isid */
+     "8000 4a03 abcdef"},
+    {37, true, 0xab0000, 0xff0000, /* pbb_isid masked */
+     "8000 4b06 ab0000 ff0000"},
+    {38, false, 0xdeadbeef, 0x0, /* tunnel_id */
+     "8000 4c08 00000000deadbeef"},
+    {38, true, 0xdeadbeef, 0xffffffff, /* tunnel_id masked */
+     "8000 4d10 00000000deadbeef 00000000ffffffff"},
+    {39, false, 0x104, 0x0, /* ipv6_exthdr */
+     "8000 4e02 0104"},
+    {39, true, 0x104, 0x1ff, /* ipv6_exthdr masked */
+     "8000 4f04 0104 01ff"},
+    {41, false, 0x1, 0x0, /* pbb_uca */
+     "8000 5201 01"},
+    {41, true, 0x1, 0x1, /* pbb_uca masked */
+     "8000 5302 01 01"},
+    {42, false, 0x12, 0x0, /* tcp_flags */
+     "8000 5402 0012"},
+    {42, true, 0x12, 0xfff, /* tcp_flags masked */
+     "8000 5504 0012 0fff"},
+    {43, false, 0xfffffffd, 0x0, /* actset_output */
+     "8000 5604 fffffffd"},
+    {43, true, 0xffffff00, 0xffffff00, /* actset_output masked */
+     "8000 5708 ffffff00 ffffff00"},
 };
 
 #define N_OXM_FIXTURES (sizeof oxm_fixtures / sizeof oxm_fixtures[0])
@@ -449,10 +459,10 @@ START_TEST(test_oxm_every_field_decodes)
         ck_assert(ofp_oxm_is_known(&oxm));
         ck_assert_ptr_null(oxm.payload);
         if (fi->kind == OFP_OXM_MAC || fi->kind == OFP_OXM_IPV6) {
-            const uint8_t *v = (fi->kind == OFP_OXM_MAC ? oxm.value.mac
-                                : oxm.value.ipv6);
-            const uint8_t *m = (fi->kind == OFP_OXM_MAC ? oxm.mask.mac
-                                : oxm.mask.ipv6);
+            const uint8_t *v =
+                (fi->kind == OFP_OXM_MAC ? oxm.value.mac : oxm.value.ipv6);
+            const uint8_t *m =
+                (fi->kind == OFP_OXM_MAC ? oxm.mask.mac : oxm.mask.ipv6);
             ck_assert(!memcmp(v, in + 4, fi->width));
             if (fx->has_mask) {
                 ck_assert(!memcmp(m, in + 4 + fi->width, fi->width));
@@ -537,8 +547,7 @@ START_TEST(test_oxm_known_field_wrong_length)
                      OFPERR_OFPBMC_BAD_LEN);
     ck_assert_int_eq(decode_oxm_hex("8000 0a01 08", &oxm),
                      OFPERR_OFPBMC_BAD_LEN);
-    ck_assert_int_eq(decode_oxm_hex("8000 0a00", &oxm),
-                     OFPERR_OFPBMC_BAD_LEN);
+    ck_assert_int_eq(decode_oxm_hex("8000 0a00", &oxm), OFPERR_OFPBMC_BAD_LEN);
     /* Masked in_port needs 8 bytes, not 4. */
     ck_assert_int_eq(decode_oxm_hex("8000 0104 00000001", &oxm),
                      OFPERR_OFPBMC_BAD_LEN);
@@ -587,7 +596,7 @@ START_TEST(test_oxm_nxm_classes_are_opaque)
     ck_assert_uint_eq(a.field, 0);
     ck_assert_uint_eq(a.length, 4);
     ck_assert(!ofp_oxm_is_known(&a));
-    ck_assert_ptr_eq(a.payload, in + 4);     /* borrowed, not copied */
+    ck_assert_ptr_eq(a.payload, in + 4); /* borrowed, not copied */
     ck_assert_uint_eq(b.cls, OFPXMC_NXM_0);
     ck_assert_uint_eq(b.length, 2);
     ck_assert_ptr_eq(b.payload, in + 12);
@@ -639,8 +648,7 @@ START_TEST(test_oxm_experimenter_class_without_id)
     struct ofp_oxm oxm;
     ck_assert_int_eq(decode_oxm_hex("ffff 0203 aabbcc", &oxm),
                      OFPERR_OFPBMC_BAD_LEN);
-    ck_assert_int_eq(decode_oxm_hex("ffff 0200", &oxm),
-                     OFPERR_OFPBMC_BAD_LEN);
+    ck_assert_int_eq(decode_oxm_hex("ffff 0200", &oxm), OFPERR_OFPBMC_BAD_LEN);
 }
 END_TEST
 
@@ -706,10 +714,10 @@ START_TEST(test_oxm_equal)
     b = oxm_exact(OFPXMT_OFB_TCP_SRC, 80);
     ck_assert(!ofp_oxm_equal(&a, &b));
 
-    struct ofp_oxm m1 = oxm_masked(OFPXMT_OFB_IPV4_SRC, 0x0a000000,
-                                   0xff000000);
-    struct ofp_oxm m2 = oxm_masked(OFPXMT_OFB_IPV4_SRC, 0x0a000000,
-                                   0xffff0000);
+    struct ofp_oxm m1 =
+        oxm_masked(OFPXMT_OFB_IPV4_SRC, 0x0a000000, 0xff000000);
+    struct ofp_oxm m2 =
+        oxm_masked(OFPXMT_OFB_IPV4_SRC, 0x0a000000, 0xffff0000);
     ck_assert(!ofp_oxm_equal(&m1, &m2));
     m2.mask.u32 = 0xff000000;
     ck_assert(ofp_oxm_equal(&m1, &m2));
@@ -723,8 +731,8 @@ START_TEST(test_oxm_equal)
     ck_assert(!ofp_oxm_equal(&e1, &e2));
 
     static const uint8_t p1[] = {1, 2, 3, 4}, p2[] = {1, 2, 3, 5};
-    struct ofp_oxm o1 = { .cls = OFPXMC_NXM_1, .field = 3, .length = 4,
-                          .payload = p1 };
+    struct ofp_oxm o1 = {
+        .cls = OFPXMC_NXM_1, .field = 3, .length = 4, .payload = p1};
     struct ofp_oxm o2 = o1;
     ck_assert(ofp_oxm_equal(&o1, &o2));
     o2.payload = p2;
@@ -748,7 +756,7 @@ START_TEST(test_match_empty)
     ck_assert_int_eq(ofp_match_decode(&rd, &match, &arena), 0);
     ck_assert_uint_eq(match.type, OFPMT_OXM);
     ck_assert_uint_eq(match.n_oxms, 0);
-    ck_assert_uint_eq(rd.left, 1);          /* padding consumed, no more */
+    ck_assert_uint_eq(rd.left, 1); /* padding consumed, no more */
     ck_assert_uint_eq(ofp_match_wire_len(&match), 8);
     ck_assert_int_eq(ofp_match_check(&match), 0);
     ofp_wbuf_init(&w);
@@ -761,15 +769,14 @@ END_TEST
 
 /* in_port=1, eth_type=0x0800, ipv4_dst=10.0.0.0/8, an NXM register and
  * tcp_dst=22 with ip_proto=6: 4 + 8 + 6 + 12 + 8 + 5 + 6 = 49 -> 56. */
-static const char match_hex[] =
-    "0001 0031"
-    "8000 0004 00000001"
-    "8000 0a02 0800"
-    "8000 1908 0a000000 ff000000"
-    "0001 0204 cafef00d"
-    "8000 1401 06"
-    "8000 1c02 0016"
-    "00 00 00 00 00 00 00";
+static const char match_hex[] = "0001 0031"
+                                "8000 0004 00000001"
+                                "8000 0a02 0800"
+                                "8000 1908 0a000000 ff000000"
+                                "0001 0204 cafef00d"
+                                "8000 1401 06"
+                                "8000 1c02 0016"
+                                "00 00 00 00 00 00 00";
 
 START_TEST(test_match_decode_values_and_reencode)
 {
@@ -823,13 +830,14 @@ START_TEST(test_match_encode_from_struct)
     static const uint8_t msk[16] = {0xff, 0xff};
     memcpy(oxms[1].value.ipv6, dst, 16);
     memcpy(oxms[1].mask.ipv6, msk, 16);
-    struct ofp_match match = { OFPMT_OXM, 2, oxms };
+    struct ofp_match match = {OFPMT_OXM, 2, oxms};
 
     size_t n;
-    uint8_t *expect = test_hex_fixture(
-        "0001 002e 8000 0a02 86dd"
-        "8000 3720 ff020000000000000000000000000000"
-        "ffff0000000000000000000000000000 0000", &n);
+    uint8_t *expect =
+        test_hex_fixture("0001 002e 8000 0a02 86dd"
+                         "8000 3720 ff020000000000000000000000000000"
+                         "ffff0000000000000000000000000000 0000",
+                         &n);
     struct ofp_wbuf w;
     ofp_wbuf_init(&w);
     ofp_match_encode(&w, &match);
@@ -855,7 +863,7 @@ START_TEST(test_match_length_multiple_of_8_has_no_padding)
     ofp_rd_init(&rd, in, n);
     ck_assert_int_eq(ofp_match_decode(&rd, &match, &arena), 0);
     ck_assert_uint_eq(match.n_oxms, 2);
-    ck_assert_uint_eq(match.oxms[1].value.u16, 1);     /* arp_op */
+    ck_assert_uint_eq(match.oxms[1].value.u16, 1); /* arp_op */
     ck_assert_uint_eq(rd.left, 1);
     ck_assert_uint_eq(ofp_match_wire_len(&match), 16);
     ck_assert_int_eq(ofp_match_check(&match), 0);
@@ -899,7 +907,8 @@ START_TEST(test_match_missing_padding)
                                       "00 00 00 00 00"),
                      OFPERR_OFPBMC_BAD_LEN);
     ck_assert_int_eq(decode_match_hex("0001 000a 8000 0a02 0800"
-                                      "00 00 00 00 00 00"), 0);
+                                      "00 00 00 00 00 00"),
+                     0);
 }
 END_TEST
 
@@ -983,8 +992,8 @@ END_TEST
 START_TEST(test_check_fields_without_prereqs)
 {
     static const uint8_t free_fields[] = {
-        OFPXMT_OFB_IN_PORT, OFPXMT_OFB_METADATA, OFPXMT_OFB_ETH_DST,
-        OFPXMT_OFB_ETH_SRC, OFPXMT_OFB_ETH_TYPE, OFPXMT_OFB_VLAN_VID,
+        OFPXMT_OFB_IN_PORT,   OFPXMT_OFB_METADATA,      OFPXMT_OFB_ETH_DST,
+        OFPXMT_OFB_ETH_SRC,   OFPXMT_OFB_ETH_TYPE,      OFPXMT_OFB_VLAN_VID,
         OFPXMT_OFB_TUNNEL_ID, OFPXMT_OFB_ACTSET_OUTPUT,
     };
     for (size_t i = 0; i < sizeof free_fields; i++) {
@@ -1012,87 +1021,120 @@ struct prereq_case {
 #define F(NAME) OFPXMT_OFB_##NAME
 static const struct prereq_case prereq_cases[] = {
     /* IP fields: IPv4 or IPv6. */
-    { F(IP_DSCP), IP4, -1, -1, OK }, { F(IP_DSCP), IP6, -1, -1, OK },
-    { F(IP_DSCP), ARP, -1, -1, PRE }, { F(IP_DSCP), 0, -1, -1, PRE },
-    { F(IP_ECN), IP4, -1, -1, OK }, { F(IP_ECN), IP6, -1, -1, OK },
-    { F(IP_ECN), ARP, -1, -1, PRE }, { F(IP_ECN), 0, -1, -1, PRE },
-    { F(IP_PROTO), IP4, -1, -1, OK }, { F(IP_PROTO), IP6, -1, -1, OK },
-    { F(IP_PROTO), 0x8847, -1, -1, PRE }, { F(IP_PROTO), 0, -1, -1, PRE },
+    {F(IP_DSCP), IP4, -1, -1, OK},
+    {F(IP_DSCP), IP6, -1, -1, OK},
+    {F(IP_DSCP), ARP, -1, -1, PRE},
+    {F(IP_DSCP), 0, -1, -1, PRE},
+    {F(IP_ECN), IP4, -1, -1, OK},
+    {F(IP_ECN), IP6, -1, -1, OK},
+    {F(IP_ECN), ARP, -1, -1, PRE},
+    {F(IP_ECN), 0, -1, -1, PRE},
+    {F(IP_PROTO), IP4, -1, -1, OK},
+    {F(IP_PROTO), IP6, -1, -1, OK},
+    {F(IP_PROTO), 0x8847, -1, -1, PRE},
+    {F(IP_PROTO), 0, -1, -1, PRE},
     /* IPv4 only. */
-    { F(IPV4_SRC), IP4, -1, -1, OK }, { F(IPV4_SRC), IP6, -1, -1, PRE },
-    { F(IPV4_SRC), 0, -1, -1, PRE },
-    { F(IPV4_DST), IP4, -1, -1, OK }, { F(IPV4_DST), ARP, -1, -1, PRE },
-    { F(IPV4_DST), 0, -1, -1, PRE },
+    {F(IPV4_SRC), IP4, -1, -1, OK},
+    {F(IPV4_SRC), IP6, -1, -1, PRE},
+    {F(IPV4_SRC), 0, -1, -1, PRE},
+    {F(IPV4_DST), IP4, -1, -1, OK},
+    {F(IPV4_DST), ARP, -1, -1, PRE},
+    {F(IPV4_DST), 0, -1, -1, PRE},
     /* Transport ports: the protocol, itself needing an IP eth_type. */
-    { F(TCP_SRC), IP4, 6, -1, OK }, { F(TCP_SRC), IP6, 6, -1, OK },
-    { F(TCP_SRC), IP4, 17, -1, PRE }, { F(TCP_SRC), IP4, -1, -1, PRE },
-    { F(TCP_SRC), 0, 6, -1, PRE }, { F(TCP_SRC), ARP, 6, -1, PRE },
-    { F(TCP_DST), IP4, 6, -1, OK }, { F(TCP_DST), IP6, 132, -1, PRE },
-    { F(TCP_DST), 0, -1, -1, PRE },
-    { F(UDP_SRC), IP4, 17, -1, OK }, { F(UDP_SRC), IP6, 17, -1, OK },
-    { F(UDP_SRC), IP4, 6, -1, PRE }, { F(UDP_SRC), 0, 17, -1, PRE },
-    { F(UDP_DST), IP6, 17, -1, OK }, { F(UDP_DST), IP6, -1, -1, PRE },
-    { F(SCTP_SRC), IP4, 132, -1, OK }, { F(SCTP_SRC), IP4, 6, -1, PRE },
-    { F(SCTP_DST), IP6, 132, -1, OK }, { F(SCTP_DST), IP6, 17, -1, PRE },
-    { F(SCTP_DST), 0, 132, -1, PRE },
-    { F(TCP_FLAGS), IP4, 6, -1, OK }, { F(TCP_FLAGS), IP4, 17, -1, PRE },
+    {F(TCP_SRC), IP4, 6, -1, OK},
+    {F(TCP_SRC), IP6, 6, -1, OK},
+    {F(TCP_SRC), IP4, 17, -1, PRE},
+    {F(TCP_SRC), IP4, -1, -1, PRE},
+    {F(TCP_SRC), 0, 6, -1, PRE},
+    {F(TCP_SRC), ARP, 6, -1, PRE},
+    {F(TCP_DST), IP4, 6, -1, OK},
+    {F(TCP_DST), IP6, 132, -1, PRE},
+    {F(TCP_DST), 0, -1, -1, PRE},
+    {F(UDP_SRC), IP4, 17, -1, OK},
+    {F(UDP_SRC), IP6, 17, -1, OK},
+    {F(UDP_SRC), IP4, 6, -1, PRE},
+    {F(UDP_SRC), 0, 17, -1, PRE},
+    {F(UDP_DST), IP6, 17, -1, OK},
+    {F(UDP_DST), IP6, -1, -1, PRE},
+    {F(SCTP_SRC), IP4, 132, -1, OK},
+    {F(SCTP_SRC), IP4, 6, -1, PRE},
+    {F(SCTP_DST), IP6, 132, -1, OK},
+    {F(SCTP_DST), IP6, 17, -1, PRE},
+    {F(SCTP_DST), 0, 132, -1, PRE},
+    {F(TCP_FLAGS), IP4, 6, -1, OK},
+    {F(TCP_FLAGS), IP4, 17, -1, PRE},
     /* ICMPv4: protocol 1 over IPv4 only. */
-    { F(ICMPV4_TYPE), IP4, 1, -1, OK }, { F(ICMPV4_TYPE), IP6, 1, -1, PRE },
-    { F(ICMPV4_TYPE), IP4, 58, -1, PRE },
-    { F(ICMPV4_TYPE), IP4, -1, -1, PRE },
-    { F(ICMPV4_CODE), IP4, 1, -1, OK }, { F(ICMPV4_CODE), IP6, 1, -1, PRE },
-    { F(ICMPV4_CODE), 0, 1, -1, PRE },
+    {F(ICMPV4_TYPE), IP4, 1, -1, OK},
+    {F(ICMPV4_TYPE), IP6, 1, -1, PRE},
+    {F(ICMPV4_TYPE), IP4, 58, -1, PRE},
+    {F(ICMPV4_TYPE), IP4, -1, -1, PRE},
+    {F(ICMPV4_CODE), IP4, 1, -1, OK},
+    {F(ICMPV4_CODE), IP6, 1, -1, PRE},
+    {F(ICMPV4_CODE), 0, 1, -1, PRE},
     /* ARP. */
-    { F(ARP_OP), ARP, -1, -1, OK }, { F(ARP_OP), IP4, -1, -1, PRE },
-    { F(ARP_SPA), ARP, -1, -1, OK }, { F(ARP_SPA), 0, -1, -1, PRE },
-    { F(ARP_TPA), ARP, -1, -1, OK }, { F(ARP_TPA), IP6, -1, -1, PRE },
-    { F(ARP_SHA), ARP, -1, -1, OK }, { F(ARP_SHA), 0x8035, -1, -1, PRE },
-    { F(ARP_THA), ARP, -1, -1, OK }, { F(ARP_THA), 0, -1, -1, PRE },
+    {F(ARP_OP), ARP, -1, -1, OK},
+    {F(ARP_OP), IP4, -1, -1, PRE},
+    {F(ARP_SPA), ARP, -1, -1, OK},
+    {F(ARP_SPA), 0, -1, -1, PRE},
+    {F(ARP_TPA), ARP, -1, -1, OK},
+    {F(ARP_TPA), IP6, -1, -1, PRE},
+    {F(ARP_SHA), ARP, -1, -1, OK},
+    {F(ARP_SHA), 0x8035, -1, -1, PRE},
+    {F(ARP_THA), ARP, -1, -1, OK},
+    {F(ARP_THA), 0, -1, -1, PRE},
     /* IPv6. */
-    { F(IPV6_SRC), IP6, -1, -1, OK }, { F(IPV6_SRC), IP4, -1, -1, PRE },
-    { F(IPV6_DST), IP6, -1, -1, OK }, { F(IPV6_DST), 0, -1, -1, PRE },
-    { F(IPV6_FLABEL), IP6, -1, -1, OK },
-    { F(IPV6_FLABEL), IP4, -1, -1, PRE },
-    { F(IPV6_EXTHDR), IP6, -1, -1, OK },
-    { F(IPV6_EXTHDR), IP4, -1, -1, PRE },
-    { F(IPV6_EXTHDR), 0, -1, -1, PRE },
+    {F(IPV6_SRC), IP6, -1, -1, OK},
+    {F(IPV6_SRC), IP4, -1, -1, PRE},
+    {F(IPV6_DST), IP6, -1, -1, OK},
+    {F(IPV6_DST), 0, -1, -1, PRE},
+    {F(IPV6_FLABEL), IP6, -1, -1, OK},
+    {F(IPV6_FLABEL), IP4, -1, -1, PRE},
+    {F(IPV6_EXTHDR), IP6, -1, -1, OK},
+    {F(IPV6_EXTHDR), IP4, -1, -1, PRE},
+    {F(IPV6_EXTHDR), 0, -1, -1, PRE},
     /* ICMPv6: protocol 58 over IPv6 only. */
-    { F(ICMPV6_TYPE), IP6, 58, -1, OK }, { F(ICMPV6_TYPE), IP4, 58, -1, PRE },
-    { F(ICMPV6_TYPE), IP6, 1, -1, PRE },
-    { F(ICMPV6_CODE), IP6, 58, -1, OK }, { F(ICMPV6_CODE), IP6, -1, -1, PRE },
+    {F(ICMPV6_TYPE), IP6, 58, -1, OK},
+    {F(ICMPV6_TYPE), IP4, 58, -1, PRE},
+    {F(ICMPV6_TYPE), IP6, 1, -1, PRE},
+    {F(ICMPV6_CODE), IP6, 58, -1, OK},
+    {F(ICMPV6_CODE), IP6, -1, -1, PRE},
     /* Neighbour discovery. */
-    { F(IPV6_ND_TARGET), IP6, 58, 135, OK },
-    { F(IPV6_ND_TARGET), IP6, 58, 136, OK },
-    { F(IPV6_ND_TARGET), IP6, 58, 128, PRE },
-    { F(IPV6_ND_TARGET), IP6, 58, -1, PRE },
-    { F(IPV6_ND_TARGET), IP6, -1, -1, PRE },
-    { F(IPV6_ND_SLL), IP6, 58, 135, OK },
-    { F(IPV6_ND_SLL), IP6, 58, 136, PRE },
-    { F(IPV6_ND_SLL), IP6, 58, -1, PRE },
-    { F(IPV6_ND_TLL), IP6, 58, 136, OK },
-    { F(IPV6_ND_TLL), IP6, 58, 135, PRE },
-    { F(IPV6_ND_TLL), 0, -1, -1, PRE },
+    {F(IPV6_ND_TARGET), IP6, 58, 135, OK},
+    {F(IPV6_ND_TARGET), IP6, 58, 136, OK},
+    {F(IPV6_ND_TARGET), IP6, 58, 128, PRE},
+    {F(IPV6_ND_TARGET), IP6, 58, -1, PRE},
+    {F(IPV6_ND_TARGET), IP6, -1, -1, PRE},
+    {F(IPV6_ND_SLL), IP6, 58, 135, OK},
+    {F(IPV6_ND_SLL), IP6, 58, 136, PRE},
+    {F(IPV6_ND_SLL), IP6, 58, -1, PRE},
+    {F(IPV6_ND_TLL), IP6, 58, 136, OK},
+    {F(IPV6_ND_TLL), IP6, 58, 135, PRE},
+    {F(IPV6_ND_TLL), 0, -1, -1, PRE},
     /* The ICMPv6 type carrying the ND fields needs its own chain. */
-    { F(IPV6_ND_TLL), IP4, 58, 136, PRE },
+    {F(IPV6_ND_TLL), IP4, 58, 136, PRE},
     /* MPLS. */
-    { F(MPLS_LABEL), 0x8847, -1, -1, OK },
-    { F(MPLS_LABEL), 0x8848, -1, -1, OK },
-    { F(MPLS_LABEL), IP4, -1, -1, PRE }, { F(MPLS_LABEL), 0, -1, -1, PRE },
-    { F(MPLS_TC), 0x8847, -1, -1, OK }, { F(MPLS_TC), 0x8848, -1, -1, OK },
-    { F(MPLS_TC), 0x88e7, -1, -1, PRE },
-    { F(MPLS_BOS), 0x8848, -1, -1, OK }, { F(MPLS_BOS), 0, -1, -1, PRE },
+    {F(MPLS_LABEL), 0x8847, -1, -1, OK},
+    {F(MPLS_LABEL), 0x8848, -1, -1, OK},
+    {F(MPLS_LABEL), IP4, -1, -1, PRE},
+    {F(MPLS_LABEL), 0, -1, -1, PRE},
+    {F(MPLS_TC), 0x8847, -1, -1, OK},
+    {F(MPLS_TC), 0x8848, -1, -1, OK},
+    {F(MPLS_TC), 0x88e7, -1, -1, PRE},
+    {F(MPLS_BOS), 0x8848, -1, -1, OK},
+    {F(MPLS_BOS), 0, -1, -1, PRE},
     /* PBB. */
-    { F(PBB_ISID), 0x88e7, -1, -1, OK }, { F(PBB_ISID), 0x8847, -1, -1, PRE },
-    { F(PBB_ISID), 0, -1, -1, PRE },
-    { F(PBB_UCA), 0x88e7, -1, -1, OK }, { F(PBB_UCA), 0, -1, -1, PRE },
+    {F(PBB_ISID), 0x88e7, -1, -1, OK},
+    {F(PBB_ISID), 0x8847, -1, -1, PRE},
+    {F(PBB_ISID), 0, -1, -1, PRE},
+    {F(PBB_UCA), 0x88e7, -1, -1, OK},
+    {F(PBB_UCA), 0, -1, -1, PRE},
 };
 #undef F
 
 START_TEST(test_check_prerequisites)
 {
     size_t covered = 0;
-    for (size_t i = 0; i < sizeof prereq_cases / sizeof prereq_cases[0];
-         i++) {
+    for (size_t i = 0; i < sizeof prereq_cases / sizeof prereq_cases[0]; i++) {
         const struct prereq_case *c = &prereq_cases[i];
         struct ofp_oxm oxms[4];
         size_t n = 0;
@@ -1103,8 +1145,7 @@ START_TEST(test_check_prerequisites)
             oxms[n++] = IP_PROTO((uint64_t) c->proto);
         }
         if (c->icmp6 >= 0) {
-            oxms[n++] = oxm_exact(OFPXMT_OFB_ICMPV6_TYPE,
-                                  (uint64_t) c->icmp6);
+            oxms[n++] = oxm_exact(OFPXMT_OFB_ICMPV6_TYPE, (uint64_t) c->icmp6);
         }
         oxms[n++] = oxm_exact(c->field, 1);
         enum ofperr got = check_oxms(oxms, n);
@@ -1131,7 +1172,8 @@ START_TEST(test_check_prerequisite_must_be_exact)
 {
     /* A masked eth_type is no prerequisite (and no legal field). */
     ck_assert_int_ne(CHECK(oxm_masked(OFPXMT_OFB_ETH_TYPE, 0x0800, 0xffff),
-                           oxm_exact(OFPXMT_OFB_IPV4_SRC, 1)), 0);
+                           oxm_exact(OFPXMT_OFB_IPV4_SRC, 1)),
+                     0);
     ASSERT_CHECK(PRE, oxm_exact(OFPXMT_OFB_IPV4_SRC, 1));
 }
 END_TEST
@@ -1149,9 +1191,9 @@ START_TEST(test_check_vlan_pcp_needs_a_vlan)
     ASSERT_CHECK(0, oxm_exact(OFPXMT_OFB_VLAN_VID, OFPVID_PRESENT | 10),
                  oxm_exact(OFPXMT_OFB_VLAN_PCP, 3));
     /* "Any VLAN" (present bit only, masked) still requires a tag. */
-    ASSERT_CHECK(0, oxm_masked(OFPXMT_OFB_VLAN_VID, OFPVID_PRESENT,
-                               OFPVID_PRESENT),
-                 oxm_exact(OFPXMT_OFB_VLAN_PCP, 3));
+    ASSERT_CHECK(
+        0, oxm_masked(OFPXMT_OFB_VLAN_VID, OFPVID_PRESENT, OFPVID_PRESENT),
+        oxm_exact(OFPXMT_OFB_VLAN_PCP, 3));
     ASSERT_CHECK(PRE, oxm_exact(OFPXMT_OFB_VLAN_PCP, 3));
     ASSERT_CHECK(PRE, oxm_exact(OFPXMT_OFB_VLAN_VID, OFPVID_NONE),
                  oxm_exact(OFPXMT_OFB_VLAN_PCP, 3));
@@ -1163,18 +1205,16 @@ END_TEST
 
 START_TEST(test_check_duplicate_field)
 {
-    ASSERT_CHECK(OFPERR_OFPBMC_DUP_FIELD, ETH_TYPE(0x0800),
-                 ETH_TYPE(0x0800));
+    ASSERT_CHECK(OFPERR_OFPBMC_DUP_FIELD, ETH_TYPE(0x0800), ETH_TYPE(0x0800));
     ASSERT_CHECK(OFPERR_OFPBMC_DUP_FIELD, oxm_exact(OFPXMT_OFB_IN_PORT, 1),
                  oxm_exact(OFPXMT_OFB_METADATA, 1),
                  oxm_exact(OFPXMT_OFB_IN_PORT, 2));
-    ASSERT_CHECK(OFPERR_OFPBMC_DUP_FIELD,
-                 oxm_exact(OFPXMT_OFB_ETH_DST, 1),
+    ASSERT_CHECK(OFPERR_OFPBMC_DUP_FIELD, oxm_exact(OFPXMT_OFB_ETH_DST, 1),
                  oxm_masked(OFPXMT_OFB_ETH_DST, 0, 0));
     /* Distinct fields and opaque OXMs are not duplicates. */
     static const uint8_t reg[4];
-    struct ofp_oxm nx = { .cls = OFPXMC_NXM_1, .field = 0, .length = 4,
-                          .payload = reg };
+    struct ofp_oxm nx = {
+        .cls = OFPXMC_NXM_1, .field = 0, .length = 4, .payload = reg};
     ASSERT_CHECK(0, oxm_exact(OFPXMT_OFB_ETH_DST, 1),
                  oxm_exact(OFPXMT_OFB_ETH_SRC, 1), nx, nx);
 }
@@ -1210,16 +1250,16 @@ START_TEST(test_check_value_outside_field)
         uint16_t eth;
         uint64_t bad, good;
     } cases[] = {
-        { OFPXMT_OFB_VLAN_VID, 0, 0x2000, 0x1fff },
-        { OFPXMT_OFB_IP_DSCP, 0x0800, 0x40, 0x3f },
-        { OFPXMT_OFB_IP_ECN, 0x0800, 0x04, 0x03 },
-        { OFPXMT_OFB_IPV6_FLABEL, 0x86dd, 0x100000, 0xfffff },
-        { OFPXMT_OFB_MPLS_LABEL, 0x8847, 0x100000, 0xfffff },
-        { OFPXMT_OFB_MPLS_TC, 0x8847, 0x08, 0x07 },
-        { OFPXMT_OFB_MPLS_BOS, 0x8847, 0x02, 0x01 },
-        { OFPXMT_OFB_PBB_ISID, 0x88e7, 0x1000000, 0xffffff },
-        { OFPXMT_OFB_IPV6_EXTHDR, 0x86dd, 0x200, 0x1ff },
-        { OFPXMT_OFB_PBB_UCA, 0x88e7, 0x02, 0x01 },
+        {OFPXMT_OFB_VLAN_VID, 0, 0x2000, 0x1fff},
+        {OFPXMT_OFB_IP_DSCP, 0x0800, 0x40, 0x3f},
+        {OFPXMT_OFB_IP_ECN, 0x0800, 0x04, 0x03},
+        {OFPXMT_OFB_IPV6_FLABEL, 0x86dd, 0x100000, 0xfffff},
+        {OFPXMT_OFB_MPLS_LABEL, 0x8847, 0x100000, 0xfffff},
+        {OFPXMT_OFB_MPLS_TC, 0x8847, 0x08, 0x07},
+        {OFPXMT_OFB_MPLS_BOS, 0x8847, 0x02, 0x01},
+        {OFPXMT_OFB_PBB_ISID, 0x88e7, 0x1000000, 0xffffff},
+        {OFPXMT_OFB_IPV6_EXTHDR, 0x86dd, 0x200, 0x1ff},
+        {OFPXMT_OFB_PBB_UCA, 0x88e7, 0x02, 0x01},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct ofp_oxm oxms[2];
@@ -1230,8 +1270,8 @@ START_TEST(test_check_value_outside_field)
         oxms[n] = oxm_exact(cases[i].field, cases[i].good);
         ck_assert_int_eq(check_oxms(oxms, n + 1), 0);
         oxms[n] = oxm_exact(cases[i].field, cases[i].bad);
-        ck_assert_msg(check_oxms(oxms, n + 1) == OFPERR_OFPBMC_BAD_VALUE,
-                      "%s", ofp_oxm_field_info(cases[i].field)->name);
+        ck_assert_msg(check_oxms(oxms, n + 1) == OFPERR_OFPBMC_BAD_VALUE, "%s",
+                      ofp_oxm_field_info(cases[i].field)->name);
     }
     /* vlan_pcp 8 with a VLAN. */
     ASSERT_CHECK(OFPERR_OFPBMC_BAD_VALUE,
@@ -1269,11 +1309,16 @@ END_TEST
 START_TEST(test_check_ignores_opaque_oxms)
 {
     static const uint8_t body[8] = {0xff};
-    struct ofp_oxm exp = { .cls = OFPXMC_EXPERIMENTER, .field = 1,
-                           .has_mask = true, .length = 12,
-                           .experimenter = 0x005c16c7, .payload = body };
-    struct ofp_oxm unknown = { .cls = OFPXMC_OPENFLOW_BASIC, .field = 40,
-                               .length = 8, .payload = body };
+    struct ofp_oxm exp = {.cls = OFPXMC_EXPERIMENTER,
+                          .field = 1,
+                          .has_mask = true,
+                          .length = 12,
+                          .experimenter = 0x005c16c7,
+                          .payload = body};
+    struct ofp_oxm unknown = {.cls = OFPXMC_OPENFLOW_BASIC,
+                              .field = 40,
+                              .length = 8,
+                              .payload = body};
     ASSERT_CHECK(0, exp, unknown, oxm_exact(OFPXMT_OFB_IN_PORT, 1));
 }
 END_TEST
@@ -1382,7 +1427,7 @@ START_TEST(test_corpus_oxm_values)
         ck_assert(oxm.has_mask);
         ck_assert_uint_eq(oxm.value.u32, 42);
         ck_assert_uint_eq(oxm.mask.u32, 0xaabbccdd);
-        struct ofp_match m = { OFPMT_OXM, 1, &oxm };
+        struct ofp_match m = {OFPMT_OXM, 1, &oxm};
         ck_assert_int_eq(ofp_match_check(&m), OFPERR_OFPBMC_BAD_MASK);
         free(in);
     }
@@ -1417,13 +1462,13 @@ START_TEST(test_corpus_oxm_values)
     if ((in = lox_oxm_roundtrip("oxm_bsn_in_ports_masked_128", &oxm))) {
         ck_assert(oxm.has_mask);
         ck_assert_uint_eq(oxm.length, 32);
-        ck_assert_uint_eq(oxm.payload[16 + 3], 0xfe);   /* port 0 */
+        ck_assert_uint_eq(oxm.payload[16 + 3], 0xfe); /* port 0 */
         free(in);
     }
     if ((in = lox_oxm_roundtrip("oxm_bsn_in_ports_masked_512", &oxm))) {
         ck_assert_uint_eq(oxm.field, 0x27 >> 1);
         ck_assert_uint_eq(oxm.length, 128);
-        ck_assert_uint_eq(oxm.payload[64], 0x7f);       /* port 511 */
+        ck_assert_uint_eq(oxm.payload[64], 0x7f); /* port 511 */
         free(in);
     }
 }

@@ -14,7 +14,7 @@
 
 struct fixture {
     const char *hex;
-    bool fixed;             /* body has one size only */
+    bool fixed; /* body has one size only */
 };
 
 static const struct fixture fixtures[OFPT_MAX + 1] = {
@@ -85,11 +85,11 @@ static const struct fixture fixtures[OFPT_MAX + 1] = {
     [OFPT_QUEUE_GET_CONFIG_REQUEST] = {"04 16 00 10 00 00 00 12"
                                        "00 00 00 01 00 00 00 00",
                                        true},
-    [OFPT_QUEUE_GET_CONFIG_REPLY] = {
-        "04 17 00 42 00 00 00 12 00 00 00 01 00 00 00 00"
-        "00 00 00 01 00 00 00 01 00 32 00 00 00 00 00 00"
-        "00 01 00 10 00 00 00 00 01 f4 00 00 00 00 00 00"
-        "ff ff 00 12 00 00 00 00 00 00 23 20 00 00 00 00 ab cd"},
+    [OFPT_QUEUE_GET_CONFIG_REPLY] =
+        {"04 17 00 42 00 00 00 12 00 00 00 01 00 00 00 00"
+         "00 00 00 01 00 00 00 01 00 32 00 00 00 00 00 00"
+         "00 01 00 10 00 00 00 00 01 f4 00 00 00 00 00 00"
+         "ff ff 00 12 00 00 00 00 00 00 23 20 00 00 00 00 ab cd"},
     [OFPT_ROLE_REQUEST] = {"04 18 00 18 00 00 00 13 00 00 00 02 00 00 00 00"
                            "01 02 03 04 05 06 07 08",
                            true},
@@ -208,11 +208,11 @@ assert_encodes_to_hex(const struct ofp_msg *msg, const char *hex)
     free(want);
 }
 
-#define ck_assert_err(EXPR, ERR)                                            \
-    do {                                                                    \
-        enum ofperr e_ = (EXPR);                                            \
-        ck_assert_msg(e_ == (ERR), "got %s, want %s", ofperr_name(e_),      \
-                      ofperr_name(ERR));                                    \
+#define ck_assert_err(EXPR, ERR)                                              \
+    do {                                                                      \
+        enum ofperr e_ = (EXPR);                                              \
+        ck_assert_msg(e_ == (ERR), "got %s, want %s", ofperr_name(e_),        \
+                      ofperr_name(ERR));                                      \
     } while (0)
 
 /* ---- the table ---- */
@@ -220,18 +220,40 @@ assert_encodes_to_hex(const struct ofp_msg *msg, const char *hex)
 START_TEST(test_type_names_and_min_lens)
 {
     static const char *const names[OFPT_MAX + 1] = {
-        "HELLO", "ERROR", "ECHO_REQUEST", "ECHO_REPLY", "EXPERIMENTER",
-        "FEATURES_REQUEST", "FEATURES_REPLY", "GET_CONFIG_REQUEST",
-        "GET_CONFIG_REPLY", "SET_CONFIG", "PACKET_IN", "FLOW_REMOVED",
-        "PORT_STATUS", "PACKET_OUT", "FLOW_MOD", "GROUP_MOD", "PORT_MOD",
-        "TABLE_MOD", "MULTIPART_REQUEST", "MULTIPART_REPLY",
-        "BARRIER_REQUEST", "BARRIER_REPLY", "QUEUE_GET_CONFIG_REQUEST",
-        "QUEUE_GET_CONFIG_REPLY", "ROLE_REQUEST", "ROLE_REPLY",
-        "GET_ASYNC_REQUEST", "GET_ASYNC_REPLY", "SET_ASYNC", "METER_MOD",
+        "HELLO",
+        "ERROR",
+        "ECHO_REQUEST",
+        "ECHO_REPLY",
+        "EXPERIMENTER",
+        "FEATURES_REQUEST",
+        "FEATURES_REPLY",
+        "GET_CONFIG_REQUEST",
+        "GET_CONFIG_REPLY",
+        "SET_CONFIG",
+        "PACKET_IN",
+        "FLOW_REMOVED",
+        "PORT_STATUS",
+        "PACKET_OUT",
+        "FLOW_MOD",
+        "GROUP_MOD",
+        "PORT_MOD",
+        "TABLE_MOD",
+        "MULTIPART_REQUEST",
+        "MULTIPART_REPLY",
+        "BARRIER_REQUEST",
+        "BARRIER_REPLY",
+        "QUEUE_GET_CONFIG_REQUEST",
+        "QUEUE_GET_CONFIG_REPLY",
+        "ROLE_REQUEST",
+        "ROLE_REPLY",
+        "GET_ASYNC_REQUEST",
+        "GET_ASYNC_REPLY",
+        "SET_ASYNC",
+        "METER_MOD",
     };
     static const size_t min_lens[OFPT_MAX + 1] = {
-        8, 12, 8, 8, 16, 8, 32, 8, 12, 12, 34, 56, 80, 24, 56,
-        16, 40, 16, 16, 16, 8, 8, 16, 16, 24, 24, 8, 32, 32, 16,
+        8,  12, 8,  8,  16, 8, 32, 8,  12, 12, 34, 56, 80, 24, 56,
+        16, 40, 16, 16, 16, 8, 8,  16, 16, 24, 24, 8,  32, 32, 16,
     };
     for (int i = 0; i <= OFPT_MAX; i++) {
         ck_assert_str_eq(ofp_type_name((uint8_t) i), names[i]);
@@ -249,8 +271,8 @@ START_TEST(test_every_type_round_trips)
 {
     const struct ofp_msg *msg = decode_ok(fixtures[_i].hex, (uint8_t) _i);
     ck_assert_uint_eq(msg->version, OFP13_VERSION);
-    uint32_t xid = ((uint32_t) t.in[4] << 24) | ((uint32_t) t.in[5] << 16)
-                   | ((uint32_t) t.in[6] << 8) | t.in[7];
+    uint32_t xid = ((uint32_t) t.in[4] << 24) | ((uint32_t) t.in[5] << 16) |
+                   ((uint32_t) t.in[6] << 8) | t.in[7];
     ck_assert_uint_eq(msg->xid, xid);
     ck_assert_uint_eq(t.len, (size_t) t.in[2] << 8 | t.in[3]);
 }
@@ -297,8 +319,7 @@ END_TEST
 
 START_TEST(test_hello_elements)
 {
-    const struct ofp_msg *m = decode_ok(fixtures[OFPT_HELLO].hex,
-                                        OFPT_HELLO);
+    const struct ofp_msg *m = decode_ok(fixtures[OFPT_HELLO].hex, OFPT_HELLO);
     ck_assert_uint_eq(m->xid, 1);
     ck_assert_uint_eq(m->hello.n_elems, 2);
     const struct ofp_hello_elem *e = &m->hello.elems[0];
@@ -311,7 +332,7 @@ START_TEST(test_hello_elements)
     ck_assert_uint_eq(e->len, 2);
     ck_assert_uint_eq(e->data[0], 0xab);
     ck_assert_uint_eq(e->data[1], 0xcd);
-    ck_assert_ptr_eq(e->data, t.in + 28);   /* borrowed, not copied */
+    ck_assert_ptr_eq(e->data, t.in + 28); /* borrowed, not copied */
 
     ck_assert(ofp_hello_offers(m, 1));
     ck_assert(ofp_hello_offers(m, 4));
@@ -319,7 +340,7 @@ START_TEST(test_hello_elements)
     ck_assert(!ofp_hello_offers(m, 5));
     ck_assert(ofp_hello_offers(m, 32));
     ck_assert(!ofp_hello_offers(m, 33));
-    ck_assert(!ofp_hello_offers(m, 64));    /* beyond the bitmaps */
+    ck_assert(!ofp_hello_offers(m, 64)); /* beyond the bitmaps */
 }
 END_TEST
 
@@ -327,7 +348,9 @@ START_TEST(test_hello_encode_built)
 {
     uint32_t bitmap = 1u << OFP13_VERSION;
     struct ofp_hello_elem elem = {
-        .type = OFPHET_VERSIONBITMAP, .n_bitmaps = 1, .bitmaps = &bitmap,
+        .type = OFPHET_VERSIONBITMAP,
+        .n_bitmaps = 1,
+        .bitmaps = &bitmap,
     };
     struct ofp_msg msg;
     ofp_msg_init(&msg, OFPT_HELLO, 9);
@@ -351,8 +374,7 @@ END_TEST
 
 START_TEST(test_hello_without_bitmap_offers_up_to_version)
 {
-    const struct ofp_msg *m = decode_ok("04 00 00 08 00 00 00 01",
-                                        OFPT_HELLO);
+    const struct ofp_msg *m = decode_ok("04 00 00 08 00 00 00 01", OFPT_HELLO);
     ck_assert_uint_eq(m->hello.n_elems, 0);
     ck_assert(ofp_hello_offers(m, 1));
     ck_assert(ofp_hello_offers(m, 4));
@@ -372,8 +394,7 @@ START_TEST(test_hello_of_other_version_decodes)
 {
     /* OpenFlow 1.0 HELLO: a controller must read it to answer
      * HELLO_FAILED. */
-    const struct ofp_msg *m = decode_ok("01 00 00 08 00 00 00 07",
-                                        OFPT_HELLO);
+    const struct ofp_msg *m = decode_ok("01 00 00 08 00 00 00 07", OFPT_HELLO);
     ck_assert_uint_eq(m->version, 1);
     ck_assert(ofp_hello_offers(m, 1));
     ck_assert(!ofp_hello_offers(m, 4));
@@ -390,8 +411,8 @@ END_TEST
 
 START_TEST(test_hello_offers_false_for_other_types)
 {
-    const struct ofp_msg *m = decode_ok(fixtures[OFPT_ECHO_REQUEST].hex,
-                                        OFPT_ECHO_REQUEST);
+    const struct ofp_msg *m =
+        decode_ok(fixtures[OFPT_ECHO_REQUEST].hex, OFPT_ECHO_REQUEST);
     ck_assert(!ofp_hello_offers(m, 4));
 }
 END_TEST
@@ -470,8 +491,8 @@ START_TEST(test_hello_elem_fragment)
 {
     /* A lone element, as LoxiGen's hello_elem_versionbitmap: 12 bytes, no
      * padding. */
-    static const uint8_t in[] = {0x00, 0x01, 0x00, 0x0c, 0x01, 0x23, 0x45,
-                                 0x67, 0x89, 0xab, 0xcd, 0xef};
+    static const uint8_t in[] = {0x00, 0x01, 0x00, 0x0c, 0x01, 0x23,
+                                 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef};
     struct ofp_rd rd;
     struct ofp_hello_elem elem;
     ofp_rd_init(&rd, in, sizeof in);
@@ -496,8 +517,7 @@ END_TEST
 
 START_TEST(test_error_fields)
 {
-    const struct ofp_msg *m = decode_ok(fixtures[OFPT_ERROR].hex,
-                                        OFPT_ERROR);
+    const struct ofp_msg *m = decode_ok(fixtures[OFPT_ERROR].hex, OFPT_ERROR);
     ck_assert_uint_eq(m->error.type, OFPET_BAD_REQUEST);
     ck_assert_uint_eq(m->error.code, 6);
     ck_assert_uint_eq(m->error.experimenter, 0);
@@ -545,8 +565,8 @@ END_TEST
 
 START_TEST(test_echo_fields)
 {
-    const struct ofp_msg *m = decode_ok(fixtures[OFPT_ECHO_REQUEST].hex,
-                                        OFPT_ECHO_REQUEST);
+    const struct ofp_msg *m =
+        decode_ok(fixtures[OFPT_ECHO_REQUEST].hex, OFPT_ECHO_REQUEST);
     ck_assert_uint_eq(m->echo.len, 4);
     ck_assert_ptr_eq(m->echo.data, t.in + 8);
     m = decode_ok(fixtures[OFPT_ECHO_REPLY].hex, OFPT_ECHO_REPLY);
@@ -559,8 +579,8 @@ END_TEST
 
 START_TEST(test_experimenter_fields)
 {
-    const struct ofp_msg *m = decode_ok(fixtures[OFPT_EXPERIMENTER].hex,
-                                        OFPT_EXPERIMENTER);
+    const struct ofp_msg *m =
+        decode_ok(fixtures[OFPT_EXPERIMENTER].hex, OFPT_EXPERIMENTER);
     ck_assert_uint_eq(m->experimenter.experimenter, 0x2320);
     ck_assert_uint_eq(m->experimenter.exp_type, 10);
     ck_assert_uint_eq(m->experimenter.len, 4);
@@ -572,15 +592,15 @@ END_TEST
 
 START_TEST(test_features_reply_fields)
 {
-    const struct ofp_msg *m = decode_ok(fixtures[OFPT_FEATURES_REPLY].hex,
-                                        OFPT_FEATURES_REPLY);
+    const struct ofp_msg *m =
+        decode_ok(fixtures[OFPT_FEATURES_REPLY].hex, OFPT_FEATURES_REPLY);
     ck_assert_uint_eq(m->features.datapath_id, 0x2a);
     ck_assert_uint_eq(m->features.n_buffers, 256);
     ck_assert_uint_eq(m->features.n_tables, 254);
     ck_assert_uint_eq(m->features.auxiliary_id, 1);
     ck_assert_uint_eq(m->features.capabilities,
-                      OFPC_FLOW_STATS | OFPC_TABLE_STATS | OFPC_PORT_STATS
-                          | OFPC_GROUP_STATS | OFPC_QUEUE_STATS);
+                      OFPC_FLOW_STATS | OFPC_TABLE_STATS | OFPC_PORT_STATS |
+                          OFPC_GROUP_STATS | OFPC_QUEUE_STATS);
     ck_assert_uint_eq(m->features.reserved, 0);
 }
 END_TEST
@@ -602,11 +622,10 @@ START_TEST(test_empty_bodies)
 {
     static const uint8_t types[] = {
         OFPT_FEATURES_REQUEST, OFPT_GET_CONFIG_REQUEST, OFPT_BARRIER_REQUEST,
-        OFPT_BARRIER_REPLY, OFPT_GET_ASYNC_REQUEST,
+        OFPT_BARRIER_REPLY,    OFPT_GET_ASYNC_REQUEST,
     };
     for (size_t i = 0; i < sizeof types; i++) {
-        const struct ofp_msg *m = decode_ok(fixtures[types[i]].hex,
-                                            types[i]);
+        const struct ofp_msg *m = decode_ok(fixtures[types[i]].hex, types[i]);
         ck_assert_uint_eq(t.len, 8);
         ck_assert_uint_eq(m->xid, t.in[7]);
 
@@ -619,8 +638,8 @@ END_TEST
 
 START_TEST(test_config_fields)
 {
-    const struct ofp_msg *m = decode_ok(fixtures[OFPT_GET_CONFIG_REPLY].hex,
-                                        OFPT_GET_CONFIG_REPLY);
+    const struct ofp_msg *m =
+        decode_ok(fixtures[OFPT_GET_CONFIG_REPLY].hex, OFPT_GET_CONFIG_REPLY);
     ck_assert_uint_eq(m->config.flags, OFPC_FRAG_DROP);
     ck_assert_uint_eq(m->config.miss_send_len, 128);
     m = decode_ok(fixtures[OFPT_SET_CONFIG].hex, OFPT_SET_CONFIG);
@@ -639,8 +658,8 @@ END_TEST
 
 START_TEST(test_packet_in_fields)
 {
-    const struct ofp_msg *m = decode_ok(fixtures[OFPT_PACKET_IN].hex,
-                                        OFPT_PACKET_IN);
+    const struct ofp_msg *m =
+        decode_ok(fixtures[OFPT_PACKET_IN].hex, OFPT_PACKET_IN);
     const struct ofp_packet_in *pin = &m->packet_in;
     ck_assert_uint_eq(pin->buffer_id, OFP_NO_BUFFER);
     ck_assert_uint_eq(pin->total_len, 60);
@@ -648,8 +667,8 @@ START_TEST(test_packet_in_fields)
     ck_assert_uint_eq(pin->table_id, 2);
     ck_assert_uint_eq(pin->cookie, 0x99);
     ck_assert_uint_eq(pin->match.n_oxms, 1);
-    const struct ofp_oxm *in_port = ofp_match_find(&pin->match,
-                                                   OFPXMT_OFB_IN_PORT);
+    const struct ofp_oxm *in_port =
+        ofp_match_find(&pin->match, OFPXMT_OFB_IN_PORT);
     ck_assert_ptr_nonnull(in_port);
     ck_assert_uint_eq(in_port->value.u32, 3);
     ck_assert_uint_eq(pin->len, 6);
@@ -696,8 +715,8 @@ END_TEST
 
 START_TEST(test_flow_removed_fields)
 {
-    const struct ofp_msg *m = decode_ok(fixtures[OFPT_FLOW_REMOVED].hex,
-                                        OFPT_FLOW_REMOVED);
+    const struct ofp_msg *m =
+        decode_ok(fixtures[OFPT_FLOW_REMOVED].hex, OFPT_FLOW_REMOVED);
     const struct ofp_flow_removed *fr = &m->flow_removed;
     ck_assert_uint_eq(fr->cookie, 0x11);
     ck_assert_uint_eq(fr->priority, 0x8000);
@@ -709,8 +728,8 @@ START_TEST(test_flow_removed_fields)
     ck_assert_uint_eq(fr->hard_timeout, 0);
     ck_assert_uint_eq(fr->packet_count, 5);
     ck_assert_uint_eq(fr->byte_count, 320);
-    const struct ofp_oxm *eth_type = ofp_match_find(&fr->match,
-                                                    OFPXMT_OFB_ETH_TYPE);
+    const struct ofp_oxm *eth_type =
+        ofp_match_find(&fr->match, OFPXMT_OFB_ETH_TYPE);
     ck_assert_ptr_nonnull(eth_type);
     ck_assert_uint_eq(eth_type->value.u16, 0x0800);
 }
@@ -731,8 +750,8 @@ END_TEST
 
 START_TEST(test_port_status_fields)
 {
-    const struct ofp_msg *m = decode_ok(fixtures[OFPT_PORT_STATUS].hex,
-                                        OFPT_PORT_STATUS);
+    const struct ofp_msg *m =
+        decode_ok(fixtures[OFPT_PORT_STATUS].hex, OFPT_PORT_STATUS);
     const struct ofp_port *p = &m->port_status.desc;
     static const uint8_t mac[] = {2, 0, 0, 0, 0, 1};
     ck_assert_uint_eq(m->port_status.reason, OFPPR_MODIFY);
@@ -770,13 +789,13 @@ START_TEST(test_port_name_keeps_raw_bytes)
 {
     /* "ab", NUL, then garbage: the name reads "ab" and re-encodes with the
      * garbage; a 16-byte name with no NUL is terminated. */
-    const struct ofp_msg *m = decode_ok(
-        "04 0c 00 50 00 00 00 0a 00 00 00 00 00 00 00 00"
-        "00 00 00 01 00 00 00 00 02 00 00 00 00 01 00 00"
-        "61 62 00 78 79 7a 00 00 00 00 00 00 00 00 00 01"
-        "00 00 00 00 00 00 00 04 00 00 28 20 00 00 28 20"
-        "00 00 28 20 00 00 00 00 00 98 96 80 00 98 96 80",
-        OFPT_PORT_STATUS);
+    const struct ofp_msg *m =
+        decode_ok("04 0c 00 50 00 00 00 0a 00 00 00 00 00 00 00 00"
+                  "00 00 00 01 00 00 00 00 02 00 00 00 00 01 00 00"
+                  "61 62 00 78 79 7a 00 00 00 00 00 00 00 00 00 01"
+                  "00 00 00 00 00 00 00 04 00 00 28 20 00 00 28 20"
+                  "00 00 28 20 00 00 00 00 00 98 96 80 00 98 96 80",
+                  OFPT_PORT_STATUS);
     ck_assert_str_eq(m->port_status.desc.name, "ab");
     ck_assert_uint_eq((uint8_t) m->port_status.desc.name[3], 'x');
 
@@ -804,8 +823,8 @@ END_TEST
 
 START_TEST(test_packet_out_fields)
 {
-    const struct ofp_msg *m = decode_ok(fixtures[OFPT_PACKET_OUT].hex,
-                                        OFPT_PACKET_OUT);
+    const struct ofp_msg *m =
+        decode_ok(fixtures[OFPT_PACKET_OUT].hex, OFPT_PACKET_OUT);
     const struct ofp_packet_out *po = &m->packet_out;
     ck_assert_uint_eq(po->buffer_id, OFP_NO_BUFFER);
     ck_assert_uint_eq(po->in_port, OFPP_CONTROLLER);
@@ -873,8 +892,8 @@ END_TEST
 
 START_TEST(test_flow_mod_fields)
 {
-    const struct ofp_msg *m = decode_ok(fixtures[OFPT_FLOW_MOD].hex,
-                                        OFPT_FLOW_MOD);
+    const struct ofp_msg *m =
+        decode_ok(fixtures[OFPT_FLOW_MOD].hex, OFPT_FLOW_MOD);
     const struct ofp_flow_mod *fm = &m->flow_mod;
     ck_assert_uint_eq(fm->cookie, 1);
     ck_assert_uint_eq(fm->cookie_mask, UINT64_MAX);
@@ -942,8 +961,8 @@ END_TEST
 
 START_TEST(test_group_mod_fields)
 {
-    const struct ofp_msg *m = decode_ok(fixtures[OFPT_GROUP_MOD].hex,
-                                        OFPT_GROUP_MOD);
+    const struct ofp_msg *m =
+        decode_ok(fixtures[OFPT_GROUP_MOD].hex, OFPT_GROUP_MOD);
     const struct ofp_group_mod *gm = &m->group_mod;
     ck_assert_uint_eq(gm->command, OFPGC_ADD);
     ck_assert_uint_eq(gm->type, OFPGT_SELECT);
@@ -967,7 +986,9 @@ START_TEST(test_group_mod_encode_built)
     output.output.port = 2;
     output.output.max_len = OFPCML_MAX;
     struct ofp_bucket buckets[2] = {
-        {.weight = 1, .watch_port = OFPP_ANY, .watch_group = OFPG_ANY,
+        {.weight = 1,
+         .watch_port = OFPP_ANY,
+         .watch_group = OFPG_ANY,
          .actions = {1, &output}},
         {.weight = 2, .watch_port = OFPP_ANY, .watch_group = OFPG_ANY},
     };
@@ -1042,8 +1063,8 @@ END_TEST
 
 START_TEST(test_port_mod_fields)
 {
-    const struct ofp_msg *m = decode_ok(fixtures[OFPT_PORT_MOD].hex,
-                                        OFPT_PORT_MOD);
+    const struct ofp_msg *m =
+        decode_ok(fixtures[OFPT_PORT_MOD].hex, OFPT_PORT_MOD);
     static const uint8_t mac[] = {2, 0, 0, 0, 0, 1};
     ck_assert_uint_eq(m->port_mod.port_no, 1);
     ck_assert_mem_eq(m->port_mod.hw_addr, mac, 6);
@@ -1063,8 +1084,8 @@ END_TEST
 
 START_TEST(test_table_mod_fields)
 {
-    const struct ofp_msg *m = decode_ok(fixtures[OFPT_TABLE_MOD].hex,
-                                        OFPT_TABLE_MOD);
+    const struct ofp_msg *m =
+        decode_ok(fixtures[OFPT_TABLE_MOD].hex, OFPT_TABLE_MOD);
     ck_assert_uint_eq(m->table_mod.table_id, 1);
     ck_assert_uint_eq(m->table_mod.config, OFPTC_DEPRECATED_MASK);
 }
@@ -1095,18 +1116,18 @@ END_TEST
 
 START_TEST(test_queue_get_config_request_fields)
 {
-    const struct ofp_msg *m = decode_ok(
-        fixtures[OFPT_QUEUE_GET_CONFIG_REQUEST].hex,
-        OFPT_QUEUE_GET_CONFIG_REQUEST);
+    const struct ofp_msg *m =
+        decode_ok(fixtures[OFPT_QUEUE_GET_CONFIG_REQUEST].hex,
+                  OFPT_QUEUE_GET_CONFIG_REQUEST);
     ck_assert_uint_eq(m->queue_get_config_request.port, 1);
 }
 END_TEST
 
 START_TEST(test_queue_get_config_reply_fields)
 {
-    const struct ofp_msg *m = decode_ok(
-        fixtures[OFPT_QUEUE_GET_CONFIG_REPLY].hex,
-        OFPT_QUEUE_GET_CONFIG_REPLY);
+    const struct ofp_msg *m =
+        decode_ok(fixtures[OFPT_QUEUE_GET_CONFIG_REPLY].hex,
+                  OFPT_QUEUE_GET_CONFIG_REPLY);
     const struct ofp_queue_get_config_reply *r = &m->queue_get_config_reply;
     ck_assert_uint_eq(r->port, 1);
     ck_assert_uint_eq(r->queues.n, 1);
@@ -1132,7 +1153,10 @@ START_TEST(test_queue_get_config_reply_encode_built)
          .experimenter = {0x2320, sizeof exp_data, exp_data}},
     };
     struct ofp_packet_queue q = {
-        .queue_id = 1, .port = 1, .n_props = 2, .props = props,
+        .queue_id = 1,
+        .port = 1,
+        .n_props = 2,
+        .props = props,
     };
     struct ofp_msg msg;
     ofp_msg_init(&msg, OFPT_QUEUE_GET_CONFIG_REPLY, 18);
@@ -1145,11 +1169,11 @@ END_TEST
 
 START_TEST(test_queue_max_rate_and_empty_queue)
 {
-    const struct ofp_msg *m = decode_ok(
-        "04 17 00 30 00 00 00 12 ff ff ff ff 00 00 00 00"
-        "00 00 00 07 00 00 00 02 00 10 00 00 00 00 00 00"
-        "00 00 00 08 00 00 00 02 00 10 00 00 00 00 00 00",
-        OFPT_QUEUE_GET_CONFIG_REPLY);
+    const struct ofp_msg *m =
+        decode_ok("04 17 00 30 00 00 00 12 ff ff ff ff 00 00 00 00"
+                  "00 00 00 07 00 00 00 02 00 10 00 00 00 00 00 00"
+                  "00 00 00 08 00 00 00 02 00 10 00 00 00 00 00 00",
+                  OFPT_QUEUE_GET_CONFIG_REPLY);
     ck_assert_uint_eq(m->queue_get_config_reply.port, OFPP_ANY);
     ck_assert_uint_eq(m->queue_get_config_reply.queues.n, 2);
     ck_assert_uint_eq(m->queue_get_config_reply.queues.queues[1].queue_id, 8);
@@ -1159,8 +1183,8 @@ START_TEST(test_queue_max_rate_and_empty_queue)
                   "00 00 00 01 00 00 00 02 00 20 00 00 00 00 00 00"
                   "00 02 00 10 00 00 00 00 03 e8 00 00 00 00 00 00",
                   OFPT_QUEUE_GET_CONFIG_REPLY);
-    const struct ofp_packet_queue *q
-        = &m->queue_get_config_reply.queues.queues[0];
+    const struct ofp_packet_queue *q =
+        &m->queue_get_config_reply.queues.queues[0];
     ck_assert_uint_eq(q->props[0].property, OFPQT_MAX_RATE);
     ck_assert_uint_eq(q->props[0].rate, 1000);
 }
@@ -1169,13 +1193,13 @@ END_TEST
 START_TEST(test_queue_unknown_property_kept)
 {
     /* Property type 7 is not defined by OpenFlow 1.3: its body is kept. */
-    const struct ofp_msg *m = decode_ok(
-        "04 17 00 2c 00 00 00 12 00 00 00 01 00 00 00 00"
-        "00 00 00 01 00 00 00 01 00 1c 00 00 00 00 00 00"
-        "00 07 00 0c 00 00 00 00 01 02 03 04",
-        OFPT_QUEUE_GET_CONFIG_REPLY);
-    const struct ofp_queue_prop *prop
-        = &m->queue_get_config_reply.queues.queues[0].props[0];
+    const struct ofp_msg *m =
+        decode_ok("04 17 00 2c 00 00 00 12 00 00 00 01 00 00 00 00"
+                  "00 00 00 01 00 00 00 01 00 1c 00 00 00 00 00 00"
+                  "00 07 00 0c 00 00 00 00 01 02 03 04",
+                  OFPT_QUEUE_GET_CONFIG_REPLY);
+    const struct ofp_queue_prop *prop =
+        &m->queue_get_config_reply.queues.queues[0].props[0];
     ck_assert_uint_eq(prop->property, 7);
     ck_assert_uint_eq(prop->experimenter.experimenter, 0);
     ck_assert_uint_eq(prop->experimenter.len, 4);
@@ -1243,8 +1267,8 @@ END_TEST
 
 START_TEST(test_role_fields)
 {
-    const struct ofp_msg *m = decode_ok(fixtures[OFPT_ROLE_REQUEST].hex,
-                                        OFPT_ROLE_REQUEST);
+    const struct ofp_msg *m =
+        decode_ok(fixtures[OFPT_ROLE_REQUEST].hex, OFPT_ROLE_REQUEST);
     ck_assert_uint_eq(m->role.role, OFPCR_ROLE_MASTER);
     ck_assert_uint_eq(m->role.generation_id, 0x0102030405060708ull);
     m = decode_ok(fixtures[OFPT_ROLE_REPLY].hex, OFPT_ROLE_REPLY);
@@ -1261,8 +1285,8 @@ END_TEST
 
 START_TEST(test_async_fields)
 {
-    const struct ofp_msg *m = decode_ok(fixtures[OFPT_GET_ASYNC_REPLY].hex,
-                                        OFPT_GET_ASYNC_REPLY);
+    const struct ofp_msg *m =
+        decode_ok(fixtures[OFPT_GET_ASYNC_REPLY].hex, OFPT_GET_ASYNC_REPLY);
     ck_assert_uint_eq(m->async.packet_in_mask[0], 7);
     ck_assert_uint_eq(m->async.packet_in_mask[1], 0);
     ck_assert_uint_eq(m->async.port_status_mask[0], 7);
@@ -1277,8 +1301,10 @@ START_TEST(test_async_fields)
 
     struct ofp_msg msg;
     ofp_msg_init(&msg, OFPT_SET_ASYNC, 21);
-    msg.async = (struct ofp_async_config) {
-        {3, 1}, {7, 7}, {11, 0},
+    msg.async = (struct ofp_async_config){
+        {3, 1},
+        {7, 7},
+        {11, 0},
     };
     assert_encodes_to_hex(&msg, fixtures[OFPT_SET_ASYNC].hex);
 }
@@ -1288,8 +1314,8 @@ END_TEST
 
 START_TEST(test_meter_mod_fields)
 {
-    const struct ofp_msg *m = decode_ok(fixtures[OFPT_METER_MOD].hex,
-                                        OFPT_METER_MOD);
+    const struct ofp_msg *m =
+        decode_ok(fixtures[OFPT_METER_MOD].hex, OFPT_METER_MOD);
     const struct ofp_meter_mod *mm = &m->meter_mod;
     ck_assert_uint_eq(mm->command, OFPMC_ADD);
     ck_assert_uint_eq(mm->flags, OFPMF_KBPS | OFPMF_BURST);
@@ -1317,9 +1343,13 @@ START_TEST(test_meter_mod_encode_built)
     static const uint8_t exp_data[] = {1, 2, 3, 4, 5, 6, 7, 8};
     struct ofp_meter_band bands[3] = {
         {.type = OFPMBT_DROP, .rate = 1000, .burst_size = 100},
-        {.type = OFPMBT_DSCP_REMARK, .rate = 2000, .burst_size = 200,
+        {.type = OFPMBT_DSCP_REMARK,
+         .rate = 2000,
+         .burst_size = 200,
          .prec_level = 1},
-        {.type = OFPMBT_EXPERIMENTER, .rate = 3000, .burst_size = 300,
+        {.type = OFPMBT_EXPERIMENTER,
+         .rate = 3000,
+         .burst_size = 300,
          .experimenter = {0x2320, sizeof exp_data, exp_data}},
     };
     struct ofp_msg msg;
@@ -1459,7 +1489,7 @@ START_TEST(test_below_min_len)
 {
     size_t min = ofp_type_min_len((uint8_t) _i);
     if (min <= OFP_HEADER_LEN) {
-        return;     /* empty bodies: the short header case */
+        return; /* empty bodies: the short header case */
     }
     uint8_t *in = calloc(1, min);
     ck_assert_ptr_nonnull(in);
@@ -1508,9 +1538,9 @@ START_TEST(test_variable_size_truncated)
     t.len--;
     fix_length();
     enum ofperr error = decode_input();
-    if (_i == OFPT_ERROR || _i == OFPT_ECHO_REQUEST
-        || _i == OFPT_ECHO_REPLY || _i == OFPT_EXPERIMENTER
-        || _i == OFPT_PACKET_IN || _i == OFPT_PACKET_OUT) {
+    if (_i == OFPT_ERROR || _i == OFPT_ECHO_REQUEST || _i == OFPT_ECHO_REPLY ||
+        _i == OFPT_EXPERIMENTER || _i == OFPT_PACKET_IN ||
+        _i == OFPT_PACKET_OUT) {
         /* Opaque data at the end: one byte less is still valid. */
         ck_assert_err(error, 0);
     } else {
@@ -1580,8 +1610,13 @@ END_TEST
 START_TEST(test_arena_reuse_after_warm_up)
 {
     static const uint8_t types[] = {
-        OFPT_HELLO, OFPT_PACKET_IN, OFPT_FLOW_MOD, OFPT_GROUP_MOD,
-        OFPT_QUEUE_GET_CONFIG_REPLY, OFPT_METER_MOD, OFPT_MULTIPART_REPLY,
+        OFPT_HELLO,
+        OFPT_PACKET_IN,
+        OFPT_FLOW_MOD,
+        OFPT_GROUP_MOD,
+        OFPT_QUEUE_GET_CONFIG_REPLY,
+        OFPT_METER_MOD,
+        OFPT_MULTIPART_REPLY,
     };
     uint8_t *ins[sizeof types];
     size_t lens[sizeof types];
@@ -1628,9 +1663,8 @@ corpus_round_trip(const char *path, const char *name, void *aux_)
     struct ofp_msg msg;
     struct ofp_wbuf out;
 
-    if (!in || len < OFP_HEADER_LEN || in[0] != OFP13_VERSION
-        || in[1] == OFPT_MULTIPART_REQUEST
-        || in[1] == OFPT_MULTIPART_REPLY) {
+    if (!in || len < OFP_HEADER_LEN || in[0] != OFP13_VERSION ||
+        in[1] == OFPT_MULTIPART_REQUEST || in[1] == OFPT_MULTIPART_REPLY) {
         count->skipped++;
         free(in);
         return;

@@ -158,8 +158,8 @@ assert_out_hex(const char *text)
 /* ---- requests ---- */
 
 static const uint16_t empty_body_types[] = {
-    OFPMP_DESC, OFPMP_TABLE, OFPMP_GROUP_DESC, OFPMP_GROUP_FEATURES,
-    OFPMP_METER_FEATURES, OFPMP_PORT_DESC,
+    OFPMP_DESC,           OFPMP_TABLE,          OFPMP_GROUP_DESC,
+    OFPMP_GROUP_FEATURES, OFPMP_METER_FEATURES, OFPMP_PORT_DESC,
 };
 
 START_TEST(test_empty_body_requests_roundtrip)
@@ -168,8 +168,7 @@ START_TEST(test_empty_body_requests_roundtrip)
          i++) {
         char text[64];
         struct ofp_multipart_request req;
-        snprintf(text, sizeof text, "%04x 0000 00000000",
-                 empty_body_types[i]);
+        snprintf(text, sizeof text, "%04x 0000 00000000", empty_body_types[i]);
         req_roundtrip(text, &req);
         ck_assert_uint_eq(req.type, empty_body_types[i]);
         ck_assert_uint_eq(req.flags, 0);
@@ -243,7 +242,8 @@ START_TEST(test_flow_request_short_bad_len)
     /* 39 bytes of body: one short of the fixed part with an empty match. */
     assert_err(req_decode("0001 0000 00000000 ff 000000 ffffffff ffffffff"
                           " 00000000 0000000000000000 0000000000000000"
-                          " 0001 0004 000000", &req),
+                          " 0001 0004 000000",
+                          &req),
                OFPERR_OFPBRC_BAD_LEN);
     assert_err(req_decode("0002 0000 00000000 ff 000000", &req),
                OFPERR_OFPBRC_BAD_LEN);
@@ -255,7 +255,8 @@ START_TEST(test_flow_request_trailing_bad_len)
     struct ofp_multipart_request req;
     assert_err(req_decode("0001 0000 00000000 ff 000000 ffffffff ffffffff"
                           " 00000000 0000000000000000 0000000000000000"
-                          " 0001 0004 00000000 0000000000000000", &req),
+                          " 0001 0004 00000000 0000000000000000",
+                          &req),
                OFPERR_OFPBRC_BAD_LEN);
 }
 END_TEST
@@ -326,8 +327,8 @@ END_TEST
 START_TEST(test_fixed_requests_wrong_length_bad_len)
 {
     static const char *const bad[] = {
-        "0004 0000 00000000 00000001",                  /* short */
-        "0004 0000 00000000 00000001 00000000 00",      /* long */
+        "0004 0000 00000000 00000001",             /* short */
+        "0004 0000 00000000 00000001 00000000 00", /* long */
         "0005 0000 00000000 00000001",
         "0005 0000 00000000 00000001 00000001 00000000",
         "0006 0000 00000000",
@@ -353,35 +354,35 @@ END_TEST
 
 /* One table-features entry with every property type, and one of an
  * undefined type (9) kept as opaque bytes. */
-#define TF_ENTRY_HEX                                                        \
-    "0110 00 0000000000   # length 272, table 0, pad\n"                     \
-    "7461626c65300000000000000000000000000000000000000000000000000000\n"    \
-    "ffffffffffffffff     # metadata_match\n"                               \
-    "00000000000000ff     # metadata_write\n"                               \
-    "00000003             # config\n"                                       \
-    "00010000             # max_entries\n"                                  \
-    "0000 0018 0001 0004 0004 0004 ffff 000c 00002320 0000abcd\n"           \
-    "0001 0008 0001 0004\n"                                                 \
-    "0002 0007 010203 00\n"                                                 \
-    "0003 0004 00000000\n"                                                  \
-    "0004 000c 0000 0004 0016 0004 00000000\n"                              \
-    "0005 0008 0000 0004\n"                                                 \
-    "0006 0010 0000 0004 ffff 0008 00002320\n"                              \
-    "0007 0008 0012 0004\n"                                                 \
-    "0008 0014 80000004 8000070c ffff0208 4f4e4600 00000000\n"              \
-    "000a 0008 80000004\n"                                                  \
-    "000c 0008 80000606\n"                                                  \
-    "000d 0008 80000806\n"                                                  \
-    "000e 000c 80000c02 80001604 00000000\n"                                \
-    "000f 0004 00000000\n"                                                  \
-    "fffe 000f 00002320 00000007 0a0b0c 00\n"                               \
-    "ffff 000c 005c16c7 00000001 00000000\n"                                \
+#define TF_ENTRY_HEX                                                          \
+    "0110 00 0000000000   # length 272, table 0, pad\n"                       \
+    "7461626c65300000000000000000000000000000000000000000000000000000\n"      \
+    "ffffffffffffffff     # metadata_match\n"                                 \
+    "00000000000000ff     # metadata_write\n"                                 \
+    "00000003             # config\n"                                         \
+    "00010000             # max_entries\n"                                    \
+    "0000 0018 0001 0004 0004 0004 ffff 000c 00002320 0000abcd\n"             \
+    "0001 0008 0001 0004\n"                                                   \
+    "0002 0007 010203 00\n"                                                   \
+    "0003 0004 00000000\n"                                                    \
+    "0004 000c 0000 0004 0016 0004 00000000\n"                                \
+    "0005 0008 0000 0004\n"                                                   \
+    "0006 0010 0000 0004 ffff 0008 00002320\n"                                \
+    "0007 0008 0012 0004\n"                                                   \
+    "0008 0014 80000004 8000070c ffff0208 4f4e4600 00000000\n"                \
+    "000a 0008 80000004\n"                                                    \
+    "000c 0008 80000606\n"                                                    \
+    "000d 0008 80000806\n"                                                    \
+    "000e 000c 80000c02 80001604 00000000\n"                                  \
+    "000f 0004 00000000\n"                                                    \
+    "fffe 000f 00002320 00000007 0a0b0c 00\n"                                 \
+    "ffff 000c 005c16c7 00000001 00000000\n"                                  \
     "0009 0006 abcd 0000\n"
 
 /* A second entry with no properties. */
-#define TF_EMPTY_ENTRY_HEX                                                  \
-    "0040 05 0000000000\n"                                                  \
-    "0000000000000000000000000000000000000000000000000000000000000000\n"    \
+#define TF_EMPTY_ENTRY_HEX                                                    \
+    "0040 05 0000000000\n"                                                    \
+    "0000000000000000000000000000000000000000000000000000000000000000\n"      \
     "0000000000000000 0000000000000000 00000000 00000010\n"
 
 static void
@@ -525,8 +526,7 @@ START_TEST(test_unknown_type_bad_multipart)
         struct ofp_multipart_request req;
         struct ofp_multipart_reply reply;
         assert_err(req_decode(bad[i], &req), OFPERR_OFPBRC_BAD_MULTIPART);
-        assert_err(reply_decode(bad[i], &reply),
-                   OFPERR_OFPBRC_BAD_MULTIPART);
+        assert_err(reply_decode(bad[i], &reply), OFPERR_OFPBRC_BAD_MULTIPART);
     }
 }
 END_TEST
@@ -534,7 +534,10 @@ END_TEST
 START_TEST(test_short_multipart_header_bad_len)
 {
     static const char *const bad[] = {
-        "", "00", "0000 0000", "0001 0000 000000",
+        "",
+        "00",
+        "0000 0000",
+        "0001 0000 000000",
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         struct ofp_multipart_request req;
@@ -585,7 +588,7 @@ desc_reply_bytes(size_t body_len, size_t *len)
     memcpy(buf + 8 + 256, "hw\0junk", 7);
     memcpy(buf + 8 + 512, "sw 1.0", 6);
     memcpy(buf + 8 + 768, "SN-0042", 7);
-    memset(buf + 8 + 800, 'd', 256);    /* no NUL at all */
+    memset(buf + 8 + 800, 'd', 256); /* no NUL at all */
     *len = 8 + body_len;
     return keep_input(buf, *len);
 }
@@ -617,35 +620,35 @@ START_TEST(test_desc_reply_wrong_length_bad_len)
         size_t len;
         const uint8_t *in = desc_reply_bytes(lens[i], &len);
         struct ofp_multipart_reply reply;
-        assert_err(reply_decode_bytes(in, len, &reply),
-                   OFPERR_OFPBRC_BAD_LEN);
+        assert_err(reply_decode_bytes(in, len, &reply), OFPERR_OFPBRC_BAD_LEN);
     }
 }
 END_TEST
 
-#define FLOW_STATS_ENTRY1_HEX                                               \
-    "0060 01 00           # length 96, table 1, pad\n"                      \
-    "0000000a 00000014    # duration 10 s 20 ns\n"                          \
-    "8000 003c 0078 0001  # priority, idle 60, hard 120, SEND_FLOW_REM\n"   \
-    "00000000             # pad\n"                                          \
-    "0123456789abcdef     # cookie\n"                                       \
-    "0000000000000064     # packet_count 100\n"                             \
-    "0000000000001770     # byte_count 6000\n"                              \
-    "0001 000c 80000004 00000005 00000000  # match in_port=5\n"             \
-    "0001 0008 02 000000                   # goto_table 2\n"                \
-    "0004 0018 00000000                    # apply_actions\n"               \
+#define FLOW_STATS_ENTRY1_HEX                                                 \
+    "0060 01 00           # length 96, table 1, pad\n"                        \
+    "0000000a 00000014    # duration 10 s 20 ns\n"                            \
+    "8000 003c 0078 0001  # priority, idle 60, hard 120, SEND_FLOW_REM\n"     \
+    "00000000             # pad\n"                                            \
+    "0123456789abcdef     # cookie\n"                                         \
+    "0000000000000064     # packet_count 100\n"                               \
+    "0000000000001770     # byte_count 6000\n"                                \
+    "0001 000c 80000004 00000005 00000000  # match in_port=5\n"               \
+    "0001 0008 02 000000                   # goto_table 2\n"                  \
+    "0004 0018 00000000                    # apply_actions\n"                 \
     "0000 0010 00000003 ffe5 000000000000  # output:3 max_len 0xffe5\n"
 
-#define FLOW_STATS_ENTRY2_HEX                                               \
-    "0038 00 00 00000001 00000002 0000 0000 0000 0000 00000000\n"           \
-    "0000000000000000 0000000000000000 0000000000000000\n"                  \
+#define FLOW_STATS_ENTRY2_HEX                                                 \
+    "0038 00 00 00000001 00000002 0000 0000 0000 0000 00000000\n"             \
+    "0000000000000000 0000000000000000 0000000000000000\n"                    \
     "0001 0004 00000000   # empty match, no instructions\n"
 
 START_TEST(test_flow_stats_reply)
 {
     struct ofp_multipart_reply reply;
-    reply_roundtrip("0001 0001 00000000\n" FLOW_STATS_ENTRY1_HEX
-                    FLOW_STATS_ENTRY2_HEX, &reply);
+    reply_roundtrip(
+        "0001 0001 00000000\n" FLOW_STATS_ENTRY1_HEX FLOW_STATS_ENTRY2_HEX,
+        &reply);
     ck_assert_uint_eq(reply.type, OFPMP_FLOW);
     ck_assert_uint_eq(reply.flags, OFPMPF_REPLY_MORE);
     ck_assert_uint_eq(reply.flow.n, 2);
@@ -698,12 +701,14 @@ START_TEST(test_flow_stats_entry_length_below_fixed_bad_len)
     assert_err(reply_decode("0001 0000 00000000 0030 00 00 00000001 00000002"
                             " 0000 0000 0000 0000 00000000 0000000000000000"
                             " 0000000000000000 0000000000000000"
-                            " 0001 0004 00000000", &reply),
+                            " 0001 0004 00000000",
+                            &reply),
                OFPERR_OFPBRC_BAD_LEN);
     assert_err(reply_decode("0001 0000 00000000 0000 00 00 00000001 00000002"
                             " 0000 0000 0000 0000 00000000 0000000000000000"
                             " 0000000000000000 0000000000000000"
-                            " 0001 0004 00000000", &reply),
+                            " 0001 0004 00000000",
+                            &reply),
                OFPERR_OFPBRC_BAD_LEN);
 }
 END_TEST
@@ -714,7 +719,8 @@ START_TEST(test_flow_stats_entry_length_beyond_input_bad_len)
     assert_err(reply_decode("0001 0000 00000000 0040 00 00 00000001 00000002"
                             " 0000 0000 0000 0000 00000000 0000000000000000"
                             " 0000000000000000 0000000000000000"
-                            " 0001 0004 00000000", &reply),
+                            " 0001 0004 00000000",
+                            &reply),
                OFPERR_OFPBRC_BAD_LEN);
 }
 END_TEST
@@ -722,11 +728,12 @@ END_TEST
 START_TEST(test_flow_stats_trailing_partial_entry_bad_len)
 {
     struct ofp_multipart_reply reply;
-    assert_err(reply_decode("0001 0000 00000000\n" FLOW_STATS_ENTRY2_HEX
-                            "00", &reply),
+    assert_err(reply_decode("0001 0000 00000000\n" FLOW_STATS_ENTRY2_HEX "00",
+                            &reply),
                OFPERR_OFPBRC_BAD_LEN);
     assert_err(reply_decode("0001 0000 00000000\n" FLOW_STATS_ENTRY2_HEX
-                            "0038 00 00", &reply),
+                            "0038 00 00",
+                            &reply),
                OFPERR_OFPBRC_BAD_LEN);
 }
 END_TEST
@@ -745,7 +752,8 @@ START_TEST(test_flow_stats_nested_errors)
     assert_err(reply_decode("0001 0000 00000000 0038 00 00 00000001 00000002"
                             " 0000 0000 0000 0000 00000000 0000000000000000"
                             " 0000000000000000 0000000000000000"
-                            " 0000 0004 00000000", &reply),
+                            " 0000 0004 00000000",
+                            &reply),
                OFPERR_OFPBMC_BAD_TYPE);
 }
 END_TEST
@@ -754,7 +762,8 @@ START_TEST(test_aggregate_reply)
 {
     struct ofp_multipart_reply reply;
     reply_roundtrip("0002 0000 00000000 0000000000000010 0000000000000200"
-                    " 00000003 00000000", &reply);
+                    " 00000003 00000000",
+                    &reply);
     ck_assert_uint_eq(reply.type, OFPMP_AGGREGATE);
     ck_assert_uint_eq(reply.aggregate.packet_count, 16);
     ck_assert_uint_eq(reply.aggregate.byte_count, 512);
@@ -766,7 +775,8 @@ START_TEST(test_aggregate_reply_wrong_length_bad_len)
 {
     struct ofp_multipart_reply reply;
     assert_err(reply_decode("0002 0000 00000000 0000000000000010"
-                            " 0000000000000200 00000003 000000", &reply),
+                            " 0000000000000200 00000003 000000",
+                            &reply),
                OFPERR_OFPBRC_BAD_LEN);
     assert_err(reply_decode("0002 0000 00000000 0000000000000010"
                             " 0000000000000200 00000003 00000000 00",
@@ -800,29 +810,30 @@ START_TEST(test_table_stats_reply_partial_entry_bad_len)
     struct ofp_multipart_reply reply;
     assert_err(reply_decode("0003 0000 00000000"
                             " 00 000000 00000004 0000000000000064"
-                            " 0000000000000032 00", &reply),
-               OFPERR_OFPBRC_BAD_LEN);
-    assert_err(reply_decode("0003 0000 00000000 00 000000 00000004",
+                            " 0000000000000032 00",
                             &reply),
+               OFPERR_OFPBRC_BAD_LEN);
+    assert_err(reply_decode("0003 0000 00000000 00 000000 00000004", &reply),
                OFPERR_OFPBRC_BAD_LEN);
 }
 END_TEST
 
-#define PORT_STATS_ENTRY_HEX                                                \
-    "00000001 00000000    # port_no 1, pad\n"                               \
-    "0000000000000001 0000000000000002  # rx/tx packets\n"                  \
-    "0000000000000003 0000000000000004  # rx/tx bytes\n"                    \
-    "0000000000000005 0000000000000006  # rx/tx dropped\n"                  \
-    "0000000000000007 0000000000000008  # rx/tx errors\n"                   \
-    "0000000000000009 000000000000000a  # frame, over\n"                    \
-    "000000000000000b 000000000000000c  # crc, collisions\n"                \
+#define PORT_STATS_ENTRY_HEX                                                  \
+    "00000001 00000000    # port_no 1, pad\n"                                 \
+    "0000000000000001 0000000000000002  # rx/tx packets\n"                    \
+    "0000000000000003 0000000000000004  # rx/tx bytes\n"                      \
+    "0000000000000005 0000000000000006  # rx/tx dropped\n"                    \
+    "0000000000000007 0000000000000008  # rx/tx errors\n"                     \
+    "0000000000000009 000000000000000a  # frame, over\n"                      \
+    "000000000000000b 000000000000000c  # crc, collisions\n"                  \
     "0000000d 0000000e                  # duration\n"
 
 START_TEST(test_port_stats_reply)
 {
     struct ofp_multipart_reply reply;
-    reply_roundtrip("0004 0000 00000000\n" PORT_STATS_ENTRY_HEX
-                    PORT_STATS_ENTRY_HEX, &reply);
+    reply_roundtrip(
+        "0004 0000 00000000\n" PORT_STATS_ENTRY_HEX PORT_STATS_ENTRY_HEX,
+        &reply);
     ck_assert_uint_eq(reply.type, OFPMP_PORT_STATS);
     ck_assert_uint_eq(reply.port_stats.n, 2);
     const struct ofp_port_stats *ps = &reply.port_stats.stats[1];
@@ -847,10 +858,20 @@ END_TEST
 START_TEST(test_port_stats_reply_encode_from_struct)
 {
     struct ofp_port_stats ps = {
-        .port_no = 1, .rx_packets = 1, .tx_packets = 2, .rx_bytes = 3,
-        .tx_bytes = 4, .rx_dropped = 5, .tx_dropped = 6, .rx_errors = 7,
-        .tx_errors = 8, .rx_frame_err = 9, .rx_over_err = 10,
-        .rx_crc_err = 11, .collisions = 12, .duration_sec = 13,
+        .port_no = 1,
+        .rx_packets = 1,
+        .tx_packets = 2,
+        .rx_bytes = 3,
+        .tx_bytes = 4,
+        .rx_dropped = 5,
+        .tx_dropped = 6,
+        .rx_errors = 7,
+        .tx_errors = 8,
+        .rx_frame_err = 9,
+        .rx_over_err = 10,
+        .rx_crc_err = 11,
+        .collisions = 12,
+        .duration_sec = 13,
         .duration_nsec = 14,
     };
     struct ofp_multipart_reply reply;
@@ -867,13 +888,14 @@ START_TEST(test_port_stats_reply_partial_entry_bad_len)
 {
     struct ofp_multipart_reply reply;
     assert_err(reply_decode("0004 0000 00000000\n" PORT_STATS_ENTRY_HEX
-                            "00000002", &reply),
+                            "00000002",
+                            &reply),
                OFPERR_OFPBRC_BAD_LEN);
 }
 END_TEST
 
-#define QUEUE_STATS_ENTRY_HEX                                               \
-    "00000001 00000002 0000000000000400 0000000000000010"                   \
+#define QUEUE_STATS_ENTRY_HEX                                                 \
+    "00000001 00000002 0000000000000400 0000000000000010"                     \
     " 0000000000000001 00000005 00000006\n"
 
 START_TEST(test_queue_stats_reply)
@@ -897,7 +919,8 @@ START_TEST(test_queue_stats_reply_partial_entry_bad_len)
 {
     struct ofp_multipart_reply reply;
     assert_err(reply_decode("0005 0000 00000000\n" QUEUE_STATS_ENTRY_HEX
-                            "0000", &reply),
+                            "0000",
+                            &reply),
                OFPERR_OFPBRC_BAD_LEN);
 }
 END_TEST
@@ -912,7 +935,8 @@ START_TEST(test_group_stats_reply)
         "0000000000000001 0000000000000040     # bucket 0\n"
         "0000000000000002 0000000000000080     # bucket 1\n"
         "0028 0000 00000007 00000000 00000000  # length 40, no buckets\n"
-        "0000000000000000 0000000000000000 00000000 00000000\n", &reply);
+        "0000000000000000 0000000000000000 00000000 00000000\n",
+        &reply);
     ck_assert_uint_eq(reply.type, OFPMP_GROUP);
     ck_assert_uint_eq(reply.group.n, 2);
     const struct ofp_group_stats *gs = &reply.group.stats[0];
@@ -984,15 +1008,16 @@ END_TEST
 START_TEST(test_group_desc_bad_lengths)
 {
     struct ofp_multipart_reply reply;
-    assert_err(reply_decode("0007 0000 00000000 0007 01 00 00000005 00",
-                            &reply),
-               OFPERR_OFPBRC_BAD_LEN);
-    assert_err(reply_decode("0007 0000 00000000 0010 01 00 00000005",
-                            &reply),
+    assert_err(
+        reply_decode("0007 0000 00000000 0007 01 00 00000005 00", &reply),
+        OFPERR_OFPBRC_BAD_LEN);
+    assert_err(reply_decode("0007 0000 00000000 0010 01 00 00000005", &reply),
                OFPERR_OFPBRC_BAD_LEN);
     /* A bucket that does not fit its entry: the bucket decoder's error. */
     ck_assert_int_ne(reply_decode("0007 0000 00000000 0010 01 00 00000005"
-                                  " 0020 0064 ffffffff", &reply), 0);
+                                  " 0020 0064 ffffffff",
+                                  &reply),
+                     0);
 }
 END_TEST
 
@@ -1001,7 +1026,8 @@ START_TEST(test_group_features_reply)
     struct ofp_multipart_reply reply;
     reply_roundtrip("0008 0000 00000000 0000000f 00000005"
                     " 00000010 00000020 00000030 00000040"
-                    " 00000001 00000002 00000003 00000004", &reply);
+                    " 00000001 00000002 00000003 00000004",
+                    &reply);
     ck_assert_uint_eq(reply.type, OFPMP_GROUP_FEATURES);
     ck_assert_uint_eq(reply.group_features.types, 0xf);
     ck_assert_uint_eq(reply.group_features.capabilities, 5);
@@ -1017,7 +1043,8 @@ START_TEST(test_group_features_reply_wrong_length_bad_len)
     struct ofp_multipart_reply reply;
     assert_err(reply_decode("0008 0000 00000000 0000000f 00000005"
                             " 00000010 00000020 00000030 00000040"
-                            " 00000001 00000002 00000003 000000", &reply),
+                            " 00000001 00000002 00000003 000000",
+                            &reply),
                OFPERR_OFPBRC_BAD_LEN);
 }
 END_TEST
@@ -1097,11 +1124,11 @@ END_TEST
 START_TEST(test_meter_config_bad_lengths)
 {
     struct ofp_multipart_reply reply;
-    assert_err(reply_decode("000a 0000 00000000 0004 0005 00000001",
-                            &reply),
+    assert_err(reply_decode("000a 0000 00000000 0004 0005 00000001", &reply),
                OFPERR_OFPBRC_BAD_LEN);
     assert_err(reply_decode("000a 0000 00000000 0018 0005 00000001"
-                            " 0001 0010 000003e8", &reply),
+                            " 0001 0010 000003e8",
+                            &reply),
                OFPERR_OFPBRC_BAD_LEN);
 }
 END_TEST
@@ -1124,18 +1151,20 @@ START_TEST(test_meter_features_reply_wrong_length_bad_len)
 {
     struct ofp_multipart_reply reply;
     assert_err(reply_decode("000b 0000 00000000 00000100 00000006 0000000f"
-                            " 10 08 00", &reply),
+                            " 10 08 00",
+                            &reply),
                OFPERR_OFPBRC_BAD_LEN);
     assert_err(reply_decode("000b 0000 00000000 00000100 00000006 0000000f"
-                            " 10 08 0000 00000000", &reply),
+                            " 10 08 0000 00000000",
+                            &reply),
                OFPERR_OFPBRC_BAD_LEN);
 }
 END_TEST
 
-#define PORT_HEX                                                            \
-    "00000001 00000000 0a0b0c0d0e0f 0000  # port 1, hw_addr\n"              \
-    "65746831000000000000000000000000     # \"eth1\"\n"                     \
-    "00000000 00000004 00002840 00000000  # config, state LIVE, curr\n"     \
+#define PORT_HEX                                                              \
+    "00000001 00000000 0a0b0c0d0e0f 0000  # port 1, hw_addr\n"                \
+    "65746831000000000000000000000000     # \"eth1\"\n"                       \
+    "00000000 00000004 00002840 00000000  # config, state LIVE, curr\n"       \
     "00000000 00000000 00989680 00989680  # supported, peer, speeds\n"
 
 START_TEST(test_port_desc_reply)
@@ -1159,17 +1188,16 @@ END_TEST
 START_TEST(test_port_desc_reply_partial_entry_bad_len)
 {
     struct ofp_multipart_reply reply;
-    assert_err(reply_decode("000d 0000 00000000\n" PORT_HEX "00000002",
-                            &reply),
-               OFPERR_OFPBRC_BAD_LEN);
+    assert_err(
+        reply_decode("000d 0000 00000000\n" PORT_HEX "00000002", &reply),
+        OFPERR_OFPBRC_BAD_LEN);
 }
 END_TEST
 
 START_TEST(test_experimenter_reply)
 {
     struct ofp_multipart_reply reply;
-    reply_roundtrip("ffff 0001 00000000 005c16c7 0000000c 0102030405",
-                    &reply);
+    reply_roundtrip("ffff 0001 00000000 005c16c7 0000000c 0102030405", &reply);
     ck_assert_uint_eq(reply.type, OFPMP_EXPERIMENTER);
     ck_assert_uint_eq(reply.flags, OFPMPF_REPLY_MORE);
     ck_assert_uint_eq(reply.experimenter.experimenter, 0x005c16c7);
@@ -1202,7 +1230,7 @@ START_TEST(test_table_features_decode_single_entry)
     ofp_rd_init(&rd, in, len);
     assert_err(ofp_table_features_decode(&rd, &tf, &arena), 0);
     check_tf_entry(&tf);
-    ck_assert_uint_eq(rd.left, 64);     /* the second entry is left */
+    ck_assert_uint_eq(rd.left, 64); /* the second entry is left */
     ofp_table_features_encode(&out, &tf);
     test_assert_bytes(out.data, out.len, in, 272);
 }
@@ -1328,8 +1356,7 @@ END_TEST
 START_TEST(test_table_features_prop_missing_padding_bad_len)
 {
     /* Length 7 with the entry ending right after: no padding byte. */
-    assert_err(tf_decode_props("0002 0007 010203", 0),
-               OFPERR_OFPTFFC_BAD_LEN);
+    assert_err(tf_decode_props("0002 0007 010203", 0), OFPERR_OFPTFFC_BAD_LEN);
 }
 END_TEST
 
@@ -1509,8 +1536,7 @@ START_TEST(test_type_names)
 {
     ck_assert_str_eq(ofp_mp_type_name(OFPMP_DESC), "DESC");
     ck_assert_str_eq(ofp_mp_type_name(OFPMP_PORT_STATS), "PORT_STATS");
-    ck_assert_str_eq(ofp_mp_type_name(OFPMP_TABLE_FEATURES),
-                     "TABLE_FEATURES");
+    ck_assert_str_eq(ofp_mp_type_name(OFPMP_TABLE_FEATURES), "TABLE_FEATURES");
     ck_assert_str_eq(ofp_mp_type_name(OFPMP_PORT_DESC), "PORT_DESC");
     ck_assert_str_eq(ofp_mp_type_name(OFPMP_EXPERIMENTER), "EXPERIMENTER");
     ck_assert_ptr_null(ofp_mp_type_name(14));
@@ -1537,8 +1563,7 @@ START_TEST(test_prop_names_and_kinds)
                      OFP_TFP_NEXT_TABLES);
     ck_assert_int_eq(ofp_table_feature_prop_kind(OFPTFPT_WRITE_ACTIONS),
                      OFP_TFP_ACTIONS);
-    ck_assert_int_eq(ofp_table_feature_prop_kind(OFPTFPT_MATCH),
-                     OFP_TFP_OXMS);
+    ck_assert_int_eq(ofp_table_feature_prop_kind(OFPTFPT_MATCH), OFP_TFP_OXMS);
     ck_assert_int_eq(ofp_table_feature_prop_kind(OFPTFPT_APPLY_SETFIELD_MISS),
                      OFP_TFP_OXMS);
     ck_assert_int_eq(ofp_table_feature_prop_kind(OFPTFPT_EXPERIMENTER),
@@ -1570,9 +1595,9 @@ mp_walk_one(const char *path, const char *name, void *aux_)
 
     f.data = test_read_file(path, &f.len);
     ck_assert_msg(f.data != NULL, "cannot read %s", path);
-    if (f.len >= 16 && f.data[0] == OFP13_VERSION
-        && (f.data[1] == OFPT_MULTIPART_REQUEST
-            || f.data[1] == OFPT_MULTIPART_REPLY)) {
+    if (f.len >= 16 && f.data[0] == OFP13_VERSION &&
+        (f.data[1] == OFPT_MULTIPART_REQUEST ||
+         f.data[1] == OFPT_MULTIPART_REPLY)) {
         ck_assert_msg(((size_t) f.data[2] << 8 | f.data[3]) == f.len,
                       "%s: length field is not the file size", name);
         w->fn(&f, w->aux);
@@ -1682,10 +1707,11 @@ corpus_truncate_one(const struct mp_file *f, void *aux)
         if (!error) {
             ck_assert_msg(out.len == cut && !memcmp(out.data, f->data, cut),
                           "%s cut at %zu: decoded but re-encodes "
-                          "differently", f->name, cut);
+                          "differently",
+                          f->name, cut);
         } else {
-            ck_assert_msg(ofperr_is_valid(error), "%s cut at %zu: %d",
-                          f->name, cut, (int) error);
+            ck_assert_msg(ofperr_is_valid(error), "%s cut at %zu: %d", f->name,
+                          cut, (int) error);
         }
         drop_input();
         (*n_cases)++;
@@ -1822,11 +1848,11 @@ json_table_features(json_t *wrapped, const struct ofp_table_features *tf)
         switch (ofp_table_feature_prop_kind(p->type)) {
         case OFP_TFP_INSTRUCTIONS:
         case OFP_TFP_ACTIONS: {
-            bool inst = ofp_table_feature_prop_kind(p->type)
-                        == OFP_TFP_INSTRUCTIONS;
+            bool inst =
+                ofp_table_feature_prop_kind(p->type) == OFP_TFP_INSTRUCTIONS;
             size_t n = inst ? p->instructions.n : p->actions.n;
-            const struct ofp_instruction_id *a = (inst ? p->instructions.ids
-                                                  : p->actions.ids);
+            const struct ofp_instruction_id *a =
+                (inst ? p->instructions.ids : p->actions.ids);
             ids = jarray(jp, inst ? "instruction_ids" : "action_ids", n);
             for (size_t j = 0; j < n; j++) {
                 json_t *id = jinner(json_array_get(ids, j));
@@ -1863,8 +1889,8 @@ json_table_features(json_t *wrapped, const struct ofp_table_features *tf)
             ids = jarray(jp, "data", p->experimenter.len / 4);
             for (size_t j = 0; j < p->experimenter.len / 4; j++) {
                 const uint8_t *d = p->experimenter.data + 4 * j;
-                uint32_t w = ((uint32_t) d[0] << 24 | (uint32_t) d[1] << 16
-                              | (uint32_t) d[2] << 8 | d[3]);
+                uint32_t w = ((uint32_t) d[0] << 24 | (uint32_t) d[1] << 16 |
+                              (uint32_t) d[2] << 8 | d[3]);
                 jnum_value(json_array_get(ids, j), "data[]", w);
             }
             break;
@@ -2100,18 +2126,30 @@ static size_t
 reply_list_len(const struct ofp_multipart_reply *r)
 {
     switch (r->type) {
-    case OFPMP_FLOW: return r->flow.n;
-    case OFPMP_TABLE: return r->table.n;
-    case OFPMP_PORT_STATS: return r->port_stats.n;
-    case OFPMP_QUEUE: return r->queue.n;
-    case OFPMP_GROUP: return r->group.n;
-    case OFPMP_GROUP_DESC: return r->group_desc.n;
-    case OFPMP_METER: return r->meter.n;
-    case OFPMP_METER_CONFIG: return r->meter_config.n;
-    case OFPMP_METER_FEATURES: return 1;
-    case OFPMP_TABLE_FEATURES: return r->table_features.n;
-    case OFPMP_PORT_DESC: return r->port_desc.n;
-    default: return 0;
+    case OFPMP_FLOW:
+        return r->flow.n;
+    case OFPMP_TABLE:
+        return r->table.n;
+    case OFPMP_PORT_STATS:
+        return r->port_stats.n;
+    case OFPMP_QUEUE:
+        return r->queue.n;
+    case OFPMP_GROUP:
+        return r->group.n;
+    case OFPMP_GROUP_DESC:
+        return r->group_desc.n;
+    case OFPMP_METER:
+        return r->meter.n;
+    case OFPMP_METER_CONFIG:
+        return r->meter_config.n;
+    case OFPMP_METER_FEATURES:
+        return 1;
+    case OFPMP_TABLE_FEATURES:
+        return r->table_features.n;
+    case OFPMP_PORT_DESC:
+        return r->port_desc.n;
+    default:
+        return 0;
     }
 }
 
@@ -2171,8 +2209,8 @@ ryu_json(const char *name)
 {
     char path[4096];
     json_error_t err;
-    snprintf(path, sizeof path, "%s/ryu-of13/json/%s.json",
-             test_corpus_dir(), name);
+    snprintf(path, sizeof path, "%s/ryu-of13/json/%s.json", test_corpus_dir(),
+             name);
     json_t *root = json_load_file(path, 0, &err);
     if (!root) {
         /* Integers beyond int64 (2^64 - 1) load only as reals. */
@@ -2270,8 +2308,10 @@ START_TEST(test_corpus_msg_roundtrip)
     size_t n_ok = 0;
     if (mp_corpus_walk(corpus_msg_one, &n_ok)) {
         ck_assert_uint_eq(n_ok, 55);
-        fprintf(stderr, "# %zu corpus multipart messages round-trip through "
-                "ofp_msg_decode/encode\n", n_ok);
+        fprintf(stderr,
+                "# %zu corpus multipart messages round-trip through "
+                "ofp_msg_decode/encode\n",
+                n_ok);
     }
 }
 END_TEST

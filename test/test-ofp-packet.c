@@ -22,31 +22,31 @@
  * and 4 bytes of Ethernet padding. */
 static const char ipv4_tcp_hex[] =
     ETH_HDR " 0800"
-    " 45b9002a 12344000 40060000 0a000001 0a000002"
-    " 30390050 01020304 05060708 5012fffe 00000000"
-    " 6869"
-    " eeeeeeee";
+            " 45b9002a 12344000 40060000 0a000001 0a000002"
+            " 30390050 01020304 05060708 5012fffe 00000000"
+            " 6869"
+            " eeeeeeee";
 
 /* IPv4 with a Router Alert option (IHL 6) + UDP 40000 -> 40001, "abcd",
  * 10 bytes of padding. */
 static const char ipv4_opts_udp_hex[] =
     ETH_HDR " 0800"
-    " 46000024 00010000 40110000 c0a80101 c0a80102 94040000"
-    " 9c409c41 000c0000 61626364"
-    " 00000000000000000000";
+            " 46000024 00010000 40110000 c0a80101 c0a80102 94040000"
+            " 9c409c41 000c0000 61626364"
+            " 00000000000000000000";
 
 /* 802.1ad (PCP 5, DEI, VID 100) + 802.1Q (PCP 3, VID 200) + IPv4 + ICMP
  * echo request. */
 static const char qinq_icmp_hex[] =
     ETH_HDR " 88a8 b064 8100 60c8 0800"
-    " 4500001c 00000000 40010000 0a000001 0a000002"
-    " 08000000 12340001";
+            " 4500001c 00000000 40010000 0a000001 0a000002"
+            " 08000000 12340001";
 
 /* 0x9100 tag (VID 5) + ARP reply, padded. */
 static const char vlan9100_arp_hex[] =
     ETH_HDR " 9100 0005 0806"
-    " 0001 0800 06 04 0002 66778899aabb 0a000001 001122334455 0a000002"
-    " 0000000000000000000000000000";
+            " 0001 0800 06 04 0002 66778899aabb 0a000001 001122334455 0a000002"
+            " 0000000000000000000000000000";
 
 /* ARP request, as ofp_packet_build_arp() writes it. */
 static const char arp_request_hex[] =
@@ -55,73 +55,70 @@ static const char arp_request_hex[] =
     " 000000000000000000000000000000000000";
 
 /* IPv6 (traffic class 0xb8, flow label 0x12345, hop limit 255) + UDP. */
-static const char ipv6_udp_hex[] =
-    ETH_HDR " 86dd"
-    " 6b812345 000c 11 ff"
-    " 20010db8000000000000000000000001"
-    " 20010db8000000000000000000000002"
-    " 12344321 000c0000 7778797a";
+static const char ipv6_udp_hex[] = ETH_HDR " 86dd"
+                                           " 6b812345 000c 11 ff"
+                                           " 20010db8000000000000000000000001"
+                                           " 20010db8000000000000000000000002"
+                                           " 12344321 000c0000 7778797a";
 
 /* IPv6 + Hop-by-Hop + Destination Options + Routing (type 2) + Fragment
  * (offset 0, M) + AH + TCP SYN 80 -> 50000. */
 static const char ipv6_chain_hex[] =
     ETH_HDR " 86dd"
-    " 60000000 0064 00 40"
-    " 20010db8000000000000000000000001"
-    " 20010db8000000000000000000000002"
-    " 3c000104 00000000"                            /* HBH, PadN */
-    " 2b01010c 000000000000000000000000"            /* DST, PadN */
-    " 2c020201 00000000"                            /* RH type 2 */
-    "   20010db8000000000000000000000002"
-    " 33000001 deadbeef"                            /* FRAG */
-    " 06040000 00000100 00000001"                   /* AH */
-    "   aaaaaaaaaaaaaaaaaaaaaaaa"
-    " 0050c350 00000001 00000000 50022000 00000000";
+            " 60000000 0064 00 40"
+            " 20010db8000000000000000000000001"
+            " 20010db8000000000000000000000002"
+            " 3c000104 00000000"                 /* HBH, PadN */
+            " 2b01010c 000000000000000000000000" /* DST, PadN */
+            " 2c020201 00000000"                 /* RH type 2 */
+            "   20010db8000000000000000000000002"
+            " 33000001 deadbeef"          /* FRAG */
+            " 06040000 00000100 00000001" /* AH */
+            "   aaaaaaaaaaaaaaaaaaaaaaaa"
+            " 0050c350 00000001 00000000 50022000 00000000";
 
 /* IPv6 + Fragment (offset 185, UDP) + 16 bytes of fragment data. */
 static const char ipv6_frag_later_hex[] =
     ETH_HDR " 86dd"
-    " 60000000 0018 2c 40"
-    " 20010db8000000000000000000000001"
-    " 20010db8000000000000000000000002"
-    " 110005c8 00000001"
-    " 00000000000000000000000000000000";
+            " 60000000 0018 2c 40"
+            " 20010db8000000000000000000000001"
+            " 20010db8000000000000000000000002"
+            " 110005c8 00000001"
+            " 00000000000000000000000000000000";
 
 /* IPv6 + ESP. */
 static const char ipv6_esp_hex[] =
     ETH_HDR " 86dd"
-    " 60000000 0010 32 40"
-    " 20010db8000000000000000000000001"
-    " 20010db8000000000000000000000002"
-    " 00001000 00000001 0000000000000000";
+            " 60000000 0010 32 40"
+            " 20010db8000000000000000000000001"
+            " 20010db8000000000000000000000002"
+            " 00001000 00000001 0000000000000000";
 
 /* Neighbor Solicitation for fe80::2 with a Source Link-Layer option. */
-static const char nd_ns_hex[] =
-    "3333ff000002 66778899aabb 86dd"
-    " 60000000 0020 3a ff"
-    " fe800000000000000000000000000001"
-    " ff0200000000000000000001ff000002"
-    " 87000000 00000000"
-    " fe800000000000000000000000000002"
-    " 0101 66778899aabb";
+static const char nd_ns_hex[] = "3333ff000002 66778899aabb 86dd"
+                                " 60000000 0020 3a ff"
+                                " fe800000000000000000000000000001"
+                                " ff0200000000000000000001ff000002"
+                                " 87000000 00000000"
+                                " fe800000000000000000000000000002"
+                                " 0101 66778899aabb";
 
 /* Neighbor Advertisement (Solicited, Override) for fe80::2 with a Nonce
  * option, then a Target Link-Layer option. */
-static const char nd_na_hex[] =
-    "66778899aabb 001122334455 86dd"
-    " 60000000 0028 3a ff"
-    " fe800000000000000000000000000002"
-    " fe800000000000000000000000000001"
-    " 88000000 60000000"
-    " fe800000000000000000000000000002"
-    " 0e01 010203040506"
-    " 0201 001122334455";
+static const char nd_na_hex[] = "66778899aabb 001122334455 86dd"
+                                " 60000000 0028 3a ff"
+                                " fe800000000000000000000000000002"
+                                " fe800000000000000000000000000001"
+                                " 88000000 60000000"
+                                " fe800000000000000000000000000002"
+                                " 0e01 010203040506"
+                                " 0201 001122334455";
 
 /* IPv4 + SCTP common header 2905 -> 2906. */
 static const char ipv4_sctp_hex[] =
     ETH_HDR " 0800"
-    " 45000020 00000000 40840000 0a000001 0a000002"
-    " 0b590b5a 00000001 00000000";
+            " 45000020 00000000 40840000 0a000001 0a000002"
+            " 0b590b5a 00000001 00000000";
 
 /* LLDP: chassis "dpid:0000000000000001" (locally assigned), port 1 (port
  * component), TTL 120, port description "eth1", system name "sw1", an
@@ -154,7 +151,6 @@ exact_copy(const void *data, size_t n)
     return p;
 }
 
-
 /* Appends 'text' to the string in 'buf' ('size' bytes). */
 static void
 append(char *buf, size_t size, const char *text)
@@ -164,7 +160,7 @@ append(char *buf, size_t size, const char *text)
     snprintf(buf + n, size - n, "%s", text);
 }
 
-#define ck_assert_perr(GOT, WANT)                                           \
+#define ck_assert_perr(GOT, WANT)                                             \
     ck_assert_str_eq(ofp_packet_error_name(GOT), ofp_packet_error_name(WANT))
 
 /* Parses 'hex' with 'bytes' changed at offset 'ofs' (none if 'n' == 0),
@@ -230,7 +226,7 @@ struct cut_expect {
     size_t from;
     enum ofp_packet_layer layer;
     enum ofp_packet_error error;
-    int ip_proto;                   /* -1: not checked */
+    int ip_proto; /* -1: not checked */
 };
 
 /* Parses every prefix of the frame 'hex', whose IP packet ends at 'ip_end',
@@ -298,8 +294,7 @@ START_TEST(test_eth_runt_is_truncated)
     check_invariants(&pkt, 13);
     free(f);
 
-    ck_assert_perr(ofp_packet_parse(&pkt, NULL, 0),
-                   OFP_PACKET_ERR_ETH_TRUNC);
+    ck_assert_perr(ofp_packet_parse(&pkt, NULL, 0), OFP_PACKET_ERR_ETH_TRUNC);
     ck_assert_int_eq(pkt.layer, OFP_PACKET_NONE);
     check_invariants(&pkt, 0);
 }
@@ -387,8 +382,8 @@ START_TEST(test_8023_snap_carries_ethertype)
 {
     struct ofp_packet pkt;
     uint8_t *f = parse_ok(&pkt, ETH_HDR " 0024 aaaa03 000000 0800"
-                                " 4500001c 00000000 40010000 0a000001"
-                                " 0a000002 00000000 00000000");
+                                        " 4500001c 00000000 40010000 0a000001"
+                                        " 0a000002 00000000 00000000");
     ck_assert_uint_eq(pkt.eth_type, OFP_ETH_TYPE_IPV4);
     ck_assert_uint_eq(pkt.l3_ofs, 22);
     ck_assert_int_eq(pkt.layer, OFP_PACKET_L4);
@@ -453,8 +448,8 @@ END_TEST
 START_TEST(test_arp_truncated)
 {
     struct ofp_packet pkt;
-    uint8_t *f = parse_patched(&pkt, ETH_HDR " 0806 0001 0800 0604 0001",
-                               0, NULL, 0, OFP_PACKET_ERR_ARP_TRUNC);
+    uint8_t *f = parse_patched(&pkt, ETH_HDR " 0806 0001 0800 0604 0001", 0,
+                               NULL, 0, OFP_PACKET_ERR_ARP_TRUNC);
     ck_assert_int_eq(pkt.layer, OFP_PACKET_L2);
     ck_assert_uint_eq(pkt.eth_type, OFP_ETH_TYPE_ARP);
     free(f);
@@ -575,8 +570,8 @@ START_TEST(test_ipv4_cut_frame_still_parses_l4)
 {
     struct ofp_packet pkt;
     /* Total length 1500: the frame is the first 60 bytes. */
-    uint8_t *f = parse_patched(&pkt, ipv4_tcp_hex, 16, "\x05\xdc", 2,
-                               OFP_PACKET_OK);
+    uint8_t *f =
+        parse_patched(&pkt, ipv4_tcp_hex, 16, "\x05\xdc", 2, OFP_PACKET_OK);
     ck_assert_uint_eq(pkt.flags, OFP_PACKET_F_CUT);
     ck_assert_int_eq(pkt.layer, OFP_PACKET_L4);
     ck_assert_uint_eq(pkt.tp_dst, 80);
@@ -589,8 +584,8 @@ START_TEST(test_ipv4_first_fragment_parses_l4)
 {
     struct ofp_packet pkt;
     /* MF, offset 0. */
-    uint8_t *f = parse_patched(&pkt, ipv4_tcp_hex, 20, "\x20\x00", 2,
-                               OFP_PACKET_OK);
+    uint8_t *f =
+        parse_patched(&pkt, ipv4_tcp_hex, 20, "\x20\x00", 2, OFP_PACKET_OK);
     ck_assert_uint_eq(pkt.ip.frag, OFP_PACKET_FRAG_ANY);
     ck_assert_uint_eq(pkt.ipv4.flags, OFP_IPV4_MF);
     ck_assert_int_eq(pkt.layer, OFP_PACKET_L4);
@@ -604,9 +599,10 @@ START_TEST(test_ipv4_first_fragment_parses_l4)
     f = parse_patched(&pkt, ipv4_opts_udp_hex, 42, "\x05\xdc", 2,
                       OFP_PACKET_ERR_UDP_LENGTH);
     free(f);
-    static const char udp_frag[] = ETH_HDR " 0800"
-        " 46000024 00012000 40110000 c0a80101 c0a80102 94040000"
-        " 9c409c41 05dc0000 61626364";
+    static const char udp_frag[] =
+        ETH_HDR " 0800"
+                " 46000024 00012000 40110000 c0a80101 c0a80102 94040000"
+                " 9c409c41 05dc0000 61626364";
     f = parse_ok(&pkt, udp_frag);
     ck_assert_uint_eq(pkt.udp_len, 1500);
     ck_assert_uint_eq(pkt.end, 50);
@@ -619,8 +615,8 @@ START_TEST(test_ipv4_later_fragment_has_no_l4)
 {
     struct ofp_packet pkt;
     /* Offset 185 (1480 bytes). */
-    uint8_t *f = parse_patched(&pkt, ipv4_tcp_hex, 20, "\x00\xb9", 2,
-                               OFP_PACKET_OK);
+    uint8_t *f =
+        parse_patched(&pkt, ipv4_tcp_hex, 20, "\x00\xb9", 2, OFP_PACKET_OK);
     ck_assert_uint_eq(pkt.ip.frag,
                       OFP_PACKET_FRAG_ANY | OFP_PACKET_FRAG_LATER);
     ck_assert_uint_eq(pkt.ipv4.frag_off, 185);
@@ -639,8 +635,8 @@ START_TEST(test_ipv4_unknown_protocol_stops_at_l3)
 {
     struct ofp_packet pkt;
     /* Protocol 47 (GRE). */
-    uint8_t *f = parse_patched(&pkt, ipv4_tcp_hex, 23, "\x2f", 1,
-                               OFP_PACKET_OK);
+    uint8_t *f =
+        parse_patched(&pkt, ipv4_tcp_hex, 23, "\x2f", 1, OFP_PACKET_OK);
     ck_assert_int_eq(pkt.layer, OFP_PACKET_L3);
     ck_assert_uint_eq(pkt.ip.proto, 47);
     ck_assert_uint_eq(pkt.payload_ofs, 34);
@@ -687,10 +683,10 @@ START_TEST(test_tcp_options)
 {
     struct ofp_packet pkt;
     uint8_t *f = parse_ok(&pkt, ETH_HDR " 0800"
-                                " 4500002c 00000000 40060000 0a000001"
-                                " 0a000002"
-                                " 04d20016 00000000 00000000 60022000"
-                                " 00000000 020405b4");
+                                        " 4500002c 00000000 40060000 0a000001"
+                                        " 0a000002"
+                                        " 04d20016 00000000 00000000 60022000"
+                                        " 00000000 020405b4");
     ck_assert_uint_eq(pkt.tcp.doff, 6);
     ck_assert_uint_eq(pkt.tcp.flags, OFP_TCP_SYN);
     ck_assert_uint_eq(pkt.tp_dst, 22);
@@ -790,8 +786,8 @@ ipv6_frame(uint8_t nh, const char *payload_hex, size_t *len)
     ck_assert_ptr_nonnull(payload);
     size_t hlen;
     uint8_t *hdr = test_parse_hex(ETH_HDR " 86dd 60000000 0000 00 40"
-                                  " 20010db8000000000000000000000001"
-                                  " 20010db8000000000000000000000002",
+                                          " 20010db8000000000000000000000001"
+                                          " 20010db8000000000000000000000002",
                                   &hlen);
     ck_assert_ptr_nonnull(hdr);
     hdr[18] = (uint8_t) (plen >> 8);
@@ -856,8 +852,8 @@ START_TEST(test_ipv6_payload_length_past_frame)
     struct ofp_packet pkt;
     /* Payload length 100 in a 66-byte frame: a cut frame, parsed as far as
      * it goes. */
-    uint8_t *f = parse_patched(&pkt, ipv6_udp_hex, 18, "\x00\x64", 2,
-                               OFP_PACKET_OK);
+    uint8_t *f =
+        parse_patched(&pkt, ipv6_udp_hex, 18, "\x00\x64", 2, OFP_PACKET_OK);
     ck_assert_uint_eq(pkt.flags, OFP_PACKET_F_CUT);
     ck_assert_uint_eq(pkt.ipv6.payload_len, 100);
     ck_assert_uint_eq(pkt.end, 66);
@@ -867,8 +863,7 @@ START_TEST(test_ipv6_payload_length_past_frame)
     /* ...but the UDP header still has to be in the frame. */
     f = parse_patched(&pkt, ipv6_udp_hex, 18, "\x00\x64", 2, OFP_PACKET_OK);
     uint8_t *cut = exact_copy(f, 60);
-    ck_assert_perr(ofp_packet_parse(&pkt, cut, 60),
-                   OFP_PACKET_ERR_UDP_TRUNC);
+    ck_assert_perr(ofp_packet_parse(&pkt, cut, 60), OFP_PACKET_ERR_UDP_TRUNC);
     ck_assert_int_eq(pkt.layer, OFP_PACKET_L3);
     ck_assert(pkt.flags & OFP_PACKET_F_CUT);
     free(cut);
@@ -902,13 +897,13 @@ START_TEST(test_ipv6_each_extension_header)
         {OFP_IPPROTO_DSTOPTS, "1101 010c 00000000 0000000000000000",
          OFPIEH_DEST, 16},
         {OFP_IPPROTO_ROUTING,
-         "1102 0201 00000000 20010db8000000000000000000000002",
-         OFPIEH_ROUTER, 24},
+         "1102 0201 00000000 20010db8000000000000000000000002", OFPIEH_ROUTER,
+         24},
         {OFP_IPPROTO_FRAGMENT, "1100 0000 00000007", OFPIEH_FRAG, 8},
         {OFP_IPPROTO_AH, "1101 0000 00000100 00000001", OFPIEH_AUTH, 12},
         {OFP_IPPROTO_AH,
-         "1104 0000 00000100 00000001 aaaaaaaaaaaaaaaaaaaaaaaa",
-         OFPIEH_AUTH, 24},
+         "1104 0000 00000100 00000001 aaaaaaaaaaaaaaaaaaaaaaaa", OFPIEH_AUTH,
+         24},
     };
 
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -941,9 +936,9 @@ START_TEST(test_ipv6_extension_chain)
 {
     struct ofp_packet pkt;
     uint8_t *f = parse_ok(&pkt, ipv6_chain_hex);
-    ck_assert_uint_eq(pkt.ipv6.exthdr, OFPIEH_HOP | OFPIEH_DEST
-                                           | OFPIEH_ROUTER | OFPIEH_FRAG
-                                           | OFPIEH_AUTH);
+    ck_assert_uint_eq(pkt.ipv6.exthdr, OFPIEH_HOP | OFPIEH_DEST |
+                                           OFPIEH_ROUTER | OFPIEH_FRAG |
+                                           OFPIEH_AUTH);
     ck_assert_uint_eq(pkt.ipv6.n_exthdrs, 5);
     ck_assert_uint_eq(pkt.ip.frag, OFP_PACKET_FRAG_ANY);
     ck_assert_uint_eq(pkt.ipv6.frag_id, 0xdeadbeef);
@@ -1014,9 +1009,9 @@ START_TEST(test_ipv6_exthdr_unsequenced)
     struct ofp_packet pkt;
     size_t len;
     /* Destination Options, then Hop-by-Hop. */
-    uint8_t *f = ipv6_frame(OFP_IPPROTO_DSTOPTS,
-                            "0000 0104 00000000 1100 0104 00000000" UDP_8,
-                            &len);
+    uint8_t *f =
+        ipv6_frame(OFP_IPPROTO_DSTOPTS,
+                   "0000 0104 00000000 1100 0104 00000000" UDP_8, &len);
     ck_assert_perr(ofp_packet_parse(&pkt, f, len), OFP_PACKET_OK);
     ck_assert_uint_eq(pkt.ipv6.exthdr,
                       OFPIEH_DEST | OFPIEH_HOP | OFPIEH_UNSEQ);
@@ -1037,9 +1032,9 @@ START_TEST(test_ipv6_exthdr_repeated)
     struct ofp_packet pkt;
     size_t len;
     /* Two Routing headers. */
-    uint8_t *f = ipv6_frame(OFP_IPPROTO_ROUTING,
-                            "2b00 0000 00000000 1100 0000 00000000" UDP_8,
-                            &len);
+    uint8_t *f =
+        ipv6_frame(OFP_IPPROTO_ROUTING,
+                   "2b00 0000 00000000 1100 0000 00000000" UDP_8, &len);
     ck_assert_perr(ofp_packet_parse(&pkt, f, len), OFP_PACKET_OK);
     ck_assert_uint_eq(pkt.ipv6.exthdr, OFPIEH_ROUTER | OFPIEH_UNREP);
     free(f);
@@ -1234,8 +1229,8 @@ START_TEST(test_nd_truncated_target)
 {
     struct ofp_packet pkt;
     /* Payload length 20: the target does not fit. */
-    uint8_t *f = parse_patched(&pkt, nd_ns_hex, 19, "\x14", 1,
-                               OFP_PACKET_ERR_ND_TRUNC);
+    uint8_t *f =
+        parse_patched(&pkt, nd_ns_hex, 19, "\x14", 1, OFP_PACKET_ERR_ND_TRUNC);
     ck_assert_int_eq(pkt.layer, OFP_PACKET_L3);
     ck_assert_uint_eq(pkt.icmp.type, 0);
     free(f);
@@ -1245,8 +1240,7 @@ END_TEST
 START_TEST(test_nd_nonzero_code_is_plain_icmpv6)
 {
     struct ofp_packet pkt;
-    uint8_t *f = parse_patched(&pkt, nd_ns_hex, 55, "\x01", 1,
-                               OFP_PACKET_OK);
+    uint8_t *f = parse_patched(&pkt, nd_ns_hex, 55, "\x01", 1, OFP_PACKET_OK);
     ck_assert_int_eq(pkt.layer, OFP_PACKET_L4);
     ck_assert_uint_eq(pkt.icmp.type, OFP_ICMPV6_ND_NS);
     ck_assert_uint_eq(pkt.icmp.code, 1);
@@ -1260,8 +1254,8 @@ START_TEST(test_icmpv6_echo_and_truncated)
 {
     struct ofp_packet pkt;
     size_t len;
-    uint8_t *f = ipv6_frame(OFP_IPPROTO_ICMPV6, "8000 0000 1234 0001 6869",
-                            &len);
+    uint8_t *f =
+        ipv6_frame(OFP_IPPROTO_ICMPV6, "8000 0000 1234 0001 6869", &len);
     ck_assert_perr(ofp_packet_parse(&pkt, f, len), OFP_PACKET_OK);
     ck_assert_uint_eq(pkt.icmp.type, 128);
     ck_assert_uint_eq(pkt.payload_ofs, 62);
@@ -1409,9 +1403,9 @@ START_TEST(test_corpus_frames)
     ck_assert_uint_eq(pkt.eth_type, OFP_ETH_TYPE_LLDP);
     ck_assert_mem_eq(pkt.eth_dst, ofp_lldp_dst, 6);
     struct ofp_lldp lldp;
-    ck_assert_perr(ofp_lldp_parse(&lldp, pkt.frame + pkt.l3_ofs,
-                                  pkt.end - pkt.l3_ofs),
-                   OFP_PACKET_OK);
+    ck_assert_perr(
+        ofp_lldp_parse(&lldp, pkt.frame + pkt.l3_ofs, pkt.end - pkt.l3_ofs),
+        OFP_PACKET_OK);
     ck_assert_uint_eq(lldp.chassis_subtype, OFP_LLDP_CHASSIS_LOCAL);
     ck_assert_uint_eq(lldp.chassis_id.len, 8);
     ck_assert_mem_eq(lldp.chassis_id.data, "\0\0\0\0\0\0\0\1", 8);
@@ -1461,9 +1455,9 @@ START_TEST(test_lldp_frame_fields)
     ck_assert_uint_eq(pkt.l3_ofs, 14);
 
     struct ofp_lldp lldp;
-    ck_assert_perr(ofp_lldp_parse(&lldp, pkt.frame + pkt.l3_ofs,
-                                  pkt.end - pkt.l3_ofs),
-                   OFP_PACKET_OK);
+    ck_assert_perr(
+        ofp_lldp_parse(&lldp, pkt.frame + pkt.l3_ofs, pkt.end - pkt.l3_ofs),
+        OFP_PACKET_OK);
     ck_assert_uint_eq(lldp.chassis_subtype, OFP_LLDP_CHASSIS_LOCAL);
     ck_assert_uint_eq(lldp.chassis_id.len, 21);
     ck_assert_mem_eq(lldp.chassis_id.data, "dpid:0000000000000001", 21);
@@ -1489,18 +1483,16 @@ END_TEST
 START_TEST(test_lldp_padding_after_end_ignored)
 {
     struct ofp_lldp lldp;
-    uint8_t *p = lldp_parse_hex(&lldp,
-                                LLDP_CHASSIS LLDP_PORT LLDP_TTL LLDP_END
-                                " ffffffff 02",
-                                OFP_PACKET_OK);
+    uint8_t *p = lldp_parse_hex(
+        &lldp, LLDP_CHASSIS LLDP_PORT LLDP_TTL LLDP_END " ffffffff 02",
+        OFP_PACKET_OK);
     ck_assert_uint_eq(lldp.chassis_subtype, OFP_LLDP_CHASSIS_MAC);
     ck_assert_mem_eq(lldp.chassis_id.data, mac_b, 6);
     ck_assert_uint_eq(lldp.port_subtype, OFP_LLDP_PORT_IFNAME);
     ck_assert_mem_eq(lldp.port_id.data, "p1", 2);
     free(p);
     /* No End TLV, ending on a TLV boundary (802.1AB-2016). */
-    p = lldp_parse_hex(&lldp, LLDP_CHASSIS LLDP_PORT LLDP_TTL,
-                       OFP_PACKET_OK);
+    p = lldp_parse_hex(&lldp, LLDP_CHASSIS LLDP_PORT LLDP_TTL, OFP_PACKET_OK);
     ck_assert_uint_eq(lldp.ttl, 120);
     free(p);
 }
@@ -1522,9 +1514,9 @@ START_TEST(test_lldp_missing_mandatory_tlv)
     free(lldp_parse_hex(&lldp, LLDP_CHASSIS LLDP_PORT,
                         OFP_PACKET_ERR_LLDP_MISSING));
     /* A system name where the chassis id must be. */
-    free(lldp_parse_hex(&lldp, " 0a03 737731" LLDP_CHASSIS LLDP_PORT
-                               LLDP_TTL LLDP_END,
-                        OFP_PACKET_ERR_LLDP_MISSING));
+    free(lldp_parse_hex(
+        &lldp, " 0a03 737731" LLDP_CHASSIS LLDP_PORT LLDP_TTL LLDP_END,
+        OFP_PACKET_ERR_LLDP_MISSING));
 }
 END_TEST
 
@@ -1536,11 +1528,11 @@ START_TEST(test_lldp_bad_tlv_order)
     free(lldp_parse_hex(&lldp, LLDP_CHASSIS LLDP_TTL LLDP_PORT LLDP_END,
                         OFP_PACKET_ERR_LLDP_ORDER));
     /* Repeated after the first three. */
-    free(lldp_parse_hex(&lldp, LLDP_CHASSIS LLDP_PORT LLDP_TTL LLDP_CHASSIS
-                                   LLDP_END,
+    free(lldp_parse_hex(&lldp,
+                        LLDP_CHASSIS LLDP_PORT LLDP_TTL LLDP_CHASSIS LLDP_END,
                         OFP_PACKET_ERR_LLDP_ORDER));
-    free(lldp_parse_hex(&lldp, LLDP_CHASSIS LLDP_PORT LLDP_TTL LLDP_TTL
-                                   LLDP_END,
+    free(lldp_parse_hex(&lldp,
+                        LLDP_CHASSIS LLDP_PORT LLDP_TTL LLDP_TTL LLDP_END,
                         OFP_PACKET_ERR_LLDP_ORDER));
 }
 END_TEST
@@ -1549,8 +1541,8 @@ START_TEST(test_lldp_tlv_past_the_end)
 {
     struct ofp_lldp lldp;
     /* Chassis id claiming 22 bytes. */
-    free(lldp_parse_hex(&lldp, " 0216 07 6470",
-                        OFP_PACKET_ERR_LLDP_TLV_TRUNC));
+    free(
+        lldp_parse_hex(&lldp, " 0216 07 6470", OFP_PACKET_ERR_LLDP_TLV_TRUNC));
     /* System name claiming 511 bytes. */
     free(lldp_parse_hex(&lldp, LLDP_CHASSIS LLDP_PORT LLDP_TTL " 0bff 7377",
                         OFP_PACKET_ERR_LLDP_TLV_TRUNC));
@@ -1567,14 +1559,13 @@ START_TEST(test_lldp_bad_tlv_lengths)
                         OFP_PACKET_ERR_LLDP_CHASSIS));
     free(lldp_parse_hex(&lldp, LLDP_CHASSIS " 0401 05" LLDP_TTL LLDP_END,
                         OFP_PACKET_ERR_LLDP_PORT));
-    free(lldp_parse_hex(&lldp, LLDP_CHASSIS LLDP_PORT " 0603 007800"
-                                   LLDP_END,
+    free(lldp_parse_hex(&lldp, LLDP_CHASSIS LLDP_PORT " 0603 007800" LLDP_END,
                         OFP_PACKET_ERR_LLDP_TTL));
     free(lldp_parse_hex(&lldp, LLDP_CHASSIS LLDP_PORT " 0601 00" LLDP_END,
                         OFP_PACKET_ERR_LLDP_TTL));
-    free(lldp_parse_hex(&lldp, LLDP_CHASSIS LLDP_PORT LLDP_TTL
-                               " fe03 0026e1" LLDP_END,
-                        OFP_PACKET_ERR_LLDP_ORG));
+    free(lldp_parse_hex(
+        &lldp, LLDP_CHASSIS LLDP_PORT LLDP_TTL " fe03 0026e1" LLDP_END,
+        OFP_PACKET_ERR_LLDP_ORG));
     free(lldp_parse_hex(&lldp, LLDP_CHASSIS LLDP_PORT LLDP_TTL " 0001 00",
                         OFP_PACKET_ERR_LLDP_END));
 
@@ -1676,7 +1667,7 @@ START_TEST(test_lldp_build_parse_round_trip)
 
     struct ofp_wbuf out;
     ofp_wbuf_init(&out);
-    ofp_wbuf_u8(&out, 0x99);      /* builds after what is already there */
+    ofp_wbuf_u8(&out, 0x99); /* builds after what is already there */
     ck_assert_perr(ofp_lldp_build(&out, mac_a, &in), OFP_PACKET_OK);
     ck_assert(!out.overflow);
 
@@ -1689,8 +1680,7 @@ START_TEST(test_lldp_build_parse_round_trip)
     ck_assert_mem_eq(pkt.eth_src, mac_a, 6);
 
     struct ofp_lldp back;
-    ck_assert_perr(ofp_lldp_parse(&back, frame + pkt.l3_ofs,
-                                  len - pkt.l3_ofs),
+    ck_assert_perr(ofp_lldp_parse(&back, frame + pkt.l3_ofs, len - pkt.l3_ofs),
                    OFP_PACKET_OK);
     ck_assert_uint_eq(back.chassis_subtype, in.chassis_subtype);
     ck_assert_uint_eq(back.chassis_id.len, 8);
@@ -1791,16 +1781,13 @@ START_TEST(test_lldp_build_rejects_bad_fields)
                    OFP_PACKET_ERR_LLDP_TOO_MANY);
     bad = good;
     bad.orgs[0].oui = 0x1000000;
-    ck_assert_perr(ofp_lldp_build(&out, mac_a, &bad),
-                   OFP_PACKET_ERR_LLDP_ORG);
+    ck_assert_perr(ofp_lldp_build(&out, mac_a, &bad), OFP_PACKET_ERR_LLDP_ORG);
     bad = good;
     bad.orgs[0].value.len = OFP_LLDP_MAX_ORG_VALUE + 1;
-    ck_assert_perr(ofp_lldp_build(&out, mac_a, &bad),
-                   OFP_PACKET_ERR_LLDP_ORG);
+    ck_assert_perr(ofp_lldp_build(&out, mac_a, &bad), OFP_PACKET_ERR_LLDP_ORG);
     bad = good;
     bad.orgs[1].value.len = 1;
-    ck_assert_perr(ofp_lldp_build(&out, mac_a, &bad),
-                   OFP_PACKET_ERR_LLDP_ORG);
+    ck_assert_perr(ofp_lldp_build(&out, mac_a, &bad), OFP_PACKET_ERR_LLDP_ORG);
     /* Nothing was written by the failed builds. */
     ck_assert_uint_eq(out.len, 0);
     ofp_wbuf_uninit(&out);
@@ -1868,7 +1855,7 @@ START_TEST(test_fuzz_snap_with_length_is_not_ethertype)
     struct ofp_packet pkt;
     /* SNAP whose "ethertype" is 0x0045, a length: no ethertype at all. */
     uint8_t *f = parse_ok(&pkt, ETH_HDR " 0024 aaaa03 000000 0045"
-                                " 0800001c 00000100 40010000");
+                                        " 0800001c 00000100 40010000");
     ck_assert_uint_eq(pkt.eth_type, OFP_ETH_TYPE_NONE);
     ck_assert_uint_eq(pkt.l3_ofs, 14);
     ck_assert_int_eq(pkt.layer, OFP_PACKET_L2);

@@ -204,8 +204,8 @@ test_for_each_file(const char *dir, const char *suffix,
     struct dirent *de;
     while ((de = readdir(d))) {
         size_t len = strlen(de->d_name);
-        if (de->d_name[0] == '.' || len < slen
-            || strcmp(de->d_name + len - slen, suffix)) {
+        if (de->d_name[0] == '.' || len < slen ||
+            strcmp(de->d_name + len - slen, suffix)) {
             continue;
         }
         if (n == cap) {

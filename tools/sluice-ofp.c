@@ -167,8 +167,9 @@ input_parse_hex(struct input *in, const char *text, size_t *bad)
         if (isspace(c) || c == ':') {
             continue;
         }
-        if (c == '0' && high < 0 && (text[i + 1] == 'x' || text[i + 1] == 'X')
-            && (i == 0 || isspace((unsigned char) text[i - 1]))) {
+        if (c == '0' && high < 0 &&
+            (text[i + 1] == 'x' || text[i + 1] == 'X') &&
+            (i == 0 || isspace((unsigned char) text[i - 1]))) {
             i++;
             continue;
         }
@@ -259,8 +260,8 @@ decode_input(struct codec *codec, const struct input *in, const char *source,
         return EXIT_FAIL;
     }
     for (size_t ofs = 0, msg_len; ofs < in->len; ofs += msg_len) {
-        enum ofperr error = frame_message(in->data, in->len, ofs, &msg_len,
-                                          why, sizeof why);
+        enum ofperr error =
+            frame_message(in->data, in->len, ofs, &msg_len, why, sizeof why);
         if (error) {
             fprintf(stderr, "%s: %s: offset %zu: %s (%s)\n", program_name,
                     source, ofs, ofperr_name(error), why);
@@ -341,8 +342,8 @@ cmd_decode(int argc, char *argv[], bool compact)
                 break;
             }
         }
-        status = decode_input(&codec, &in, is_file ? arg : "hex input",
-                              json_flags);
+        status =
+            decode_input(&codec, &in, is_file ? arg : "hex input", json_flags);
     }
     if (!status && fflush(stdout) == EOF) {
         status = EXIT_FAIL;

@@ -42,11 +42,11 @@ struct bench_ctx {
     struct ofp_arena arena;
     struct ofp_wbuf out;
     uint8_t packet_in[128];
-    struct ofp_msg flow_mod;            /* to encode */
+    struct ofp_msg flow_mod; /* to encode */
     struct ofp_oxm flow_mod_oxms[4];
     struct ofp_action flow_mod_action;
     struct ofp_instruction flow_mod_inst;
-    uint8_t flow_mod_wire[256];         /* its encoding, to decode */
+    uint8_t flow_mod_wire[256]; /* its encoding, to decode */
     size_t flow_mod_len;
 };
 
@@ -55,7 +55,7 @@ struct bench {
     const char *what;
     /* Runs the operation 'count' times; returns the number of failures. */
     uint64_t (*run)(struct bench_ctx *, uint64_t count);
-    double ns[BENCH_MAX_REPS];          /* ns per operation, per rep */
+    double ns[BENCH_MAX_REPS]; /* ns per operation, per rep */
     double min, median, max;
 };
 
@@ -73,19 +73,19 @@ static void
 bench_frame(uint8_t *frame, size_t len)
 {
     static const uint8_t headers[54] = {
-        0x00, 0x00, 0x00, 0x00, 0x00, 0x02,     /* eth_dst */
-        0x00, 0x00, 0x00, 0x00, 0x00, 0x01,     /* eth_src */
-        0x08, 0x00,                             /* IPv4 */
-        0x45, 0x00, 0x00, 0x48,                 /* IHL 5, total 72 */
-        0x12, 0x34, 0x40, 0x00,                 /* id, DF */
-        0x40, 0x06, 0x00, 0x00,                 /* TTL 64, TCP */
-        0x0a, 0x00, 0x00, 0x01,                 /* 10.0.0.1 */
-        0x0a, 0x00, 0x00, 0x02,                 /* 10.0.0.2 */
-        0xc0, 0x01, 0x00, 0x50,                 /* 49153 -> 80 */
-        0x00, 0x00, 0x00, 0x01,                 /* seq */
-        0x00, 0x00, 0x00, 0x00,                 /* ack */
-        0x50, 0x02, 0x72, 0x10,                 /* doff 5, SYN */
-        0x00, 0x00, 0x00, 0x00,                 /* csum, urg */
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x02, /* eth_dst */
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x01, /* eth_src */
+        0x08, 0x00,                         /* IPv4 */
+        0x45, 0x00, 0x00, 0x48,             /* IHL 5, total 72 */
+        0x12, 0x34, 0x40, 0x00,             /* id, DF */
+        0x40, 0x06, 0x00, 0x00,             /* TTL 64, TCP */
+        0x0a, 0x00, 0x00, 0x01,             /* 10.0.0.1 */
+        0x0a, 0x00, 0x00, 0x02,             /* 10.0.0.2 */
+        0xc0, 0x01, 0x00, 0x50,             /* 49153 -> 80 */
+        0x00, 0x00, 0x00, 0x01,             /* seq */
+        0x00, 0x00, 0x00, 0x00,             /* ack */
+        0x50, 0x02, 0x72, 0x10,             /* doff 5, SYN */
+        0x00, 0x00, 0x00, 0x00,             /* csum, urg */
     };
     memcpy(frame, headers, sizeof headers);
     for (size_t i = sizeof headers; i < len; i++) {
@@ -132,10 +132,10 @@ bench_setup(struct bench_ctx *c)
      * apply_actions(output:2). */
     static const uint8_t mac[6] = {0x00, 0x00, 0x00, 0x00, 0x00, 0x02};
     struct ofp_oxm *o = c->flow_mod_oxms;
-    if (!ofp_oxm_init_basic(&o[0], OFPXMT_OFB_IN_PORT)
-        || !ofp_oxm_init_basic(&o[1], OFPXMT_OFB_ETH_DST)
-        || !ofp_oxm_init_basic(&o[2], OFPXMT_OFB_ETH_TYPE)
-        || !ofp_oxm_init_basic(&o[3], OFPXMT_OFB_IPV4_DST)) {
+    if (!ofp_oxm_init_basic(&o[0], OFPXMT_OFB_IN_PORT) ||
+        !ofp_oxm_init_basic(&o[1], OFPXMT_OFB_ETH_DST) ||
+        !ofp_oxm_init_basic(&o[2], OFPXMT_OFB_ETH_TYPE) ||
+        !ofp_oxm_init_basic(&o[3], OFPXMT_OFB_IPV4_DST)) {
         return false;
     }
     o[0].value.u32 = 1;
@@ -181,18 +181,18 @@ bench_setup(struct bench_ctx *c)
     struct ofp_msg m;
     struct ofp_packet pkt;
     ofp_arena_reset(&c->arena);
-    if (ofp_msg_decode(c->packet_in, sizeof c->packet_in, &m, &c->arena)
-        || m.type != OFPT_PACKET_IN || m.packet_in.len != sizeof frame
-        || ofp_packet_parse(&pkt, m.packet_in.data, m.packet_in.len)
-        || pkt.layer != OFP_PACKET_L4 || pkt.tp_dst != 80
-        || pkt.ipv4.dst != 0x0a000002) {
+    if (ofp_msg_decode(c->packet_in, sizeof c->packet_in, &m, &c->arena) ||
+        m.type != OFPT_PACKET_IN || m.packet_in.len != sizeof frame ||
+        ofp_packet_parse(&pkt, m.packet_in.data, m.packet_in.len) ||
+        pkt.layer != OFP_PACKET_L4 || pkt.tp_dst != 80 ||
+        pkt.ipv4.dst != 0x0a000002) {
         fprintf(stderr, "bench: the PACKET_IN does not decode and parse\n");
         return false;
     }
     ofp_arena_reset(&c->arena);
-    if (ofp_msg_decode(c->flow_mod_wire, c->flow_mod_len, &m, &c->arena)
-        || m.type != OFPT_FLOW_MOD || m.flow_mod.match.n_oxms != 4
-        || m.flow_mod.instructions.n != 1) {
+    if (ofp_msg_decode(c->flow_mod_wire, c->flow_mod_len, &m, &c->arena) ||
+        m.type != OFPT_FLOW_MOD || m.flow_mod.match.n_oxms != 4 ||
+        m.flow_mod.instructions.n != 1) {
         fprintf(stderr, "bench: the FLOW_MOD does not decode\n");
         return false;
     }
@@ -215,8 +215,7 @@ run_packet_in_decode_parse(struct bench_ctx *c, uint64_t count)
         struct ofp_packet pkt;
         BENCH_CLOBBER(c->packet_in);
         ofp_arena_reset(&c->arena);
-        if (ofp_msg_decode(c->packet_in, sizeof c->packet_in, &m,
-                           &c->arena)) {
+        if (ofp_msg_decode(c->packet_in, sizeof c->packet_in, &m, &c->arena)) {
             failures++;
             continue;
         }
@@ -254,13 +253,12 @@ run_flow_mod_decode(struct bench_ctx *c, uint64_t count)
         struct ofp_msg m;
         BENCH_CLOBBER(c->flow_mod_wire);
         ofp_arena_reset(&c->arena);
-        if (ofp_msg_decode(c->flow_mod_wire, c->flow_mod_len, &m,
-                           &c->arena)) {
+        if (ofp_msg_decode(c->flow_mod_wire, c->flow_mod_len, &m, &c->arena)) {
             failures++;
             continue;
         }
-        sum += m.flow_mod.match.oxms[3].value.u32
-               + m.flow_mod.instructions.instructions[0].actions.n;
+        sum += m.flow_mod.match.oxms[3].value.u32 +
+               m.flow_mod.instructions.instructions[0].actions.n;
     }
     bench_sink += sum;
     return failures;
@@ -316,12 +314,28 @@ int
 main(int argc, char *argv[])
 {
     struct bench benches[] = {
-        {"packet_in_decode_parse", "decode 128-byte PACKET_IN + parse "
-         "Ethernet/IPv4/TCP", run_packet_in_decode_parse, {0}, 0, 0, 0},
-        {"flow_mod_encode", "encode FLOW_MOD, 4 OXMs + output action",
-         run_flow_mod_encode, {0}, 0, 0, 0},
-        {"flow_mod_decode", "decode that FLOW_MOD", run_flow_mod_decode,
-         {0}, 0, 0, 0},
+        {"packet_in_decode_parse",
+         "decode 128-byte PACKET_IN + parse "
+         "Ethernet/IPv4/TCP",
+         run_packet_in_decode_parse,
+         {0},
+         0,
+         0,
+         0},
+        {"flow_mod_encode",
+         "encode FLOW_MOD, 4 OXMs + output action",
+         run_flow_mod_encode,
+         {0},
+         0,
+         0,
+         0},
+        {"flow_mod_decode",
+         "decode that FLOW_MOD",
+         run_flow_mod_decode,
+         {0},
+         0,
+         0,
+         0},
     };
     const size_t n_benches = sizeof benches / sizeof benches[0];
     uint64_t count = 10000000;
@@ -364,8 +378,10 @@ main(int argc, char *argv[])
         CPU_ZERO(&set);
         CPU_SET(cpu, &set);
         if (sched_setaffinity(0, sizeof set, &set)) {
-            fprintf(stderr, "bench: cannot pin to CPU %d; running "
-                    "unpinned\n", cpu);
+            fprintf(stderr,
+                    "bench: cannot pin to CPU %d; running "
+                    "unpinned\n",
+                    cpu);
             cpu = -1;
         }
     }

@@ -62,8 +62,7 @@ fuzz_copy(const void *data, size_t n)
 static bool
 fuzz_same(void)
 {
-    return w1.len == w2.len && (!w1.len || !memcmp(w1.data, w2.data,
-                                                   w1.len));
+    return w1.len == w2.len && (!w1.len || !memcmp(w1.data, w2.data, w1.len));
 }
 
 /* Serialises and frees 'j' (which must not be NULL). */
@@ -127,8 +126,7 @@ fuzz_msg(const uint8_t *data, size_t size)
     } else if (msg.type == OFPT_PACKET_OUT) {
         (void) ofp_actions_check(&msg.packet_out.actions);
     }
-    fuzz_json(ofp_json_msg(&msg), "no JSON for a decoded message", data,
-              size);
+    fuzz_json(ofp_json_msg(&msg), "no JSON for a decoded message", data, size);
     ofp_wbuf_clear(&w1);
     e = ofp_msg_encode(&w1, &msg);
     if (e) {
@@ -174,8 +172,7 @@ fuzz_match(const uint8_t *data, size_t size)
     ofp_wbuf_clear(&w1);
     ofp_match_encode(&w1, &match);
     if (w1.len != ofp_match_wire_len(&match)) {
-        fuzz_die("match wire length disagrees with its encoding", data,
-                 size);
+        fuzz_die("match wire length disagrees with its encoding", data, size);
     }
 
     uint8_t *copy = fuzz_copy(w1.data, w1.len);
@@ -205,8 +202,8 @@ fuzz_actions(const uint8_t *data, size_t size)
     }
     (void) ofp_actions_check(&list);
     fuzz_json(ofp_json_actions(&list), "no JSON for actions", data, size);
-    fuzz_json(ofp_json_actions_str(&list), "no JSON strings for actions",
-              data, size);
+    fuzz_json(ofp_json_actions_str(&list), "no JSON strings for actions", data,
+              size);
     ofp_wbuf_clear(&w1);
     ofp_actions_encode(&w1, &list);
     if (w1.len != ofp_actions_wire_len(&list)) {
@@ -240,12 +237,12 @@ fuzz_instructions(const uint8_t *data, size_t size)
         return;
     }
     (void) ofp_instructions_check(&list);
-    fuzz_json(ofp_json_instructions(&list), "no JSON for instructions",
-              data, size);
+    fuzz_json(ofp_json_instructions(&list), "no JSON for instructions", data,
+              size);
     fuzz_json(ofp_json_instructions_str(&list),
               "no JSON strings for instructions", data, size);
-    fuzz_json(ofp_json_instructions_ryu(&list),
-              "no Ryu JSON for instructions", data, size);
+    fuzz_json(ofp_json_instructions_ryu(&list), "no Ryu JSON for instructions",
+              data, size);
     ofp_wbuf_clear(&w1);
     ofp_instructions_encode(&w1, &list);
     if (w1.len != ofp_instructions_wire_len(&list)) {
@@ -283,8 +280,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* Most mutations change the size, which the header length then no
      * longer matches: decode a copy whose length says the size, so that
      * the body behind a mutated length is reached too. */
-    if (size >= 8 && size <= UINT16_MAX
-        && (data[2] << 8 | data[3]) != (int) size) {
+    if (size >= 8 && size <= UINT16_MAX &&
+        (data[2] << 8 | data[3]) != (int) size) {
         uint8_t *copy = fuzz_copy(data, size);
         copy[2] = (uint8_t) (size >> 8);
         copy[3] = (uint8_t) size;

@@ -19,13 +19,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static volatile unsigned int sink;
 
-#define CHECK(COND)                                                         \
-    do {                                                                    \
-        if (!(COND)) {                                                      \
-            fprintf(stderr, "%s:%d: broken promise: %s\n", __FILE__,        \
-                    __LINE__, #COND);                                       \
-            abort();                                                        \
-        }                                                                   \
+#define CHECK(COND)                                                           \
+    do {                                                                      \
+        if (!(COND)) {                                                        \
+            fprintf(stderr, "%s:%d: broken promise: %s\n", __FILE__,          \
+                    __LINE__, #COND);                                         \
+            abort();                                                          \
+        }                                                                     \
     } while (0)
 
 /* Checks that 'n' bytes at 'p' lie in [base, base + size) and reads them,
@@ -34,8 +34,8 @@ static void
 check_range(const uint8_t *base, size_t size, const uint8_t *p, size_t n)
 {
     CHECK(p != NULL);
-    CHECK(p >= base && (size_t) (p - base) <= size
-          && n <= size - (size_t) (p - base));
+    CHECK(p >= base && (size_t) (p - base) <= size &&
+          n <= size - (size_t) (p - base));
     unsigned int sum = 0;
     for (size_t i = 0; i < n; i++) {
         sum += p[i];
@@ -71,8 +71,8 @@ check_packet(const struct ofp_packet *pkt, enum ofp_packet_error error,
 
     if (pkt->layer == OFP_PACKET_L2) {
         CHECK(pkt->payload_ofs == pkt->l3_ofs);
-        CHECK(!pkt->arp.sha && !pkt->ipv6.src && !pkt->ip.proto
-              && !pkt->ipv4.src && !pkt->l4_ofs);
+        CHECK(!pkt->arp.sha && !pkt->ipv6.src && !pkt->ip.proto &&
+              !pkt->ipv4.src && !pkt->l4_ofs);
         CHECK(!pkt->tp_src && !pkt->icmp.type && !pkt->nd.target);
         return;
     }
@@ -105,8 +105,8 @@ check_packet(const struct ofp_packet *pkt, enum ofp_packet_error error,
 
     if (pkt->layer == OFP_PACKET_L3) {
         CHECK(pkt->payload_ofs == pkt->l4_ofs);
-        CHECK(!pkt->tp_src && !pkt->tp_dst && !pkt->icmp.type
-              && !pkt->nd.target && !pkt->tcp.doff && !pkt->udp_len);
+        CHECK(!pkt->tp_src && !pkt->tp_dst && !pkt->icmp.type &&
+              !pkt->nd.target && !pkt->tcp.doff && !pkt->udp_len);
         return;
     }
     CHECK(error == OFP_PACKET_OK);
@@ -146,8 +146,8 @@ check_packet(const struct ofp_packet *pkt, enum ofp_packet_error error,
 }
 
 static void
-check_bytes(const uint8_t *base, size_t size,
-            const struct ofp_lldp_bytes *b, size_t max)
+check_bytes(const uint8_t *base, size_t size, const struct ofp_lldp_bytes *b,
+            size_t max)
 {
     if (b->data) {
         CHECK(b->len <= max);
@@ -158,8 +158,8 @@ check_bytes(const uint8_t *base, size_t size,
 static bool
 same_bytes(const struct ofp_lldp_bytes *a, const struct ofp_lldp_bytes *b)
 {
-    return (!a->data == !b->data && a->len == b->len
-            && (!a->len || !memcmp(a->data, b->data, a->len)));
+    return (!a->data == !b->data && a->len == b->len &&
+            (!a->len || !memcmp(a->data, b->data, a->len)));
 }
 
 /* Checks an LLDP parse of 'size' bytes at 'pdu', and that a good one
