@@ -164,36 +164,37 @@ ofp_oxm_field_by_name(const char *name)
     return NULL;
 }
 
+/* Loads the value of field 'fi' from the fi->width bytes at 'p' (which the
+ * caller has bounds-checked) into 'v'. */
 static void
-oxm_value_read(struct ofp_rd *rd, const struct ofp_oxm_field_info *fi,
+oxm_value_load(const uint8_t *p, const struct ofp_oxm_field_info *fi,
                union ofp_oxm_value *v)
 {
     switch (fi->kind) {
     case OFP_OXM_U8:
-        v->u8 = ofp_rd_u8(rd);
+        v->u8 = p[0];
         break;
     case OFP_OXM_U16:
-        v->u16 = ofp_rd_be16(rd);
+        v->u16 = ofp_load_be16(p);
         break;
     case OFP_OXM_U24:
-        v->u32 = ofp_rd_be24(rd);
+        v->u32 = ((uint32_t) p[0] << 16) | ofp_load_be16(p + 1);
         break;
     case OFP_OXM_U32:
-        v->u32 = ofp_rd_be32(rd);
+        v->u32 = ofp_load_be32(p);
         break;
     case OFP_OXM_U64:
-        v->u64 = ofp_rd_be64(rd);
+        v->u64 = ofp_load_be64(p);
         break;
     case OFP_OXM_MAC:
-        ofp_rd_bytes(rd, v->mac, sizeof v->mac);
+        memcpy(v->mac, p, sizeof v->mac);
         break;
     case OFP_OXM_IPV6:
-        ofp_rd_bytes(rd, v->ipv6, sizeof v->ipv6);
+        memcpy(v->ipv6, p, sizeof v->ipv6);
         break;
     }
 }
 
-/* Stores value 'v' of field 'fi' at 'p' (fi->width bytes), big-endian. */
 /* Stores value 'v' of field 'fi' at 'p' (fi->width bytes), big-endian. */
 static void
 oxm_value_store(uint8_t *p, const struct ofp_oxm_field_info *fi,
@@ -268,43 +269,44 @@ enum ofperr
 ofp_oxm_decode(struct ofp_rd *rd, struct ofp_oxm *oxm)
 {
     memset(oxm, 0, sizeof *oxm);
-    if (rd->left < OXM_HEADER_LEN) {
+    /* One bounds check for the TLV, then loads from the checked bytes:
+     * this runs for every field of every match decoded. */
+    if (!rd->ok || rd->left < OXM_HEADER_LEN) {
         return OFPERR_OFPBMC_BAD_LEN;
     }
-    oxm->cls = ofp_rd_be16(rd);
-    uint8_t fh = ofp_rd_u8(rd);
-    oxm->field = fh >> 1;
-    oxm->has_mask = fh & 1;
-    oxm->length = ofp_rd_u8(rd);
-
-    struct ofp_rd body;
-    if (!ofp_rd_sub(rd, oxm->length, &body)) {
+    const uint8_t *p = rd->p;
+    oxm->cls = ofp_load_be16(p);
+    oxm->field = p[2] >> 1;
+    oxm->has_mask = p[2] & 1;
+    oxm->length = p[3];
+    if (rd->left - OXM_HEADER_LEN < oxm->length) {
         return OFPERR_OFPBMC_BAD_LEN;
     }
+    const uint8_t *body = p + OXM_HEADER_LEN;
 
-    const struct ofp_oxm_field_info *fi =
-        (oxm->cls == OFPXMC_OPENFLOW_BASIC ? ofp_oxm_field_info(oxm->field)
-                                           : NULL);
+    const struct ofp_oxm_field_info *fi
+        = (oxm->cls == OFPXMC_OPENFLOW_BASIC ? ofp_oxm_field_info(oxm->field)
+                                             : NULL);
     if (fi) {
         if (oxm->length != fi->width * (oxm->has_mask ? 2 : 1)) {
             return OFPERR_OFPBMC_BAD_LEN;
         }
-        oxm_value_read(&body, fi, &oxm->value);
+        oxm_value_load(body, fi, &oxm->value);
         if (oxm->has_mask) {
-            oxm_value_read(&body, fi, &oxm->mask);
+            oxm_value_load(body + fi->width, fi, &oxm->mask);
         }
-        return 0;
-    }
-
-    if (oxm->cls == OFPXMC_EXPERIMENTER) {
+    } else if (oxm->cls == OFPXMC_EXPERIMENTER) {
         if (oxm->length < OXM_EXPERIMENTER_ID_LEN) {
             return OFPERR_OFPBMC_BAD_LEN;
         }
-        oxm->experimenter = ofp_rd_be32(&body);
+        oxm->experimenter = ofp_load_be32(body);
+        oxm->payload = body + OXM_EXPERIMENTER_ID_LEN;
+    } else {
+        /* A non-NULL pointer into the input (even for an empty payload)
+         * marks the OXM as opaque. */
+        oxm->payload = body;
     }
-    /* A pull of the remaining bytes (possibly zero) gives a non-NULL
-     * pointer into the input, which marks the OXM as opaque. */
-    oxm->payload = ofp_rd_pull(&body, body.left);
+    ofp_rd_skip(rd, OXM_HEADER_LEN + oxm->length);
     return 0;
 }
 
