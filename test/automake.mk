@@ -12,7 +12,8 @@ CK_TESTS = \
 	test/test-ofp-packet \
 	test/test-ofp-json \
 	test/test-corpus \
-	test/test-hostile
+	test/test-hostile \
+	test/test-log
 check_PROGRAMS += $(CK_TESTS) test/interop-gen
 noinst_HEADERS += test/test-util.h
 TESTS += $(CK_TESTS) \
@@ -55,6 +56,9 @@ test_test_ofp_packet_LDADD = $(TEST_CK_LDADD)
 test_test_ofp_json_LDADD = $(TEST_CK_LDADD)
 test_test_corpus_LDADD = $(TEST_CK_LDADD)
 test_test_hostile_LDADD = $(TEST_CK_LDADD)
+test_test_log_SOURCES = test/test-log.c test/test-util.c
+test_test_log_CFLAGS = $(TEST_CK_CFLAGS) $(LIBEVENT_CFLAGS)
+test_test_log_LDADD = controller/libcontroller.la $(TEST_CK_LDADD)
 
 # ---- benchmarks: make bench ----
 noinst_PROGRAMS += test/bench/bench-ofproto
