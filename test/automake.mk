@@ -13,7 +13,8 @@ CK_TESTS = \
 	test/test-ofp-json \
 	test/test-corpus \
 	test/test-hostile \
-	test/test-log
+	test/test-log \
+	test/test-config
 check_PROGRAMS += $(CK_TESTS) test/interop-gen
 noinst_HEADERS += test/test-util.h
 TESTS += $(CK_TESTS) \
@@ -59,6 +60,9 @@ test_test_hostile_LDADD = $(TEST_CK_LDADD)
 test_test_log_SOURCES = test/test-log.c test/test-util.c
 test_test_log_CFLAGS = $(TEST_CK_CFLAGS) $(LIBEVENT_CFLAGS)
 test_test_log_LDADD = controller/libcontroller.la $(TEST_CK_LDADD)
+test_test_config_SOURCES = test/test-config.c test/test-util.c
+test_test_config_CFLAGS = $(TEST_CK_CFLAGS) $(YAML_CFLAGS)
+test_test_config_LDADD = controller/libcontroller.la $(TEST_CK_LDADD)
 
 # ---- benchmarks: make bench ----
 noinst_PROGRAMS += test/bench/bench-ofproto
