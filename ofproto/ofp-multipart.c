@@ -1305,3 +1305,32 @@ ofp_table_feature_prop_name(uint16_t type)
         return NULL;
     }
 }
+
+size_t
+ofp_mp_reply_n_entries(const struct ofp_multipart_reply *r)
+{
+    switch (r->type) {
+    case OFPMP_FLOW:
+        return r->flow.n;
+    case OFPMP_TABLE:
+        return r->table.n;
+    case OFPMP_PORT_STATS:
+        return r->port_stats.n;
+    case OFPMP_QUEUE:
+        return r->queue.n;
+    case OFPMP_GROUP:
+        return r->group.n;
+    case OFPMP_GROUP_DESC:
+        return r->group_desc.n;
+    case OFPMP_METER:
+        return r->meter.n;
+    case OFPMP_METER_CONFIG:
+        return r->meter_config.n;
+    case OFPMP_TABLE_FEATURES:
+        return r->table_features.n;
+    case OFPMP_PORT_DESC:
+        return r->port_desc.n;
+    default:
+        return 0;
+    }
+}

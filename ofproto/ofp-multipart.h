@@ -327,6 +327,11 @@ enum ofperr ofp_table_features_decode(struct ofp_rd *rd,
 void ofp_table_features_encode(struct ofp_wbuf *out,
                                const struct ofp_table_features *tf);
 
+/* Returns the number of entries in the list body of 'reply' (FLOW, TABLE,
+ * PORT_STATS, QUEUE, GROUP, GROUP_DESC, METER, METER_CONFIG,
+ * TABLE_FEATURES, PORT_DESC), or 0 for a kind whose body is not a list. */
+size_t ofp_mp_reply_n_entries(const struct ofp_multipart_reply *reply);
+
 /* Returns "DESC", "FLOW", ... "EXPERIMENTER", or NULL. */
 const char *ofp_mp_type_name(uint16_t type);
 /* Returns "INSTRUCTIONS", "NEXT_TABLES_MISS", ... or NULL. */

@@ -2268,31 +2268,6 @@ ryu_mp_entry_class(uint16_t type)
     }
 }
 
-static size_t
-mp_reply_n(const struct ofp_multipart_reply *r)
-{
-    switch (r->type) {
-    case OFPMP_FLOW:
-        return r->flow.n;
-    case OFPMP_TABLE:
-        return r->table.n;
-    case OFPMP_PORT_STATS:
-        return r->port_stats.n;
-    case OFPMP_QUEUE:
-        return r->queue.n;
-    case OFPMP_GROUP:
-        return r->group.n;
-    case OFPMP_GROUP_DESC:
-        return r->group_desc.n;
-    case OFPMP_METER:
-        return r->meter.n;
-    case OFPMP_METER_CONFIG:
-        return r->meter_config.n;
-    default:
-        return 0;
-    }
-}
-
 /* Opens the single-object "body" of a reply as 'cls'. */
 static bool
 cobj_open_body(struct cobj *o, const char *cls, struct cobj *bo, size_t *mark)
@@ -2384,7 +2359,7 @@ cmp_mp_reply(struct cobj *o, const struct ofp_multipart_reply *r)
         break;
     default: {
         const char *cls = ryu_mp_entry_class(r->type);
-        size_t n = mp_reply_n(r);
+        size_t n = ofp_mp_reply_n_entries(r);
         const json_t *a = cls ? cobj_array(o, "body", n) : NULL;
         for (size_t i = 0; a && i < n; i++) {
             if (cobj_open_elem(o, a, "body", i, cls, &bo, &mark)) {

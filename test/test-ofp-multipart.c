@@ -2122,35 +2122,12 @@ json_reply_list(json_t *body, const struct ofp_multipart_reply *r)
     }
 }
 
+/* Entries Ryu's JSON shows for 'r': its list, or the single METER_FEATURES
+ * record, which Ryu renders as a list of one. */
 static size_t
 reply_list_len(const struct ofp_multipart_reply *r)
 {
-    switch (r->type) {
-    case OFPMP_FLOW:
-        return r->flow.n;
-    case OFPMP_TABLE:
-        return r->table.n;
-    case OFPMP_PORT_STATS:
-        return r->port_stats.n;
-    case OFPMP_QUEUE:
-        return r->queue.n;
-    case OFPMP_GROUP:
-        return r->group.n;
-    case OFPMP_GROUP_DESC:
-        return r->group_desc.n;
-    case OFPMP_METER:
-        return r->meter.n;
-    case OFPMP_METER_CONFIG:
-        return r->meter_config.n;
-    case OFPMP_METER_FEATURES:
-        return 1;
-    case OFPMP_TABLE_FEATURES:
-        return r->table_features.n;
-    case OFPMP_PORT_DESC:
-        return r->port_desc.n;
-    default:
-        return 0;
-    }
+    return (r->type == OFPMP_METER_FEATURES ? 1 : ofp_mp_reply_n_entries(r));
 }
 
 static void
