@@ -14,7 +14,12 @@ CK_TESTS = \
 	test/test-corpus \
 	test/test-hostile \
 	test/test-log \
-	test/test-config
+	test/test-config \
+	test/test-hmap \
+	test/test-conn \
+	test/test-datapath \
+	test/test-flowprog \
+	test/test-apphost
 check_PROGRAMS += $(CK_TESTS) test/interop-gen
 noinst_HEADERS += test/test-util.h
 TESTS += $(CK_TESTS) \
@@ -63,6 +68,51 @@ test_test_log_LDADD = controller/libcontroller.la $(TEST_CK_LDADD)
 test_test_config_SOURCES = test/test-config.c test/test-util.c
 test_test_config_CFLAGS = $(TEST_CK_CFLAGS) $(YAML_CFLAGS)
 test_test_config_LDADD = controller/libcontroller.la $(TEST_CK_LDADD)
+
+# Controller services: each test links the whole service library.
+TEST_CTL_CFLAGS = $(TEST_CK_CFLAGS) $(YAML_CFLAGS) $(LIBEVENT_CFLAGS) \
+	$(OPENSSL_CFLAGS)
+TEST_CTL_LDADD = controller/libcontroller.la $(TEST_CK_LDADD) \
+	$(LIBEVENT_OPENSSL_LIBS) $(LIBEVENT_LIBS) $(OPENSSL_LIBS)
+test_test_hmap_SOURCES = test/test-hmap.c test/test-util.c
+test_test_hmap_CFLAGS = $(TEST_CTL_CFLAGS)
+test_test_hmap_LDADD = $(TEST_CTL_LDADD)
+test_test_conn_SOURCES = test/test-conn.c test/test-util.c \
+	test/test-tls.c test/test-tls.h
+test_test_conn_CFLAGS = $(TEST_CTL_CFLAGS)
+test_test_conn_LDADD = $(TEST_CTL_LDADD)
+test_test_datapath_SOURCES = test/test-datapath.c test/test-util.c \
+	test/test-tls.c test/test-tls.h
+test_test_datapath_CFLAGS = $(TEST_CTL_CFLAGS)
+test_test_datapath_LDADD = $(TEST_CTL_LDADD)
+test_test_flowprog_SOURCES = test/test-flowprog.c test/test-util.c
+test_test_flowprog_CFLAGS = $(TEST_CTL_CFLAGS)
+test_test_flowprog_LDADD = $(TEST_CTL_LDADD)
+test_test_apphost_SOURCES = test/test-apphost.c test/test-util.c
+test_test_apphost_CFLAGS = $(TEST_CTL_CFLAGS)
+test_test_apphost_LDADD = $(TEST_CTL_LDADD)
+
+# Plugins the app host's tests load: a good one, and one per way a plugin
+# can be refused.  Modules need an -rpath to be shared; it is never used.
+check_LTLIBRARIES = test/plugins/good.la test/plugins/bad_abi.la \
+	test/plugins/bad_size.la test/plugins/no_symbol.la \
+	test/plugins/fail_init.la
+TEST_PLUGIN_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
+test_plugins_good_la_SOURCES = test/plugins/good.c
+test_plugins_good_la_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS)
+test_plugins_good_la_LDFLAGS = $(AM_LDFLAGS) $(TEST_PLUGIN_LDFLAGS)
+test_plugins_bad_abi_la_SOURCES = test/plugins/bad_abi.c
+test_plugins_bad_abi_la_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS)
+test_plugins_bad_abi_la_LDFLAGS = $(AM_LDFLAGS) $(TEST_PLUGIN_LDFLAGS)
+test_plugins_bad_size_la_SOURCES = test/plugins/bad_size.c
+test_plugins_bad_size_la_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS)
+test_plugins_bad_size_la_LDFLAGS = $(AM_LDFLAGS) $(TEST_PLUGIN_LDFLAGS)
+test_plugins_no_symbol_la_SOURCES = test/plugins/no_symbol.c
+test_plugins_no_symbol_la_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS)
+test_plugins_no_symbol_la_LDFLAGS = $(AM_LDFLAGS) $(TEST_PLUGIN_LDFLAGS)
+test_plugins_fail_init_la_SOURCES = test/plugins/fail_init.c
+test_plugins_fail_init_la_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS)
+test_plugins_fail_init_la_LDFLAGS = $(AM_LDFLAGS) $(TEST_PLUGIN_LDFLAGS)
 
 # ---- benchmarks: make bench ----
 noinst_PROGRAMS += test/bench/bench-ofproto

@@ -1,0 +1,100 @@
+/* apphost: loads plugins (sluice/app.h), runs their lifecycle, dispatches
+ * events to them and serves their host function table.
+ *
+ * Sits above the controller's services, which it reaches only through
+ * 'struct sl_apps_services' (given by the controller glue), so it is
+ * tested with fake services.
+ *
+ * Loading.  For each app of the config, in order: find "NAME.so" in the
+ * search path (a name containing '/' is a path), dlopen it with RTLD_NOW |
+ * RTLD_LOCAL, look up 'sluice_app', check abi_major == SL_APP_ABI_MAJOR,
+ * abi_minor <= SL_APP_ABI_MINOR, size >= the size minor 0 defines, init !=
+ * NULL -- before calling any plugin code -- then call init.  Any failure
+ * is one line naming the app ("app 'acl': /usr/lib/sluice/apps/acl.so:
+ * ABI 2.0, this sluice speaks 1.0") and unwinds every app loaded so far
+ * (fini in reverse order, dlclose).
+ *
+ * Owners.  App number i (0-based, config order) has flow owner id i + 1;
+ * 0 is the controller's own (SL_OWNER_CORE).
+ *
+ * Dispatch.  sl_apps_dispatch() calls the handlers subscribed to the
+ * event's type, highest priority first (ties: app order, then
+ * subscription order), until one returns SL_STOP.  Handlers are kept
+ * sorted per type at subscription time: dispatch is a walk of one array.
+ * A stopped app receives nothing. */
+#ifndef CONTROLLER_APPHOST_H
+#define CONTROLLER_APPHOST_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <event2/event.h>
+#include "controller/config.h"
+#include "sluice/app.h"
+
+struct sl_apps;
+
+/* The controller services behind the host functions.  Each has the
+ * semantics of the host function of the same name in sluice/app.h, with
+ * the owner id of the calling app where flows are concerned. */
+struct sl_apps_services {
+    int (*flow_add)(void *aux, uint64_t dpid, uint16_t owner,
+                    const struct sl_flow_spec *spec, sl_flow_done_cb *done,
+                    void *done_aux);
+    int (*flow_del)(void *aux, uint64_t dpid, uint16_t owner,
+                    uint8_t table_id, uint16_t priority,
+                    const struct ofp_match *match, sl_flow_done_cb *done,
+                    void *done_aux);
+    size_t (*flow_del_all)(void *aux, uint64_t dpid, uint16_t owner);
+    int (*send)(void *aux, uint64_t dpid, const struct ofp_msg *msg,
+                uint32_t *xid);
+    const struct sl_switch *(*switch_get)(void *aux, uint64_t dpid);
+    size_t (*switch_list)(void *aux, uint64_t *dpids, size_t max);
+    const struct ofp_port *(*port_get)(void *aux, uint64_t dpid,
+                                       uint32_t port_no);
+    int (*table_id)(void *aux, const char *name);
+};
+
+/* Creates an empty app host.  'services' and 'aux' are borrowed; timers
+ * run on 'base'. */
+struct sl_apps *sl_apps_create(struct event_base *base,
+                               const struct sl_apps_services *services,
+                               void *aux);
+/* Loads and initialises the apps of 'cfg' (see above), searching the
+ * colon-separated directories of 'search_path'.  Returns 0, or an errno
+ * with one line in 'err' (nothing stays loaded). */
+int sl_apps_load(struct sl_apps *apps, const struct sl_config *cfg,
+                 const char *search_path, char *err, size_t errlen);
+/* Starts the apps in order.  On failure stops (reverse order) those
+ * started, and returns an errno with one line in 'err'. */
+int sl_apps_start(struct sl_apps *apps, char *err, size_t errlen);
+/* Stops the apps in reverse order and cancels their timers. */
+void sl_apps_stop(struct sl_apps *apps);
+/* Stops if needed, calls fini in reverse order, unloads, frees.  NULL is
+ * ignored. */
+void sl_apps_destroy(struct sl_apps *apps);
+
+/* SIGHUP: hands each app its section of 'cfg' (which must list the same
+ * apps in the same order, else EBUSY "the app list changed: restart
+ * sluice to apply it").  An app without 'reconfigure' whose section
+ * changed is logged as needing a restart.  Returns 0 or the first error
+ * (with one line in 'err'); apps already reconfigured keep their new
+ * config. */
+int sl_apps_reconfigure(struct sl_apps *apps, const struct sl_config *cfg,
+                        char *err, size_t errlen);
+
+/* Delivers 'ev' to the subscribers of its type (see above). */
+void sl_apps_dispatch(struct sl_apps *apps, const struct sl_event *ev);
+/* Delivers 'ev' to the app with flow owner id 'owner' only. */
+void sl_apps_dispatch_to_owner(struct sl_apps *apps, uint16_t owner,
+                               const struct sl_event *ev);
+
+size_t sl_apps_count(const struct sl_apps *apps);
+/* The name of the app with owner id 'owner' ("sluice" for
+ * SL_OWNER_CORE), or NULL. */
+const char *sl_apps_owner_name(const struct sl_apps *apps, uint16_t owner);
+
+/* The default search path: the installed apps directory. */
+const char *sl_apps_default_path(void);
+
+#endif /* CONTROLLER_APPHOST_H */

@@ -1,0 +1,3 @@
+/* controller: placeholder until written; see controller.h. */
+#include <config.h>
+#include "controller/controller.h"

@@ -1,0 +1,82 @@
+/* controller: the daemon's context and the glue between its services.
+ *
+ * Sits at the top of controller/: one 'struct sl_controller' owns the
+ * running configuration, the TLS context, the listeners, the set of switch
+ * sessions (datapath.c), the flow programmer (flowprog.c) and the app host
+ * (apphost.c), and wires them together:
+ *
+ *   listener accepts    -> new session
+ *   session READY       -> table-miss flows of the default pipeline
+ *                          desired, SL_EV_SWITCH_UP to the apps (which
+ *                          state their flows), then reconciliation starts
+ *   message from switch -> flow programmer first, then the apps
+ *   session ends        -> flow programmer told, SL_EV_SWITCH_DOWN
+ *
+ * There is no global mutable state besides logging: everything hangs off
+ * this struct, which is passed around (DESIGN.md, Threading). */
+#ifndef CONTROLLER_CONTROLLER_H
+#define CONTROLLER_CONTROLLER_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <event2/event.h>
+#include <openssl/ssl.h>
+#include "controller/apphost.h"
+#include "controller/config.h"
+#include "controller/conn.h"
+#include "controller/datapath.h"
+#include "controller/flowprog.h"
+
+/* The default pipeline (DESIGN.md, Pipeline). */
+enum sl_table {
+    SL_TABLE_ACL = 0,
+    SL_TABLE_L3 = 1,
+    SL_TABLE_L2 = 2,
+    SL_N_TABLES
+};
+
+struct sl_controller {
+    struct event_base *base;      /* borrowed */
+    struct sl_config cfg;         /* running configuration (owned) */
+    char *config_path;            /* NULL: embedded defaults */
+    char *app_path;               /* app search path */
+    SSL_CTX *ssl_ctx;             /* NULL without ssl: listeners */
+    struct sl_listener **listeners;
+    size_t n_listeners;
+    struct sl_datapaths dps;
+    struct sl_flowprog *flowprog;
+    struct sl_apps *apps;
+    bool started;
+};
+
+/* Builds the controller from 'cfg' (ownership of its contents passes to
+ * 'ctl'; 'cfg' is zeroed): TLS context, flow programmer, apps loaded and
+ * initialised, listeners bound.  'config_path' (may be NULL) is remembered
+ * for reloads; 'app_path' is the app search path (NULL: the default).
+ * Returns 0, or an errno with one line in 'err' and nothing left behind
+ * (no half-started daemon). */
+int sl_controller_init(struct sl_controller *ctl, struct event_base *base,
+                       struct sl_config *cfg, const char *config_path,
+                       const char *app_path, char *err, size_t errlen);
+/* Starts the apps, then accepts switches.  Returns 0 or an errno with one
+ * line in 'err'. */
+int sl_controller_start(struct sl_controller *ctl, char *err,
+                        size_t errlen);
+/* Orderly shutdown: stops listening, stops the apps, closes every session
+ * (flows stay on the switches), frees everything.  Safe after a failed
+ * start. */
+void sl_controller_uninit(struct sl_controller *ctl);
+
+/* SIGHUP: re-reads the config file (nothing to do with embedded defaults)
+ * and applies log levels, keepalive and packet-in settings, pins and app
+ * configs; listeners, TLS files and the app list need a restart, and the
+ * log says so for each that changed.  A bad file changes nothing.  Returns
+ * 0 or an errno with one line in 'err'. */
+int sl_controller_reload(struct sl_controller *ctl, char *err,
+                         size_t errlen);
+
+/* Returns the table id of pipeline table 'name', or -1. */
+int sl_controller_table_id(const char *name);
+
+#endif /* CONTROLLER_CONTROLLER_H */

@@ -1,0 +1,3 @@
+/* flowprog: placeholder until written; see flowprog.h. */
+#include <config.h>
+#include "controller/flowprog.h"

@@ -1,0 +1,130 @@
+/* flowprog: the flow programmer -- desired flow tables per switch, batched
+ * FLOW_MODs closed by BARRIERs, error attribution, and reconciliation.
+ *
+ * Sits between the apps (which state desired flows through sluice/flow.h)
+ * and the sessions (datapath.c), reached only through the 'ops' below, so
+ * it is tested without sockets.
+ *
+ * Desired table.  Per datapath id (kept across disconnects for the life of
+ * the process), a map from the flow's identity (table_id, priority, match
+ * with its OXMs in canonical order) to the wanted flow: instructions,
+ * timeouts, flags, owner, cookie.  The programmer stores a deep copy in
+ * canonical wire form (ofproto encodes it), so apps keep nothing alive.
+ *
+ * Cookies.  Every flow Sluice installs carries SL_COOKIE_MAGIC in its top
+ * byte and its owner in the next 16 bits; the low 40 bits are a sequence.
+ * Reconciliation tells Sluice's flows from foreign ones by the top byte.
+ *
+ * Sending.  Changes to a connected, reconciled switch are queued and sent
+ * once per loop pass (a deferred event), at most SL_FLOWPROG_BATCH_MAX
+ * FLOW_MODs per BARRIER_REQUEST.  Each FLOW_MOD's xid is remembered until
+ * its batch's BARRIER_REPLY: an OFPT_ERROR with that xid is attributed to
+ * the flow and its owner (ops->error); the rest of the batch completes
+ * with 0 at the BARRIER_REPLY.  A failed flow leaves the desired table
+ * (it would fail again on every reconnect).
+ *
+ * Reconciliation.  sl_flowprog_switch_up() sends an OFPMP_FLOW request for
+ * all tables; when the last reply part arrives, for every flow on the
+ * switch: desired and identical -> kept (no message); desired with other
+ * instructions/timeouts -> MODIFY_STRICT; not desired with a Sluice cookie
+ * -> DELETE_STRICT (cookie-masked); foreign (other cookie) -> kept, or
+ * deleted when 'delete_foreign' is set; then every desired flow not found
+ * is added.  A controller restart thus leaves working flows untouched.
+ * Until reconciliation ends, changes are only recorded in the desired
+ * table. */
+#ifndef CONTROLLER_FLOWPROG_H
+#define CONTROLLER_FLOWPROG_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <event2/event.h>
+#include "ofproto/ofp-msgs.h"
+#include "sluice/flow.h"
+
+#define SL_COOKIE_MAGIC UINT64_C(0x5c)
+#define SL_COOKIE_OWNER_SHIFT 40
+#define SL_COOKIE(OWNER, SEQ)                                               \
+    ((SL_COOKIE_MAGIC << 56) | ((uint64_t) (OWNER) << SL_COOKIE_OWNER_SHIFT) \
+     | ((SEQ) & ((UINT64_C(1) << SL_COOKIE_OWNER_SHIFT) - 1)))
+#define SL_COOKIE_IS_SLUICE(C) (((C) >> 56) == SL_COOKIE_MAGIC)
+#define SL_COOKIE_OWNER(C) ((uint16_t) ((C) >> SL_COOKIE_OWNER_SHIFT))
+
+/* Owner id of the controller's own flows (table-miss, LLDP punt). */
+#define SL_OWNER_CORE 0
+
+/* FLOW_MODs per BARRIER. */
+#define SL_FLOWPROG_BATCH_MAX 512
+
+struct sl_flowprog;
+
+struct sl_flowprog_ops {
+    /* Sends 'msg' to switch 'dpid' with a fresh xid (stored in '*xid').
+     * Returns 0, or an errno (ENOTCONN: not connected) -- then the
+     * programmer treats the switch as disconnected until switch_up. */
+    int (*send)(void *aux, uint64_t dpid, struct ofp_msg *msg,
+                uint32_t *xid);
+    /* The switch refused a flow of 'owner': 'flow' (valid during the call)
+     * and the error 'code'; 'err' is the OFPT_ERROR as decoded. */
+    void (*error)(void *aux, uint64_t dpid, uint16_t owner,
+                  const struct sl_flow_spec *flow, enum ofperr code,
+                  const struct ofp_error_msg *err);
+    /* Reconciliation of 'dpid' ended (optional, for logs and tests). */
+    void (*reconciled)(void *aux, uint64_t dpid, size_t kept,
+                       size_t added, size_t modified, size_t deleted,
+                       size_t foreign);
+};
+
+struct sl_flowprog_stats {
+    uint64_t flow_mods, barriers, errors, reconciliations;
+};
+
+/* Creates a programmer that defers its sends on 'base'.  'ops' and 'aux'
+ * are borrowed.  'delete_foreign': delete flows without a Sluice cookie
+ * when reconciling. */
+struct sl_flowprog *sl_flowprog_create(struct event_base *base,
+                                       const struct sl_flowprog_ops *ops,
+                                       void *aux, bool delete_foreign);
+/* Frees everything; pending completions are called with SL_FLOW_ABORTED.
+ * NULL is ignored. */
+void sl_flowprog_destroy(struct sl_flowprog *fp);
+
+/* Adds or replaces the desired flow 'spec' of 'owner' on 'dpid' (see
+ * sluice/flow.h for 'done').  Returns 0, or EINVAL if 'spec' fails
+ * ofp_match_check()/ofp_instructions_check() or does not encode. */
+int sl_flowprog_add(struct sl_flowprog *fp, uint64_t dpid, uint16_t owner,
+                    const struct sl_flow_spec *spec, sl_flow_done_cb *done,
+                    void *aux);
+/* Removes the desired flow with this identity.  Returns 0, ENOENT if not
+ * desired, EPERM if owned by another owner than 'owner'. */
+int sl_flowprog_del(struct sl_flowprog *fp, uint64_t dpid, uint16_t owner,
+                    uint8_t table_id, uint16_t priority,
+                    const struct ofp_match *match, sl_flow_done_cb *done,
+                    void *aux);
+/* Removes every desired flow of 'owner' on 'dpid' (0: every switch).
+ * Returns how many. */
+size_t sl_flowprog_del_owner(struct sl_flowprog *fp, uint64_t dpid,
+                             uint16_t owner);
+
+/* The session of 'dpid' is READY (and apps have stated their flows):
+ * start reconciling. */
+void sl_flowprog_switch_up(struct sl_flowprog *fp, uint64_t dpid);
+/* The session of 'dpid' ended.  Changes already sent but not confirmed
+ * complete with SL_FLOW_ABORTED (they stay desired and are installed by
+ * the next reconciliation); changes not sent yet keep waiting for it. */
+void sl_flowprog_switch_down(struct sl_flowprog *fp, uint64_t dpid);
+
+/* Offers a message from READY switch 'dpid'.  Returns true if it was the
+ * programmer's (a BARRIER_REPLY, an ERROR answering one of its xids, a
+ * flow stats reply to its request): the caller then passes it no further. */
+bool sl_flowprog_handle(struct sl_flowprog *fp, uint64_t dpid,
+                        const struct ofp_msg *msg);
+
+/* Desired flows on 'dpid'. */
+size_t sl_flowprog_n_flows(const struct sl_flowprog *fp, uint64_t dpid);
+/* True once 'dpid' is reconciled and nothing is in flight. */
+bool sl_flowprog_is_synced(const struct sl_flowprog *fp, uint64_t dpid);
+const struct sl_flowprog_stats *sl_flowprog_stats(
+    const struct sl_flowprog *fp);
+
+#endif /* CONTROLLER_FLOWPROG_H */

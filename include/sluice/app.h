@@ -1,0 +1,187 @@
+/* sluice/app.h: the plugin ABI.  A Sluice application is a shared object
+ * that exports one data symbol,
+ *
+ *     const struct sl_app_def sluice_app = {
+ *         SL_APP_DEF_HEADER,
+ *         .name = "hub",
+ *         .init = hub_init,
+ *         ...
+ *     };
+ *
+ * The loader opens it with RTLD_NOW | RTLD_LOCAL, reads 'sluice_app' and
+ * checks abi_major (must equal the host's), abi_minor (must not exceed the
+ * host's) and size (must be at least what that minor defines) before it
+ * calls any plugin code.  Then:
+ *
+ *     init(ctx, host, config)  -> start(ctx) -> events... -> stop(ctx)
+ *                              -> fini(ctx)
+ *
+ * 'init' receives the app's context handle, the table of host functions
+ * and its YAML section; it subscribes to events and reads its config.  A
+ * non-zero return from init or start is a start-up error naming the app:
+ * the host calls fini (after a failed start: stop, then fini) and unloads
+ * everything loaded so far.  After 'stop' no event reaches the app; flows
+ * it programmed stay on the switches.
+ *
+ * Plugins call the host only through 'struct sl_host' (append-only: new
+ * functions go at the end and raise SL_APP_ABI_MINOR), so a plugin links
+ * against nothing but libc, and the daemon exports no symbols.
+ *
+ * Everything runs on the controller's one event loop: no locks are needed,
+ * and no callback may block. */
+#ifndef SLUICE_APP_H
+#define SLUICE_APP_H 1
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <yaml.h>
+#include "sluice/event.h"
+#include "sluice/flow.h"
+#include "sluice/ofp.h"
+
+#define SL_APP_ABI_MAJOR 1
+#define SL_APP_ABI_MINOR 0
+
+/* The host's handle for one loaded app (opaque). */
+struct sl_ctx;
+/* A timer created by 'timer_add' (opaque). */
+struct sl_timer;
+
+/* The app's YAML section: 'node' is the value of its "config:" key, or
+ * NULL when there is none.  Walk it with libyaml's document API
+ * (yaml_document_get_node()); it is valid during init and reconfigure
+ * only. */
+struct sl_app_config {
+    yaml_document_t *doc;
+    yaml_node_t *node;
+};
+
+/* Log levels for 'log'. */
+enum sl_app_log_level {
+    SL_APP_LOG_ERR = 1,
+    SL_APP_LOG_WARN = 2,
+    SL_APP_LOG_INFO = 3,
+    SL_APP_LOG_DBG = 4,
+};
+
+typedef enum sl_verdict sl_event_handler(struct sl_ctx *ctx,
+                                         const struct sl_event *ev,
+                                         void *aux);
+typedef void sl_timer_cb(struct sl_ctx *ctx, void *aux);
+
+/* Host functions.  Those returning int return 0 or a positive errno:
+ * ENOENT no such switch connected, EINVAL invalid argument (e.g. a match
+ * or instruction that fails the codec's checks), ENOBUFS the switch's
+ * output is over its limit, ENOMEM. */
+struct sl_host {
+    uint16_t abi_major;  /* the host's SL_APP_ABI_MAJOR */
+    uint16_t abi_minor;  /* the host's SL_APP_ABI_MINOR */
+    uint32_t size;       /* sizeof (struct sl_host) in the host */
+
+    /* ---- minor 0 ---- */
+
+    /* Logs one line through the host's logger, module = the app's name.
+     * Peer-triggered messages should be rate-limited by the app. */
+    void (*log)(struct sl_ctx *ctx, enum sl_app_log_level level,
+                const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+    /* Returns true if 'level' is enabled for this app (to skip costly
+     * formatting). */
+    bool (*log_enabled)(struct sl_ctx *ctx, enum sl_app_log_level level);
+
+    /* Calls 'handler' with 'aux' for every event of 'type'; higher
+     * 'priority' first.  Returns 0, or EINVAL for a bad type.  Allowed in
+     * init and start. */
+    int (*subscribe)(struct sl_ctx *ctx, enum sl_event_type type,
+                     int priority, sl_event_handler *handler, void *aux);
+
+    /* Adds (or replaces) a desired flow on switch 'dpid', owned by this
+     * app (see sluice/flow.h).  The switch need not be connected: the
+     * flow is installed when it connects.  'done' (may be NULL) is called
+     * once with the outcome.  Returns 0 or EINVAL (bad spec). */
+    int (*flow_add)(struct sl_ctx *ctx, uint64_t dpid,
+                    const struct sl_flow_spec *spec, sl_flow_done_cb *done,
+                    void *aux);
+    /* Removes the desired flow (table_id, priority, match) from switch
+     * 'dpid' (and deletes it there).  Returns 0, ENOENT if no such flow is
+     * desired, EPERM if another app owns it. */
+    int (*flow_del)(struct sl_ctx *ctx, uint64_t dpid, uint8_t table_id,
+                    uint16_t priority, const struct ofp_match *match,
+                    sl_flow_done_cb *done, void *aux);
+    /* Removes every desired flow of this app on 'dpid' (0: on all
+     * switches).  Returns how many. */
+    size_t (*flow_del_all)(struct sl_ctx *ctx, uint64_t dpid);
+
+    /* Sends a PACKET_OUT to 'dpid'.  Returns 0 or an errno. */
+    int (*packet_out)(struct sl_ctx *ctx, uint64_t dpid,
+                      const struct ofp_packet_out *po);
+    /* Sends any message to 'dpid' with a fresh xid, stored in '*xid' if
+     * non-NULL; a multipart reply to it comes back as SL_EV_STATS_REPLY
+     * (to every subscriber: compare the xid).  FLOW_MODs belong to the
+     * flow programmer: sending one here is EINVAL. */
+    int (*send)(struct sl_ctx *ctx, uint64_t dpid, const struct ofp_msg *msg,
+                uint32_t *xid);
+
+    /* Returns the connected switch 'dpid', or NULL. */
+    const struct sl_switch *(*switch_get)(struct sl_ctx *ctx, uint64_t dpid);
+    /* Stores up to 'max' datapath ids of connected switches in 'dpids'
+     * (sorted) and returns how many are connected. */
+    size_t (*switch_list)(struct sl_ctx *ctx, uint64_t *dpids, size_t max);
+    /* Returns port 'port_no' of switch 'dpid', or NULL. */
+    const struct ofp_port *(*port_get)(struct sl_ctx *ctx, uint64_t dpid,
+                                       uint32_t port_no);
+    /* Returns the table id of pipeline table 'name' ("acl", "l3", "l2"),
+     * or -1 if there is no such table. */
+    int (*table_id)(struct sl_ctx *ctx, const char *name);
+
+    /* Calls 'cb' with 'aux' after 'seconds' (again every 'seconds' if
+     * 'repeat').  Returns the timer, or NULL for a bad interval.  Timers
+     * left at stop are cancelled by the host. */
+    struct sl_timer *(*timer_add)(struct sl_ctx *ctx, double seconds,
+                                  bool repeat, sl_timer_cb *cb, void *aux);
+    /* Cancels and frees 'timer' (NULL is ignored); safe inside its own
+     * callback. */
+    void (*timer_cancel)(struct sl_ctx *ctx, struct sl_timer *timer);
+
+    /* The app's name as configured. */
+    const char *(*name)(struct sl_ctx *ctx);
+    /* The app's private pointer (NULL until set). */
+    void *(*get_data)(struct sl_ctx *ctx);
+    void (*set_data)(struct sl_ctx *ctx, void *data);
+};
+
+/* The descriptor a plugin exports as 'sluice_app'. */
+struct sl_app_def {
+    uint16_t abi_major;   /* SL_APP_ABI_MAJOR the app was built with */
+    uint16_t abi_minor;   /* SL_APP_ABI_MINOR the app was built with */
+    uint32_t size;        /* sizeof (struct sl_app_def) */
+
+    const char *name;        /* short name, e.g. "hub" */
+    const char *description; /* one line */
+
+    /* Required.  Returns 0 or an errno (the app logs why). */
+    int (*init)(struct sl_ctx *ctx, const struct sl_host *host,
+                const struct sl_app_config *config);
+    /* Optional (NULL: nothing to do).  Returns 0 or an errno. */
+    int (*start)(struct sl_ctx *ctx);
+    /* Optional. */
+    void (*stop)(struct sl_ctx *ctx);
+    /* Optional: frees what init allocated. */
+    void (*fini)(struct sl_ctx *ctx);
+    /* Optional: applies a new YAML section on SIGHUP.  Returns 0, or an
+     * errno to keep the old config (the app logs why).  NULL: the app's
+     * config changes need a restart, and the host says so. */
+    int (*reconfigure)(struct sl_ctx *ctx, const struct sl_app_config *cfg);
+};
+
+/* The first three fields of every descriptor. */
+#define SL_APP_DEF_HEADER                                                   \
+    .abi_major = SL_APP_ABI_MAJOR, .abi_minor = SL_APP_ABI_MINOR,           \
+    .size = sizeof (struct sl_app_def)
+
+/* Convenience logging through a host table 'HOST' kept by the app. */
+#define SL_APP_LOG(HOST, CTX, LEVEL, ...) ((HOST)->log(CTX, LEVEL, __VA_ARGS__))
+
+#endif /* SLUICE_APP_H */

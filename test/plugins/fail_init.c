@@ -1,0 +1,3 @@
+/* placeholder */
+#include "sluice/app.h"
+int sl_test_plugin_placeholder_fail_init;

@@ -1,0 +1,3 @@
+/* placeholder */
+#include <config.h>
+#include "test/test-tls.h"
