@@ -790,6 +790,14 @@ cfg_of_packet_in_rate(struct cfg_ctx *ctx, struct sl_config *cfg,
 }
 
 static int
+cfg_of_delete_foreign_flows(struct cfg_ctx *ctx, struct sl_config *cfg,
+                            yaml_node_t *node)
+{
+    return cfg_get_bool(ctx, "openflow.delete_foreign_flows", node,
+                        &cfg->delete_foreign_flows);
+}
+
+static int
 cfg_openflow(struct cfg_ctx *ctx, struct sl_config *cfg, yaml_node_t *node)
 {
     static const struct cfg_key keys[] = {
@@ -798,6 +806,7 @@ cfg_openflow(struct cfg_ctx *ctx, struct sl_config *cfg, yaml_node_t *node)
         { "echo_interval", cfg_of_echo_interval },
         { "echo_misses", cfg_of_echo_misses },
         { "packet_in_rate", cfg_of_packet_in_rate },
+        { "delete_foreign_flows", cfg_of_delete_foreign_flows },
     };
     int error;
     size_t i;
@@ -1516,8 +1525,9 @@ sl_config_dump(const struct sl_config *cfg, FILE *out)
         fputs("}\n", out);
     }
     fprintf(out, "  echo_interval: %.17g\n  echo_misses: %u\n"
-            "  packet_in_rate: %u\n", cfg->echo_interval, cfg->echo_misses,
-            cfg->packet_in_rate);
+            "  packet_in_rate: %u\n  delete_foreign_flows: %s\n",
+            cfg->echo_interval, cfg->echo_misses, cfg->packet_in_rate,
+            cfg->delete_foreign_flows ? "true" : "false");
     fprintf(out, "rest:\n  listen: \"%s%s%s:%u\"\n",
             cfg->rest_ipv6 ? "[" : "", cfg->rest_address,
             cfg->rest_ipv6 ? "]" : "", cfg->rest_port);

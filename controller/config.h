@@ -80,6 +80,8 @@ struct sl_config {
     double echo_interval;          /* seconds, > 0, default 5 */
     unsigned int echo_misses;      /* >= 1, default 3 */
     unsigned int packet_in_rate;   /* packet-ins/s per switch, default 1000 */
+    bool delete_foreign_flows;     /* reconciliation deletes flows without
+                                    * a Sluice cookie; default false */
 
     /* rest */
     char *rest_address;            /* default "127.0.0.1" */

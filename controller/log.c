@@ -336,13 +336,8 @@ sl_log_output(enum sl_log_target target, enum sl_log_level level,
     }
 }
 
-static void
-sl_log_vemit(struct sl_log_module *module, enum sl_log_level level,
-             const char *fmt, va_list args)
-    __attribute__((format(printf, 3, 0)));
-
-static void
-sl_log_vemit(struct sl_log_module *module, enum sl_log_level level,
+void
+sl_log_emitv(struct sl_log_module *module, enum sl_log_level level,
              const char *fmt, va_list args)
 {
     /* Room for the line, its newline and the NUL. */
@@ -391,7 +386,7 @@ sl_log_emit(struct sl_log_module *module, enum sl_log_level level,
 {
     va_list args;
     va_start(args, fmt);
-    sl_log_vemit(module, level, fmt, args);
+    sl_log_emitv(module, level, fmt, args);
     va_end(args);
 }
 
@@ -446,7 +441,7 @@ sl_log_emit_rl(struct sl_log_module *module, enum sl_log_level level,
 
     va_list args;
     va_start(args, fmt);
-    sl_log_vemit(module, level, fmt, args);
+    sl_log_emitv(module, level, fmt, args);
     va_end(args);
 }
 

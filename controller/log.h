@@ -39,6 +39,7 @@
 #ifndef CONTROLLER_LOG_H
 #define CONTROLLER_LOG_H 1
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -145,6 +146,12 @@ void sl_log_unregister(struct sl_log_module *module);
 void sl_log_emit(struct sl_log_module *module, enum sl_log_level level,
                  const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* sl_log_emit() with a va_list (for hosts of other loggers, e.g. the
+ * plugins' log function). */
+void sl_log_emitv(struct sl_log_module *module, enum sl_log_level level,
+                  const char *fmt, va_list args)
+    __attribute__((format(printf, 3, 0)));
 
 /* Like sl_log_emit() if 'rl' has a token, else counts the message as
  * suppressed.  The first message emitted after some were suppressed is

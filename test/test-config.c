@@ -28,6 +28,7 @@ static const char design_example[] =
     "  echo_interval: 5\n"
     "  echo_misses: 3\n"
     "  packet_in_rate: 1000\n"
+    "  delete_foreign_flows: true\n"
     "rest:\n"
     "  listen: \"127.0.0.1:8080\"\n"
     "  token: null\n"
@@ -83,6 +84,7 @@ assert_defaults(const struct sl_config *cfg)
     ck_assert_double_eq(cfg->echo_interval, 5.0);
     ck_assert_uint_eq(cfg->echo_misses, 3);
     ck_assert_uint_eq(cfg->packet_in_rate, 1000);
+    ck_assert(!cfg->delete_foreign_flows);
     ck_assert_str_eq(cfg->rest_address, "127.0.0.1");
     ck_assert_uint_eq(cfg->rest_port, 8080);
     ck_assert_ptr_null(cfg->rest_token);
@@ -140,6 +142,7 @@ assert_design_example(const struct sl_config *cfg)
     ck_assert_double_eq(cfg->echo_interval, 5.0);
     ck_assert_uint_eq(cfg->echo_misses, 3);
     ck_assert_uint_eq(cfg->packet_in_rate, 1000);
+    ck_assert(cfg->delete_foreign_flows);
     ck_assert_str_eq(cfg->rest_address, "127.0.0.1");
     ck_assert_uint_eq(cfg->rest_port, 8080);
     ck_assert_ptr_null(cfg->rest_token);
@@ -289,7 +292,7 @@ START_TEST(unknown_keys_at_every_level)
                  "  echo_intervall: 5\n",
                  "sluice.yaml:4:3: unknown key 'echo_intervall' in openflow "
                  "(known: listen, tls, echo_interval, echo_misses, "
-                 "packet_in_rate)");
+                 "packet_in_rate, delete_foreign_flows)");
     assert_error("openflow:\n  tls:\n    cert: x\n",
                  "sluice.yaml:3:5: unknown key 'cert' in openflow.tls "
                  "(known: certificate, private_key, ca_certificate, "
