@@ -1,3 +1,917 @@
-/* conn: placeholder until written; see conn.h. */
+/* conn: OpenFlow transport on libevent bufferevents; see conn.h.
+ *
+ * A conn is a bufferevent (a plain socket one, or an OpenSSL one running
+ * the server side of the handshake) plus one event, 'close_ev', that runs
+ * every close from the event loop: sl_conn_close(), EOF, errors and
+ * framing errors only mark the conn closing and stop reading; 'close_ev'
+ * then frees the bufferevent (closing the socket) and calls 'closed'.  A
+ * flushing close arms 'close_ev' with the flush deadline and activates it
+ * from the write callback once the output buffer is empty.
+ *
+ * Listeners bind IPv6 addresses with IPV6_V6ONLY, so "tcp:[::]:6653" and
+ * "tcp:0.0.0.0:6653" can be configured side by side. */
 #include <config.h>
 #include "controller/conn.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/listener.h>
+#include <event2/util.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+#include "controller/log.h"
+#include "ofproto/ofp-buf.h"
+#include "ofproto/ofp-errors.h"
+
+SL_LOG_MODULE(conn);
+
+/* Input beyond which libevent stops reading the socket (back-pressure). */
+#define CONN_READ_HIGH (256u * 1024)
+/* How long a flushing close waits for the output to drain (seconds). */
+#define CONN_FLUSH_TIMEOUT 2
+/* Longest close reason kept, with the NUL. */
+#define CONN_REASON_MAX 256
+/* First space asked of the output buffer per message.  libevent hands out
+ * the whole free tail of its last chain when that is enough, else starts a
+ * chain of about twice this size, so many messages share a chain and are
+ * written (and, for TLS, encrypted) in large pieces. */
+#define CONN_FIRST_RESERVE 4096
+/* Largest OpenFlow message. */
+#define CONN_MSG_MAX 65535
+/* Pause of a listener after an accept failed for lack of resources. */
+#define CONN_ACCEPT_PAUSE_USEC 100000
+
+struct sl_conn {
+    struct event_base *base;
+    struct bufferevent *bev; /* NULL once closed */
+    struct event *close_ev;  /* Runs the deferred close. */
+    const struct sl_conn_ops *ops;
+    void *aux;
+
+    bool tls;
+    bool handshake_done; /* TLS handshake completed (always for TCP). */
+    bool has_peer_sha256;
+    bool closing;         /* No more input delivered, no more output. */
+    bool flushing;        /* Closing once the output drains. */
+    bool close_ready;     /* 'close_ev' ran before sl_conn_set_ops(). */
+    bool delivering;      /* Inside the 'msg' callback. */
+    bool destroy_pending; /* sl_conn_destroy() was called in 'msg'. */
+
+    size_t output_max;
+    struct sl_conn_stats stats;
+    uint8_t peer_sha256[32];
+    char name[SL_CONN_NAME_MAX];
+    char reason[CONN_REASON_MAX];
+};
+
+struct sl_listener {
+    struct evconnlistener *evl;
+    struct event *resume_ev; /* Re-enables accepting after a pause. */
+    struct event_base *base;
+    SSL_CTX *ssl_ctx; /* NULL for "tcp:". */
+    sl_accept_cb *cb;
+    void *aux;
+    uint16_t port;
+    char name[SL_CONN_NAME_MAX];
+};
+
+static void conn_begin_close(struct sl_conn *, const char *reason, bool flush);
+static void conn_event_cb(struct bufferevent *, short what, void *conn_);
+
+static void __attribute__((format(printf, 3, 4)))
+set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list args;
+
+    if (err && errlen) {
+        va_start(args, fmt);
+        vsnprintf(err, errlen, fmt, args);
+        va_end(args);
+    }
+}
+
+/* ---- TLS context ---- */
+
+/* Keys are never passphrase-protected here: refuse instead of prompting on
+ * the terminal. */
+static int
+tls_no_passphrase(char *buf, int size, int rwflag, void *aux)
+{
+    (void) buf;
+    (void) size;
+    (void) rwflag;
+    (void) aux;
+    return 0;
+}
+
+/* Describes the oldest queued OpenSSL error (the root cause) and clears
+ * the queue. */
+static const char *
+tls_queued_reason(void)
+{
+    unsigned long e = ERR_peek_error();
+    const char *s = e ? ERR_reason_error_string(e) : NULL;
+
+    ERR_clear_error();
+    return s ? s : "unknown OpenSSL error";
+}
+
+/* Checks that 'path' can be opened for reading and is a regular file. */
+static bool
+tls_check_file(const char *path, char *err, size_t errlen)
+{
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0) {
+        set_err(err, errlen, "%s: %s", path, strerror(errno));
+        return false;
+    }
+    bool regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    close(fd);
+    if (!regular) {
+        set_err(err, errlen, "%s: not a regular file", path);
+        return false;
+    }
+    return true;
+}
+
+SSL_CTX *
+sl_tls_ctx_create(const struct sl_config *cfg, char *err, size_t errlen)
+{
+    const char *cert = cfg->tls_certificate;
+    const char *key = cfg->tls_private_key;
+    const char *ca = cfg->tls_ca_certificate;
+
+    if (!cert) {
+        set_err(err, errlen,
+                "openflow.tls.certificate is required for ssl: listeners");
+        return NULL;
+    }
+    if (!key) {
+        set_err(err, errlen,
+                "openflow.tls.private_key is required for ssl: listeners");
+        return NULL;
+    }
+    if (!ca && cfg->tls_verify_peer) {
+        set_err(err, errlen,
+                "openflow.tls.ca_certificate is required unless "
+                "openflow.tls.verify_peer is false");
+        return NULL;
+    }
+    if (!tls_check_file(cert, err, errlen) ||
+        !tls_check_file(key, err, errlen) ||
+        (ca && !tls_check_file(ca, err, errlen))) {
+        return NULL;
+    }
+
+    ERR_clear_error();
+    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+    if (!ctx) {
+        set_err(err, errlen, "cannot create a TLS context: %s",
+                tls_queued_reason());
+        return NULL;
+    }
+    SSL_CTX_set_default_passwd_cb(ctx, tls_no_passphrase);
+    if (!SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION)) {
+        set_err(err, errlen, "cannot require TLS 1.2: %s",
+                tls_queued_reason());
+        goto error;
+    }
+    /* A peer closing without close_notify is an EOF: OpenFlow frames its
+     * own messages, so truncation is detected anyway. */
+    SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF |
+                                 SSL_OP_NO_RENEGOTIATION |
+                                 SSL_OP_CIPHER_SERVER_PREFERENCE);
+    SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+
+    if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {
+        set_err(err, errlen, "%s: not a PEM certificate (%s)", cert,
+                tls_queued_reason());
+        goto error;
+    }
+    if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) {
+        /* OpenSSL checks the key against the certificate as it loads it. */
+        unsigned long e = ERR_peek_error();
+
+        if (ERR_GET_LIB(e) == ERR_LIB_X509 &&
+            ERR_GET_REASON(e) == X509_R_KEY_VALUES_MISMATCH) {
+            ERR_clear_error();
+            goto mismatch;
+        }
+        set_err(err, errlen, "%s: not an unencrypted PEM private key (%s)",
+                key, tls_queued_reason());
+        goto error;
+    }
+    if (SSL_CTX_check_private_key(ctx) != 1) {
+        ERR_clear_error();
+        goto mismatch;
+    }
+    if (ca) {
+        if (SSL_CTX_load_verify_locations(ctx, ca, NULL) != 1) {
+            set_err(err, errlen, "%s: not a PEM CA certificate (%s)", ca,
+                    tls_queued_reason());
+            goto error;
+        }
+        STACK_OF(X509_NAME) *names = SSL_load_client_CA_file(ca);
+        if (!names) {
+            set_err(err, errlen, "%s: not a PEM CA certificate (%s)", ca,
+                    tls_queued_reason());
+            goto error;
+        }
+        SSL_CTX_set_client_CA_list(ctx, names);
+    }
+    if (cfg->tls_verify_peer) {
+        SSL_CTX_set_verify(
+            ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+    } else {
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+    }
+    static const unsigned char sid_ctx[] = "sluice";
+    SSL_CTX_set_session_id_context(ctx, sid_ctx, sizeof sid_ctx - 1);
+    ERR_clear_error();
+    return ctx;
+
+mismatch:
+    set_err(err, errlen, "%s: private key does not match the certificate %s",
+            key, cert);
+error:
+    SSL_CTX_free(ctx);
+    ERR_clear_error();
+    return NULL;
+}
+
+/* ---- conn: closing ---- */
+
+/* Frees the bufferevent of 'conn'.  libevent 2.1 releases a bufferevent,
+ * and closes its socket, from the loop's next pass (finalizers), so the
+ * connection is shut down here first: the peer sees the close at once. */
+static void
+conn_free_bev(struct sl_conn *conn)
+{
+    if (conn->bev) {
+        evutil_socket_t fd = bufferevent_getfd(conn->bev);
+
+        if (fd >= 0) {
+            shutdown(fd, SHUT_RDWR);
+        }
+        bufferevent_free(conn->bev);
+        conn->bev = NULL;
+    }
+}
+
+/* Runs from the event loop: frees the bufferevent and reports the close. */
+static void
+conn_close_cb(evutil_socket_t fd, short what, void *conn_)
+{
+    struct sl_conn *conn = conn_;
+
+    (void) fd;
+    if (what & EV_TIMEOUT && conn->flushing) {
+        SL_DBG("%s: output not drained in %d s, closing anyway", conn->name,
+               CONN_FLUSH_TIMEOUT);
+    }
+    event_del(conn->close_ev);
+    conn->flushing = false;
+    conn_free_bev(conn);
+    if (!conn->ops) {
+        conn->close_ready = true;
+        return;
+    }
+    SL_DBG("%s: closed: %s", conn->name, conn->reason);
+    conn->ops->closed(conn, conn->reason, conn->aux);
+}
+
+static void
+conn_flush_write_cb(struct bufferevent *bev, void *conn_)
+{
+    struct sl_conn *conn = conn_;
+
+    if (conn->flushing && !evbuffer_get_length(bufferevent_get_output(bev))) {
+        event_active(conn->close_ev, EV_WRITE, 0);
+    }
+}
+
+static void
+conn_begin_close(struct sl_conn *conn, const char *reason, bool flush)
+{
+    if (conn->closing) {
+        return;
+    }
+    conn->closing = true;
+    snprintf(conn->reason, sizeof conn->reason, "%s",
+             reason ? reason : "closed");
+    if (!conn->bev) {
+        event_active(conn->close_ev, 0, 0);
+        return;
+    }
+    /* Before the TLS handshake completes nothing can be flushed, and
+     * disabling reading would stall the handshake: close at once. */
+    if (!conn->handshake_done) {
+        event_active(conn->close_ev, 0, 0);
+        return;
+    }
+    bufferevent_disable(conn->bev, EV_READ);
+    if (flush && evbuffer_get_length(bufferevent_get_output(conn->bev))) {
+        struct timeval tv = {CONN_FLUSH_TIMEOUT, 0};
+
+        conn->flushing = true;
+        bufferevent_setwatermark(conn->bev, EV_WRITE, 0, 0);
+        bufferevent_setcb(conn->bev, NULL, conn_flush_write_cb, conn_event_cb,
+                          conn);
+        event_add(conn->close_ev, &tv);
+    } else {
+        event_active(conn->close_ev, 0, 0);
+    }
+}
+
+/* The transport failed ('reason'): closes at once, also ending a flush
+ * (whose own reason is kept). */
+static void
+conn_fail(struct sl_conn *conn, const char *reason)
+{
+    if (conn->flushing) {
+        event_active(conn->close_ev, 0, 0);
+    } else {
+        conn_begin_close(conn, reason, false);
+    }
+}
+
+/* ---- conn: input ---- */
+
+static void
+conn_read_cb(struct bufferevent *bev, void *conn_)
+{
+    struct sl_conn *conn = conn_;
+    struct evbuffer *in = bufferevent_get_input(bev);
+
+    while (!conn->closing) {
+        size_t avail = evbuffer_get_length(in);
+        uint8_t hdr[8];
+
+        if (avail < sizeof hdr) {
+            break;
+        }
+        evbuffer_copyout(in, hdr, sizeof hdr);
+        size_t len = ofp_load_be16(hdr + 2);
+        if (len < sizeof hdr) {
+            char reason[64];
+
+            snprintf(reason, sizeof reason, "bad message length %zu", len);
+            conn_begin_close(conn, reason, false);
+            break;
+        }
+        if (avail < len) {
+            break;
+        }
+        const uint8_t *data = evbuffer_pullup(in, (ssize_t) len);
+        if (!data) {
+            conn_begin_close(conn, "out of memory", false);
+            break;
+        }
+        conn->stats.rx_bytes += len;
+        conn->stats.rx_msgs++;
+        conn->delivering = true;
+        conn->ops->msg(conn, data, len, conn->aux);
+        conn->delivering = false;
+        if (conn->destroy_pending) {
+            sl_conn_destroy(conn);
+            return;
+        }
+        evbuffer_drain(in, len);
+    }
+}
+
+/* Describes a TLS failure from the errors libevent collected. */
+static void
+conn_tls_reason(struct sl_conn *conn, int sock_err, char *buf, size_t size)
+{
+    const char *prefix =
+        (conn->handshake_done ? "TLS error" : "TLS handshake failed");
+    unsigned long e, first = 0;
+    bool verify_failed = false;
+
+    while ((e = bufferevent_get_openssl_error(conn->bev)) != 0) {
+        if (!first) {
+            first = e;
+        }
+        if (ERR_GET_LIB(e) == ERR_LIB_SSL &&
+            ERR_GET_REASON(e) == SSL_R_CERTIFICATE_VERIFY_FAILED) {
+            verify_failed = true;
+        }
+    }
+    ERR_clear_error();
+
+    if (first) {
+        const char *r = ERR_reason_error_string(first);
+        SSL *ssl = bufferevent_openssl_get_ssl(conn->bev);
+        long vr = ssl ? SSL_get_verify_result(ssl) : X509_V_OK;
+
+        if (!r) {
+            r = "unknown OpenSSL error";
+        }
+        if (verify_failed && vr != X509_V_OK) {
+            snprintf(buf, size, "%s: certificate verify failed (%s)", prefix,
+                     X509_verify_cert_error_string(vr));
+        } else {
+            snprintf(buf, size, "%s: %s", prefix, r);
+        }
+    } else if (sock_err) {
+        snprintf(buf, size, "%s: %s", prefix, strerror(sock_err));
+    } else {
+        snprintf(buf, size, "%s", prefix);
+    }
+}
+
+static void
+conn_event_cb(struct bufferevent *bev, short what, void *conn_)
+{
+    struct sl_conn *conn = conn_;
+    int sock_err = EVUTIL_SOCKET_ERROR();
+    char reason[CONN_REASON_MAX];
+
+    (void) bev;
+    if (what & BEV_EVENT_CONNECTED) {
+        conn->handshake_done = true;
+        if (conn->tls) {
+            SSL *ssl = bufferevent_openssl_get_ssl(conn->bev);
+            X509 *cert = ssl ? SSL_get1_peer_certificate(ssl) : NULL;
+            unsigned int n = 0;
+
+            if (cert &&
+                X509_digest(cert, EVP_sha256(), conn->peer_sha256, &n) &&
+                n == sizeof conn->peer_sha256) {
+                conn->has_peer_sha256 = true;
+            }
+            X509_free(cert);
+            SL_DBG("%s: TLS handshake done (%s)", conn->name,
+                   ssl ? SSL_get_version(ssl) : "?");
+        }
+        return;
+    }
+    if (what & BEV_EVENT_ERROR) {
+        if (conn->tls) {
+            conn_tls_reason(conn, sock_err, reason, sizeof reason);
+        } else {
+            snprintf(reason, sizeof reason, "connection error: %s",
+                     sock_err ? strerror(sock_err) : "unknown");
+        }
+        conn_fail(conn, reason);
+    } else if (what & BEV_EVENT_EOF) {
+        conn_fail(conn, (conn->tls && !conn->handshake_done
+                             ? "peer closed the connection during the TLS "
+                               "handshake"
+                             : "peer closed the connection"));
+    }
+}
+
+/* ---- conn: life cycle ---- */
+
+struct sl_conn *
+sl_conn_create_fd(struct event_base *base, int fd, SSL_CTX *ssl_ctx,
+                  const char *name)
+{
+    struct sl_conn *conn = calloc(1, sizeof *conn);
+    if (!conn) {
+        goto error_fd;
+    }
+    conn->base = base;
+    conn->tls = ssl_ctx != NULL;
+    conn->handshake_done = !conn->tls;
+    conn->output_max = SL_CONN_OUTPUT_MAX;
+    snprintf(conn->name, sizeof conn->name, "%s", name ? name : "?");
+
+    conn->close_ev = event_new(base, -1, 0, conn_close_cb, conn);
+    if (!conn->close_ev) {
+        goto error_conn;
+    }
+    if (ssl_ctx) {
+        SSL *ssl = SSL_new(ssl_ctx);
+        if (!ssl) {
+            ERR_clear_error();
+            goto error_ev;
+        }
+        SSL_set_mode(ssl, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+        conn->bev = bufferevent_openssl_socket_new(
+            base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+        if (!conn->bev) {
+            SSL_free(ssl);
+            goto error_ev;
+        }
+        bufferevent_openssl_set_allow_dirty_shutdown(conn->bev, 1);
+    } else {
+        conn->bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
+        if (!conn->bev) {
+            goto error_ev;
+        }
+    }
+    bufferevent_setcb(conn->bev, conn_read_cb, NULL, conn_event_cb, conn);
+    bufferevent_setwatermark(conn->bev, EV_READ, 0, CONN_READ_HIGH);
+    return conn;
+
+error_ev:
+    event_free(conn->close_ev);
+error_conn:
+    free(conn);
+error_fd:
+    SL_ERR("%s: out of memory creating the connection", name ? name : "?");
+    evutil_closesocket(fd);
+    return NULL;
+}
+
+void
+sl_conn_set_ops(struct sl_conn *conn, const struct sl_conn_ops *ops, void *aux)
+{
+    conn->ops = ops;
+    conn->aux = aux;
+    if (conn->close_ready) {
+        conn->close_ready = false;
+        event_active(conn->close_ev, 0, 0);
+    } else if (!conn->closing && conn->bev) {
+        bufferevent_enable(conn->bev, EV_READ);
+    }
+}
+
+void
+sl_conn_destroy(struct sl_conn *conn)
+{
+    if (!conn) {
+        return;
+    }
+    if (conn->delivering) {
+        /* Against the contract, but cheap to survive: finish after 'msg'
+         * returns, without a 'closed' callback. */
+        conn->destroy_pending = true;
+        conn->closing = true;
+        return;
+    }
+    event_free(conn->close_ev);
+    conn_free_bev(conn);
+    free(conn);
+}
+
+void
+sl_conn_close(struct sl_conn *conn, const char *reason, bool flush)
+{
+    conn_begin_close(conn, reason, flush);
+}
+
+bool
+sl_conn_is_closing(const struct sl_conn *conn)
+{
+    return conn->closing;
+}
+
+/* ---- conn: output ---- */
+
+/* Checks that 'len' more bytes fit under the output cap; if not, closes. */
+static int
+conn_check_room(struct sl_conn *conn, size_t queued, size_t len)
+{
+    if (queued + len > conn->output_max) {
+        static struct sl_log_rl rl = SL_LOG_RL_INIT(1, 5);
+
+        SL_WARN_RL(&rl, "%s: %zu bytes queued, peer is not reading",
+                   conn->name, queued);
+        conn_begin_close(conn, "peer is not reading", false);
+        return ENOBUFS;
+    }
+    return 0;
+}
+
+int
+sl_conn_send(struct sl_conn *conn, const struct ofp_msg *msg)
+{
+    static struct sl_log_rl rl = SL_LOG_RL_INIT(1, 5);
+
+    if (conn->closing || !conn->bev) {
+        return EPIPE;
+    }
+
+    struct evbuffer *out = bufferevent_get_output(conn->bev);
+    size_t queued = evbuffer_get_length(out);
+    struct evbuffer_iovec vec;
+    struct ofp_wbuf wb;
+    enum ofperr error;
+
+    if (evbuffer_reserve_space(out, CONN_FIRST_RESERVE, &vec, 1) < 1) {
+        goto nomem;
+    }
+    ofp_wbuf_use_fixed(&wb, vec.iov_base, vec.iov_len);
+    error = ofp_msg_encode(&wb, msg);
+    if (error && wb.overflow && vec.iov_len < CONN_MSG_MAX) {
+        if (evbuffer_reserve_space(out, CONN_MSG_MAX, &vec, 1) < 1) {
+            goto nomem;
+        }
+        ofp_wbuf_use_fixed(&wb, vec.iov_base, vec.iov_len);
+        error = ofp_msg_encode(&wb, msg);
+    }
+    if (error) {
+        const char *type = ofp_type_name(msg->type);
+
+        SL_ERR_RL(&rl, "%s: cannot encode %s message (type %u): %s",
+                  conn->name, type ? type : "unknown", msg->type,
+                  ofperr_name(error));
+        return EINVAL;
+    }
+
+    int room = conn_check_room(conn, queued, wb.len);
+    if (room) {
+        return room;
+    }
+    vec.iov_len = wb.len;
+    if (evbuffer_commit_space(out, &vec, 1)) {
+        goto nomem;
+    }
+    conn->stats.tx_bytes += wb.len;
+    conn->stats.tx_msgs++;
+    return 0;
+
+nomem:
+    SL_ERR_RL(&rl, "%s: out of memory queueing output", conn->name);
+    conn_begin_close(conn, "out of memory", false);
+    return ENOBUFS;
+}
+
+int
+sl_conn_send_raw(struct sl_conn *conn, const void *data, size_t len)
+{
+    static struct sl_log_rl rl = SL_LOG_RL_INIT(1, 5);
+
+    if (conn->closing || !conn->bev) {
+        return EPIPE;
+    }
+    if (len < 8 || len > CONN_MSG_MAX ||
+        ofp_load_be16((const uint8_t *) data + 2) != len) {
+        SL_ERR_RL(&rl,
+                  "%s: refusing to send %zu raw bytes that are not "
+                  "one whole message",
+                  conn->name, len);
+        return EINVAL;
+    }
+
+    struct evbuffer *out = bufferevent_get_output(conn->bev);
+    int room = conn_check_room(conn, evbuffer_get_length(out), len);
+    if (room) {
+        return room;
+    }
+    if (evbuffer_add(out, data, len)) {
+        SL_ERR_RL(&rl, "%s: out of memory queueing output", conn->name);
+        conn_begin_close(conn, "out of memory", false);
+        return ENOBUFS;
+    }
+    conn->stats.tx_bytes += len;
+    conn->stats.tx_msgs++;
+    return 0;
+}
+
+/* ---- conn: queries ---- */
+
+const char *
+sl_conn_name(const struct sl_conn *conn)
+{
+    return conn->name;
+}
+
+bool
+sl_conn_is_tls(const struct sl_conn *conn)
+{
+    return conn->tls;
+}
+
+bool
+sl_conn_peer_sha256(const struct sl_conn *conn, uint8_t out[32])
+{
+    if (!conn->has_peer_sha256) {
+        return false;
+    }
+    memcpy(out, conn->peer_sha256, sizeof conn->peer_sha256);
+    return true;
+}
+
+const struct sl_conn_stats *
+sl_conn_stats(const struct sl_conn *conn)
+{
+    return &conn->stats;
+}
+
+size_t
+sl_conn_output_len(const struct sl_conn *conn)
+{
+    return conn->bev ? evbuffer_get_length(bufferevent_get_output(conn->bev))
+                     : 0;
+}
+
+void
+sl_conn_set_output_max(struct sl_conn *conn, size_t max)
+{
+    conn->output_max = max;
+}
+
+/* ---- listeners ---- */
+
+/* Formats "tcp:1.2.3.4:6653" / "ssl:[::1]:6653". */
+static void
+format_name(char *buf, size_t size, bool tls, bool ipv6, const char *addr,
+            unsigned int port)
+{
+    snprintf(buf, size, ipv6 ? "%s:[%s]:%u" : "%s:%s:%u", tls ? "ssl" : "tcp",
+             addr, port);
+}
+
+static void
+listener_accept_cb(struct evconnlistener *evl, evutil_socket_t fd,
+                   struct sockaddr *sa, int socklen, void *l_)
+{
+    struct sl_listener *l = l_;
+    char addr[INET6_ADDRSTRLEN] = "?";
+    char name[SL_CONN_NAME_MAX];
+    unsigned int port = 0;
+    bool ipv6 = false;
+    int one = 1;
+
+    (void) evl;
+    if (sa->sa_family == AF_INET &&
+        (size_t) socklen >= sizeof(struct sockaddr_in)) {
+        const struct sockaddr_in *sin = (const struct sockaddr_in *) sa;
+        inet_ntop(AF_INET, &sin->sin_addr, addr, sizeof addr);
+        port = ntohs(sin->sin_port);
+    } else if (sa->sa_family == AF_INET6 &&
+               (size_t) socklen >= sizeof(struct sockaddr_in6)) {
+        const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *) sa;
+        inet_ntop(AF_INET6, &sin6->sin6_addr, addr, sizeof addr);
+        port = ntohs(sin6->sin6_port);
+        ipv6 = true;
+    }
+    format_name(name, sizeof name, l->ssl_ctx != NULL, ipv6, addr, port);
+
+    if (evutil_make_socket_nonblocking(fd) ||
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one)) {
+        static struct sl_log_rl rl = SL_LOG_RL_INIT(1, 5);
+
+        SL_WARN_RL(&rl, "%s: cannot set up accepted socket %s: %s", l->name,
+                   name, strerror(errno));
+        evutil_closesocket(fd);
+        return;
+    }
+    struct sl_conn *conn = sl_conn_create_fd(l->base, fd, l->ssl_ctx, name);
+    if (conn) {
+        SL_DBG("%s: accepted %s", l->name, name);
+        l->cb(conn, l->aux);
+    }
+}
+
+static void
+listener_resume_cb(evutil_socket_t fd, short what, void *l_)
+{
+    struct sl_listener *l = l_;
+
+    (void) fd;
+    (void) what;
+    evconnlistener_enable(l->evl);
+}
+
+static void
+listener_error_cb(struct evconnlistener *evl, void *l_)
+{
+    static struct sl_log_rl rl = SL_LOG_RL_INIT(1, 5);
+    struct sl_listener *l = l_;
+    int error = EVUTIL_SOCKET_ERROR();
+
+    SL_WARN_RL(&rl, "%s: accept failed: %s", l->name, strerror(error));
+    if (error == EMFILE || error == ENFILE || error == ENOBUFS ||
+        error == ENOMEM) {
+        /* The pending connection stays queued: retrying at once would
+         * spin.  Pause, keep the socket, try again shortly. */
+        struct timeval tv = {0, CONN_ACCEPT_PAUSE_USEC};
+
+        evconnlistener_disable(evl);
+        evtimer_add(l->resume_ev, &tv);
+    }
+}
+
+struct sl_listener *
+sl_listener_create(struct event_base *base,
+                   const struct sl_config_listener *cl, SSL_CTX *ssl_ctx,
+                   sl_accept_cb *cb, void *aux, char *err, size_t errlen)
+{
+    bool tls = cl->kind == SL_CONFIG_LISTEN_SSL;
+    struct sockaddr_storage ss;
+    socklen_t sslen;
+    char name[SL_CONN_NAME_MAX];
+
+    format_name(name, sizeof name, tls, cl->ipv6, cl->address, cl->port);
+    if (tls && !ssl_ctx) {
+        set_err(err, errlen, "%s: no TLS context", name);
+        return NULL;
+    }
+
+    memset(&ss, 0, sizeof ss);
+    if (cl->ipv6) {
+        struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *) &ss;
+        sin6->sin6_family = AF_INET6;
+        sin6->sin6_port = htons(cl->port);
+        sslen = sizeof *sin6;
+        if (inet_pton(AF_INET6, cl->address, &sin6->sin6_addr) != 1) {
+            set_err(err, errlen, "%s: bad IPv6 address", name);
+            return NULL;
+        }
+    } else {
+        struct sockaddr_in *sin = (struct sockaddr_in *) &ss;
+        sin->sin_family = AF_INET;
+        sin->sin_port = htons(cl->port);
+        sslen = sizeof *sin;
+        if (inet_pton(AF_INET, cl->address, &sin->sin_addr) != 1) {
+            set_err(err, errlen, "%s: bad IPv4 address", name);
+            return NULL;
+        }
+    }
+
+    struct sl_listener *l = calloc(1, sizeof *l);
+    if (!l) {
+        set_err(err, errlen, "%s: %s", name, strerror(ENOMEM));
+        return NULL;
+    }
+    l->base = base;
+    l->ssl_ctx = tls ? ssl_ctx : NULL;
+    l->cb = cb;
+    l->aux = aux;
+    memcpy(l->name, name, sizeof l->name);
+    l->resume_ev = evtimer_new(base, listener_resume_cb, l);
+    if (!l->resume_ev) {
+        set_err(err, errlen, "%s: %s", name, strerror(ENOMEM));
+        goto error;
+    }
+
+    unsigned int flags =
+        (LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC);
+    if (cl->ipv6) {
+        flags |= LEV_OPT_BIND_IPV6ONLY;
+    }
+    errno = 0;
+    l->evl = evconnlistener_new_bind(base, listener_accept_cb, l, flags, -1,
+                                     (struct sockaddr *) &ss, (int) sslen);
+    if (!l->evl) {
+        set_err(err, errlen, "%s: %s", name, strerror(errno ? errno : EINVAL));
+        goto error;
+    }
+    evconnlistener_set_error_cb(l->evl, listener_error_cb);
+
+    socklen_t len = sizeof ss;
+    if (getsockname(evconnlistener_get_fd(l->evl), (struct sockaddr *) &ss,
+                    &len)) {
+        set_err(err, errlen, "%s: %s", name, strerror(errno));
+        goto error;
+    }
+    l->port = ntohs(ss.ss_family == AF_INET6
+                        ? ((struct sockaddr_in6 *) &ss)->sin6_port
+                        : ((struct sockaddr_in *) &ss)->sin_port);
+    SL_DBG("%s: listening on port %u", l->name, l->port);
+    return l;
+
+error:
+    sl_listener_destroy(l);
+    return NULL;
+}
+
+void
+sl_listener_destroy(struct sl_listener *l)
+{
+    if (!l) {
+        return;
+    }
+    if (l->evl) {
+        evconnlistener_free(l->evl);
+    }
+    if (l->resume_ev) {
+        event_free(l->resume_ev);
+    }
+    free(l);
+}
+
+uint16_t
+sl_listener_port(const struct sl_listener *l)
+{
+    return l->port;
+}
+
+const char *
+sl_listener_name(const struct sl_listener *l)
+{
+    return l->name;
+}

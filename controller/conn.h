@@ -135,4 +135,9 @@ const struct sl_conn_stats *sl_conn_stats(const struct sl_conn *conn);
 /* Bytes queued for output. */
 size_t sl_conn_output_len(const struct sl_conn *conn);
 
+/* Sets the output cap of 'conn' to 'max' bytes in place of
+ * SL_CONN_OUTPUT_MAX (which every conn starts with).  Meant for tests of
+ * the "peer is not reading" path. */
+void sl_conn_set_output_max(struct sl_conn *conn, size_t max);
+
 #endif /* CONTROLLER_CONN_H */
