@@ -22,10 +22,15 @@
  *             the budget (token bucket: 'packet_in_rate' per second, burst
  *             of one second) are dropped and counted.
  *
- * The handshake must finish within SL_DP_HANDSHAKE_TIMEOUT seconds.  Echo
- * keepalive: when nothing was received for 'echo_interval' seconds an
- * ECHO_REQUEST is sent; after 'echo_misses' unanswered intervals the peer
- * is declared dead and closed.
+ * The handshake must finish within SL_DP_HANDSHAKE_TIMEOUT seconds (or the
+ * configured 'handshake_timeout').  Echo keepalive (from the peer's HELLO
+ * on): when nothing was received for 'echo_interval' seconds an
+ * ECHO_REQUEST is sent, and another one each further silent interval; any
+ * message received counts as an answer.  When 'echo_misses' requests in a
+ * row went unanswered for one more interval the peer is declared dead and
+ * closed ("no echo reply for N s").  So a silent peer is closed
+ * echo_interval x (echo_misses + 1) seconds after the last message it sent
+ * (plus timer latency), never earlier.
  *
  * Every message is decoded once here (ofp_msg_decode into a per-session
  * arena reset per message: no malloc per message).  A message that does
@@ -35,7 +40,8 @@
  * before the HELLO exchange, or a wrong version, closes the session.
  *
  * Nothing here blocks or allocates per message; a session frees all it owns
- * in sl_datapath_destroy(). */
+ * in one place: when its conn's 'closed' callback runs (or at
+ * sl_datapaths_uninit()). */
 #ifndef CONTROLLER_DATAPATH_H
 #define CONTROLLER_DATAPATH_H 1
 
@@ -73,17 +79,26 @@ struct sl_dp_ops {
     void (*msg)(struct sl_datapath *dp, const struct ofp_msg *msg,
                 const struct ofp_packet *pkt, void *aux);
     /* The session ended after 'ready' was called ('reason' says why).  The
-     * session is still findable during the call and freed right after. */
+     * session is still findable during the call and freed right after.
+     * For a session replaced by a new connection with the same dpid,
+     * 'down' is called at once, from the new session's FEATURES_REPLY,
+     * before the new one is registered (so 'down' of the old always comes
+     * before 'ready' of the new); the old one is freed once its conn has
+     * closed. */
     void (*down)(struct sl_datapath *dp, const char *reason, void *aux);
 };
 
-/* Settings read from the config (sl_datapaths_configure()). */
+/* Settings read from the config (sl_datapaths_configure()).
+ * sl_datapaths_init() starts with the defaults of DESIGN.md: echo_interval
+ * 5, echo_misses 3, packet_in_rate 1000, no pins. */
 struct sl_dp_settings {
-    double echo_interval;        /* seconds */
+    double echo_interval;        /* seconds; <= 0 turns keepalive off */
     unsigned int echo_misses;
     unsigned int packet_in_rate; /* per second; 0 = unlimited */
     const struct sl_config_pin *pins;  /* borrowed */
     size_t n_pins;
+    double handshake_timeout;    /* seconds; 0 = SL_DP_HANDSHAKE_TIMEOUT
+                                  * (added by datapath.c's owner) */
 };
 
 /* The set of sessions. */
@@ -102,8 +117,10 @@ struct sl_datapaths {
 
 void sl_datapaths_init(struct sl_datapaths *dps, struct event_base *base,
                        const struct sl_dp_ops *ops, void *aux);
-/* Applies new settings (takes effect for timers from their next tick).
- * 'pins' must stay valid until the next call or uninit. */
+/* Applies new settings (takes effect for timers from their next tick; a
+ * changed 'echo_interval' restarts the keepalive timers at once, so a long
+ * old interval does not delay a short new one).  'pins' must stay valid
+ * until the next call or uninit. */
 void sl_datapaths_configure(struct sl_datapaths *dps,
                             const struct sl_dp_settings *settings);
 /* Destroys every session without calling 'down' (shutdown). */
@@ -117,7 +134,10 @@ struct sl_datapath *sl_datapath_create(struct sl_datapaths *dps,
  * session freed.  'reason' is logged. */
 void sl_datapath_close(struct sl_datapath *dp, const char *reason);
 
-/* Returns the READY session of 'dpid', or NULL. */
+/* Returns the READY session of 'dpid', or NULL.  "READY" here means: from
+ * its 'ready' callback until its 'down' callback has returned, so a session
+ * that is closing but whose 'down' has not run yet is still found (sending
+ * to it fails with ENOTCONN). */
 struct sl_datapath *sl_datapaths_find(const struct sl_datapaths *dps,
                                       uint64_t dpid);
 /* Stores up to 'max' dpids of READY sessions in 'dpids', sorted; returns
@@ -131,14 +151,19 @@ size_t sl_datapaths_list(const struct sl_datapaths *dps, uint64_t *dpids,
 int sl_datapath_send(struct sl_datapath *dp, struct ofp_msg *msg,
                      uint32_t *xid);
 
+/* The datapath id (0 until the FEATURES_REPLY). */
 uint64_t sl_datapath_dpid(const struct sl_datapath *dp);
+/* Where the session stands in the state machine. */
 enum sl_dp_state sl_datapath_state(const struct sl_datapath *dp);
 /* The switch as plugins see it (complete once READY). */
 const struct sl_switch *sl_datapath_switch(const struct sl_datapath *dp);
 /* Port 'port_no', or NULL. */
 const struct ofp_port *sl_datapath_port(const struct sl_datapath *dp,
                                         uint32_t port_no);
+/* "0x0000000000000001" once the datapath id is known, before that the
+ * peer's name ("tcp:127.0.0.1:40312").  Owned by the session. */
 const char *sl_datapath_name(const struct sl_datapath *dp);
+/* The session's conn (owned by the session). */
 struct sl_conn *sl_datapath_conn(const struct sl_datapath *dp);
 /* Packet-ins dropped by this session's budget. */
 uint64_t sl_datapath_packet_in_dropped(const struct sl_datapath *dp);
