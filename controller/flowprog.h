@@ -26,10 +26,13 @@
  * Reconciliation.  sl_flowprog_switch_up() sends an OFPMP_FLOW request for
  * all tables; when the last reply part arrives, for every flow on the
  * switch: desired and identical -> kept (no message); desired with other
- * instructions/timeouts -> MODIFY_STRICT; not desired with a Sluice cookie
+ * instructions -> MODIFY_STRICT; desired with other timeouts, or carrying
+ * another owner's or a foreign cookie -> ADD (which replaces it: a modify
+ * keeps timeouts and cookie); not desired with a Sluice cookie
  * -> DELETE_STRICT (cookie-masked); foreign (other cookie) -> kept, or
  * deleted when 'delete_foreign' is set; then every desired flow not found
- * is added.  A controller restart thus leaves working flows untouched.
+ * is added.  A changed desired flow is sent as an ADD for the same
+ * reason.  A controller restart thus leaves working flows untouched.
  * Until reconciliation ends, changes are only recorded in the desired
  * table. */
 #ifndef CONTROLLER_FLOWPROG_H
@@ -85,8 +88,10 @@ struct sl_flowprog_stats {
 struct sl_flowprog *sl_flowprog_create(struct event_base *base,
                                        const struct sl_flowprog_ops *ops,
                                        void *aux, bool delete_foreign);
-/* Frees everything; pending completions are called with SL_FLOW_ABORTED.
- * NULL is ignored. */
+/* Frees everything; pending completions are called with SL_FLOW_ABORTED
+ * (those already decided, with their result).  While they run,
+ * sl_flowprog_add() and sl_flowprog_del() return ESHUTDOWN and change
+ * nothing.  NULL is ignored. */
 void sl_flowprog_destroy(struct sl_flowprog *fp);
 
 /* Adds or replaces the desired flow 'spec' of 'owner' on 'dpid' (see
