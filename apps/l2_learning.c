@@ -1,3 +1,259 @@
-/* placeholder */
+/* l2_learning: a minimal learning switch (the default app).
+ *
+ * Per switch it learns, from each PACKET_IN, which port a source MAC lives
+ * on.  A packet to a known unicast MAC gets a desired flow in pipeline
+ * table "l2" (eth_dst = MAC -> output to its port, no timeouts) and is sent
+ * to that port; anything else (broadcast, multicast, unknown) is flooded.
+ * A MAC seen on a new port moves: its flow is stated again with the new
+ * port, and the flow programmer replaces the old one (same identity).  LLDP
+ * is left to the topology.  A switch's table is forgotten when it goes
+ * down (its flows stay desired).
+ *
+ * Flooding uses OFPP_FLOOD, so this is for loop-free topologies; the
+ * topology-aware app replaces it.  Config (optional): {priority: N}, the
+ * priority of the learned flows (default 100). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 #include "sluice/app.h"
-const struct sl_app_def sluice_app = {SL_APP_DEF_HEADER, .name = "l2_learning"};
+
+#define L2_SW_BUCKETS 64   /* switches, by dpid */
+#define L2_MAC_BUCKETS 256 /* MACs of one switch */
+#define L2_MAX_MACS 8192   /* per switch: spoofed sources cannot exhaust us */
+#define L2_MULTICAST(MAC) ((MAC)[0] & 1) /* broadcast included */
+
+static const struct sl_host *host;
+
+struct l2_mac {
+    struct l2_mac *next;
+    uint8_t mac[6];
+    uint32_t port;
+    bool flow; /* a flow to this MAC was stated */
+};
+
+struct l2_switch {
+    struct l2_switch *next;
+    uint64_t dpid;
+    size_t n_macs;
+    struct l2_mac *macs[L2_MAC_BUCKETS];
+};
+
+struct l2 {
+    struct sl_ctx *ctx;
+    int table;         /* pipeline table "l2" */
+    uint16_t priority; /* of learned flows */
+    struct l2_switch *switches[L2_SW_BUCKETS];
+};
+
+static struct l2_switch **
+l2_switch_slot(struct l2 *l2, uint64_t dpid)
+{
+    struct l2_switch **p = &l2->switches[(dpid ^ dpid >> 32) % L2_SW_BUCKETS];
+    while (*p && (*p)->dpid != dpid) {
+        p = &(*p)->next;
+    }
+    return p;
+}
+
+static struct l2_mac **
+l2_mac_slot(struct l2_switch *sw, const uint8_t *mac)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (int i = 0; i < 6; i++) {
+        h = (h ^ mac[i]) * 16777619u;
+    }
+    struct l2_mac **p = &sw->macs[h % L2_MAC_BUCKETS];
+    while (*p && memcmp((*p)->mac, mac, 6)) {
+        p = &(*p)->next;
+    }
+    return p;
+}
+
+static void
+l2_switch_free(struct l2_switch *sw)
+{
+    for (size_t i = 0; i < L2_MAC_BUCKETS; i++) {
+        while (sw->macs[i]) {
+            struct l2_mac *m = sw->macs[i];
+            sw->macs[i] = m->next;
+            free(m);
+        }
+    }
+    free(sw);
+}
+
+/* States the flow "eth_dst = m->mac -> output m->port" on 'dpid'. */
+static void
+l2_flow(struct l2 *l2, uint64_t dpid, struct l2_mac *m)
+{
+    struct ofp_oxm dst = {
+        .cls = OFPXMC_OPENFLOW_BASIC,
+        .field = OFPXMT_OFB_ETH_DST,
+        .length = 6,
+    };
+    memcpy(dst.value.mac, m->mac, 6);
+    struct ofp_action out = {OFPAT_OUTPUT, .output = {.port = m->port}};
+    struct ofp_instruction apply = {OFPIT_APPLY_ACTIONS, .actions = {1, &out}};
+    struct sl_flow_spec spec = {
+        .table_id = (uint8_t) l2->table,
+        .priority = l2->priority,
+        .match = {.type = OFPMT_OXM, .n_oxms = 1, .oxms = &dst},
+        .instructions = {1, &apply},
+    };
+    int error = host->flow_add(l2->ctx, dpid, &spec, NULL, NULL);
+    m->flow = !error;
+    if (error) {
+        host->log(l2->ctx, SL_APP_LOG_WARN, "flow_add: %s", strerror(error));
+    }
+}
+
+/* Learns that 'mac' is behind 'port' of 'sw'. */
+static void
+l2_learn(struct l2 *l2, struct l2_switch *sw, const uint8_t *mac,
+         uint32_t port)
+{
+    struct l2_mac **slot = l2_mac_slot(sw, mac);
+    struct l2_mac *m = *slot;
+
+    if (m) {
+        if (m->port != port) {
+            m->port = port;
+            if (m->flow) {
+                l2_flow(l2, sw->dpid, m); /* moved: replace its flow */
+            }
+        }
+        return;
+    }
+    if (sw->n_macs >= L2_MAX_MACS || !(m = calloc(1, sizeof *m))) {
+        return; /* full: such packets keep being flooded */
+    }
+    memcpy(m->mac, mac, 6);
+    m->port = port;
+    *slot = m;
+    sw->n_macs++;
+}
+
+static enum sl_verdict
+l2_packet_in(struct sl_ctx *ctx, const struct sl_event *ev, void *aux)
+{
+    struct l2 *l2 = aux;
+    const struct ofp_packet *pkt = ev->packet_in.pkt;
+    const struct ofp_packet_in *pi = &ev->msg->packet_in;
+    uint32_t in_port = ev->packet_in.in_port;
+
+    if (!pkt || pkt->layer < OFP_PACKET_L2 || !in_port || in_port > OFPP_MAX ||
+        pkt->eth_type == OFP_ETH_TYPE_LLDP) {
+        return SL_CONTINUE;
+    }
+
+    struct l2_switch **slot = l2_switch_slot(l2, ev->dpid);
+    if (!*slot && (*slot = calloc(1, sizeof **slot))) {
+        (*slot)->dpid = ev->dpid;
+    }
+    uint32_t out = OFPP_FLOOD;
+    if (*slot) {
+        if (!L2_MULTICAST(pkt->eth_src)) {
+            l2_learn(l2, *slot, pkt->eth_src, in_port);
+        }
+        struct l2_mac *dst =
+            (L2_MULTICAST(pkt->eth_dst) ? NULL
+                                        : *l2_mac_slot(*slot, pkt->eth_dst));
+        if (dst && dst->port == in_port) {
+            return SL_STOP; /* it is already where it wants to go */
+        } else if (dst) {
+            l2_flow(l2, ev->dpid, dst);
+            out = dst->port;
+        }
+    }
+
+    struct ofp_action action = {OFPAT_OUTPUT, .output = {.port = out}};
+    struct ofp_packet_out po = {
+        .buffer_id = pi->buffer_id,
+        .in_port = in_port,
+        .actions = {1, &action},
+        .len = pi->buffer_id == OFP_NO_BUFFER ? pi->len : 0,
+        .data = pi->data,
+    };
+    host->packet_out(ctx, ev->dpid, &po);
+    return SL_STOP;
+}
+
+static enum sl_verdict
+l2_switch_down(struct sl_ctx *ctx, const struct sl_event *ev, void *aux)
+{
+    struct l2_switch **slot = l2_switch_slot(aux, ev->dpid);
+    struct l2_switch *sw = *slot;
+
+    (void) ctx;
+    if (sw) {
+        *slot = sw->next;
+        l2_switch_free(sw);
+    }
+    return SL_CONTINUE;
+}
+
+static int
+l2_init(struct sl_ctx *ctx, const struct sl_host *h,
+        const struct sl_app_config *cfg)
+{
+    struct l2 *l2 = calloc(1, sizeof *l2);
+    yaml_node_t *map = cfg->node;
+
+    host = h;
+    if (!l2) {
+        return ENOMEM;
+    }
+    host->set_data(ctx, l2);
+    l2->ctx = ctx;
+    l2->priority = 100;
+    l2->table = host->table_id(ctx, "l2");
+    if (l2->table < 0) {
+        host->log(ctx, SL_APP_LOG_ERR, "no pipeline table \"l2\"");
+        return ENOENT;
+    }
+    if (map && map->type != YAML_MAPPING_NODE) {
+        goto bad_config;
+    }
+    for (yaml_node_pair_t *p = map ? map->data.mapping.pairs.start : NULL;
+         p && p < map->data.mapping.pairs.top; p++) {
+        /* yaml_document_get_node(), inline: the app links nothing. */
+        yaml_node_t *k = &cfg->doc->nodes.start[p->key - 1];
+        yaml_node_t *v = &cfg->doc->nodes.start[p->value - 1];
+        char *val = (char *) v->data.scalar.value, *end;
+        long n = v->type == YAML_SCALAR_NODE ? strtol(val, &end, 10) : -1;
+        if (n < 0 || n > 65535 || end == val || *end ||
+            strcmp((char *) k->data.scalar.value, "priority")) {
+            goto bad_config;
+        }
+        l2->priority = (uint16_t) n;
+    }
+    host->subscribe(ctx, SL_EV_PACKET_IN, 0, l2_packet_in, l2);
+    host->subscribe(ctx, SL_EV_SWITCH_DOWN, 0, l2_switch_down, l2);
+    return 0;
+bad_config:
+    host->log(ctx, SL_APP_LOG_ERR, "config: want {priority: 0..65535}");
+    return EINVAL;
+}
+
+static void
+l2_fini(struct sl_ctx *ctx)
+{
+    struct l2 *l2 = host->get_data(ctx);
+
+    for (size_t i = 0; l2 && i < L2_SW_BUCKETS; i++) {
+        while (l2->switches[i]) {
+            struct l2_switch *sw = l2->switches[i];
+            l2->switches[i] = sw->next;
+            l2_switch_free(sw);
+        }
+    }
+    free(l2);
+}
+
+const struct sl_app_def sluice_app = {
+    SL_APP_DEF_HEADER,
+    .name = "l2_learning",
+    .description = "learning switch: MAC -> port flows in table l2",
+    .init = l2_init,
+    .fini = l2_fini,
+};

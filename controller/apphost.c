@@ -1,3 +1,1036 @@
-/* apphost: placeholder until written; see apphost.h. */
+/* apphost: the plugin loader, the event dispatcher and the host function
+ * table of the apps (see apphost.h and sluice/app.h).
+ *
+ * Each loaded app has a 'struct sl_ctx': its dlopen handle, a copy of its
+ * descriptor, its log module (named after the app), its timers and its
+ * private pointer.  Subscriptions live in one sorted array per event type,
+ * so a dispatch is a walk of that array and never allocates. */
 #include <config.h>
 #include "controller/apphost.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <link.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "controller/flowprog.h"
+#include "controller/list.h"
+#include "controller/log.h"
+
+SL_LOG_MODULE(apphost);
+
+#ifndef SL_APPS_DIR
+#define SL_APPS_DIR "/usr/local/lib/sluice/apps"
+#endif
+
+/* Size of 'struct sl_app_def' as each ABI minor defines it: a descriptor
+ * built for minor M must be at least app_def_sizes[M] bytes. */
+static const size_t app_def_sizes[SL_APP_ABI_MINOR + 1] = {
+    [0] = offsetof(struct sl_app_def, reconfigure) +
+          sizeof((struct sl_app_def *) 0)->reconfigure,
+};
+
+/* Bytes of the descriptor read before its size is known. */
+#define APP_DEF_HEADER_LEN offsetof(struct sl_app_def, name)
+
+/* Longest interval a timer accepts, in seconds (about 31 years). */
+#define APP_TIMER_MAX 1e9
+
+enum app_state {
+    APP_LOADED,   /* file opened and checked; init not called yet */
+    APP_INITING,  /* in init: may subscribe */
+    APP_READY,    /* init returned 0 */
+    APP_STARTING, /* in start: may subscribe */
+    APP_RUNNING,  /* started: receives events */
+    APP_STOPPED,  /* stopped (or its start failed): receives nothing */
+};
+
+struct sl_ctx {
+    struct sl_apps *apps;
+    size_t index;          /* config order; owner id is index + 1 */
+    char *name;            /* as configured */
+    char *path;            /* the file loaded */
+    void *handle;          /* from dlopen(), or NULL */
+    struct sl_app_def def; /* copy of the plugin's descriptor */
+    enum app_state state;
+    bool init_called; /* fini is owed */
+    bool log_registered;
+    struct sl_log_module log; /* name = 'name' */
+    char *config_text;        /* canonical form of the running section */
+    struct sl_list timers;    /* struct sl_timer.node */
+    void *data;               /* the app's private pointer */
+};
+
+struct sl_timer {
+    struct sl_list node; /* in ctx->timers, or detached */
+    struct sl_ctx *ctx;
+    struct event *ev;
+    sl_timer_cb *cb;
+    void *aux;
+    bool repeat;
+    bool running;   /* its callback is on the stack */
+    bool cancelled; /* cancelled while running: freed on return */
+};
+
+/* One subscription. */
+struct app_handler {
+    int priority;
+    size_t app;   /* index of the subscribing app */
+    uint64_t seq; /* subscription order */
+    sl_event_handler *fn;
+    void *aux;
+};
+
+struct app_handlers {
+    struct app_handler *h;
+    size_t n, allocated;
+};
+
+struct sl_apps {
+    struct event_base *base;
+    const struct sl_apps_services *svc;
+    void *aux;
+    struct sl_ctx **ctxs;
+    size_t n_apps;
+    struct app_handlers handlers[SL_EV_N_TYPES];
+    uint64_t next_seq;
+};
+
+static const struct sl_host app_host;
+
+/* ---- small helpers ---- */
+
+static void *
+app_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) {
+        fprintf(stderr, "sluice: out of memory\n");
+        abort();
+    }
+    return p;
+}
+
+static void *
+app_xzalloc(size_t n)
+{
+    void *p = app_xmalloc(n);
+    memset(p, 0, n);
+    return p;
+}
+
+static char *
+app_xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    return memcpy(app_xmalloc(n), s, n);
+}
+
+static char *app_xformat(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+static char *
+app_xformat(const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    int n = vsnprintf(NULL, 0, fmt, args);
+    va_end(args);
+
+    size_t size = n < 0 ? 1 : (size_t) n + 1;
+    char *s = app_xmalloc(size);
+    va_start(args, fmt);
+    if (vsnprintf(s, size, fmt, args) < 0) {
+        s[0] = '\0';
+    }
+    va_end(args);
+    return s;
+}
+
+static void app_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Writes one line into 'err' ('errlen' bytes, may be 0). */
+static void
+app_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (err && errlen) {
+        va_list args;
+        va_start(args, fmt);
+        vsnprintf(err, errlen, fmt, args);
+        va_end(args);
+    }
+}
+
+/* An errno for a plugin's non-zero return 'ret'. */
+static int
+app_errno(int ret)
+{
+    return ret > 0 ? ret : EIO;
+}
+
+/* ---- canonical form of a YAML section (for reloads) ---- */
+
+struct app_text {
+    char *s;
+    size_t len, allocated;
+};
+
+static void
+app_text_put(struct app_text *t, const void *data, size_t n)
+{
+    if (t->len + n + 1 > t->allocated) {
+        size_t want = t->allocated ? t->allocated * 2 : 64;
+        while (want < t->len + n + 1) {
+            want *= 2;
+        }
+        char *s = realloc(t->s, want);
+        if (!s) {
+            fprintf(stderr, "sluice: out of memory\n");
+            abort();
+        }
+        t->s = s;
+        t->allocated = want;
+    }
+    memcpy(t->s + t->len, data, n);
+    t->len += n;
+    t->s[t->len] = '\0';
+}
+
+static void
+app_text_putc(struct app_text *t, char c)
+{
+    app_text_put(t, &c, 1);
+}
+
+/* Appends node 'node' of 'doc' to 't' in a form where two sections give
+ * the same text exactly when they have the same structure and scalars
+ * (quoted and plain scalars differ; null spellings do not). */
+static void
+app_text_node(struct app_text *t, yaml_document_t *doc, yaml_node_t *node,
+              int depth)
+{
+    if (!node || depth > SL_CONFIG_MAX_DEPTH + 1) {
+        app_text_putc(t, '~');
+        return;
+    }
+    switch (node->type) {
+    case YAML_SCALAR_NODE: {
+        const char *v = (const char *) node->data.scalar.value;
+        size_t n = node->data.scalar.length;
+        bool plain = node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        if (plain && (n == 0 || (n == 1 && v[0] == '~') ||
+                      (n == 4 && !memcmp(v, "null", 4)))) {
+            app_text_putc(t, '~');
+            break;
+        }
+        char head[32];
+        int h = snprintf(head, sizeof head, "%c%zu:", plain ? 'p' : 'q', n);
+        app_text_put(t, head, (size_t) h);
+        app_text_put(t, v, n);
+        break;
+    }
+    case YAML_SEQUENCE_NODE:
+        app_text_putc(t, '[');
+        for (yaml_node_item_t *it = node->data.sequence.items.start;
+             it < node->data.sequence.items.top; it++) {
+            app_text_node(t, doc, yaml_document_get_node(doc, *it), depth + 1);
+            app_text_putc(t, ',');
+        }
+        app_text_putc(t, ']');
+        break;
+    case YAML_MAPPING_NODE:
+        app_text_putc(t, '{');
+        for (yaml_node_pair_t *p = node->data.mapping.pairs.start;
+             p < node->data.mapping.pairs.top; p++) {
+            app_text_node(t, doc, yaml_document_get_node(doc, p->key),
+                          depth + 1);
+            app_text_putc(t, '=');
+            app_text_node(t, doc, yaml_document_get_node(doc, p->value),
+                          depth + 1);
+            app_text_putc(t, ',');
+        }
+        app_text_putc(t, '}');
+        break;
+    case YAML_NO_NODE:
+    default:
+        app_text_putc(t, '~');
+        break;
+    }
+}
+
+/* Returns the canonical text of section 'node' (NULL: none), owned by the
+ * caller. */
+static char *
+app_config_text(yaml_document_t *doc, yaml_node_t *node)
+{
+    struct app_text t = {NULL, 0, 0};
+    app_text_node(&t, doc, node, 0);
+    return t.s;
+}
+
+/* ---- timers ---- */
+
+static void
+app_timer_free(struct sl_timer *t)
+{
+    sl_list_remove(&t->node);
+    event_free(t->ev);
+    free(t);
+}
+
+/* Cancels 't': at once, or when its running callback returns. */
+static void
+app_timer_cancel(struct sl_timer *t)
+{
+    if (t->running) {
+        event_del(t->ev);
+        sl_list_remove(&t->node);
+        t->cancelled = true;
+    } else {
+        app_timer_free(t);
+    }
+}
+
+static void
+app_timers_cancel(struct sl_ctx *ctx)
+{
+    struct sl_timer *t, *next;
+
+    SL_LIST_FOR_EACH_SAFE(t, next, node, &ctx->timers)
+    {
+        app_timer_cancel(t);
+    }
+}
+
+static void
+app_timer_fire(evutil_socket_t fd, short what, void *t_)
+{
+    struct sl_timer *t = t_;
+
+    (void) fd;
+    (void) what;
+    t->running = true;
+    t->cb(t->ctx, t->aux);
+    t->running = false;
+    if (t->cancelled || !t->repeat) {
+        app_timer_free(t);
+    }
+}
+
+/* ---- host functions ---- */
+
+static enum sl_log_level
+app_log_level(enum sl_app_log_level level)
+{
+    return (level <= SL_APP_LOG_ERR   ? SL_LOG_ERR
+            : level >= SL_APP_LOG_DBG ? SL_LOG_DBG
+                                      : (enum sl_log_level) level);
+}
+
+static void host_log(struct sl_ctx *ctx, enum sl_app_log_level level,
+                     const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+host_log(struct sl_ctx *ctx, enum sl_app_log_level level, const char *fmt, ...)
+{
+    enum sl_log_level l = app_log_level(level);
+
+    if (l <= ctx->log.level) {
+        va_list args;
+        va_start(args, fmt);
+        sl_log_emitv(&ctx->log, l, fmt, args);
+        va_end(args);
+    }
+}
+
+static bool
+host_log_enabled(struct sl_ctx *ctx, enum sl_app_log_level level)
+{
+    return app_log_level(level) <= ctx->log.level;
+}
+
+/* Orders subscriptions: higher priority first, then app order, then
+ * subscription order. */
+static bool
+app_handler_before(const struct app_handler *a, const struct app_handler *b)
+{
+    if (a->priority != b->priority) {
+        return a->priority > b->priority;
+    }
+    if (a->app != b->app) {
+        return a->app < b->app;
+    }
+    return a->seq < b->seq;
+}
+
+static int
+host_subscribe(struct sl_ctx *ctx, enum sl_event_type type, int priority,
+               sl_event_handler *handler, void *aux)
+{
+    struct sl_apps *apps = ctx->apps;
+
+    if ((unsigned int) type >= SL_EV_N_TYPES || !handler) {
+        return EINVAL;
+    }
+    if (ctx->state != APP_INITING && ctx->state != APP_STARTING) {
+        SL_WARN("app '%s': subscribe outside init and start refused",
+                ctx->name);
+        return EINVAL;
+    }
+
+    struct app_handlers *hs = &apps->handlers[type];
+    if (hs->n == hs->allocated) {
+        size_t n = hs->allocated ? hs->allocated * 2 : 8;
+        struct app_handler *h = realloc(hs->h, n * sizeof *h);
+        if (!h) {
+            return ENOMEM;
+        }
+        hs->h = h;
+        hs->allocated = n;
+    }
+
+    struct app_handler new = {
+        .priority = priority,
+        .app = ctx->index,
+        .seq = apps->next_seq++,
+        .fn = handler,
+        .aux = aux,
+    };
+    size_t pos = hs->n;
+    while (pos > 0 && app_handler_before(&new, &hs->h[pos - 1])) {
+        pos--;
+    }
+    memmove(&hs->h[pos + 1], &hs->h[pos], (hs->n - pos) * sizeof *hs->h);
+    hs->h[pos] = new;
+    hs->n++;
+    return 0;
+}
+
+static uint16_t
+app_owner(const struct sl_ctx *ctx)
+{
+    return (uint16_t) (ctx->index + 1);
+}
+
+static int
+host_flow_add(struct sl_ctx *ctx, uint64_t dpid,
+              const struct sl_flow_spec *spec, sl_flow_done_cb *done,
+              void *aux)
+{
+    const struct sl_apps *apps = ctx->apps;
+
+    if (!spec) {
+        return EINVAL;
+    }
+    if (!apps->svc->flow_add) {
+        return EOPNOTSUPP;
+    }
+    return apps->svc->flow_add(apps->aux, dpid, app_owner(ctx), spec, done,
+                               aux);
+}
+
+static int
+host_flow_del(struct sl_ctx *ctx, uint64_t dpid, uint8_t table_id,
+              uint16_t priority, const struct ofp_match *match,
+              sl_flow_done_cb *done, void *aux)
+{
+    const struct sl_apps *apps = ctx->apps;
+
+    if (!match) {
+        return EINVAL;
+    }
+    if (!apps->svc->flow_del) {
+        return EOPNOTSUPP;
+    }
+    return apps->svc->flow_del(apps->aux, dpid, app_owner(ctx), table_id,
+                               priority, match, done, aux);
+}
+
+static size_t
+host_flow_del_all(struct sl_ctx *ctx, uint64_t dpid)
+{
+    const struct sl_apps *apps = ctx->apps;
+
+    return (apps->svc->flow_del_all
+                ? apps->svc->flow_del_all(apps->aux, dpid, app_owner(ctx))
+                : 0);
+}
+
+static int
+host_send(struct sl_ctx *ctx, uint64_t dpid, const struct ofp_msg *msg,
+          uint32_t *xid)
+{
+    const struct sl_apps *apps = ctx->apps;
+
+    if (!msg || msg->type == OFPT_FLOW_MOD) {
+        return EINVAL;
+    }
+    if (!apps->svc->send) {
+        return EOPNOTSUPP;
+    }
+    return apps->svc->send(apps->aux, dpid, msg, xid);
+}
+
+static int
+host_packet_out(struct sl_ctx *ctx, uint64_t dpid,
+                const struct ofp_packet_out *po)
+{
+    struct ofp_msg msg;
+
+    if (!po) {
+        return EINVAL;
+    }
+    memset(&msg, 0, sizeof msg);
+    msg.version = OFP13_VERSION;
+    msg.type = OFPT_PACKET_OUT;
+    msg.packet_out = *po;
+    return host_send(ctx, dpid, &msg, NULL);
+}
+
+static const struct sl_switch *
+host_switch_get(struct sl_ctx *ctx, uint64_t dpid)
+{
+    const struct sl_apps *apps = ctx->apps;
+
+    return (apps->svc->switch_get ? apps->svc->switch_get(apps->aux, dpid)
+                                  : NULL);
+}
+
+static size_t
+host_switch_list(struct sl_ctx *ctx, uint64_t *dpids, size_t max)
+{
+    const struct sl_apps *apps = ctx->apps;
+
+    if (!dpids) {
+        max = 0;
+    }
+    return (apps->svc->switch_list
+                ? apps->svc->switch_list(apps->aux, dpids, max)
+                : 0);
+}
+
+static const struct ofp_port *
+host_port_get(struct sl_ctx *ctx, uint64_t dpid, uint32_t port_no)
+{
+    const struct sl_apps *apps = ctx->apps;
+
+    return (apps->svc->port_get ? apps->svc->port_get(apps->aux, dpid, port_no)
+                                : NULL);
+}
+
+static int
+host_table_id(struct sl_ctx *ctx, const char *name)
+{
+    const struct sl_apps *apps = ctx->apps;
+
+    if (!name || !apps->svc->table_id) {
+        return -1;
+    }
+    return apps->svc->table_id(apps->aux, name);
+}
+
+static struct sl_timer *
+host_timer_add(struct sl_ctx *ctx, double seconds, bool repeat,
+               sl_timer_cb *cb, void *aux)
+{
+    if (!cb || !isfinite(seconds) || seconds <= 0 || seconds > APP_TIMER_MAX) {
+        return NULL;
+    }
+    if (ctx->state == APP_STOPPED || ctx->state == APP_LOADED) {
+        return NULL;
+    }
+
+    struct sl_timer *t = app_xzalloc(sizeof *t);
+    t->ctx = ctx;
+    t->cb = cb;
+    t->aux = aux;
+    t->repeat = repeat;
+    t->ev = event_new(ctx->apps->base, -1, repeat ? EV_PERSIST : 0,
+                      app_timer_fire, t);
+    if (!t->ev) {
+        free(t);
+        return NULL;
+    }
+
+    double whole = floor(seconds);
+    struct timeval tv = {
+        .tv_sec = (time_t) whole,
+        .tv_usec = (suseconds_t) ((seconds - whole) * 1e6),
+    };
+    if (!tv.tv_sec && !tv.tv_usec) {
+        tv.tv_usec = 1;
+    }
+    if (event_add(t->ev, &tv)) {
+        event_free(t->ev);
+        free(t);
+        return NULL;
+    }
+    sl_list_push_back(&ctx->timers, &t->node);
+    return t;
+}
+
+static void
+host_timer_cancel(struct sl_ctx *ctx, struct sl_timer *t)
+{
+    if (t && t->ctx == ctx && !t->cancelled) {
+        app_timer_cancel(t);
+    }
+}
+
+static const char *
+host_name(struct sl_ctx *ctx)
+{
+    return ctx->name;
+}
+
+static void *
+host_get_data(struct sl_ctx *ctx)
+{
+    return ctx->data;
+}
+
+static void
+host_set_data(struct sl_ctx *ctx, void *data)
+{
+    ctx->data = data;
+}
+
+static const struct sl_host app_host = {
+    .abi_major = SL_APP_ABI_MAJOR,
+    .abi_minor = SL_APP_ABI_MINOR,
+    .size = sizeof(struct sl_host),
+    .log = host_log,
+    .log_enabled = host_log_enabled,
+    .subscribe = host_subscribe,
+    .flow_add = host_flow_add,
+    .flow_del = host_flow_del,
+    .flow_del_all = host_flow_del_all,
+    .packet_out = host_packet_out,
+    .send = host_send,
+    .switch_get = host_switch_get,
+    .switch_list = host_switch_list,
+    .port_get = host_port_get,
+    .table_id = host_table_id,
+    .timer_add = host_timer_add,
+    .timer_cancel = host_timer_cancel,
+    .name = host_name,
+    .get_data = host_get_data,
+    .set_data = host_set_data,
+};
+
+/* ---- loading and unloading ---- */
+
+struct sl_apps *
+sl_apps_create(struct event_base *base,
+               const struct sl_apps_services *services, void *aux)
+{
+    struct sl_apps *apps = app_xzalloc(sizeof *apps);
+
+    apps->base = base;
+    apps->svc = services;
+    apps->aux = aux;
+    return apps;
+}
+
+/* Cancels the timers of 'ctx', calls its fini if init was called (no
+ * timer or subscription is accepted from it), unloads its file and frees
+ * it. */
+static void
+app_unload(struct sl_ctx *ctx)
+{
+    ctx->state = APP_STOPPED;
+    app_timers_cancel(ctx);
+    if (ctx->init_called && ctx->def.fini) {
+        ctx->def.fini(ctx);
+    }
+    if (ctx->log_registered) {
+        sl_log_unregister(&ctx->log);
+    }
+    if (ctx->handle) {
+        dlclose(ctx->handle);
+    }
+    free(ctx->config_text);
+    free(ctx->path);
+    free(ctx->name);
+    free(ctx);
+}
+
+/* Unloads every app, last first, and forgets their subscriptions. */
+static void
+app_unload_all(struct sl_apps *apps)
+{
+    while (apps->n_apps > 0) {
+        app_unload(apps->ctxs[--apps->n_apps]);
+    }
+    free(apps->ctxs);
+    apps->ctxs = NULL;
+    for (size_t i = 0; i < SL_EV_N_TYPES; i++) {
+        free(apps->handlers[i].h);
+        memset(&apps->handlers[i], 0, sizeof apps->handlers[i]);
+    }
+}
+
+/* Finds the file of app 'name' in 'search_path' (see apphost.h).  Returns
+ * the path (owned by the caller), or NULL. */
+static char *
+app_find(const char *name, const char *search_path)
+{
+    if (strchr(name, '/')) {
+        return app_xstrdup(name);
+    }
+    for (const char *p = search_path;;) {
+        const char *colon = strchr(p, ':');
+        size_t len = colon ? (size_t) (colon - p) : strlen(p);
+        if (len > 0) {
+            char *path = app_xformat("%.*s/%s.so", (int) len, p, name);
+            if (!access(path, F_OK)) {
+                return path;
+            }
+            free(path);
+        }
+        if (!colon) {
+            return NULL;
+        }
+        p = colon + 1;
+    }
+}
+
+/* Returns the size of the symbol at 'addr' in its object, or 0 if
+ * unknown. */
+static size_t
+app_symbol_size(const void *addr)
+{
+#ifdef RTLD_DL_SYMENT
+    Dl_info info;
+    const ElfW(Sym) *sym = NULL;
+    if (dladdr1(addr, &info, (void **) &sym, RTLD_DL_SYMENT) && sym) {
+        return sym->st_size;
+    }
+#else
+    (void) addr;
+#endif
+    return 0;
+}
+
+/* Opens the file of 'ctx' and checks its descriptor, before any of its
+ * code runs.  Returns 0 or an errno with one line in 'err'. */
+static int
+app_open(struct sl_ctx *ctx, const char *search_path, char *err, size_t errlen)
+{
+    const char *name = ctx->name;
+
+    ctx->path = app_find(name, search_path);
+    if (!ctx->path) {
+        app_err(err, errlen, "app '%s': not found in %s", name, search_path);
+        return ENOENT;
+    }
+
+    dlerror();
+    ctx->handle = dlopen(ctx->path, RTLD_NOW | RTLD_LOCAL);
+    if (!ctx->handle) {
+        const char *why = dlerror();
+        app_err(err, errlen, "app '%s': cannot load %s: %s", name, ctx->path,
+                why ? why : "unknown error");
+        return ELIBBAD;
+    }
+
+    dlerror();
+    const uint8_t *sym = dlsym(ctx->handle, "sluice_app");
+    if (!sym) {
+        app_err(err, errlen,
+                "app '%s': %s has no 'sluice_app' descriptor (not a "
+                "Sluice app?)",
+                name, ctx->path);
+        return ELIBBAD;
+    }
+
+    size_t sym_size = app_symbol_size(sym);
+    if (sym_size && sym_size < APP_DEF_HEADER_LEN) {
+        app_err(err, errlen,
+                "app '%s': %s: 'sluice_app' is %zu bytes, too small for a "
+                "descriptor",
+                name, ctx->path, sym_size);
+        return ENOEXEC;
+    }
+
+    struct sl_app_def hdr;
+    memcpy(&hdr, sym, APP_DEF_HEADER_LEN);
+    if (hdr.abi_major != SL_APP_ABI_MAJOR ||
+        hdr.abi_minor > SL_APP_ABI_MINOR) {
+        app_err(err, errlen,
+                "app '%s': %s: ABI %u.%u, this sluice speaks "
+                "%u.%u",
+                name, ctx->path, hdr.abi_major, hdr.abi_minor,
+                SL_APP_ABI_MAJOR, SL_APP_ABI_MINOR);
+        return ENOEXEC;
+    }
+    size_t need = app_def_sizes[hdr.abi_minor];
+    if (hdr.size < need || (sym_size && sym_size < hdr.size)) {
+        app_err(err, errlen,
+                "app '%s': %s: descriptor of %" PRIu32
+                " bytes, ABI %u.%u needs %zu",
+                name, ctx->path,
+                sym_size && sym_size < hdr.size ? (uint32_t) sym_size
+                                                : hdr.size,
+                hdr.abi_major, hdr.abi_minor, need);
+        return ENOEXEC;
+    }
+
+    memset(&ctx->def, 0, sizeof ctx->def);
+    memcpy(&ctx->def, sym,
+           hdr.size < sizeof ctx->def ? hdr.size : sizeof ctx->def);
+    if (!ctx->def.init) {
+        app_err(err, errlen, "app '%s': %s: descriptor has no init", name,
+                ctx->path);
+        return EINVAL;
+    }
+    return 0;
+}
+
+int
+sl_apps_load(struct sl_apps *apps, const struct sl_config *cfg,
+             const char *search_path, char *err, size_t errlen)
+{
+    if (apps->n_apps) {
+        app_err(err, errlen, "apps are already loaded");
+        return EBUSY;
+    }
+    if (cfg->n_apps >= UINT16_MAX) {
+        app_err(err, errlen, "too many apps (%zu)", cfg->n_apps);
+        return EINVAL;
+    }
+    if (!search_path) {
+        search_path = sl_apps_default_path();
+    }
+
+    apps->ctxs =
+        app_xzalloc((cfg->n_apps ? cfg->n_apps : 1) * sizeof *apps->ctxs);
+    for (size_t i = 0; i < cfg->n_apps; i++) {
+        const struct sl_config_app *ca = &cfg->apps[i];
+        struct sl_ctx *ctx = app_xzalloc(sizeof *ctx);
+
+        ctx->apps = apps;
+        ctx->index = i;
+        ctx->name = app_xstrdup(ca->name);
+        ctx->state = APP_LOADED;
+        sl_list_init(&ctx->timers);
+        apps->ctxs[apps->n_apps++] = ctx;
+
+        int error = app_open(ctx, search_path, err, errlen);
+        if (error) {
+            app_unload_all(apps);
+            return error;
+        }
+
+        ctx->log.name = ctx->name;
+        ctx->log.level = SL_LOG_INFO;
+        sl_log_register(&ctx->log);
+        ctx->log_registered = true;
+        ctx->config_text = app_config_text(cfg->doc, ca->config);
+
+        struct sl_app_config section = {cfg->doc, ca->config};
+        ctx->state = APP_INITING;
+        ctx->init_called = true;
+        int ret = ctx->def.init(ctx, &app_host, &section);
+        if (ret) {
+            ctx->state = APP_STOPPED;
+            app_err(err, errlen, "app '%s': %s: init failed: %s", ctx->name,
+                    ctx->path, strerror(app_errno(ret)));
+            app_unload_all(apps);
+            return app_errno(ret);
+        }
+        ctx->state = APP_READY;
+        SL_INFO("app '%s' loaded from %s%s%s", ctx->name, ctx->path,
+                ctx->def.description ? ": " : "",
+                ctx->def.description ? ctx->def.description : "");
+    }
+    return 0;
+}
+
+/* ---- lifecycle ---- */
+
+/* Stops 'ctx' if it runs: after this no event reaches it and its timers
+ * are gone. */
+static void
+app_stop(struct sl_ctx *ctx)
+{
+    if (ctx->state != APP_RUNNING) {
+        return;
+    }
+    ctx->state = APP_STOPPED;
+    if (ctx->def.stop) {
+        ctx->def.stop(ctx);
+    }
+    app_timers_cancel(ctx);
+    SL_DBG("app '%s' stopped", ctx->name);
+}
+
+int
+sl_apps_start(struct sl_apps *apps, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < apps->n_apps; i++) {
+        struct sl_ctx *ctx = apps->ctxs[i];
+
+        if (ctx->state != APP_READY) {
+            continue;
+        }
+        ctx->state = APP_STARTING;
+        int ret = ctx->def.start ? ctx->def.start(ctx) : 0;
+        if (ret) {
+            /* sluice/app.h: after a failed start, stop, then fini. */
+            app_err(err, errlen, "app '%s': start failed: %s", ctx->name,
+                    strerror(app_errno(ret)));
+            ctx->state = APP_RUNNING;
+            do {
+                app_stop(apps->ctxs[i]);
+            } while (i-- > 0);
+            return app_errno(ret);
+        }
+        ctx->state = APP_RUNNING;
+        SL_DBG("app '%s' started", ctx->name);
+    }
+    return 0;
+}
+
+void
+sl_apps_stop(struct sl_apps *apps)
+{
+    for (size_t i = apps->n_apps; i-- > 0;) {
+        app_stop(apps->ctxs[i]);
+    }
+}
+
+void
+sl_apps_destroy(struct sl_apps *apps)
+{
+    if (apps) {
+        sl_apps_stop(apps);
+        app_unload_all(apps);
+        free(apps);
+    }
+}
+
+int
+sl_apps_reconfigure(struct sl_apps *apps, const struct sl_config *cfg,
+                    char *err, size_t errlen)
+{
+    bool same = cfg->n_apps == apps->n_apps;
+    for (size_t i = 0; same && i < cfg->n_apps; i++) {
+        same = !strcmp(cfg->apps[i].name, apps->ctxs[i]->name);
+    }
+    if (!same) {
+        app_err(err, errlen,
+                "the app list changed: restart sluice to apply it");
+        return EBUSY;
+    }
+
+    int first = 0;
+    for (size_t i = 0; i < apps->n_apps; i++) {
+        struct sl_ctx *ctx = apps->ctxs[i];
+        const struct sl_config_app *ca = &cfg->apps[i];
+        char *text = app_config_text(cfg->doc, ca->config);
+
+        if (!ctx->def.reconfigure) {
+            if (strcmp(text, ctx->config_text)) {
+                SL_WARN("app '%s' cannot reload its config: restart sluice "
+                        "to apply it",
+                        ctx->name);
+            }
+            free(text);
+            continue;
+        }
+
+        struct sl_app_config section = {cfg->doc, ca->config};
+        int ret = ctx->def.reconfigure(ctx, &section);
+        if (!ret) {
+            free(ctx->config_text);
+            ctx->config_text = text;
+            continue;
+        }
+        free(text);
+        if (!first) {
+            first = app_errno(ret);
+            app_err(err, errlen,
+                    "app '%s': new config refused (%s): it keeps the old "
+                    "one",
+                    ctx->name, strerror(first));
+        } else {
+            SL_WARN("app '%s': new config refused (%s): it keeps the old "
+                    "one",
+                    ctx->name, strerror(app_errno(ret)));
+        }
+    }
+    return first;
+}
+
+/* ---- dispatch ---- */
+
+void
+sl_apps_dispatch(struct sl_apps *apps, const struct sl_event *ev)
+{
+    if (!ev || (unsigned int) ev->type >= SL_EV_N_TYPES) {
+        return;
+    }
+
+    const struct app_handlers *hs = &apps->handlers[ev->type];
+    for (size_t i = 0; i < hs->n; i++) {
+        const struct app_handler *h = &hs->h[i];
+        struct sl_ctx *ctx = apps->ctxs[h->app];
+
+        if (ctx->state == APP_RUNNING && h->fn(ctx, ev, h->aux) == SL_STOP) {
+            break;
+        }
+    }
+}
+
+void
+sl_apps_dispatch_to_owner(struct sl_apps *apps, uint16_t owner,
+                          const struct sl_event *ev)
+{
+    if (!ev || (unsigned int) ev->type >= SL_EV_N_TYPES || owner == 0 ||
+        owner > apps->n_apps) {
+        return;
+    }
+
+    size_t app = owner - 1u;
+    struct sl_ctx *ctx = apps->ctxs[app];
+    const struct app_handlers *hs = &apps->handlers[ev->type];
+    for (size_t i = 0; i < hs->n && ctx->state == APP_RUNNING; i++) {
+        const struct app_handler *h = &hs->h[i];
+
+        if (h->app == app && h->fn(ctx, ev, h->aux) == SL_STOP) {
+            break;
+        }
+    }
+}
+
+/* ---- queries ---- */
+
+size_t
+sl_apps_count(const struct sl_apps *apps)
+{
+    return apps->n_apps;
+}
+
+const char *
+sl_apps_owner_name(const struct sl_apps *apps, uint16_t owner)
+{
+    if (owner == SL_OWNER_CORE) {
+        return "sluice";
+    }
+    return owner <= apps->n_apps ? apps->ctxs[owner - 1u]->name : NULL;
+}
+
+const char *
+sl_apps_default_path(void)
+{
+    return SL_APPS_DIR;
+}

@@ -21,7 +21,26 @@
  * event's type, highest priority first (ties: app order, then
  * subscription order), until one returns SL_STOP.  Handlers are kept
  * sorted per type at subscription time: dispatch is a walk of one array.
- * A stopped app receives nothing. */
+ * A stopped app receives nothing.
+ *
+ * Rules this host applies where sluice/app.h leaves a choice:
+ * - 'subscribe' works in init and start only; later (and for a bad type or
+ *   a NULL handler) it returns EINVAL.  Events reach an app only between
+ *   the end of its start and the beginning of its stop.
+ * - Timers run from 'timer_add' until cancelled or the app stops; a
+ *   one-shot timer is freed when its callback returns (its handle is then
+ *   dead).  'timer_add' returns NULL once the app is stopped.
+ * - A failed start is followed by that app's stop, then the stops of the
+ *   apps started before it, in reverse order; fini comes from
+ *   sl_apps_destroy(), for every app whose init was called (after a failed
+ *   init too: sl_apps_load() calls it while unwinding).
+ * - sl_apps_reconfigure() offers every app its new section even after one
+ *   refused, and returns the first refusal.
+ *
+ * Flow completion callbacks ('done' of flow_add/flow_del) point into
+ * plugin code and app data: the controller destroys the flow programmer
+ * (which aborts pending completions) after sl_apps_stop() and before
+ * sl_apps_destroy(). */
 #ifndef CONTROLLER_APPHOST_H
 #define CONTROLLER_APPHOST_H 1
 

@@ -26,11 +26,12 @@ TESTS += $(CK_TESTS) \
 	test/test-osken.sh \
 	test/test-tshark.sh \
 	test/test-roundtrip-tool.sh \
-	test/test-fuzz-smoke.sh
+	test/test-fuzz-smoke.sh \
+	test/test-plugin-sdk.sh
 dist_noinst_SCRIPTS += \
 	test/test-osken.sh test/osken_interop.py \
 	test/test-tshark.sh test/test-roundtrip-tool.sh \
-	test/test-fuzz-smoke.sh test/tap.sh
+	test/test-fuzz-smoke.sh test/test-plugin-sdk.sh test/tap.sh
 
 test_test_ofp_buf_SOURCES = test/test-ofp-buf.c test/test-util.c
 test_test_ofp_match_SOURCES = test/test-ofp-match.c test/test-util.c

@@ -138,7 +138,8 @@ struct sl_host {
 
     /* Calls 'cb' with 'aux' after 'seconds' (again every 'seconds' if
      * 'repeat').  Returns the timer, or NULL for a bad interval.  Timers
-     * left at stop are cancelled by the host. */
+     * left at stop are cancelled by the host.  A one-shot timer is freed
+     * when its callback returns: do not cancel it after that. */
     struct sl_timer *(*timer_add)(struct sl_ctx *ctx, double seconds,
                                   bool repeat, sl_timer_cb *cb, void *aux);
     /* Cancels and frees 'timer' (NULL is ignored); safe inside its own

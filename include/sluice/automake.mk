@@ -15,3 +15,4 @@ pkgconfigdir = $(libdir)/pkgconfig
 pkgconfig_DATA = sluice.pc
 DISTCLEANFILES += sluice.pc
 EXTRA_DIST += sluice.pc.in
+EXTRA_DIST += docs/plugins.md

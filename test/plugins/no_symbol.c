@@ -1,3 +1,7 @@
-/* placeholder */
+/* no_symbol: a test plugin that exports no 'sluice_app' (a typo). */
 #include "sluice/app.h"
-int sl_test_plugin_placeholder_no_symbol;
+
+const struct sl_app_def sluice_apps = {
+    SL_APP_DEF_HEADER,
+    .name = "no_symbol",
+};
