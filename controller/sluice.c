@@ -1,8 +1,455 @@
-/* sluice: placeholder. */
+/* sluice: the daemon's entry point.
+ *
+ * Parses the command line, loads the configuration (a file, or the
+ * embedded defaults), builds the controller (controller.c) -- everything
+ * that can fail at start-up fails here, before the daemon reports itself
+ * ready or detaches -- then runs the event loop until SIGTERM or SIGINT.
+ * SIGHUP reloads the configuration.
+ *
+ * Exit status: 0 after an orderly shutdown (and for --version, --help and a
+ * good --check-config), 1 when the daemon could not start or a config is
+ * bad, 2 for a usage error. */
 #include <config.h>
-int main(void);
-int
-main(void)
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <event2/event.h>
+#include <openssl/crypto.h>
+#include <openssl/opensslv.h>
+#include "controller/config.h"
+#include "controller/controller.h"
+#include "controller/log.h"
+
+SL_LOG_MODULE(sluice);
+
+struct sl_options {
+    const char *config_file;   /* -c */
+    const char *check_file;    /* --check-config */
+    const char *log_levels;    /* --log-level */
+    const char *pidfile;       /* --pidfile */
+    const char *app_path;      /* --app-path */
+    bool detach;               /* --detach */
+    bool dump_config;          /* --dump-config */
+};
+
+static void
+sl_usage(FILE *out)
 {
-    return 1;
+    fprintf(out,
+            "Usage: sluice [OPTIONS]\n"
+            "An OpenFlow 1.3 controller.\n"
+            "\n"
+            "  -c, --config FILE         read the YAML configuration FILE "
+            "(default:\n"
+            "                            none: the embedded defaults, "
+            "OpenFlow on\n"
+            "                            tcp:0.0.0.0:6653 and the "
+            "l2_learning app)\n"
+            "      --check-config FILE   validate FILE and exit (0 if "
+            "good)\n"
+            "      --dump-config         print the effective configuration "
+            "and exit\n"
+            "      --log-level SPEC      LEVEL or MODULE=LEVEL,... (error, "
+            "warn, info,\n"
+            "                            debug, off); overrides the "
+            "config's log.level\n"
+            "      --app-path DIRS       colon-separated directories to "
+            "find apps in\n"
+            "                            (default: $SLUICE_APP_PATH, then "
+            "%s)\n"
+            "      --detach              run in the background once started "
+            "(logs go\n"
+            "                            to syslog)\n"
+            "      --pidfile FILE        write the daemon's pid to FILE\n"
+            "  -V, --version             print the version and exit\n"
+            "  -h, --help                print this help and exit\n"
+            "\n"
+            "Signals: SIGTERM/SIGINT stop (flows stay on the switches), "
+            "SIGHUP reloads\n"
+            "the config file (log levels, keepalive, packet-in budget, pins, "
+            "app config).\n"
+            "Configuration keys: see sluice.yaml(5) and the README.\n",
+            sl_apps_default_path());
+}
+
+/* Parses the command line into 'opt'.  Returns -1 to go on, or the exit
+ * status to exit with. */
+static int
+sl_parse_options(int argc, char *argv[], struct sl_options *opt)
+{
+    enum {
+        OPT_CHECK = 256,
+        OPT_LOG_LEVEL,
+        OPT_DETACH,
+        OPT_PIDFILE,
+        OPT_APP_PATH,
+        OPT_DUMP,
+    };
+    static const struct option longopts[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"check-config", required_argument, NULL, OPT_CHECK},
+        {"dump-config", no_argument, NULL, OPT_DUMP},
+        {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
+        {"detach", no_argument, NULL, OPT_DETACH},
+        {"pidfile", required_argument, NULL, OPT_PIDFILE},
+        {"app-path", required_argument, NULL, OPT_APP_PATH},
+        {"version", no_argument, NULL, 'V'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+
+    memset(opt, 0, sizeof *opt);
+    while ((c = getopt_long(argc, argv, "c:Vh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            opt->config_file = optarg;
+            break;
+        case OPT_CHECK:
+            opt->check_file = optarg;
+            break;
+        case OPT_DUMP:
+            opt->dump_config = true;
+            break;
+        case OPT_LOG_LEVEL:
+            opt->log_levels = optarg;
+            break;
+        case OPT_DETACH:
+            opt->detach = true;
+            break;
+        case OPT_PIDFILE:
+            opt->pidfile = optarg;
+            break;
+        case OPT_APP_PATH:
+            opt->app_path = optarg;
+            break;
+        case 'V':
+            printf("sluice %s (OpenFlow 1.3; plugin ABI %d.%d; %s; "
+                   "libevent %s)\n", PACKAGE_VERSION, SL_APP_ABI_MAJOR,
+                   SL_APP_ABI_MINOR, OpenSSL_version(OPENSSL_VERSION),
+                   event_get_version());
+            return 0;
+        case 'h':
+            sl_usage(stdout);
+            return 0;
+        default:
+            fprintf(stderr, "Try 'sluice --help'.\n");
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "sluice: unexpected argument '%s'\nTry 'sluice "
+                "--help'.\n", argv[optind]);
+        return 2;
+    }
+    return -1;
+}
+
+/* Applies "--log-level LEVEL" or "MOD=LEVEL,MOD=LEVEL".  Returns 0, or 2
+ * with a message on stderr. */
+static int
+sl_apply_log_option(const char *spec)
+{
+    char *copy = strdup(spec);
+    char *save = NULL;
+    int status = 0;
+
+    if (copy == NULL) {
+        return 1;
+    }
+    for (char *item = strtok_r(copy, ",", &save); item != NULL;
+         item = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(item, '=');
+        const char *module = "default";
+        const char *name = item;
+        enum sl_log_level level;
+
+        if (eq != NULL) {
+            *eq = '\0';
+            module = item;
+            name = eq + 1;
+        }
+        if (sl_log_level_from_string(name, &level)
+            || sl_log_set_level(module, level)) {
+            fprintf(stderr, "sluice: --log-level: '%s' is not LEVEL or "
+                    "MODULE=LEVEL (levels: error, warn, info, debug, "
+                    "off)\n", spec);
+            status = 2;
+            break;
+        }
+    }
+    free(copy);
+    return status;
+}
+
+/* ---- signals ---- */
+
+struct sl_daemon {
+    struct event_base *base;
+    struct sl_controller ctl;
+    const char *log_levels;     /* --log-level, re-applied after reloads */
+    int stop_signal;
+};
+
+static void
+sl_on_stop_signal(evutil_socket_t sig, short what, void *aux)
+{
+    struct sl_daemon *d = aux;
+
+    (void) what;
+    d->stop_signal = (int) sig;
+    event_base_loopexit(d->base, NULL);
+}
+
+static void
+sl_on_hup(evutil_socket_t sig, short what, void *aux)
+{
+    struct sl_daemon *d = aux;
+    char err[512];
+
+    (void) sig;
+    (void) what;
+    SL_INFO("SIGHUP: reloading the configuration");
+    if (sl_controller_reload(&d->ctl, err, sizeof err)) {
+        SL_ERR("reload failed, the running configuration is kept: %s", err);
+    } else if (d->log_levels != NULL) {
+        sl_apply_log_option(d->log_levels);
+    }
+}
+
+/* ---- detaching ---- */
+
+/* Forks; the parent waits until the child reports on a pipe whether it
+ * started, and exits with that status.  Returns the pipe's write end in
+ * the child (-1 on failure, reported on stderr). */
+static int
+sl_detach_fork(void)
+{
+    int fds[2];
+    pid_t pid;
+
+    if (pipe(fds) < 0) {
+        fprintf(stderr, "sluice: pipe: %s\n", strerror(errno));
+        return -1;
+    }
+    pid = fork();
+    if (pid < 0) {
+        fprintf(stderr, "sluice: fork: %s\n", strerror(errno));
+        return -1;
+    }
+    if (pid > 0) {
+        unsigned char status = 1;
+        close(fds[1]);
+        if (read(fds[0], &status, 1) != 1) {
+            status = 1;     /* The child died before reporting. */
+        }
+        _exit(status);
+    }
+    close(fds[0]);
+    setsid();
+    return fds[1];
+}
+
+/* Reports 'status' to the waiting parent and detaches the child from the
+ * terminal. */
+static void
+sl_detach_done(int fd, unsigned char status)
+{
+    if (fd < 0) {
+        return;
+    }
+    if (status == 0) {
+        int null = open("/dev/null", O_RDWR);
+        if (null >= 0) {
+            dup2(null, STDIN_FILENO);
+            dup2(null, STDOUT_FILENO);
+            dup2(null, STDERR_FILENO);
+            if (null > STDERR_FILENO) {
+                close(null);
+            }
+        }
+        if (chdir("/")) {
+            /* Not fatal: the daemon keeps its start directory. */
+        }
+    }
+    if (write(fd, &status, 1) != 1) {
+        /* The parent is gone: nothing to tell. */
+    }
+    close(fd);
+}
+
+/* Says why the daemon cannot start: in the log, and on the terminal too
+ * when the log goes to syslog. */
+static void
+sl_report_failure(bool to_stderr_too, const char *why)
+{
+    SL_ERR("cannot start: %s", why);
+    if (to_stderr_too) {
+        fprintf(stderr, "sluice: cannot start: %s\n", why);
+    }
+}
+
+static int
+sl_write_pidfile(const char *path)
+{
+    FILE *f = fopen(path, "w");
+
+    if (f == NULL || fprintf(f, "%ld\n", (long) getpid()) < 0
+        || fclose(f) != 0) {
+        fprintf(stderr, "sluice: %s: %s\n", path, strerror(errno));
+        return errno ? errno : EIO;
+    }
+    return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+    struct sl_options opt;
+    struct sl_config cfg;
+    struct sl_daemon d;
+    struct event *ev_term = NULL, *ev_int = NULL, *ev_hup = NULL;
+    char err[1024];
+    int detach_fd = -1;
+    int status;
+
+    status = sl_parse_options(argc, argv, &opt);
+    if (status >= 0) {
+        return status;
+    }
+
+    if (opt.check_file != NULL) {
+        if (sl_config_check(opt.check_file, err, sizeof err)) {
+            fprintf(stderr, "%s\n", err);
+            return 1;
+        }
+        printf("%s: configuration is valid\n", opt.check_file);
+        return 0;
+    }
+
+    if (opt.config_file != NULL) {
+        if (sl_config_load_file(opt.config_file, &cfg, err, sizeof err)) {
+            fprintf(stderr, "%s\n", err);
+            return 1;
+        }
+    } else {
+        sl_config_defaults(&cfg);
+    }
+    if (opt.dump_config) {
+        status = sl_config_dump(&cfg, stdout) ? 1 : 0;
+        sl_config_destroy(&cfg);
+        return status;
+    }
+
+    signal(SIGPIPE, SIG_IGN);
+    if (opt.detach) {
+        detach_fd = sl_detach_fork();
+        if (detach_fd < 0) {
+            sl_config_destroy(&cfg);
+            return 1;
+        }
+        cfg.log_syslog = true;
+    }
+
+    sl_log_route_libevent();
+    memset(&d, 0, sizeof d);
+    d.base = event_base_new();
+    if (d.base == NULL) {
+        fprintf(stderr, "sluice: cannot create the event loop\n");
+        sl_config_destroy(&cfg);
+        sl_detach_done(detach_fd, 1);
+        return 1;
+    }
+
+    const char *app_path = opt.app_path;
+    if (app_path == NULL) {
+        app_path = getenv("SLUICE_APP_PATH");
+    }
+    d.log_levels = opt.log_levels;
+    /* When the log goes to syslog, start-up failures go to stderr too. */
+    bool echo_failures = opt.detach || cfg.log_syslog;
+    if (sl_controller_init(&d.ctl, d.base, &cfg, opt.config_file, app_path,
+                           err, sizeof err)) {
+        sl_report_failure(echo_failures, err);
+        sl_config_destroy(&cfg);
+        event_base_free(d.base);
+        sl_detach_done(detach_fd, 1);
+        return 1;
+    }
+    /* Command-line levels win over the file's. */
+    if (opt.log_levels != NULL && sl_apply_log_option(opt.log_levels)) {
+        sl_controller_uninit(&d.ctl);
+        event_base_free(d.base);
+        sl_detach_done(detach_fd, 2);
+        return 2;
+    }
+    if (sl_controller_start(&d.ctl, err, sizeof err)) {
+        sl_report_failure(echo_failures, err);
+        sl_controller_uninit(&d.ctl);
+        event_base_free(d.base);
+        sl_detach_done(detach_fd, 1);
+        return 1;
+    }
+    if (opt.pidfile != NULL && sl_write_pidfile(opt.pidfile)) {
+        sl_controller_uninit(&d.ctl);
+        event_base_free(d.base);
+        sl_detach_done(detach_fd, 1);
+        return 1;
+    }
+
+    ev_term = evsignal_new(d.base, SIGTERM, sl_on_stop_signal, &d);
+    ev_int = evsignal_new(d.base, SIGINT, sl_on_stop_signal, &d);
+    ev_hup = evsignal_new(d.base, SIGHUP, sl_on_hup, &d);
+    if (ev_term == NULL || ev_int == NULL || ev_hup == NULL
+        || evsignal_add(ev_term, NULL) || evsignal_add(ev_int, NULL)
+        || evsignal_add(ev_hup, NULL)) {
+        fprintf(stderr, "sluice: cannot install signal handlers\n");
+        status = 1;
+        goto out;
+    }
+
+    SL_INFO("sluice %s started (%s, %zu app%s)", PACKAGE_VERSION,
+            opt.config_file != NULL ? opt.config_file : "embedded defaults",
+            sl_apps_count(d.ctl.apps),
+            sl_apps_count(d.ctl.apps) == 1 ? "" : "s");
+    sl_detach_done(detach_fd, 0);
+    detach_fd = -1;
+
+    if (event_base_dispatch(d.base) < 0) {
+        SL_ERR("event loop failed");
+        status = 1;
+    } else {
+        status = 0;
+    }
+    if (d.stop_signal) {
+        SL_INFO("%s: shutting down (flows stay on the switches)",
+                strsignal(d.stop_signal));
+    }
+
+out:
+    if (ev_term != NULL) {
+        event_free(ev_term);
+    }
+    if (ev_int != NULL) {
+        event_free(ev_int);
+    }
+    if (ev_hup != NULL) {
+        event_free(ev_hup);
+    }
+    sl_controller_uninit(&d.ctl);
+    event_base_free(d.base);
+    if (opt.pidfile != NULL) {
+        unlink(opt.pidfile);
+    }
+    sl_detach_done(detach_fd, (unsigned char) status);
+    SL_INFO("stopped");
+    return status;
 }
