@@ -76,6 +76,12 @@ cfg_err_at(struct cfg_ctx *ctx, yaml_mark_t mark, const char *fmt, ...)
             vsnprintf(ctx->errbuf + n, ctx->errlen - n, fmt, args);
             va_end(args);
         }
+        /* The message quotes the input: keep it one printable line. */
+        for (char *p = ctx->errbuf; *p != '\0'; p++) {
+            if ((unsigned char) *p < 0x20 || *p == 0x7f) {
+                *p = '?';
+            }
+        }
     }
     return EINVAL;
 }

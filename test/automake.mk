@@ -127,7 +127,7 @@ bench: test/bench/bench-ofproto
 .PHONY: bench
 
 # ---- fuzzing: make fuzz (libFuzzer, clang, ASan+UBSan) ----
-FUZZ_TARGETS = fuzz-ofp-msg fuzz-packet
+FUZZ_TARGETS = fuzz-ofp-msg fuzz-packet fuzz-config
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -I$(top_srcdir) -I$(top_builddir) \
@@ -135,7 +135,7 @@ FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 FUZZ_CODEC_FILES = $(filter %.c,$(ofproto_libofproto_la_SOURCES))
 FUZZ_CODEC_HDRS = $(filter %.h,$(ofproto_libofproto_la_SOURCES))
 EXTRA_DIST += test/fuzz/fuzz-ofp-msg.c test/fuzz/fuzz-packet.c \
-	test/fuzz/README.md
+	test/fuzz/fuzz-config.c test/fuzz/README.md
 # test/test-fuzz-smoke.sh builds the targets with the clang found here.
 AM_TESTS_ENVIRONMENT += CLANG='$(CLANG)'; export CLANG;
 
@@ -148,6 +148,20 @@ test/fuzz/fuzz-%: $(top_srcdir)/test/fuzz/fuzz-%.c \
 	@mkdir -p test/fuzz
 	$(AM_V_CC)$(CLANG) $(FUZZ_CFLAGS) -o $@ $< \
 	    $(FUZZ_CODEC_FILES:%=$(top_srcdir)/%) $(JANSSON_LIBS)
+
+# The config loader's target links the loader, the logger and libyaml.
+FUZZ_CONFIG_FILES = controller/config.c controller/log.c
+test/fuzz/fuzz-config: $(top_srcdir)/test/fuzz/fuzz-config.c \
+		$(FUZZ_CONFIG_FILES:%=$(top_srcdir)/%) \
+		$(top_srcdir)/controller/config.h $(top_srcdir)/controller/log.h \
+		config.h
+	@test -n "$(CLANG)" || { \
+	    echo "make fuzz: no clang (configure CLANG=/path/to/clang)" >&2; \
+	    exit 1; }
+	@mkdir -p test/fuzz
+	$(AM_V_CC)$(CLANG) $(FUZZ_CFLAGS) $(YAML_CFLAGS) $(LIBEVENT_CFLAGS) \
+	    -o $@ $< $(FUZZ_CONFIG_FILES:%=$(top_srcdir)/%) $(YAML_LIBS) \
+	    $(LIBEVENT_LIBS)
 
 fuzz-build: $(FUZZ_TARGETS:%=test/fuzz/%)
 fuzz: fuzz-build

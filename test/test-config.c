@@ -796,6 +796,24 @@ START_TEST(nul_byte_is_an_error)
 }
 END_TEST
 
+/* Found by fuzz-config: a key quoted in the message carried the input's
+ * carriage returns, so the "one line" error spanned several. */
+START_TEST(error_quoting_control_characters_stays_one_line)
+{
+    struct sl_config cfg;
+    static const char text[] = "openflow/ nam /,\r\r\r true]}]\n";
+
+    ck_assert_int_eq(sl_config_load_string(text, sizeof text - 1, "c.yaml",
+                                           &cfg, errbuf, sizeof errbuf),
+                     EINVAL);
+    ck_assert_msg(!strncmp(errbuf, "c.yaml:", 7), "%s", errbuf);
+    for (const char *p = errbuf; *p != '\0'; p++) {
+        ck_assert_msg((unsigned char) *p >= 0x20 && *p != 0x7f,
+                      "control character in '%s'", errbuf);
+    }
+}
+END_TEST
+
 START_TEST(load_file_and_check)
 {
     char path[] = "/tmp/test-config-XXXXXX";
@@ -876,6 +894,7 @@ config_suite(void)
     tcase_add_test(tc, huge_input_is_rejected);
     tcase_add_test(tc, non_utf8_input_is_an_error);
     tcase_add_test(tc, nul_byte_is_an_error);
+    tcase_add_test(tc, error_quoting_control_characters_stays_one_line);
     tcase_add_test(tc, load_file_and_check);
     tcase_add_test(tc, small_errbuf_is_safe);
     suite_add_tcase(s, tc);

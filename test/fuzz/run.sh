@@ -2,7 +2,7 @@
 # run.sh TARGET SECONDS: runs one libFuzzer target of the build directory
 # (the current directory) for SECONDS, seeded from ../shared/corpus.
 #
-#   TARGET   fuzz-ofp-msg or fuzz-packet (built by `make fuzz-build`)
+#   TARGET   fuzz-ofp-msg, fuzz-packet or fuzz-config (`make fuzz-build`)
 #   SECONDS  -max_total_time (default 60)
 #
 # The working corpus is test/fuzz/corpus-TARGET/ in the build directory: it
@@ -119,10 +119,58 @@ llc-snap 000000000002 000000000001 0026 aaaa03 000000 0800 45000014 \
 EOF
 }
 
+# Configurations for fuzz-config: the documented shape of every section.
+# Records are separated by lines holding only '%'.
+seed_configs() {
+    awk -v dir="$dir" 'BEGIN { n = 0; f = dir "/seed-config-0" }
+        /^%$/ { close(f); n++; f = dir "/seed-config-" n; next }
+        { print > f }' <<'EOF'
+openflow:
+  listen: ["tcp:0.0.0.0:6653", "ssl:[::]:6654"]
+  tls:
+    certificate: /etc/sluice/controller.crt
+    private_key: /etc/sluice/controller.key
+    ca_certificate: /etc/sluice/ca.crt
+    verify_peer: true
+    pin: {"0x0000000000000001": "sha256:00:01:02:03:04:05:06:07:08:09:0a:0b:0c:0d:0e:0f:10:11:12:13:14:15:16:17:18:19:1a:1b:1c:1d:1e:1f"}
+  echo_interval: 5
+  echo_misses: 3
+  packet_in_rate: 1000
+  delete_foreign_flows: false
+rest:
+  listen: "127.0.0.1:8080"
+  token: null
+topology:
+  lldp_interval: 1.0
+  link_timeout: 3.0
+  lldp_key: null
+log:
+  level: {default: info, datapath: debug}
+  syslog: false
+apps:
+  - name: l2_learning
+  - name: acl
+    config: {default: allow, rules: [{eth_type: 0x800, action: deny}]}
+%
+log:
+  level: debug
+apps: []
+%
+openflow: {listen: ["tcp:[::1]:6653"], echo_interval: 0.5}
+apps:
+  - name: hub
+    config:
+      priority: 1
+      list: [a, "b c", {k: [1, 2.5, ~, true]}]
+EOF
+}
+
 if [ "$target" = fuzz-packet ]; then
     seed_frames
 fi
-if [ -d "$corpus" ]; then
+if [ "$target" = fuzz-config ]; then
+    seed_configs
+elif [ -d "$corpus" ]; then
     for f in "$corpus"/ryu-of13/packet_data/*.packet \
              "$corpus"/kytos-pyof-v0x04/*.dat \
              "$corpus"/loxigen-of13/bin/*.bin \
