@@ -466,7 +466,13 @@ conn_event_cb(struct bufferevent *bev, short what, void *conn_)
     }
     if (what & BEV_EVENT_ERROR) {
         if (conn->tls) {
+            static struct sl_log_rl rl = SL_LOG_RL_INIT(5, 20);
             conn_tls_reason(conn, sock_err, reason, sizeof reason);
+            if (!conn->handshake_done) {
+                /* An operator must act on a refused switch (wrong CA,
+                 * expired certificate...): say it at warn. */
+                SL_WARN_RL(&rl, "%s: refused: %s", conn->name, reason);
+            }
         } else {
             snprintf(reason, sizeof reason, "connection error: %s",
                      sock_err ? strerror(sock_err) : "unknown");
