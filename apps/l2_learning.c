@@ -1,13 +1,21 @@
 /* l2_learning: a minimal learning switch (the default app).
  *
  * Per switch it learns, from each PACKET_IN, which port a source MAC lives
- * on.  A packet to a known unicast MAC gets a desired flow in pipeline
- * table "l2" (eth_dst = MAC -> output to its port, no timeouts) and is sent
- * to that port; anything else (broadcast, multicast, unknown) is flooded.
- * A MAC seen on a new port moves: its flow is stated again with the new
- * port, and the flow programmer replaces the old one (same identity).  LLDP
- * is left to the topology.  A switch's table is forgotten when it goes
- * down (its flows stay desired).
+ * on, and at once states a desired flow in pipeline table "l2" (eth_dst =
+ * MAC -> output to its port, no timeouts), so traffic toward a learned MAC
+ * stays in the switch.  A packet to a known unicast MAC is sent to its
+ * port; anything else (broadcast, multicast, unknown) is flooded.  A MAC
+ * seen on a new port moves: its flow is stated again with the new port, and
+ * the flow programmer replaces the old one (same identity).  LLDP is left
+ * to the topology.
+ *
+ * Its flows are learned state, so it sets SL_APP_F_ADOPT_FLOWS: after a
+ * controller restart, reconciliation adopts the flows it finds on a switch
+ * instead of deleting them, and traffic goes on.  When a switch goes down
+ * its table is forgotten and its flows stop being desired: if the same
+ * switch comes back with them installed, they are adopted again; if it
+ * comes back as another network (same dpid, no such flows), nothing stale
+ * is reinstalled.
  *
  * Flooding uses OFPP_FLOOD, so this is for loop-free topologies; the
  * topology-aware app replaces it.  Config (optional): {priority: N}, the
@@ -28,7 +36,6 @@ struct l2_mac {
     struct l2_mac *next;
     uint8_t mac[6];
     uint32_t port;
-    bool flow; /* a flow to this MAC was stated */
 };
 
 struct l2_switch {
@@ -101,7 +108,6 @@ l2_flow(struct l2 *l2, uint64_t dpid, struct l2_mac *m)
         .instructions = {1, &apply},
     };
     int error = host->flow_add(l2->ctx, dpid, &spec, NULL, NULL);
-    m->flow = !error;
     if (error) {
         host->log(l2->ctx, SL_APP_LOG_WARN, "flow_add: %s", strerror(error));
     }
@@ -118,9 +124,7 @@ l2_learn(struct l2 *l2, struct l2_switch *sw, const uint8_t *mac,
     if (m) {
         if (m->port != port) {
             m->port = port;
-            if (m->flow) {
-                l2_flow(l2, sw->dpid, m); /* moved: replace its flow */
-            }
+            l2_flow(l2, sw->dpid, m); /* moved: replace its flow */
         }
         return;
     }
@@ -131,6 +135,9 @@ l2_learn(struct l2 *l2, struct l2_switch *sw, const uint8_t *mac,
     m->port = port;
     *slot = m;
     sw->n_macs++;
+    /* Stated at once, so traffic toward it never reaches us; after a
+     * restart this also replaces an adopted flow that points elsewhere. */
+    l2_flow(l2, sw->dpid, m);
 }
 
 static enum sl_verdict
@@ -161,7 +168,6 @@ l2_packet_in(struct sl_ctx *ctx, const struct sl_event *ev, void *aux)
         if (dst && dst->port == in_port) {
             return SL_STOP; /* it is already where it wants to go */
         } else if (dst) {
-            l2_flow(l2, ev->dpid, dst);
             out = dst->port;
         }
     }
@@ -184,10 +190,12 @@ l2_switch_down(struct sl_ctx *ctx, const struct sl_event *ev, void *aux)
     struct l2_switch **slot = l2_switch_slot(aux, ev->dpid);
     struct l2_switch *sw = *slot;
 
-    (void) ctx;
     if (sw) {
         *slot = sw->next;
         l2_switch_free(sw);
+    }
+    if (ev->dpid) { /* 0 would mean every switch */
+        host->flow_del_all(ctx, ev->dpid);
     }
     return SL_CONTINUE;
 }
@@ -256,4 +264,5 @@ const struct sl_app_def sluice_app = {
     .description = "learning switch: MAC -> port flows in table l2",
     .init = l2_init,
     .fini = l2_fini,
+    .flags = SL_APP_F_ADOPT_FLOWS,
 };

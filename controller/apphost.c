@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "controller/flowprog.h"
+#include "controller/hmap.h"
 #include "controller/list.h"
 #include "controller/log.h"
 
@@ -29,11 +30,18 @@ SL_LOG_MODULE(apphost);
 #define SL_APPS_DIR "/usr/local/lib/sluice/apps"
 #endif
 
+#define APP_DEF_ALIGN _Alignof(struct sl_app_def)
+/* The sizeof 'struct sl_app_def' has in a build whose last field is
+ * 'FIELD': its end rounded up to the descriptor's alignment. */
+#define APP_DEF_SIZE_TO(FIELD)                                                \
+    ((offsetof(struct sl_app_def, FIELD) +                                    \
+      sizeof(((struct sl_app_def *) 0)->FIELD) + APP_DEF_ALIGN - 1) /         \
+     APP_DEF_ALIGN * APP_DEF_ALIGN)
+
 /* Size of 'struct sl_app_def' as each ABI minor defines it: a descriptor
  * built for minor M must be at least app_def_sizes[M] bytes. */
 static const size_t app_def_sizes[SL_APP_ABI_MINOR + 1] = {
-    [0] = offsetof(struct sl_app_def, reconfigure) +
-          sizeof((struct sl_app_def *) 0)->reconfigure,
+    [0] = APP_DEF_SIZE_TO(flags),
 };
 
 /* Bytes of the descriptor read before its size is known. */
@@ -53,11 +61,13 @@ enum app_state {
 
 struct sl_ctx {
     struct sl_apps *apps;
-    size_t index;          /* config order; owner id is index + 1 */
-    char *name;            /* as configured */
-    char *path;            /* the file loaded */
-    void *handle;          /* from dlopen(), or NULL */
-    struct sl_app_def def; /* copy of the plugin's descriptor */
+    struct sl_hmap_node owner_node; /* in apps->owners, by 'owner' */
+    uint16_t owner;                 /* sl_apps_owner_id('name') */
+    size_t index;                   /* config order */
+    char *name;                     /* as configured */
+    char *path;                     /* the file loaded */
+    void *handle;                   /* from dlopen(), or NULL */
+    struct sl_app_def def;          /* copy of the plugin's descriptor */
     enum app_state state;
     bool init_called; /* fini is owed */
     bool log_registered;
@@ -98,6 +108,7 @@ struct sl_apps {
     void *aux;
     struct sl_ctx **ctxs;
     size_t n_apps;
+    struct sl_hmap owners; /* struct sl_ctx, by owner id */
     struct app_handlers handlers[SL_EV_N_TYPES];
     uint64_t next_seq;
 };
@@ -417,7 +428,7 @@ host_subscribe(struct sl_ctx *ctx, enum sl_event_type type, int priority,
 static uint16_t
 app_owner(const struct sl_ctx *ctx)
 {
-    return (uint16_t) (ctx->index + 1);
+    return ctx->owner;
 }
 
 static int
@@ -637,6 +648,7 @@ sl_apps_create(struct event_base *base,
     apps->base = base;
     apps->svc = services;
     apps->aux = aux;
+    sl_hmap_init(&apps->owners);
     return apps;
 }
 
@@ -657,6 +669,7 @@ app_unload(struct sl_ctx *ctx)
     if (ctx->handle) {
         dlclose(ctx->handle);
     }
+    sl_hmap_remove(&ctx->apps->owners, &ctx->owner_node);
     free(ctx->config_text);
     free(ctx->path);
     free(ctx->name);
@@ -795,6 +808,37 @@ app_open(struct sl_ctx *ctx, const char *search_path, char *err, size_t errlen)
     return 0;
 }
 
+/* Checks that the apps of 'cfg' have distinct owner ids.  Returns 0, or
+ * EINVAL with one line in 'err'. */
+static int
+app_check_owners(const struct sl_config *cfg, char *err, size_t errlen)
+{
+    uint8_t *used = app_xzalloc((UINT16_MAX + 1) / 8);
+    int error = 0;
+
+    for (size_t i = 0; i < cfg->n_apps && !error; i++) {
+        uint16_t id = sl_apps_owner_id(cfg->apps[i].name);
+        uint8_t bit = (uint8_t) (1u << (id % 8));
+
+        if (!(used[id / 8] & bit)) {
+            used[id / 8] |= bit;
+            continue;
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (sl_apps_owner_id(cfg->apps[j].name) == id) {
+                app_err(err, errlen,
+                        "apps '%s' and '%s' have the same flow owner id "
+                        "0x%04" PRIx16 ": rename one",
+                        cfg->apps[j].name, cfg->apps[i].name, id);
+                break;
+            }
+        }
+        error = EINVAL;
+    }
+    free(used);
+    return error;
+}
+
 int
 sl_apps_load(struct sl_apps *apps, const struct sl_config *cfg,
              const char *search_path, char *err, size_t errlen)
@@ -806,6 +850,10 @@ sl_apps_load(struct sl_apps *apps, const struct sl_config *cfg,
     if (cfg->n_apps >= UINT16_MAX) {
         app_err(err, errlen, "too many apps (%zu)", cfg->n_apps);
         return EINVAL;
+    }
+    int error = app_check_owners(cfg, err, errlen);
+    if (error) {
+        return error;
     }
     if (!search_path) {
         search_path = sl_apps_default_path();
@@ -820,11 +868,14 @@ sl_apps_load(struct sl_apps *apps, const struct sl_config *cfg,
         ctx->apps = apps;
         ctx->index = i;
         ctx->name = app_xstrdup(ca->name);
+        ctx->owner = sl_apps_owner_id(ctx->name);
+        sl_hmap_insert(&apps->owners, &ctx->owner_node,
+                       sl_hash_u64(ctx->owner));
         ctx->state = APP_LOADED;
         sl_list_init(&ctx->timers);
         apps->ctxs[apps->n_apps++] = ctx;
 
-        int error = app_open(ctx, search_path, err, errlen);
+        error = app_open(ctx, search_path, err, errlen);
         if (error) {
             app_unload_all(apps);
             return error;
@@ -914,6 +965,7 @@ sl_apps_destroy(struct sl_apps *apps)
     if (apps) {
         sl_apps_stop(apps);
         app_unload_all(apps);
+        sl_hmap_uninit(&apps->owners);
         free(apps);
     }
 }
@@ -991,17 +1043,32 @@ sl_apps_dispatch(struct sl_apps *apps, const struct sl_event *ev)
     }
 }
 
+/* Returns the app with owner id 'owner', or NULL. */
+static struct sl_ctx *
+app_find_owner(const struct sl_apps *apps, uint16_t owner)
+{
+    struct sl_ctx *ctx;
+
+    SL_HMAP_FOR_EACH_HASH(ctx, owner_node, sl_hash_u64(owner), &apps->owners)
+    {
+        if (ctx->owner == owner) {
+            return ctx;
+        }
+    }
+    return NULL;
+}
+
 void
 sl_apps_dispatch_to_owner(struct sl_apps *apps, uint16_t owner,
                           const struct sl_event *ev)
 {
-    if (!ev || (unsigned int) ev->type >= SL_EV_N_TYPES || owner == 0 ||
-        owner > apps->n_apps) {
+    struct sl_ctx *ctx = app_find_owner(apps, owner);
+
+    if (!ev || (unsigned int) ev->type >= SL_EV_N_TYPES || !ctx) {
         return;
     }
 
-    size_t app = owner - 1u;
-    struct sl_ctx *ctx = apps->ctxs[app];
+    size_t app = ctx->index;
     const struct app_handlers *hs = &apps->handlers[ev->type];
     for (size_t i = 0; i < hs->n && ctx->state == APP_RUNNING; i++) {
         const struct app_handler *h = &hs->h[i];
@@ -1026,7 +1093,30 @@ sl_apps_owner_name(const struct sl_apps *apps, uint16_t owner)
     if (owner == SL_OWNER_CORE) {
         return "sluice";
     }
-    return owner <= apps->n_apps ? apps->ctxs[owner - 1u]->name : NULL;
+
+    const struct sl_ctx *ctx = app_find_owner(apps, owner);
+    return ctx ? ctx->name : NULL;
+}
+
+bool
+sl_apps_owner_adopts(const struct sl_apps *apps, uint16_t owner)
+{
+    const struct sl_ctx *ctx = app_find_owner(apps, owner);
+    return ctx && (ctx->def.flags & SL_APP_F_ADOPT_FLOWS);
+}
+
+uint16_t
+sl_apps_owner_id(const char *name)
+{
+    /* 32-bit FNV-1a, spelled out here: the ids live in the cookies of
+     * installed flows, so this function must never change. */
+    uint32_t h = 2166136261u;
+
+    for (const unsigned char *p = (const unsigned char *) name; *p; p++) {
+        h = (h ^ *p) * 16777619u;
+    }
+    h ^= h >> 16;
+    return (uint16_t) (h % 0xfffeu + 1); /* 0x0001..0xfffe */
 }
 
 const char *

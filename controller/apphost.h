@@ -8,14 +8,19 @@
  * Loading.  For each app of the config, in order: find "NAME.so" in the
  * search path (a name containing '/' is a path), dlopen it with RTLD_NOW |
  * RTLD_LOCAL, look up 'sluice_app', check abi_major == SL_APP_ABI_MAJOR,
- * abi_minor <= SL_APP_ABI_MINOR, size >= the size minor 0 defines, init !=
+ * abi_minor <= SL_APP_ABI_MINOR, size >= the size its minor defines, init !=
  * NULL -- before calling any plugin code -- then call init.  Any failure
  * is one line naming the app ("app 'acl': /usr/lib/sluice/apps/acl.so:
  * ABI 2.0, this sluice speaks 1.0") and unwinds every app loaded so far
  * (fini in reverse order, dlclose).
  *
- * Owners.  App number i (0-based, config order) has flow owner id i + 1;
- * 0 is the controller's own (SL_OWNER_CORE).
+ * Owners.  An app's flow owner id is sl_apps_owner_id() of its configured
+ * name: a 16-bit hash, never 0 (SL_OWNER_CORE, the controller's own) nor
+ * 0xffff.  It is the same across restarts, reloads and edits of the app
+ * list, so reconciliation after a restart recognises each app's flows by
+ * their cookies.  Two apps of one config with the same id are refused
+ * before anything loads ("apps 'a' and 'b' have the same flow owner id
+ * 0x1234: rename one").
  *
  * Dispatch.  sl_apps_dispatch() calls the handlers subscribed to the
  * event's type, highest priority first (ties: app order, then
@@ -112,6 +117,11 @@ size_t sl_apps_count(const struct sl_apps *apps);
 /* The name of the app with owner id 'owner' ("sluice" for
  * SL_OWNER_CORE), or NULL. */
 const char *sl_apps_owner_name(const struct sl_apps *apps, uint16_t owner);
+/* True if a loaded app has owner id 'owner' and SL_APP_F_ADOPT_FLOWS in
+ * its descriptor's flags (for the flow programmer's 'adopt' op). */
+bool sl_apps_owner_adopts(const struct sl_apps *apps, uint16_t owner);
+/* Returns the flow owner id of an app named 'name' (see "Owners"). */
+uint16_t sl_apps_owner_id(const char *name);
 
 /* The default search path: the installed apps directory. */
 const char *sl_apps_default_path(void);

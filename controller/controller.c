@@ -217,9 +217,17 @@ sl_controller_fp_error(void *aux, uint64_t dpid, uint16_t owner,
     sl_apps_dispatch_to_owner(ctl->apps, owner, &ev);
 }
 
+static bool
+sl_controller_fp_adopt(void *aux, uint16_t owner)
+{
+    struct sl_controller *ctl = aux;
+    return sl_apps_owner_adopts(ctl->apps, owner);
+}
+
 static const struct sl_flowprog_ops sl_controller_fp_ops = {
     .send = sl_controller_fp_send,
     .error = sl_controller_fp_error,
+    .adopt = sl_controller_fp_adopt,
 };
 
 /* ---- app host -> services ---- */

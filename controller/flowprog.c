@@ -29,7 +29,13 @@
  * ADD (OpenFlow 1.3 replaces a flow of identical match and priority, with
  * its cookie and timeouts, which MODIFY_STRICT would keep); MODIFY_STRICT
  * is used by reconciliation for a flow of the same owner and timeouts
- * whose instructions differ. */
+ * whose instructions differ.
+ *
+ * Adoption.  A Sluice flow the switch reports that is not desired, of an
+ * owner that ops->adopt accepts, becomes a desired entry on the spot (the
+ * flow stats entry is the only copy of its instructions), marked
+ * FP_SEEN_ADOPTED so that the end of reconciliation counts it and sends
+ * nothing for it. */
 #include <config.h>
 #include "controller/flowprog.h"
 
@@ -65,6 +71,7 @@ enum fp_seen {
     FP_SEEN_MODIFY,  /* Sluice flow, same owner and timeouts, other
                       * instructions */
     FP_SEEN_REPLACE, /* any other difference */
+    FP_SEEN_ADOPTED, /* reported, not desired: adopted as it is */
 };
 
 struct fp_waiter {
@@ -916,7 +923,7 @@ fp_flow_failed(struct sl_flowprog *fp, struct fp_switch *sw, struct fp_flow *f,
 static void
 fp_reconcile_done(struct sl_flowprog *fp, struct fp_switch *sw, size_t kept,
                   size_t added, size_t modified, size_t deleted,
-                  size_t foreign, struct sl_list *done)
+                  size_t adopted, size_t foreign, struct sl_list *done)
 {
     struct fp_flow *f;
 
@@ -928,11 +935,11 @@ fp_reconcile_done(struct sl_flowprog *fp, struct fp_switch *sw, size_t kept,
         fp_flow_schedule(fp, sw, f);
     }
     SL_INFO("switch 0x%016" PRIx64 ": reconciled: %zu kept, %zu added, "
-            "%zu modified, %zu deleted, %zu foreign left",
-            sw->dpid, kept, added, modified, deleted, foreign);
+            "%zu modified, %zu deleted, %zu adopted, %zu foreign left",
+            sw->dpid, kept, added, modified, deleted, adopted, foreign);
     if (fp->ops->reconciled) {
         fp->ops->reconciled(fp->aux, sw->dpid, kept, added, modified, deleted,
-                            foreign);
+                            adopted, foreign);
     }
     fp_run_waiters(fp, done);
 }
@@ -942,7 +949,7 @@ static void
 fp_reconcile_finish(struct sl_flowprog *fp, struct fp_switch *sw)
 {
     struct sl_list done = SL_LIST_INITIALIZER(&done);
-    size_t kept = 0, added = 0, modified = 0, deleted = 0;
+    size_t kept = 0, added = 0, modified = 0, deleted = 0, adopted = 0;
     size_t foreign = sw->n_foreign;
     struct fp_flow *f;
 
@@ -955,6 +962,10 @@ fp_reconcile_finish(struct sl_flowprog *fp, struct fp_switch *sw)
             case FP_SEEN_SAME:
                 kept++;
                 f->cookie = f->sw_cookie;
+                fp_waiters_finish(&f->waiting, 0, &done);
+                break;
+            case FP_SEEN_ADOPTED:
+                adopted++;
                 fp_waiters_finish(&f->waiting, 0, &done);
                 break;
             case FP_SEEN_MODIFY:
@@ -984,7 +995,8 @@ fp_reconcile_finish(struct sl_flowprog *fp, struct fp_switch *sw)
             fp_flow_free(fp, sw, f);
         }
     }
-    fp_reconcile_done(fp, sw, kept, added, modified, deleted, foreign, &done);
+    fp_reconcile_done(fp, sw, kept, added, modified, deleted, adopted, foreign,
+                      &done);
 }
 
 /* The switch refused the flow stats request: add every desired flow (an
@@ -1011,7 +1023,54 @@ fp_reconcile_fallback(struct sl_flowprog *fp, struct fp_switch *sw)
             fp_flow_free(fp, sw, f);
         }
     }
-    fp_reconcile_done(fp, sw, 0, added, 0, deleted, 0, &done);
+    fp_reconcile_done(fp, sw, 0, added, 0, deleted, 0, 0, &done);
+}
+
+/* Adopts the Sluice flow 'fs' the switch reported, whose key is in
+ * fp->key ('hash'), and which is not desired ('f' is its tombstone, or
+ * NULL): it becomes desired by the owner in its cookie, with exactly the
+ * switch's content.  Returns false, changing nothing, if that content
+ * fails the checks an app's flow passes (it is then deleted). */
+static bool
+fp_adopt(struct sl_flowprog *fp, struct fp_switch *sw, struct fp_flow *f,
+         uint32_t hash, const struct ofp_flow_stats *fs)
+{
+    struct sl_flow_spec spec;
+
+    if (fs->table_id > OFPTT_MAX || ofp_match_check(&fs->match) ||
+        ofp_instructions_check(&fs->instructions) ||
+        !fp_canon_inst(fp, &fs->instructions) ||
+        FP_FLOW_MOD_FIXED + (fp->key.len - FP_KEY_HDR) + fp->inst.len >
+            UINT16_MAX) {
+        return false;
+    }
+    ofp_arena_reset(&fp->arena);
+    bool ok = fp_decode_stored(&fp->arena, fp->key.data, fp->key.len,
+                               fp->inst.data, fp->inst.len, &spec);
+    ofp_arena_reset(&fp->arena);
+    if (!ok) {
+        return false;
+    }
+
+    if (!f) {
+        f = fp_flow_create(sw, hash, fp->key.data, fp->key.len);
+    } else {
+        /* A removal the owner asked for while the switch was away: the
+         * flow is back, so the removal did not happen. */
+        fp_flow_supersede(fp, f);
+    }
+    memset(&spec, 0, sizeof spec);
+    spec.idle_timeout = fs->idle_timeout;
+    spec.hard_timeout = fs->hard_timeout;
+    spec.flags = fs->flags;
+    f->cookie = fs->cookie; /* kept: its owner is the cookie's */
+    fp_flow_set_content(fp, f, SL_COOKIE_OWNER(fs->cookie), &spec);
+    f->desired = true;
+    sw->n_desired++;
+    f->on_switch = true;
+    f->sw_cookie = fs->cookie;
+    f->seen = FP_SEEN_ADOPTED;
+    return true;
 }
 
 /* Notes one flow the switch reported. */
@@ -1032,6 +1091,11 @@ fp_note_switch_flow(struct sl_flowprog *fp, struct fp_switch *sw,
     struct fp_flow *f = fp_flow_find(sw, hash, fp->key.data, fp->key.len);
     bool sluice = SL_COOKIE_IS_SLUICE(fs->cookie);
 
+    if (sluice && (!f || !f->desired) && fp->ops->adopt &&
+        fp->ops->adopt(fp->aux, SL_COOKIE_OWNER(fs->cookie)) &&
+        fp_adopt(fp, sw, f, hash, fs)) {
+        return;
+    }
     if (!f) {
         if (!sluice && !fp->delete_foreign) {
             sw->n_foreign++;

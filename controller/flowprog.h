@@ -29,12 +29,17 @@
  * instructions -> MODIFY_STRICT; desired with other timeouts, or carrying
  * another owner's or a foreign cookie -> ADD (which replaces it: a modify
  * keeps timeouts and cookie); not desired with a Sluice cookie
- * -> DELETE_STRICT (cookie-masked); foreign (other cookie) -> kept, or
- * deleted when 'delete_foreign' is set; then every desired flow not found
- * is added.  A changed desired flow is sent as an ADD for the same
- * reason.  A controller restart thus leaves working flows untouched.
- * Until reconciliation ends, changes are only recorded in the desired
- * table. */
+ * -> adopted if ops->adopt says its owner (from the cookie) adopts
+ * flows: it enters the desired table as that owner's, with the switch's
+ * cookie, instructions, timeouts and flags (no message: it is what the
+ * switch has), as if the owner had added it -- also when it was a flow the
+ * owner had removed while the switch was away (waiters of that removal
+ * complete with SL_FLOW_ABORTED); else DELETE_STRICT (cookie-masked);
+ * foreign (other cookie) -> kept, or deleted when 'delete_foreign' is set;
+ * then every desired flow not found is added.  A changed desired flow is
+ * sent as an ADD for the same reason.  A controller restart thus leaves
+ * working flows untouched, learned ones included.  Until reconciliation
+ * ends, changes are only recorded in the desired table. */
 #ifndef CONTROLLER_FLOWPROG_H
 #define CONTROLLER_FLOWPROG_H 1
 
@@ -72,10 +77,18 @@ struct sl_flowprog_ops {
     void (*error)(void *aux, uint64_t dpid, uint16_t owner,
                   const struct sl_flow_spec *flow, enum ofperr code,
                   const struct ofp_error_msg *err);
-    /* Reconciliation of 'dpid' ended (optional, for logs and tests). */
-    void (*reconciled)(void *aux, uint64_t dpid, size_t kept,
-                       size_t added, size_t modified, size_t deleted,
+    /* Reconciliation of 'dpid' ended (optional, for logs and tests):
+     * flows 'kept' as they were, 'added', 'modified' (MODIFY_STRICT, or an
+     * ADD replacing what the switch had), 'deleted', 'adopted' (see
+     * above) and 'foreign' flows left alone. */
+    void (*reconciled)(void *aux, uint64_t dpid, size_t kept, size_t added,
+                       size_t modified, size_t deleted, size_t adopted,
                        size_t foreign);
+    /* Optional (NULL: nothing is adopted).  Returns true if Sluice flows
+     * of 'owner' that the switch has and nobody desires are to be adopted
+     * rather than deleted.  Called during reconciliation, once per such
+     * flow: keep it O(1). */
+    bool (*adopt)(void *aux, uint16_t owner);
 };
 
 struct sl_flowprog_stats {

@@ -12,8 +12,10 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -430,6 +432,24 @@ static const char two_goods[] = "apps:\n"
                                 "  - name: good_b\n"
                                 "    config: {greeting: b}\n";
 
+/* The flow owner id of app 'name'. */
+static uint16_t
+owner(const char *name)
+{
+    return sl_apps_owner_id(name);
+}
+
+/* An owner id that is neither 'a' nor 'b' (nor 0). */
+static uint16_t
+other_owner(uint16_t a, uint16_t b)
+{
+    uint16_t id = 1;
+    while (id == a || id == b) {
+        id++;
+    }
+    return id;
+}
+
 /* ---- loading ---- */
 
 START_TEST(test_load_good_passes_config_node)
@@ -440,9 +460,10 @@ START_TEST(test_load_good_passes_config_node)
     ck_assert_uint_eq(sl_apps_count(apps), 1);
     ck_assert_str_eq(trace, "good|init greeting=hello priority=5;"
                             "good|bad type=22,22,22;");
-    ck_assert_str_eq(sl_apps_owner_name(apps, 1), "good");
+    ck_assert_str_eq(sl_apps_owner_name(apps, owner("good")), "good");
     ck_assert_str_eq(sl_apps_owner_name(apps, SL_OWNER_CORE), "sluice");
-    ck_assert_ptr_null(sl_apps_owner_name(apps, 2));
+    ck_assert_ptr_null(
+        sl_apps_owner_name(apps, other_owner(owner("good"), 0)));
     ck_assert_ptr_nonnull(strstr(logall, "apphost|app 'good' loaded from "));
 }
 END_TEST
@@ -506,7 +527,7 @@ START_TEST(test_same_file_twice_keeps_state_per_app)
     ck_assert_str_eq(host->name(a), "good_a");
     ck_assert_str_eq(host->name(b), "good_b");
     ck_assert_ptr_ne(host->get_data(a), host->get_data(b));
-    ck_assert_ptr_eq(sl_apps_owner_name(apps, 2), host->name(b));
+    ck_assert_ptr_eq(sl_apps_owner_name(apps, owner("good_b")), host->name(b));
 }
 END_TEST
 
@@ -542,7 +563,7 @@ START_TEST(test_path_name_loads_that_file)
     snprintf(path, sizeof path, "%s/good.so", plugin_dir);
     ck_assert_int_eq(sl_apps_load(apps, &c, "/nonexistent", err, sizeof err),
                      0);
-    ck_assert_str_eq(sl_apps_owner_name(apps, 1), path);
+    ck_assert_str_eq(sl_apps_owner_name(apps, owner(path)), path);
 }
 END_TEST
 
@@ -628,6 +649,37 @@ START_TEST(test_older_minor_with_its_size_accepted)
     load_ok("apps:\n  - name: bad_abi\n");
     /* Its init ran, once the descriptor was right. */
     ck_assert_str_eq(getenv("SLUICE_TEST_PLUGIN_RAN"), "bad_abi");
+    sl_apps_destroy(apps);
+    apps = NULL;
+    dlclose(h);
+}
+END_TEST
+
+START_TEST(test_descriptor_without_flags_refused)
+{
+    void *h;
+    struct sl_app_def *def = open_bad_abi(&h);
+    char rest[128];
+
+    def->abi_major = SL_APP_ABI_MAJOR;
+    def->size = offsetof(struct sl_app_def, flags);
+    snprintf(rest, sizeof rest, ": descriptor of %zu bytes, ABI 1.0 needs %zu",
+             offsetof(struct sl_app_def, flags), sizeof(struct sl_app_def));
+    assert_refused("bad_abi", ENOEXEC, rest);
+    dlclose(h);
+}
+END_TEST
+
+START_TEST(test_descriptor_flags_are_read)
+{
+    void *h;
+    struct sl_app_def *def = open_bad_abi(&h);
+
+    def->abi_major = SL_APP_ABI_MAJOR;
+    ck_assert_uint_eq(def->size, sizeof(struct sl_app_def));
+    def->flags = SL_APP_F_ADOPT_FLOWS;
+    load_ok("apps:\n  - name: bad_abi\n");
+    ck_assert(sl_apps_owner_adopts(apps, owner("bad_abi")));
     sl_apps_destroy(apps);
     apps = NULL;
     dlclose(h);
@@ -795,13 +847,13 @@ START_TEST(test_nothing_before_start_or_after_stop)
     trace_reset();
     struct sl_event ev = event(SL_EV_PACKET_IN, 1);
     sl_apps_dispatch(apps, &ev);
-    sl_apps_dispatch_to_owner(apps, 1, &ev);
+    sl_apps_dispatch_to_owner(apps, owner("good_a"), &ev);
     ck_assert_str_eq(trace, "");
     start_ok();
     sl_apps_stop(apps);
     trace_reset();
     sl_apps_dispatch(apps, &ev);
-    sl_apps_dispatch_to_owner(apps, 2, &ev);
+    sl_apps_dispatch_to_owner(apps, owner("good_b"), &ev);
     ck_assert_str_eq(trace, "");
 }
 END_TEST
@@ -814,15 +866,16 @@ START_TEST(test_dispatch_to_owner_only)
     start_ok();
     trace_reset();
     struct sl_event ev = event(SL_EV_PACKET_IN, 5);
-    sl_apps_dispatch_to_owner(apps, 2, &ev);
+    sl_apps_dispatch_to_owner(apps, owner("good_b"), &ev);
     ck_assert_str_eq(trace, "good_b|h1 dpid=5;good_b|h2 dpid=5;");
     trace_reset();
     /* STOP ends the owner's own walk too. */
-    sl_apps_dispatch_to_owner(apps, 1, &ev);
+    sl_apps_dispatch_to_owner(apps, owner("good_a"), &ev);
     ck_assert_str_eq(trace, "good_a|h1 dpid=5;");
     trace_reset();
     sl_apps_dispatch_to_owner(apps, SL_OWNER_CORE, &ev);
-    sl_apps_dispatch_to_owner(apps, 3, &ev);
+    sl_apps_dispatch_to_owner(
+        apps, other_owner(owner("good_a"), owner("good_b")), &ev);
     ck_assert_str_eq(trace, "");
 }
 END_TEST
@@ -854,6 +907,116 @@ START_TEST(test_subscribe_bad_type_einval)
     snprintf(want, sizeof want, "good|bad type=%d,%d,%d;", EINVAL, EINVAL,
              EINVAL);
     ck_assert_ptr_nonnull(strstr(trace, want));
+}
+END_TEST
+
+/* ---- owner ids ---- */
+
+/* Each of the four contexts of two hosts, [good_a, good_b] and [good_b,
+ * good_a], adds a flow: the owner passed on is its name's id. */
+START_TEST(test_owner_ids_follow_names_not_order)
+{
+    struct sl_apps *apps2 =
+        sl_apps_create(base, &fake_services, &fake_aux_token);
+    struct sl_flow_spec spec;
+
+    load_ok(two_goods);
+    parse_config("apps:\n  - name: good_b\n  - name: good_a\n", &cfg2);
+    ck_assert_int_eq(sl_apps_load(apps2, &cfg2, search, err, sizeof err), 0);
+    ck_assert_uint_ne(owner("good_a"), owner("good_b"));
+
+    const struct sl_host *host = good_host();
+    memset(&spec, 0, sizeof spec);
+    spec.match.type = OFPMT_OXM;
+    for (unsigned int back = 0; back < 4; back++) {
+        struct sl_ctx *ctx = good_ctx(back);
+        ck_assert_int_eq(host->flow_add(ctx, 1, &spec, NULL, NULL), 0);
+        ck_assert_uint_eq(fake.adds[back].owner, owner(host->name(ctx)));
+    }
+    ck_assert_str_eq(host->name(good_ctx(0)), "good_a"); /* apps2's */
+    ck_assert_str_eq(host->name(good_ctx(3)), "good_a"); /* apps' */
+    ck_assert_uint_eq(fake.adds[0].owner, fake.adds[3].owner);
+    ck_assert_uint_eq(fake.adds[1].owner, fake.adds[2].owner);
+    for (int i = 0; i < 2; i++) {
+        struct sl_apps *h = i ? apps2 : apps;
+        ck_assert_str_eq(sl_apps_owner_name(h, owner("good_a")), "good_a");
+        ck_assert_str_eq(sl_apps_owner_name(h, owner("good_b")), "good_b");
+    }
+    sl_apps_destroy(apps2);
+}
+END_TEST
+
+/* The ids live in cookies on switches: the function must never change. */
+START_TEST(test_owner_id_is_fixed_and_never_reserved)
+{
+    char name[32];
+
+    ck_assert_uint_eq(sl_apps_owner_id("hub"), 0x4980);
+    ck_assert_uint_eq(sl_apps_owner_id("l2_learning"), 0x2c47);
+    ck_assert_uint_eq(sl_apps_owner_id("hub"), sl_apps_owner_id("hub"));
+    for (unsigned int i = 0; i < 300000; i++) {
+        snprintf(name, sizeof name, "app-%u", i);
+        uint16_t id = sl_apps_owner_id(name);
+        ck_assert_uint_ne(id, SL_OWNER_CORE);
+        ck_assert_uint_ne(id, 0xffff);
+    }
+}
+END_TEST
+
+/* Finds two names "appN" with the same owner id. */
+static void
+colliding_names(char *a, char *b, size_t size)
+{
+    static uint32_t first[UINT16_MAX + 1]; /* N + 1 of the first "appN" */
+
+    memset(first, 0, sizeof first);
+    for (uint32_t n = 0; n < 1000000; n++) {
+        snprintf(b, size, "app%" PRIu32, n);
+        uint16_t id = sl_apps_owner_id(b);
+        if (first[id]) {
+            snprintf(a, size, "app%" PRIu32, first[id] - 1);
+            return;
+        }
+        first[id] = n + 1;
+    }
+    ck_abort_msg("no collision found");
+}
+
+START_TEST(test_owner_id_collision_refused_before_loading)
+{
+    char a[32], b[32], yaml[256], want[256];
+
+    colliding_names(a, b, sizeof a);
+    ck_assert_str_ne(a, b);
+    ck_assert_uint_eq(sl_apps_owner_id(a), sl_apps_owner_id(b));
+    snprintf(yaml, sizeof yaml,
+             "apps:\n  - name: good\n  - name: %s\n  - name: %s\n", a, b);
+    ck_assert_int_eq(load(yaml), EINVAL);
+    snprintf(want, sizeof want,
+             "apps '%s' and '%s' have the same flow owner id 0x%04x: "
+             "rename one",
+             a, b, (unsigned int) sl_apps_owner_id(a));
+    ck_assert_str_eq(err, want);
+    ck_assert_uint_eq(sl_apps_count(apps), 0);
+    ck_assert_str_eq(trace, ""); /* not even 'good' was loaded */
+}
+END_TEST
+
+START_TEST(test_owner_adopts_only_flagged_apps)
+{
+    load_ok("apps:\n  - name: good\n  - name: l2_learning\n");
+    ck_assert(sl_apps_owner_adopts(apps, owner("l2_learning")));
+    ck_assert(!sl_apps_owner_adopts(apps, owner("good")));
+    ck_assert(!sl_apps_owner_adopts(apps, SL_OWNER_CORE));
+    ck_assert(!sl_apps_owner_adopts(
+        apps, other_owner(owner("good"), owner("l2_learning"))));
+}
+END_TEST
+
+START_TEST(test_hub_does_not_adopt)
+{
+    load_ok("apps:\n  - name: hub\n");
+    ck_assert(!sl_apps_owner_adopts(apps, owner("hub")));
 }
 END_TEST
 
@@ -893,7 +1056,7 @@ START_TEST(test_flow_functions_pass_owner)
     ck_assert_int_eq(host->flow_add(b, 7, &spec, done_cb, &tok), 0);
     ck_assert_uint_eq(fake.n_adds, 1);
     ck_assert_uint_eq(fake.adds[0].dpid, 7);
-    ck_assert_uint_eq(fake.adds[0].owner, 2);
+    ck_assert_uint_eq(fake.adds[0].owner, owner("good_b"));
     ck_assert_uint_eq(fake.adds[0].table_id, 2);
     ck_assert_uint_eq(fake.adds[0].priority, 10);
     ck_assert_uint_eq(fake.adds[0].idle, 4);
@@ -912,7 +1075,7 @@ START_TEST(test_flow_functions_pass_owner)
         EPERM);
     ck_assert_uint_eq(fake.n_dels, 1);
     ck_assert_uint_eq(fake.del_dpid, 8);
-    ck_assert_uint_eq(fake.del_owner, 1);
+    ck_assert_uint_eq(fake.del_owner, owner("good_a"));
     ck_assert_uint_eq(fake.del_table, 2);
     ck_assert_uint_eq(fake.del_priority, 10);
     ck_assert_ptr_eq(fake.del_match, &spec.match);
@@ -922,7 +1085,7 @@ START_TEST(test_flow_functions_pass_owner)
     ck_assert_uint_eq(fake.n_dels, 1);
 
     ck_assert_uint_eq(host->flow_del_all(b, 0), 3);
-    ck_assert_uint_eq(fake.del_all_owner, 2);
+    ck_assert_uint_eq(fake.del_all_owner, owner("good_b"));
     ck_assert_uint_eq(fake.del_all_dpid, 0);
 }
 END_TEST
@@ -1315,7 +1478,7 @@ START_TEST(test_hub_states_flood_flow_on_switch_up)
     ck_assert_uint_eq(fake.n_adds, 1);
     const struct flow_call *c = &fake.adds[0];
     ck_assert_uint_eq(c->dpid, 0x10);
-    ck_assert_uint_eq(c->owner, 2);
+    ck_assert_uint_eq(c->owner, owner("hub"));
     ck_assert_uint_eq(c->table_id, 2);
     ck_assert_uint_eq(c->priority, 7);
     ck_assert_uint_eq(c->n_oxms, 0);
@@ -1348,7 +1511,7 @@ START_TEST(test_hub_defaults_to_priority_1)
     sl_apps_dispatch(apps, &ev);
     ck_assert_uint_eq(fake.n_adds, 1);
     ck_assert_uint_eq(fake.adds[0].priority, 1);
-    ck_assert_uint_eq(fake.adds[0].owner, 1);
+    ck_assert_uint_eq(fake.adds[0].owner, owner("hub"));
 }
 END_TEST
 
@@ -1426,7 +1589,7 @@ assert_mac_flow(size_t i, uint64_t dpid, const uint8_t *mac, uint32_t port)
     ck_assert_uint_gt(fake.n_adds, i);
     const struct flow_call *c = &fake.adds[i];
     ck_assert_uint_eq(c->dpid, dpid);
-    ck_assert_uint_eq(c->owner, 1);
+    ck_assert_uint_eq(c->owner, owner("l2_learning"));
     ck_assert_uint_eq(c->table_id, 2);
     ck_assert_uint_eq(c->priority, 100);
     ck_assert_uint_eq(c->n_oxms, 1);
@@ -1459,7 +1622,9 @@ START_TEST(test_l2_floods_broadcast)
     l2_start();
     packet_in(&p, 1, mac_a, mac_bcast, 0x0806, 1, OFP_NO_BUFFER);
     sl_apps_dispatch(apps, &p.ev);
-    ck_assert_uint_eq(fake.n_adds, 0);
+    /* The source is learned and its flow stated at once. */
+    ck_assert_uint_eq(fake.n_adds, 1);
+    assert_mac_flow(0, 1, mac_a, 1);
     ck_assert_uint_eq(fake.n_sends, 1);
     assert_packet_out(0, 1, 1, OFPP_FLOOD);
     ck_assert_ptr_eq(fake.sends[0].po.data, p.frame);
@@ -1474,7 +1639,8 @@ START_TEST(test_l2_floods_unknown_destination)
     l2_start();
     packet_in(&p, 1, mac_b, mac_a, 0x88b5, 2, OFP_NO_BUFFER);
     sl_apps_dispatch(apps, &p.ev);
-    ck_assert_uint_eq(fake.n_adds, 0);
+    ck_assert_uint_eq(fake.n_adds, 1);
+    assert_mac_flow(0, 1, mac_b, 2);
     assert_packet_out(0, 1, 2, OFPP_FLOOD);
 }
 END_TEST
@@ -1489,18 +1655,18 @@ START_TEST(test_l2_learns_and_installs_flow)
     packet_in(&p, 1, mac_b, mac_a, 0x0806, 2, 55);
     sl_apps_dispatch(apps, &p.ev);
 
-    ck_assert_uint_eq(fake.n_adds, 1);
+    ck_assert_uint_eq(fake.n_adds, 2);
     assert_mac_flow(0, 1, mac_a, 1);
+    assert_mac_flow(1, 1, mac_b, 2);
     ck_assert_uint_eq(fake.n_sends, 2);
     assert_packet_out(1, 1, 2, 1);
     ck_assert_uint_eq(fake.sends[1].po.buffer_id, 55);
     ck_assert_uint_eq(fake.sends[1].po.len, 0);
 
-    /* And back: B is known on port 2 now. */
+    /* And back: B is known on port 2; nothing new to state. */
     packet_in(&p, 1, mac_a, mac_b, 0x0806, 1, OFP_NO_BUFFER);
     sl_apps_dispatch(apps, &p.ev);
     ck_assert_uint_eq(fake.n_adds, 2);
-    assert_mac_flow(1, 1, mac_b, 2);
     assert_packet_out(2, 1, 1, 2);
 }
 END_TEST
@@ -1514,19 +1680,19 @@ START_TEST(test_l2_mac_move_readds_flow)
     sl_apps_dispatch(apps, &p.ev);
     packet_in(&p, 1, mac_b, mac_a, 0x0806, 2, OFP_NO_BUFFER);
     sl_apps_dispatch(apps, &p.ev);
-    ck_assert_uint_eq(fake.n_adds, 1);
+    ck_assert_uint_eq(fake.n_adds, 2);
 
-    /* A shows up on port 3. */
+    /* A shows up on port 3: its flow is stated again, to port 3. */
     packet_in(&p, 1, mac_a, mac_bcast, 0x0806, 3, OFP_NO_BUFFER);
     sl_apps_dispatch(apps, &p.ev);
-    ck_assert_uint_eq(fake.n_adds, 2);
-    assert_mac_flow(1, 1, mac_a, 3);
+    ck_assert_uint_eq(fake.n_adds, 3);
+    assert_mac_flow(2, 1, mac_a, 3);
     assert_packet_out(2, 1, 3, OFPP_FLOOD);
 
     /* Traffic to A goes to port 3. */
     packet_in(&p, 1, mac_b, mac_a, 0x0806, 2, OFP_NO_BUFFER);
     sl_apps_dispatch(apps, &p.ev);
-    assert_mac_flow(2, 1, mac_a, 3);
+    ck_assert_uint_eq(fake.n_adds, 3);
     assert_packet_out(3, 1, 2, 3);
 }
 END_TEST
@@ -1538,10 +1704,11 @@ START_TEST(test_l2_ignores_lldp)
     l2_start();
     packet_in(&p, 1, mac_a, mac_bcast, OFP_ETH_TYPE_LLDP, 1, OFP_NO_BUFFER);
     sl_apps_dispatch(apps, &p.ev);
-    /* Not even learned: B -> A is flooded. */
+    /* Not even learned: B -> A is flooded; only B's flow is stated. */
     packet_in(&p, 1, mac_b, mac_a, 0x0806, 2, OFP_NO_BUFFER);
     sl_apps_dispatch(apps, &p.ev);
-    ck_assert_uint_eq(fake.n_adds, 0);
+    ck_assert_uint_eq(fake.n_adds, 1);
+    assert_mac_flow(0, 1, mac_b, 2);
     ck_assert_uint_eq(fake.n_sends, 1);
     assert_packet_out(0, 1, 2, OFPP_FLOOD);
 }
@@ -1556,7 +1723,9 @@ START_TEST(test_l2_tables_are_per_switch)
     sl_apps_dispatch(apps, &p.ev);
     packet_in(&p, 2, mac_b, mac_a, 0x0806, 2, OFP_NO_BUFFER);
     sl_apps_dispatch(apps, &p.ev);
-    ck_assert_uint_eq(fake.n_adds, 0);
+    ck_assert_uint_eq(fake.n_adds, 2);
+    assert_mac_flow(0, 1, mac_a, 1);
+    assert_mac_flow(1, 2, mac_b, 2);
     assert_packet_out(1, 2, 2, OFPP_FLOOD);
 }
 END_TEST
@@ -1572,8 +1741,25 @@ START_TEST(test_l2_forgets_switch_on_down)
     sl_apps_dispatch(apps, &down);
     packet_in(&p, 1, mac_b, mac_a, 0x0806, 2, OFP_NO_BUFFER);
     sl_apps_dispatch(apps, &p.ev);
-    ck_assert_uint_eq(fake.n_adds, 0);
+    /* A was forgotten: flooded; B learned anew. */
+    ck_assert_uint_eq(fake.n_adds, 2);
+    assert_mac_flow(1, 1, mac_b, 2);
     assert_packet_out(1, 1, 2, OFPP_FLOOD);
+}
+END_TEST
+
+START_TEST(test_l2_drops_its_flows_on_switch_down)
+{
+    l2_start();
+    struct sl_event down = event(SL_EV_SWITCH_DOWN, 0x42);
+    sl_apps_dispatch(apps, &down);
+    ck_assert_uint_eq(fake.n_del_alls, 1);
+    ck_assert_uint_eq(fake.del_all_dpid, 0x42);
+    ck_assert_uint_eq(fake.del_all_owner, owner("l2_learning"));
+    /* dpid 0 would mean every switch: not asked. */
+    down = event(SL_EV_SWITCH_DOWN, 0);
+    sl_apps_dispatch(apps, &down);
+    ck_assert_uint_eq(fake.n_del_alls, 1);
 }
 END_TEST
 
@@ -1586,8 +1772,8 @@ START_TEST(test_l2_drops_packet_for_its_own_port)
     sl_apps_dispatch(apps, &p.ev);
     packet_in(&p, 1, mac_b, mac_a, 0x0806, 1, OFP_NO_BUFFER);
     sl_apps_dispatch(apps, &p.ev);
-    ck_assert_uint_eq(fake.n_adds, 0);
-    ck_assert_uint_eq(fake.n_sends, 1);
+    ck_assert_uint_eq(fake.n_adds, 2);  /* A and B, both behind port 1 */
+    ck_assert_uint_eq(fake.n_sends, 1); /* the second packet is dropped */
 }
 END_TEST
 
@@ -1601,8 +1787,9 @@ START_TEST(test_l2_priority_from_config)
     sl_apps_dispatch(apps, &p.ev);
     packet_in(&p, 1, mac_b, mac_a, 0x0806, 2, OFP_NO_BUFFER);
     sl_apps_dispatch(apps, &p.ev);
-    ck_assert_uint_eq(fake.n_adds, 1);
+    ck_assert_uint_eq(fake.n_adds, 2);
     ck_assert_uint_eq(fake.adds[0].priority, 300);
+    ck_assert_uint_eq(fake.adds[1].priority, 300);
     sl_apps_destroy(apps);
     apps = sl_apps_create(base, &fake_services, &fake_aux_token);
     sl_config_destroy(&cfg);
@@ -1647,6 +1834,8 @@ apphost_suite(void)
     tcase_add_test(tc, test_abi_minor_too_new_refused);
     tcase_add_test(tc, test_descriptor_without_init_refused);
     tcase_add_test(tc, test_older_minor_with_its_size_accepted);
+    tcase_add_test(tc, test_descriptor_without_flags_refused);
+    tcase_add_test(tc, test_descriptor_flags_are_read);
     tcase_add_test(tc, test_size_too_small_refused);
     tcase_add_test(tc, test_no_symbol_refused);
     tcase_add_test(tc, test_refusal_unwinds_earlier_apps);
@@ -1666,6 +1855,15 @@ apphost_suite(void)
     tcase_add_test(tc, test_dispatch_to_owner_only);
     tcase_add_test(tc, test_subscribe_after_start_refused);
     tcase_add_test(tc, test_subscribe_bad_type_einval);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("owners");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_owner_ids_follow_names_not_order);
+    tcase_add_test(tc, test_owner_id_is_fixed_and_never_reserved);
+    tcase_add_test(tc, test_owner_id_collision_refused_before_loading);
+    tcase_add_test(tc, test_owner_adopts_only_flagged_apps);
+    tcase_add_test(tc, test_hub_does_not_adopt);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("host");
@@ -1704,6 +1902,7 @@ apphost_suite(void)
     tcase_add_test(tc, test_l2_ignores_lldp);
     tcase_add_test(tc, test_l2_tables_are_per_switch);
     tcase_add_test(tc, test_l2_forgets_switch_on_down);
+    tcase_add_test(tc, test_l2_drops_its_flows_on_switch_down);
     tcase_add_test(tc, test_l2_drops_packet_for_its_own_port);
     tcase_add_test(tc, test_l2_priority_from_config);
     tcase_add_test(tc, test_l2_ignores_malformed_packet_in);

@@ -53,7 +53,12 @@ static struct {
     size_t n_errors;
     size_t n_reconciled;
     uint64_t rec_dpid;
-    size_t kept, added, modified, deleted, foreign;
+    size_t kept, added, modified, deleted, adopted, foreign;
+    /* adopt: owners that adopt, and the calls seen */
+    uint16_t adopters[4];
+    size_t n_adopters;
+    size_t n_adopt_calls;
+    uint16_t last_adopt_owner;
 } fk;
 
 static struct event_base *base;
@@ -125,7 +130,8 @@ fake_error(void *aux, uint64_t dpid, uint16_t owner,
 
 static void
 fake_reconciled(void *aux, uint64_t dpid, size_t kept, size_t added,
-                size_t modified, size_t deleted, size_t foreign)
+                size_t modified, size_t deleted, size_t adopted,
+                size_t foreign)
 {
     ck_assert_ptr_eq(aux, &fk);
     fk.n_reconciled++;
@@ -134,13 +140,29 @@ fake_reconciled(void *aux, uint64_t dpid, size_t kept, size_t added,
     fk.added = added;
     fk.modified = modified;
     fk.deleted = deleted;
+    fk.adopted = adopted;
     fk.foreign = foreign;
+}
+
+static bool
+fake_adopt(void *aux, uint16_t owner)
+{
+    ck_assert_ptr_eq(aux, &fk);
+    fk.n_adopt_calls++;
+    fk.last_adopt_owner = owner;
+    for (size_t i = 0; i < fk.n_adopters; i++) {
+        if (fk.adopters[i] == owner) {
+            return true;
+        }
+    }
+    return false;
 }
 
 static const struct sl_flowprog_ops fake_ops = {
     .send = fake_send,
     .error = fake_error,
     .reconciled = fake_reconciled,
+    .adopt = fake_adopt,
 };
 
 static void
@@ -1456,7 +1478,8 @@ START_TEST(test_reconcile_keeps_modifies_deletes_adds)
     reconcile_mixed(false);
     ck_assert_str_eq(last_reconciled,
                      "switch 0x0000000000000001: reconciled: 1 kept, 1 "
-                     "added, 1 modified, 1 deleted, 1 foreign left");
+                     "added, 1 modified, 1 deleted, 0 adopted, 1 foreign "
+                     "left");
     ck_assert_uint_eq(sl_flowprog_stats(fp)->reconciliations, 1);
 }
 END_TEST
@@ -1466,7 +1489,8 @@ START_TEST(test_reconcile_delete_foreign)
     reconcile_mixed(true);
     ck_assert_str_eq(last_reconciled,
                      "switch 0x0000000000000001: reconciled: 1 kept, 1 "
-                     "added, 1 modified, 2 deleted, 0 foreign left");
+                     "added, 1 modified, 2 deleted, 0 adopted, 0 foreign "
+                     "left");
 }
 END_TEST
 
@@ -1653,7 +1677,8 @@ START_TEST(test_restart_sends_no_flow_mods)
     ck_assert_uint_eq(fk.n_sent, from + 1);
     ck_assert_uint_eq(count_sent(OFPT_FLOW_MOD, from), 0);
     ck_assert_uint_eq(fk.kept, N);
-    ck_assert_uint_eq(fk.added + fk.modified + fk.deleted + fk.foreign, 0);
+    ck_assert_uint_eq(
+        fk.added + fk.modified + fk.deleted + fk.adopted + fk.foreign, 0);
     ck_assert(sl_flowprog_is_synced(fp, DPID));
 }
 END_TEST
@@ -1954,6 +1979,348 @@ START_TEST(test_is_synced_and_n_flows_unknown_switch)
 }
 END_TEST
 
+/* ---- tests: adoption ---- */
+
+/* Makes 'owner' an adopting owner (ops->adopt says yes for it). */
+static void
+adopter(uint16_t owner)
+{
+    ck_assert_uint_lt(fk.n_adopters, 4);
+    fk.adopters[fk.n_adopters++] = owner;
+}
+
+/* Connects DPID, whose switch reports the 'n' flows 'fs' in one reply. */
+static void
+reconcile_with(struct ofp_flow_stats *fs, size_t n)
+{
+    size_t from = fk.n_sent;
+    sl_flowprog_switch_up(fp, DPID);
+    ck_assert_uint_eq(fk.n_sent, from + 1);
+    ck_assert(reply_flow_stats(DPID, fk.sent[from].xid, fs, n, false));
+    ck_assert_uint_eq(fk.n_reconciled, 1);
+}
+
+/* The switch has 'a' (idle 30, SEND_FLOW_REM) with 'cookie', nobody
+ * desires it, OWNER adopts: after reconciliation it is desired. */
+static void
+adopt_one(struct tflow *a, uint64_t cookie)
+{
+    adopter(OWNER);
+    tflow_init(a, 100, 1, 1, 2);
+    a->spec.idle_timeout = 30;
+    a->spec.flags = OFPFF_SEND_FLOW_REM;
+    struct ofp_flow_stats fs = tflow_stats(a, cookie);
+    reconcile_with(&fs, 1);
+    run();
+}
+
+START_TEST(test_adopt_undesired_flow_sends_nothing)
+{
+    struct tflow a;
+
+    adopt_one(&a, SL_COOKIE(OWNER, 77));
+    ck_assert_uint_eq(fk.n_adopt_calls, 1);
+    ck_assert_uint_eq(fk.last_adopt_owner, OWNER);
+    ck_assert_uint_eq(fk.adopted, 1);
+    ck_assert_uint_eq(fk.kept + fk.added + fk.modified + fk.deleted, 0);
+    ck_assert_uint_eq(fk.foreign, 0);
+    ck_assert_uint_eq(fk.n_sent, 1); /* the flow stats request only */
+    ck_assert_uint_eq(sl_flowprog_n_flows(fp, DPID), 1);
+    ck_assert(sl_flowprog_is_synced(fp, DPID));
+    ck_assert_uint_eq(sl_flowprog_stats(fp)->flow_mods, 0);
+    ck_assert_str_eq(last_reconciled,
+                     "switch 0x0000000000000001: reconciled: 0 kept, 0 "
+                     "added, 0 modified, 0 deleted, 1 adopted, 0 foreign "
+                     "left");
+}
+END_TEST
+
+START_TEST(test_adopted_flow_identical_readd_sends_nothing)
+{
+    struct tflow a;
+    struct done_rec *d = done_new(1);
+
+    adopt_one(&a, SL_COOKIE(OWNER, 77));
+    ck_assert_int_eq(add(DPID, OWNER, &a, d), 0);
+    run();
+    ck_assert_uint_eq(fk.n_sent, 1);
+    ck_assert_int_eq(d->calls, 1);
+    ck_assert_int_eq(d->result, 0);
+    ck_assert_uint_eq(sl_flowprog_n_flows(fp, DPID), 1);
+}
+END_TEST
+
+START_TEST(test_adopted_flow_changed_readd_sends_add_with_its_cookie)
+{
+    struct tflow a;
+    uint64_t cookie = SL_COOKIE(OWNER, 77);
+
+    adopt_one(&a, cookie);
+    a.actions[0].output.port = 3;
+    ck_assert_int_eq(add(DPID, OWNER, &a, NULL), 0);
+    run();
+    ck_assert_uint_eq(count_sent(OFPT_FLOW_MOD, 0), 1);
+    struct ofp_msg m = sent_msg(last_sent(OFPT_FLOW_MOD));
+    ck_assert_uint_eq(m.flow_mod.command, OFPFC_ADD);
+    ck_assert_uint_eq(m.flow_mod.cookie, cookie);
+    ck_assert_uint_eq(m.flow_mod.idle_timeout, 30);
+    ck_assert_uint_eq(m.flow_mod.flags, OFPFF_SEND_FLOW_REM);
+    ck_assert_uint_eq(flow_mod_out_port(&m), 3);
+    ck_assert_uint_eq(sl_flowprog_n_flows(fp, DPID), 1);
+}
+END_TEST
+
+/* The switch's timeouts and flags are the adopted flow's content: an add
+ * without them is a change. */
+START_TEST(test_adopted_flow_keeps_switch_timeouts_and_flags)
+{
+    struct tflow a, plain;
+
+    adopt_one(&a, SL_COOKIE(OWNER, 77));
+    tflow_init(&plain, 100, 1, 1, 2);
+    ck_assert_int_eq(add(DPID, OWNER, &plain, NULL), 0);
+    run();
+    struct ofp_msg m = sent_msg(last_sent(OFPT_FLOW_MOD));
+    ck_assert_uint_eq(m.flow_mod.command, OFPFC_ADD);
+    ck_assert_uint_eq(m.flow_mod.idle_timeout, 0);
+    ck_assert_uint_eq(m.flow_mod.flags, 0);
+}
+END_TEST
+
+START_TEST(test_adopted_flow_del_sends_delete_strict_with_its_cookie)
+{
+    struct tflow a;
+    uint64_t cookie = SL_COOKIE(OWNER, 77);
+    struct done_rec *d = done_new(1);
+
+    adopt_one(&a, cookie);
+    ck_assert_int_eq(del(DPID, OWNER2, &a, NULL), EPERM);
+    ck_assert_int_eq(del(DPID, OWNER, &a, d), 0);
+    run();
+    ck_assert_uint_eq(count_sent(OFPT_FLOW_MOD, 0), 1);
+    struct ofp_msg m = sent_msg(last_sent(OFPT_FLOW_MOD));
+    ck_assert_uint_eq(m.flow_mod.command, OFPFC_DELETE_STRICT);
+    ck_assert_uint_eq(m.flow_mod.cookie, cookie);
+    ck_assert_uint_eq(m.flow_mod.cookie_mask, UINT64_MAX);
+    ck_assert_uint_eq(m.flow_mod.priority, 100);
+    ck_assert_uint_eq(sl_flowprog_n_flows(fp, DPID), 0);
+    reply_all_barriers(DPID, 0);
+    ck_assert_int_eq(d->calls, 1);
+    ck_assert_int_eq(d->result, 0);
+}
+END_TEST
+
+START_TEST(test_adopted_flow_del_owner_removes_it)
+{
+    struct tflow a;
+
+    adopt_one(&a, SL_COOKIE(OWNER, 77));
+    ck_assert_uint_eq(sl_flowprog_del_owner(fp, DPID, OWNER2), 0);
+    ck_assert_uint_eq(sl_flowprog_del_owner(fp, DPID, OWNER), 1);
+    run();
+    struct ofp_msg m = sent_msg(last_sent(OFPT_FLOW_MOD));
+    ck_assert_uint_eq(m.flow_mod.command, OFPFC_DELETE_STRICT);
+    ck_assert_uint_eq(m.flow_mod.cookie, SL_COOKIE(OWNER, 77));
+}
+END_TEST
+
+START_TEST(test_adopt_refused_by_owner_deletes)
+{
+    struct tflow a;
+    uint64_t cookie = SL_COOKIE(OWNER2, 5);
+
+    adopter(OWNER);
+    tflow_init(&a, 100, 1, 1, 2);
+    struct ofp_flow_stats fs = tflow_stats(&a, cookie);
+    reconcile_with(&fs, 1);
+    ck_assert_uint_eq(fk.n_adopt_calls, 1);
+    ck_assert_uint_eq(fk.last_adopt_owner, OWNER2);
+    ck_assert_uint_eq(fk.adopted, 0);
+    ck_assert_uint_eq(fk.deleted, 1);
+    ck_assert_uint_eq(sl_flowprog_n_flows(fp, DPID), 0);
+    run();
+    ck_assert_uint_eq(count_sent(OFPT_FLOW_MOD, 0), 1);
+    struct ofp_msg m = sent_msg(1);
+    ck_assert_uint_eq(m.flow_mod.command, OFPFC_DELETE_STRICT);
+    ck_assert_uint_eq(m.flow_mod.cookie, cookie);
+    ck_assert_uint_eq(m.flow_mod.cookie_mask, UINT64_MAX);
+}
+END_TEST
+
+START_TEST(test_adopt_op_null_deletes)
+{
+    static const struct sl_flowprog_ops no_adopt = {
+        .send = fake_send,
+        .reconciled = fake_reconciled,
+    };
+    struct tflow a;
+
+    sl_flowprog_destroy(fp);
+    fp = sl_flowprog_create(base, &no_adopt, &fk, false);
+    adopter(OWNER); /* not asked */
+    tflow_init(&a, 100, 1, 1, 2);
+    struct ofp_flow_stats fs = tflow_stats(&a, SL_COOKIE(OWNER, 5));
+    reconcile_with(&fs, 1);
+    ck_assert_uint_eq(fk.n_adopt_calls, 0);
+    ck_assert_uint_eq(fk.deleted, 1);
+    ck_assert_uint_eq(fk.adopted, 0);
+    run();
+    ck_assert_uint_eq(sent_msg(1).flow_mod.command, OFPFC_DELETE_STRICT);
+}
+END_TEST
+
+/* Foreign flows and desired flows are never offered for adoption. */
+START_TEST(test_adopt_only_undesired_sluice_flows)
+{
+    struct tflow a, a_sw, f;
+
+    adopter(OWNER);
+    adopter(0);
+    tflow_init(&a, 100, 1, 1, 2);
+    tflow_init(&a_sw, 100, 1, 1, 9);
+    tflow_init(&f, 100, 1, 2, 2);
+    ck_assert_int_eq(add(DPID, OWNER, &a, NULL), 0);
+    struct ofp_flow_stats fs[2] = {
+        tflow_stats(&a_sw, SL_COOKIE(OWNER, 1)),
+        tflow_stats(&f, FOREIGN_COOKIE),
+    };
+    reconcile_with(fs, 2);
+    ck_assert_uint_eq(fk.n_adopt_calls, 0);
+    ck_assert_uint_eq(fk.modified, 1);
+    ck_assert_uint_eq(fk.foreign, 1);
+    ck_assert_uint_eq(fk.adopted, 0);
+    run();
+    ck_assert_uint_eq(count_sent(OFPT_FLOW_MOD, 0), 1);
+    struct ofp_msg m = sent_msg(1);
+    ck_assert_uint_eq(m.flow_mod.command, OFPFC_MODIFY_STRICT);
+    ck_assert_uint_eq(flow_mod_out_port(&m), 2);
+}
+END_TEST
+
+/* A flow the owner could not have added (here, ipv4_dst without its
+ * eth_type prerequisite) is deleted, not adopted. */
+START_TEST(test_adopt_invalid_flow_deletes)
+{
+    struct tflow a;
+
+    adopter(OWNER);
+    tflow_init(&a, 100, 1, 1, 2);
+    a.oxms[1] = a.oxms[2];
+    a.spec.match.n_oxms = 2;
+    struct ofp_flow_stats fs = tflow_stats(&a, SL_COOKIE(OWNER, 5));
+    reconcile_with(&fs, 1);
+    ck_assert_uint_eq(fk.adopted, 0);
+    ck_assert_uint_eq(fk.deleted, 1);
+    ck_assert_uint_eq(sl_flowprog_n_flows(fp, DPID), 0);
+    run();
+    ck_assert_uint_eq(sent_msg(1).flow_mod.command, OFPFC_DELETE_STRICT);
+}
+END_TEST
+
+/* A controller restart with an app that has learned nothing yet: the
+ * switch's 50 flows of that app are adopted, none is touched. */
+START_TEST(test_adopt_restart_sends_no_flow_mods)
+{
+    enum { N = 50 };
+    static struct tflow t[N];
+    static struct ofp_flow_stats fs[N];
+
+    adopter(OWNER);
+    for (int i = 0; i < N; i++) {
+        tflow_init(&t[i], (uint16_t) (100 + i % 3), (uint32_t) (1 + i % 4),
+                   (uint32_t) i, (uint32_t) (2 + i % 5));
+        t[i].spec.table_id = (uint8_t) (i % 3);
+        t[i].spec.idle_timeout = (uint16_t) (i % 2 ? 0 : 300);
+        fs[i] = tflow_stats(&t[i], SL_COOKIE(OWNER, 1000 + i));
+    }
+    sl_flowprog_switch_up(fp, DPID);
+    uint32_t xid = fk.sent[0].xid;
+    ck_assert(reply_flow_stats(DPID, xid, fs, N / 2, true));
+    ck_assert(reply_flow_stats(DPID, xid, fs + N / 2, N - N / 2, false));
+    run();
+    ck_assert_uint_eq(fk.n_sent, 1);
+    ck_assert_uint_eq(fk.adopted, N);
+    ck_assert_uint_eq(fk.kept + fk.added + fk.modified + fk.deleted, 0);
+    ck_assert_uint_eq(sl_flowprog_n_flows(fp, DPID), N);
+    ck_assert(sl_flowprog_is_synced(fp, DPID));
+
+    /* The app learns them again: still nothing to send. */
+    for (int i = 0; i < N; i++) {
+        ck_assert_int_eq(add(DPID, OWNER, &t[i], NULL), 0);
+    }
+    run();
+    ck_assert_uint_eq(fk.n_sent, 1);
+    ck_assert_uint_eq(sl_flowprog_n_flows(fp, DPID), N);
+}
+END_TEST
+
+/* An identical add while the switch reconciles joins the adopted flow:
+ * its completion comes with the end of reconciliation. */
+START_TEST(test_adopt_with_identical_add_while_reconciling)
+{
+    struct tflow a;
+    struct done_rec *d = done_new(1);
+
+    adopter(OWNER);
+    tflow_init(&a, 100, 1, 1, 2);
+    struct ofp_flow_stats fs = tflow_stats(&a, SL_COOKIE(OWNER, 5));
+    sl_flowprog_switch_up(fp, DPID);
+    ck_assert(reply_flow_stats(DPID, fk.sent[0].xid, &fs, 1, true));
+    ck_assert_uint_eq(sl_flowprog_n_flows(fp, DPID), 1);
+    ck_assert_int_eq(add(DPID, OWNER, &a, d), 0);
+    ck_assert(reply_flow_stats(DPID, fk.sent[0].xid, NULL, 0, false));
+    ck_assert_uint_eq(fk.adopted, 1);
+    ck_assert_int_eq(d->calls, 1);
+    ck_assert_int_eq(d->result, 0);
+    run();
+    ck_assert_uint_eq(fk.n_sent, 1);
+}
+END_TEST
+
+/* An adopting app removes its flows when a switch goes down.  Back with a
+ * flow still installed, the switch keeps it (adopted again; the removal's
+ * completion is aborted); a flow it no longer has is forgotten. */
+START_TEST(test_adopt_flow_removed_while_switch_away)
+{
+    struct tflow a, b;
+    struct done_rec *d = done_new(1);
+
+    adopter(OWNER);
+    sync_empty(DPID);
+    tflow_init(&a, 100, 1, 1, 2);
+    tflow_init(&b, 100, 1, 2, 2);
+    ck_assert_int_eq(add(DPID, OWNER, &a, NULL), 0);
+    ck_assert_int_eq(add(DPID, OWNER, &b, NULL), 0);
+    run();
+    reply_all_barriers(DPID, 0);
+    uint64_t cookie_a = sent_msg(find_flow_mod(0, 1)).flow_mod.cookie;
+    sl_flowprog_switch_down(fp, DPID);
+    ck_assert_int_eq(del(DPID, OWNER, &a, d), 0);
+    ck_assert_uint_eq(sl_flowprog_del_owner(fp, DPID, OWNER), 1);
+    ck_assert_uint_eq(sl_flowprog_n_flows(fp, DPID), 0);
+
+    size_t from = fk.n_sent;
+    fk.n_reconciled = 0;
+    struct ofp_flow_stats fs = tflow_stats(&a, cookie_a);
+    reconcile_with(&fs, 1);
+    ck_assert_uint_eq(fk.adopted, 1);
+    ck_assert_uint_eq(fk.deleted, 0);
+    ck_assert_uint_eq(sl_flowprog_n_flows(fp, DPID), 1);
+    run();
+    ck_assert_uint_eq(fk.n_sent, from + 1);
+    ck_assert_int_eq(d->calls, 1);
+    ck_assert_int_eq(d->result, SL_FLOW_ABORTED);
+    ck_assert(sl_flowprog_is_synced(fp, DPID));
+
+    /* Deleting it now names the switch's cookie. */
+    ck_assert_int_eq(del(DPID, OWNER, &a, NULL), 0);
+    run();
+    struct ofp_msg m = sent_msg(last_sent(OFPT_FLOW_MOD));
+    ck_assert_uint_eq(m.flow_mod.command, OFPFC_DELETE_STRICT);
+    ck_assert_uint_eq(m.flow_mod.cookie, cookie_a);
+}
+END_TEST
+
 static Suite *
 flowprog_suite(void)
 {
@@ -2027,6 +2394,25 @@ flowprog_suite(void)
                    test_switch_down_mid_batch_aborts_and_reconnect_reconciles);
     tcase_add_test(tc, test_switch_up_twice_restarts_reconciliation);
     tcase_add_test(tc, test_send_failure_means_disconnected);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("adopt");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_adopt_undesired_flow_sends_nothing);
+    tcase_add_test(tc, test_adopted_flow_identical_readd_sends_nothing);
+    tcase_add_test(tc,
+                   test_adopted_flow_changed_readd_sends_add_with_its_cookie);
+    tcase_add_test(tc, test_adopted_flow_keeps_switch_timeouts_and_flags);
+    tcase_add_test(tc,
+                   test_adopted_flow_del_sends_delete_strict_with_its_cookie);
+    tcase_add_test(tc, test_adopted_flow_del_owner_removes_it);
+    tcase_add_test(tc, test_adopt_refused_by_owner_deletes);
+    tcase_add_test(tc, test_adopt_op_null_deletes);
+    tcase_add_test(tc, test_adopt_only_undesired_sluice_flows);
+    tcase_add_test(tc, test_adopt_invalid_flow_deletes);
+    tcase_add_test(tc, test_adopt_restart_sends_no_flow_mods);
+    tcase_add_test(tc, test_adopt_with_identical_add_while_reconciling);
+    tcase_add_test(tc, test_adopt_flow_removed_while_switch_away);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("completions");

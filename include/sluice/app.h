@@ -175,7 +175,17 @@ struct sl_app_def {
      * errno to keep the old config (the app logs why).  NULL: the app's
      * config changes need a restart, and the host says so. */
     int (*reconfigure)(struct sl_ctx *ctx, const struct sl_app_config *cfg);
+    /* SL_APP_F_* bits (0: none). */
+    uint32_t flags;
 };
+
+/* Flows of this app that reconciliation finds on a switch and that the
+ * app does not want (yet) are adopted into its desired table instead of
+ * deleted: for apps whose flows are learned state (a learning switch)
+ * rather than computed from configuration or topology.  An adopted flow is
+ * the app's like any other: re-adding the same identity replaces it,
+ * flow_del/flow_del_all remove it. */
+#define SL_APP_F_ADOPT_FLOWS 0x1
 
 /* The first three fields of every descriptor. */
 #define SL_APP_DEF_HEADER                                                   \
