@@ -37,6 +37,7 @@ hub_read_config(struct sl_ctx *ctx, struct hub *hub,
         char *val = (char *) v->data.scalar.value, *end;
         long n = v->type == YAML_SCALAR_NODE ? strtol(val, &end, 10) : -1;
         if (n < 0 || n > 65535 || end == val || *end ||
+            k->type != YAML_SCALAR_NODE ||
             strcmp((char *) k->data.scalar.value, "priority")) {
             goto bad;
         }
@@ -72,7 +73,6 @@ hub_switch_up(struct sl_ctx *ctx, const struct sl_event *ev, void *aux)
         .match = {.type = OFPMT_OXM, .n_oxms = 0}, /* every packet */
         .instructions = {1, &apply},
     };
-
     if (host->flow_add(ctx, ev->dpid, &spec, hub_flow_done, ctx)) {
         host->log(ctx, SL_APP_LOG_ERR, "flow_add refused our flow");
     }

@@ -230,6 +230,7 @@ l2_init(struct sl_ctx *ctx, const struct sl_host *h,
         char *val = (char *) v->data.scalar.value, *end;
         long n = v->type == YAML_SCALAR_NODE ? strtol(val, &end, 10) : -1;
         if (n < 0 || n > 65535 || end == val || *end ||
+            k->type != YAML_SCALAR_NODE ||
             strcmp((char *) k->data.scalar.value, "priority")) {
             goto bad_config;
         }
