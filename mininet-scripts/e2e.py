@@ -952,6 +952,114 @@ def t_check_config(ctx):
     ctx.check(not left, 'processes left behind: %s' % ' '.join(left))
 
 
+def t_daemon_signals(ctx):
+    """SIGHUP reloads what it can and names what needs a restart; a bad
+    file changes nothing; SIGTERM stops the apps; --detach returns once
+    the daemon runs (or fails, saying why) and --pidfile follows it."""
+    if ctx.standin:
+        raise Skip('the stand-in has no reload, --detach or --pidfile')
+    port, port2, rest = sn.free_port(), sn.free_port(), sn.free_port()
+    cfg = os.path.join(ctx.tmp, 'sluice.yaml')
+    log = os.path.join(ctx.tmp, 'sluice.log')
+
+    def write(listen_port, level, priority):
+        with open(cfg, 'w') as f:
+            f.write('openflow: {listen: ["tcp:127.0.0.1:%d"]}\n'
+                    'rest: {listen: "127.0.0.1:%d"}\n'
+                    'log: {level: %s}\n'
+                    'apps:\n  - name: hub\n    config: {priority: %d}\n'
+                    % (listen_port, rest, level, priority))
+
+    def logged(text, timeout=5):
+        def seen():
+            with open(log, errors='replace') as f:
+                return text in f.read()
+        return sn.wait_until(seen, timeout)
+
+    write(port, 'info', 1)
+    argv = [ctx.args.sluice, '-c', cfg]
+    if ctx.args.app_path:
+        argv += ['--app-path', ctx.args.app_path]
+    daemon = sn.Daemon(argv, log, 'sluice')
+    ctx.daemons.append(daemon)
+    ctx.defer(daemon.kill)
+    daemon.start()
+    daemon.wait_listening(port)
+
+    # A reload: log levels and app config apply, the listener needs a
+    # restart (and keeps listening where it did).
+    write(port2, '{default: info, datapath: debug}', 2)
+    daemon.proc.send_signal(signal.SIGHUP)
+    ctx.check(logged('|info|controller|reloaded %s' % cfg),
+              'no "reloaded" line after SIGHUP')
+    ctx.check(logged('openflow.listen changed: restart sluice to apply it'),
+              'the changed listener is not named as needing a restart')
+    ctx.check(logged("app 'hub' cannot reload its config: restart sluice"),
+              'the app without reconfigure is not named')
+    ctx.check(sn.listening(port) and not sn.listening(port2),
+              'the listener moved without a restart')
+    with socket.create_connection(('127.0.0.1', port), timeout=5):
+        pass
+    ctx.check(logged('|debug|datapath|'), 'datapath=debug did not apply: '
+              'no debug line for a short connection')
+    ctx.note('SIGHUP: levels applied, listener and hub named as needing a '
+             'restart')
+
+    # A bad file changes nothing.
+    with open(cfg, 'w') as f:
+        f.write('openflow: {listen: 7}\n')
+    daemon.proc.send_signal(signal.SIGHUP)
+    ctx.check(logged('reload failed, the running configuration is kept: '
+                     '%s:1:' % cfg), 'no "reload failed ... FILE:LINE:" '
+              'line after a bad SIGHUP')
+    ctx.check(daemon.running() and sn.listening(port),
+              'sluice stopped serving after a bad reload')
+    ctx.note('SIGHUP with a bad file: refused, still serving')
+
+    # --detach with a start that must fail (the port is taken): a non-zero
+    # exit and the reason on stderr, no process left.
+    write(port, 'info', 1)
+    res = subprocess.run(argv + ['--detach'], stdin=subprocess.DEVNULL,
+                         capture_output=True, text=True, timeout=10)
+    ctx.check(res.returncode != 0 and 'in use' in res.stderr,
+              '--detach on a taken port: exit %d, stderr %r'
+              % (res.returncode, res.stderr[:200]))
+    ctx.note('--detach on a taken port: exit %d: %s'
+             % (res.returncode, res.stderr.strip()[:120]))
+
+    # SIGTERM: the apps stop in order, exit 0.
+    status = daemon.stop()
+    ctx.check(status == 0, 'SIGTERM: exit status %s' % status)
+    ctx.check(logged('|info|hub|stopped'), 'hub was not stopped')
+    ctx.check(logged('shutting down (flows stay on the switches)'),
+              'no shutdown line')
+    ctx.note('SIGTERM: hub stopped, exit 0')
+
+    # --detach --pidfile: returns once listening; the pid file names the
+    # daemon, which SIGTERM stops and which removes the file.
+    pidfile = os.path.join(ctx.tmp, 'sluice.pid')
+    res = subprocess.run(argv + ['--detach', '--pidfile', pidfile],
+                         stdin=subprocess.DEVNULL, capture_output=True,
+                         text=True, timeout=10)
+    ctx.check(res.returncode == 0, '--detach: exit %d: %s'
+              % (res.returncode, res.stderr[:200]))
+    ctx.check(sn.listening(port), '--detach returned before listening')
+    with open(pidfile) as f:
+        pid = int(f.read().strip())
+    ctx.defer(lambda: os.kill(pid, signal.SIGKILL)
+              if os.path.exists('/proc/%d' % pid) else None)
+    ctx.check(ctx.tmp.encode() in proc_cmdline(str(pid)),
+              'the pid file does not name the daemon')
+    os.kill(pid, signal.SIGTERM)
+    gone = sn.wait_until(lambda: not os.path.exists('/proc/%d' % pid)
+                         or b'' == proc_cmdline(str(pid)), 10)
+    ctx.check(gone, 'the detached daemon survived SIGTERM')
+    ctx.check(sn.wait_until(lambda: not os.path.exists(pidfile), 5),
+              'the pid file was not removed')
+    ctx.note('--detach --pidfile: started, pid %d, stopped, file removed'
+             % pid)
+
+
 def proc_cmdline(pid):
     try:
         with open('/proc/%s/cmdline' % pid, 'rb') as f:
@@ -968,6 +1076,7 @@ TESTS = (
     ('restart_reconcile', 120, t_restart_reconcile),
     ('hostile_peer', 90, t_hostile_peer),
     ('check_config', 30, t_check_config),
+    ('daemon_signals', 60, t_daemon_signals),
 )
 
 
