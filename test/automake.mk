@@ -19,7 +19,8 @@ CK_TESTS = \
 	test/test-conn \
 	test/test-datapath \
 	test/test-flowprog \
-	test/test-apphost
+	test/test-apphost \
+	test/test-hotpath
 check_PROGRAMS += $(CK_TESTS) test/interop-gen
 noinst_HEADERS += test/test-util.h
 TESTS += $(CK_TESTS) \
@@ -89,6 +90,13 @@ test_test_datapath_LDADD = $(TEST_CTL_LDADD)
 test_test_flowprog_SOURCES = test/test-flowprog.c test/test-util.c
 test_test_flowprog_CFLAGS = $(TEST_CTL_CFLAGS)
 test_test_flowprog_LDADD = $(TEST_CTL_LDADD)
+# Counts allocations on the per-message path: our objects' malloc family
+# is wrapped at link time, libevent's through event_set_mem_functions().
+test_test_hotpath_SOURCES = test/test-hotpath.c test/test-util.c
+test_test_hotpath_CFLAGS = $(TEST_CTL_CFLAGS)
+test_test_hotpath_LDADD = $(TEST_CTL_LDADD)
+test_test_hotpath_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=malloc \
+	-Wl,--wrap=calloc -Wl,--wrap=realloc -Wl,--wrap=free
 test_test_apphost_SOURCES = test/test-apphost.c test/test-util.c
 test_test_apphost_CFLAGS = $(TEST_CTL_CFLAGS)
 test_test_apphost_LDADD = $(TEST_CTL_LDADD)
