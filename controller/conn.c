@@ -73,6 +73,9 @@ struct sl_conn {
     bool destroy_pending; /* sl_conn_destroy() was called in 'msg'. */
 
     size_t output_max;
+    uint8_t *straddle;   /* A message split across input chains is copied
+                          * here (65535 bytes, allocated on first use)
+                          * rather than pulled up into a new chain. */
     struct sl_conn_stats stats;
     uint8_t peer_sha256[32];
     char name[SL_CONN_NAME_MAX];
@@ -379,7 +382,18 @@ conn_read_cb(struct bufferevent *bev, void *conn_)
         if (avail < len) {
             break;
         }
-        const uint8_t *data = evbuffer_pullup(in, (ssize_t) len);
+        const uint8_t *data;
+        if (evbuffer_get_contiguous_space(in) >= len) {
+            /* Already contiguous: no copy, no allocation. */
+            data = evbuffer_pullup(in, (ssize_t) len);
+        } else {
+            if (!conn->straddle && !(conn->straddle = malloc(UINT16_MAX))) {
+                conn_begin_close(conn, "out of memory", false);
+                break;
+            }
+            evbuffer_copyout(in, conn->straddle, len);
+            data = conn->straddle;
+        }
         if (!data) {
             conn_begin_close(conn, "out of memory", false);
             break;
@@ -568,6 +582,7 @@ sl_conn_destroy(struct sl_conn *conn)
     }
     event_free(conn->close_ev);
     conn_free_bev(conn);
+    free(conn->straddle);
     free(conn);
 }
 
