@@ -74,8 +74,9 @@ struct sl_conn {
 
     size_t output_max;
     uint8_t *straddle;   /* A message split across input chains is copied
-                          * here (65535 bytes, allocated on first use)
-                          * rather than pulled up into a new chain. */
+                          * here rather than pulled up into a new chain;
+                          * grows to the largest such message. */
+    size_t straddle_cap;
     struct sl_conn_stats stats;
     uint8_t peer_sha256[32];
     char name[SL_CONN_NAME_MAX];
@@ -363,6 +364,12 @@ conn_read_cb(struct bufferevent *bev, void *conn_)
     struct sl_conn *conn = conn_;
     struct evbuffer *in = bufferevent_get_input(bev);
 
+    /* Sending from inside 'msg' can make an OpenSSL bufferevent read (and
+     * call us) at once; the message being delivered is not drained yet.
+     * The loop below picks up whatever arrived meanwhile. */
+    if (conn->delivering) {
+        return;
+    }
     while (!conn->closing) {
         size_t avail = evbuffer_get_length(in);
         uint8_t hdr[8];
@@ -387,9 +394,15 @@ conn_read_cb(struct bufferevent *bev, void *conn_)
             /* Already contiguous: no copy, no allocation. */
             data = evbuffer_pullup(in, (ssize_t) len);
         } else {
-            if (!conn->straddle && !(conn->straddle = malloc(UINT16_MAX))) {
-                conn_begin_close(conn, "out of memory", false);
-                break;
+            if (len > conn->straddle_cap) {
+                size_t cap = len < 512 ? 512 : len;
+                uint8_t *p = realloc(conn->straddle, cap);
+                if (!p) {
+                    conn_begin_close(conn, "out of memory", false);
+                    break;
+                }
+                conn->straddle = p;
+                conn->straddle_cap = cap;
             }
             evbuffer_copyout(in, conn->straddle, len);
             data = conn->straddle;
@@ -666,7 +679,7 @@ sl_conn_send(struct sl_conn *conn, const struct ofp_msg *msg)
 nomem:
     SL_ERR_RL(&rl, "%s: out of memory queueing output", conn->name);
     conn_begin_close(conn, "out of memory", false);
-    return ENOBUFS;
+    return ENOMEM;
 }
 
 int

@@ -105,9 +105,10 @@ void sl_conn_set_ops(struct sl_conn *conn, const struct sl_conn_ops *ops,
 void sl_conn_destroy(struct sl_conn *conn);
 
 /* Encodes 'msg' into the output buffer.  Returns 0; EPIPE if the conn is
- * closing; EINVAL if the message does not encode (logged); ENOBUFS if
- * output would exceed SL_CONN_OUTPUT_MAX (the conn is then closing, reason
- * "peer is not reading"). */
+ * closing; EINVAL if the message does not encode (logged, rate-limited);
+ * ENOBUFS if output would exceed SL_CONN_OUTPUT_MAX (the conn is then
+ * closing, reason "peer is not reading"); ENOMEM if memory ran out (the
+ * conn is then closing). */
 int sl_conn_send(struct sl_conn *conn, const struct ofp_msg *msg);
 /* Queues 'len' raw bytes (already a whole message).  Returns as
  * sl_conn_send(). */
