@@ -94,6 +94,7 @@ sl_controller_dp_msg(struct sl_datapath *dp, const struct ofp_msg *msg,
                      const struct ofp_packet *pkt, void *aux)
 {
     static struct sl_log_rl rl = SL_LOG_RL_INIT(5, 20);
+    static struct sl_log_rl rl_port = SL_LOG_RL_INIT(20, 200);
     struct sl_controller *ctl = aux;
     uint64_t dpid = sl_datapath_dpid(dp);
     struct sl_event ev;
@@ -118,14 +119,14 @@ sl_controller_dp_msg(struct sl_datapath *dp, const struct ofp_msg *msg,
     case OFPT_PORT_STATUS:
         ev.type = SL_EV_PORT_STATUS;
         ev.port_status.port = &msg->port_status.desc;
-        SL_INFO("switch 0x%016" PRIx64 " port %" PRIu32 " (%s) %s%s",
-                dpid, msg->port_status.desc.port_no,
-                msg->port_status.desc.name,
-                msg->port_status.reason == OFPPR_ADD      ? "added"
-                : msg->port_status.reason == OFPPR_DELETE ? "deleted"
-                                                          : "modified",
-                (msg->port_status.desc.state & OFPPS_LINK_DOWN)
-                    ? ", link down" : "");
+        SL_INFO_RL(&rl_port, "switch 0x%016" PRIx64 " port %" PRIu32
+                   " (%s) %s%s", dpid, msg->port_status.desc.port_no,
+                   msg->port_status.desc.name,
+                   msg->port_status.reason == OFPPR_ADD      ? "added"
+                   : msg->port_status.reason == OFPPR_DELETE ? "deleted"
+                                                             : "modified",
+                   (msg->port_status.desc.state & OFPPS_LINK_DOWN)
+                       ? ", link down" : "");
         break;
     case OFPT_FLOW_REMOVED:
         ev.type = SL_EV_FLOW_REMOVED;
@@ -562,6 +563,35 @@ sl_controller_warn_restart(const struct sl_config *cur,
     }
 }
 
+/* Swaps every setting that takes effect only at start-up (those
+ * sl_controller_warn_restart() checks) between 'a' and 'b'. */
+static void
+sl_controller_keep_restart_settings(struct sl_config *a, struct sl_config *b)
+{
+#define SL_SWAP(FIELD)                                                      \
+    do {                                                                    \
+        __typeof__(a->FIELD) tmp_ = a->FIELD;                               \
+        a->FIELD = b->FIELD;                                                \
+        b->FIELD = tmp_;                                                    \
+    } while (0)
+    SL_SWAP(listeners);
+    SL_SWAP(n_listeners);
+    SL_SWAP(has_tls);
+    SL_SWAP(tls_certificate);
+    SL_SWAP(tls_private_key);
+    SL_SWAP(tls_ca_certificate);
+    SL_SWAP(tls_verify_peer);
+    SL_SWAP(delete_foreign_flows);
+    SL_SWAP(rest_address);
+    SL_SWAP(rest_ipv6);
+    SL_SWAP(rest_port);
+    SL_SWAP(rest_token);
+    SL_SWAP(lldp_interval);
+    SL_SWAP(link_timeout);
+    SL_SWAP(lldp_key);
+#undef SL_SWAP
+}
+
 int
 sl_controller_reload(struct sl_controller *ctl, char *err, size_t errlen)
 {
@@ -590,15 +620,10 @@ sl_controller_reload(struct sl_controller *ctl, char *err, size_t errlen)
     }
     sl_controller_warn_restart(&ctl->cfg, &next);
 
-    /* Settings that need a restart keep their running values, so that the
-     * running state and ctl->cfg agree: swap them back into 'next'. */
-    struct sl_config_listener *listeners = next.listeners;
-    size_t n_listeners = next.n_listeners;
-    next.listeners = ctl->cfg.listeners;
-    next.n_listeners = ctl->cfg.n_listeners;
-    ctl->cfg.listeners = listeners;
-    ctl->cfg.n_listeners = n_listeners;
-    next.delete_foreign_flows = ctl->cfg.delete_foreign_flows;
+    /* Settings that need a restart keep their running values, so that
+     * ctl->cfg always describes what runs (and the next reload warns
+     * again): swap them back into 'next'. */
+    sl_controller_keep_restart_settings(&next, &ctl->cfg);
 
     old = ctl->cfg;
     ctl->cfg = next;

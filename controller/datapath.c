@@ -83,7 +83,8 @@ static const struct sl_conn_ops dp_conn_ops = {
 
 /* Rate limits for everything a peer can trigger. */
 static struct sl_log_rl rl_proto = SL_LOG_RL_INIT(5, 20);
-static struct sl_log_rl rl_down = SL_LOG_RL_INIT(5, 20);
+/* Session ends: generous, so that a mass disconnect is still logged. */
+static struct sl_log_rl rl_down = SL_LOG_RL_INIT(20, 200);
 static struct sl_log_rl rl_budget = SL_LOG_RL_INIT(1, 5);
 static struct sl_log_rl rl_dbg = SL_LOG_RL_INIT(10, 50);
 
@@ -194,12 +195,8 @@ dp_send(struct sl_datapath *dp, struct ofp_msg *msg, uint32_t *xidp)
     if (xidp) {
         *xidp = msg->xid;
     }
-    int error = sl_conn_send(dp->conn, msg);
-    if (error == EINVAL) {
-        SL_ERR("switch %s: could not encode %s", dp->name,
-               dp_type_name(msg->type));
-    }
-    return error;
+    /* An encoding failure is logged (rate-limited) by the conn. */
+    return sl_conn_send(dp->conn, msg);
 }
 
 /* Sends an OFPT_ERROR 'e' in 'version' answering 'xid', with 'len' bytes
@@ -303,15 +300,13 @@ dp_conn_closed(struct sl_conn *conn, const char *reason, void *dp_)
     struct sl_datapath *dp = dp_;
     (void) conn;
 
+    /* A session that never became READY is news for developers only;
+     * every line here is rate-limited, since a peer can repeat it. */
     enum sl_log_level level = dp->close_level;
     if (level == SL_LOG_OFF) {
-        level = dp->got_hello ? SL_LOG_INFO : SL_LOG_DBG;
+        level = dp->up ? SL_LOG_INFO : SL_LOG_DBG;
     }
-    if (level == SL_LOG_WARN) {
-        SL_WARN_RL(&rl_down, "switch %s down: %s", dp->name, reason);
-    } else {
-        SL_LOG_AT(level, "switch %s down: %s", dp->name, reason);
-    }
+    SL_LOG_AT_RL(level, &rl_down, "switch %s down: %s", dp->name, reason);
     dp->state = SL_DP_DEAD;
     dp_stop_timers(dp);
     dp_announce_down(dp, reason);
@@ -651,8 +646,8 @@ dp_recv_features(struct sl_datapath *dp, const struct ofp_msg *msg)
     if (old) {
         snprintf(reason, sizeof reason, "replaced by a new connection from %s",
                  dp->peer);
-        SL_INFO("switch 0x%016" PRIx64 " (%s) %s", f->datapath_id, old->peer,
-                reason);
+        SL_INFO_RL(&rl_down, "switch 0x%016" PRIx64 " (%s) %s",
+                   f->datapath_id, old->peer, reason);
         dps->n_replaced++;
         dp_announce_down(old, reason);
         dp_unmap(old);
@@ -698,7 +693,8 @@ dp_become_ready(struct sl_datapath *dp)
     dp->pi_last = dp_now(dps);
     dp->up = true;
     dps->n_ready++;
-    SL_INFO("switch %s up (%s, %zu ports, %s %s %s)", dp->name, dp->peer,
+    SL_INFO_RL(&rl_down, "switch %s up (%s, %zu ports, %s %s %s)", dp->name,
+               dp->peer,
             dp->n_ports, dp->desc.mfr_desc, dp->desc.hw_desc,
             dp->desc.sw_desc);
     if (dps->ops && dps->ops->ready) {
