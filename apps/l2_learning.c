@@ -26,7 +26,7 @@
 #include "sluice/app.h"
 
 #define L2_SW_BUCKETS 64   /* switches, by dpid */
-#define L2_MAC_BUCKETS 256 /* MACs of one switch */
+#define L2_MAC_BUCKETS 1024 /* MACs of one switch: chains <= 8 when full */
 #define L2_MAX_MACS 8192   /* per switch: spoofed sources cannot exhaust us */
 #define L2_MULTICAST(MAC) ((MAC)[0] & 1) /* broadcast included */
 

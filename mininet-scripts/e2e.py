@@ -56,6 +56,9 @@ Tests (issue 3):
                      switches undisturbed, no descriptor leaked
   check_config       --check-config: exit 0 on a good file, FILE:LINE:COL on
                      a bad one, no process left
+  daemon_signals     SIGHUP reload (levels, restart-only settings named,
+                     twice), a bad reload refused, SIGTERM stops the apps,
+                     --detach (failing and starting) and --pidfile
 """
 
 import argparse
@@ -1002,6 +1005,15 @@ def t_daemon_signals(ctx):
         pass
     ctx.check(logged('|debug|datapath|'), 'datapath=debug did not apply: '
               'no debug line for a short connection')
+    # The running config still says what runs: the same file reloaded
+    # again names the listener again.
+    daemon.proc.send_signal(signal.SIGHUP)
+
+    def warned_twice():
+        with open(log, errors='replace') as f:
+            return f.read().count('openflow.listen changed') >= 2
+    ctx.check(sn.wait_until(warned_twice, 5), 'a second SIGHUP with the same '
+              'file did not name the listener again')
     ctx.note('SIGHUP: levels applied, listener and hub named as needing a '
              'restart')
 

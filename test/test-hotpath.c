@@ -31,8 +31,8 @@
  * in lock-step and pipelined: sluice allocates a constant amount (none)
  * whatever the message count.  libevent does allocate: one evbuffer chain
  * per read(2) of at most 4 KiB and per few KiB of output, freed once
- * drained (evbuffer keeps no free list), plus one for a message that
- * straddles two input chains (evbuffer_pullup()).  That is per I/O batch,
+ * drained (evbuffer keeps no free list); a message straddling two input
+ * chains is copied into a buffer the conn keeps.  That is per I/O batch,
  * not per message: the test asserts fewer than one allocation in all per
  * ten messages and at least 1 KiB moved per libevent allocation, and
  * prints the numbers.  Syscalls are not counted (the conn exposes no flush
