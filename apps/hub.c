@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
-#include <string.h>
 #include "sluice/app.h"
 
 /* The host table: one for every app, valid until fini returns. */
@@ -19,34 +18,24 @@ struct hub {
     uint16_t priority; /* of the flood flow (config 'priority') */
 };
 
-/* Reads our section: none, or a mapping with an integer 'priority' (nodes
- * indexed as yaml_document_get_node() does: the app links nothing). */
+/* Reads our section: none, or a mapping with an integer 'priority'. */
 static int
 hub_read_config(struct sl_ctx *ctx, struct hub *hub,
                 const struct sl_app_config *cfg)
 {
-    yaml_node_t *map = cfg->node; /* NULL: no "config:" key */
+    static const char *const keys[] = {"priority"};
+    unsigned long n = hub->priority;
+    int error = sl_app_config_check_keys(cfg, keys, 1);
 
-    if (map && map->type != YAML_MAPPING_NODE) {
-        goto bad;
+    if (!error) {
+        error = sl_app_config_get_uint(cfg, "priority", UINT16_MAX, &n);
     }
-    for (yaml_node_pair_t *p = map ? map->data.mapping.pairs.start : NULL;
-         p && p < map->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = &cfg->doc->nodes.start[p->key - 1];
-        yaml_node_t *v = &cfg->doc->nodes.start[p->value - 1];
-        char *val = (char *) v->data.scalar.value, *end;
-        long n = v->type == YAML_SCALAR_NODE ? strtol(val, &end, 10) : -1;
-        if (n < 0 || n > 65535 || end == val || *end ||
-            k->type != YAML_SCALAR_NODE ||
-            strcmp((char *) k->data.scalar.value, "priority")) {
-            goto bad;
-        }
-        hub->priority = (uint16_t) n;
+    if (error && error != ENOENT) { /* ENOENT: the default stays */
+        host->log(ctx, SL_APP_LOG_ERR, "config: want {priority: 0..65535}");
+        return EINVAL;
     }
+    hub->priority = (uint16_t) n;
     return 0;
-bad:
-    host->log(ctx, SL_APP_LOG_ERR, "config: want {priority: 0..65535}");
-    return EINVAL;
 }
 
 /* The switch's verdict on our flow: called once per flow_add. */

@@ -200,12 +200,29 @@ l2_switch_down(struct sl_ctx *ctx, const struct sl_event *ev, void *aux)
     return SL_CONTINUE;
 }
 
+/* Reads our section: none, or {priority: N}.  Returns 0 or EINVAL. */
+static int
+l2_read_config(struct l2 *l2, const struct sl_app_config *cfg)
+{
+    static const char *const keys[] = {"priority"};
+    unsigned long n = l2->priority;
+    int error = sl_app_config_check_keys(cfg, keys, 1);
+
+    if (!error) {
+        error = sl_app_config_get_uint(cfg, "priority", UINT16_MAX, &n);
+    }
+    if (error && error != ENOENT) {
+        return EINVAL;
+    }
+    l2->priority = (uint16_t) n;
+    return 0;
+}
+
 static int
 l2_init(struct sl_ctx *ctx, const struct sl_host *h,
         const struct sl_app_config *cfg)
 {
     struct l2 *l2 = calloc(1, sizeof *l2);
-    yaml_node_t *map = cfg->node;
 
     host = h;
     if (!l2) {
@@ -219,29 +236,13 @@ l2_init(struct sl_ctx *ctx, const struct sl_host *h,
         host->log(ctx, SL_APP_LOG_ERR, "no pipeline table \"l2\"");
         return ENOENT;
     }
-    if (map && map->type != YAML_MAPPING_NODE) {
-        goto bad_config;
-    }
-    for (yaml_node_pair_t *p = map ? map->data.mapping.pairs.start : NULL;
-         p && p < map->data.mapping.pairs.top; p++) {
-        /* yaml_document_get_node(), inline: the app links nothing. */
-        yaml_node_t *k = &cfg->doc->nodes.start[p->key - 1];
-        yaml_node_t *v = &cfg->doc->nodes.start[p->value - 1];
-        char *val = (char *) v->data.scalar.value, *end;
-        long n = v->type == YAML_SCALAR_NODE ? strtol(val, &end, 10) : -1;
-        if (n < 0 || n > 65535 || end == val || *end ||
-            k->type != YAML_SCALAR_NODE ||
-            strcmp((char *) k->data.scalar.value, "priority")) {
-            goto bad_config;
-        }
-        l2->priority = (uint16_t) n;
+    if (l2_read_config(l2, cfg)) {
+        host->log(ctx, SL_APP_LOG_ERR, "config: want {priority: 0..65535}");
+        return EINVAL;
     }
     host->subscribe(ctx, SL_EV_PACKET_IN, 0, l2_packet_in, l2);
     host->subscribe(ctx, SL_EV_SWITCH_DOWN, 0, l2_switch_down, l2);
     return 0;
-bad_config:
-    host->log(ctx, SL_APP_LOG_ERR, "config: want {priority: 0..65535}");
-    return EINVAL;
 }
 
 static void

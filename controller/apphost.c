@@ -23,6 +23,7 @@
 #include "controller/hmap.h"
 #include "controller/list.h"
 #include "controller/log.h"
+#include "controller/util.h"
 
 SL_LOG_MODULE(apphost);
 
@@ -72,7 +73,8 @@ struct sl_ctx {
     bool init_called; /* fini is owed */
     bool log_registered;
     struct sl_log_module log; /* name = 'name' */
-    char *config_text;        /* canonical form of the running section */
+    char *config_text;        /* sl_config_node_text() of the running
+                               * section */
     struct sl_list timers;    /* struct sl_timer.node */
     void *data;               /* the app's private pointer */
 };
@@ -117,173 +119,11 @@ static const struct sl_host app_host;
 
 /* ---- small helpers ---- */
 
-static void *
-app_xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p) {
-        fprintf(stderr, "sluice: out of memory\n");
-        abort();
-    }
-    return p;
-}
-
-static void *
-app_xzalloc(size_t n)
-{
-    void *p = app_xmalloc(n);
-    memset(p, 0, n);
-    return p;
-}
-
-static char *
-app_xstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    return memcpy(app_xmalloc(n), s, n);
-}
-
-static char *app_xformat(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-
-static char *
-app_xformat(const char *fmt, ...)
-{
-    va_list args;
-    va_start(args, fmt);
-    int n = vsnprintf(NULL, 0, fmt, args);
-    va_end(args);
-
-    size_t size = n < 0 ? 1 : (size_t) n + 1;
-    char *s = app_xmalloc(size);
-    va_start(args, fmt);
-    if (vsnprintf(s, size, fmt, args) < 0) {
-        s[0] = '\0';
-    }
-    va_end(args);
-    return s;
-}
-
-static void app_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* Writes one line into 'err' ('errlen' bytes, may be 0). */
-static void
-app_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list args;
-        va_start(args, fmt);
-        vsnprintf(err, errlen, fmt, args);
-        va_end(args);
-    }
-}
-
 /* An errno for a plugin's non-zero return 'ret'. */
 static int
 app_errno(int ret)
 {
     return ret > 0 ? ret : EIO;
-}
-
-/* ---- canonical form of a YAML section (for reloads) ---- */
-
-struct app_text {
-    char *s;
-    size_t len, allocated;
-};
-
-static void
-app_text_put(struct app_text *t, const void *data, size_t n)
-{
-    if (t->len + n + 1 > t->allocated) {
-        size_t want = t->allocated ? t->allocated * 2 : 64;
-        while (want < t->len + n + 1) {
-            want *= 2;
-        }
-        char *s = realloc(t->s, want);
-        if (!s) {
-            fprintf(stderr, "sluice: out of memory\n");
-            abort();
-        }
-        t->s = s;
-        t->allocated = want;
-    }
-    memcpy(t->s + t->len, data, n);
-    t->len += n;
-    t->s[t->len] = '\0';
-}
-
-static void
-app_text_putc(struct app_text *t, char c)
-{
-    app_text_put(t, &c, 1);
-}
-
-/* Appends node 'node' of 'doc' to 't' in a form where two sections give
- * the same text exactly when they have the same structure and scalars
- * (quoted and plain scalars differ; null spellings do not). */
-static void
-app_text_node(struct app_text *t, yaml_document_t *doc, yaml_node_t *node,
-              int depth)
-{
-    if (!node || depth > SL_CONFIG_MAX_DEPTH + 1) {
-        app_text_putc(t, '~');
-        return;
-    }
-    switch (node->type) {
-    case YAML_SCALAR_NODE: {
-        const char *v = (const char *) node->data.scalar.value;
-        size_t n = node->data.scalar.length;
-        bool plain = node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-        if (plain && (n == 0 || (n == 1 && v[0] == '~') ||
-                      (n == 4 && !memcmp(v, "null", 4)))) {
-            app_text_putc(t, '~');
-            break;
-        }
-        char head[32];
-        int h = snprintf(head, sizeof head, "%c%zu:", plain ? 'p' : 'q', n);
-        app_text_put(t, head, (size_t) h);
-        app_text_put(t, v, n);
-        break;
-    }
-    case YAML_SEQUENCE_NODE:
-        app_text_putc(t, '[');
-        for (yaml_node_item_t *it = node->data.sequence.items.start;
-             it < node->data.sequence.items.top; it++) {
-            app_text_node(t, doc, yaml_document_get_node(doc, *it), depth + 1);
-            app_text_putc(t, ',');
-        }
-        app_text_putc(t, ']');
-        break;
-    case YAML_MAPPING_NODE:
-        app_text_putc(t, '{');
-        for (yaml_node_pair_t *p = node->data.mapping.pairs.start;
-             p < node->data.mapping.pairs.top; p++) {
-            app_text_node(t, doc, yaml_document_get_node(doc, p->key),
-                          depth + 1);
-            app_text_putc(t, '=');
-            app_text_node(t, doc, yaml_document_get_node(doc, p->value),
-                          depth + 1);
-            app_text_putc(t, ',');
-        }
-        app_text_putc(t, '}');
-        break;
-    case YAML_NO_NODE:
-    default:
-        app_text_putc(t, '~');
-        break;
-    }
-}
-
-/* Returns the canonical text of section 'node' (NULL: none), owned by the
- * caller. */
-static char *
-app_config_text(yaml_document_t *doc, yaml_node_t *node)
-{
-    struct app_text t = {NULL, 0, 0};
-    app_text_node(&t, doc, node, 0);
-    return t.s;
 }
 
 /* ---- timers ---- */
@@ -499,9 +339,7 @@ host_packet_out(struct sl_ctx *ctx, uint64_t dpid,
     if (!po) {
         return EINVAL;
     }
-    memset(&msg, 0, sizeof msg);
-    msg.version = OFP13_VERSION;
-    msg.type = OFPT_PACKET_OUT;
+    ofp_msg_init(&msg, OFPT_PACKET_OUT, 0);
     msg.packet_out = *po;
     return host_send(ctx, dpid, &msg, NULL);
 }
@@ -559,7 +397,7 @@ host_timer_add(struct sl_ctx *ctx, double seconds, bool repeat,
         return NULL;
     }
 
-    struct sl_timer *t = app_xzalloc(sizeof *t);
+    struct sl_timer *t = sl_xcalloc(1, sizeof *t);
     t->ctx = ctx;
     t->cb = cb;
     t->aux = aux;
@@ -643,7 +481,7 @@ struct sl_apps *
 sl_apps_create(struct event_base *base,
                const struct sl_apps_services *services, void *aux)
 {
-    struct sl_apps *apps = app_xzalloc(sizeof *apps);
+    struct sl_apps *apps = sl_xcalloc(1, sizeof *apps);
 
     apps->base = base;
     apps->svc = services;
@@ -697,13 +535,13 @@ static char *
 app_find(const char *name, const char *search_path)
 {
     if (strchr(name, '/')) {
-        return app_xstrdup(name);
+        return sl_xstrdup(name);
     }
     for (const char *p = search_path;;) {
         const char *colon = strchr(p, ':');
         size_t len = colon ? (size_t) (colon - p) : strlen(p);
         if (len > 0) {
-            char *path = app_xformat("%.*s/%s.so", (int) len, p, name);
+            char *path = sl_xasprintf("%.*s/%s.so", (int) len, p, name);
             if (!access(path, F_OK)) {
                 return path;
             }
@@ -742,7 +580,8 @@ app_open(struct sl_ctx *ctx, const char *search_path, char *err, size_t errlen)
 
     ctx->path = app_find(name, search_path);
     if (!ctx->path) {
-        app_err(err, errlen, "app '%s': not found in %s", name, search_path);
+        sl_format_err(err, errlen, "app '%s': not found in %s", name,
+                      search_path);
         return ENOENT;
     }
 
@@ -750,27 +589,28 @@ app_open(struct sl_ctx *ctx, const char *search_path, char *err, size_t errlen)
     ctx->handle = dlopen(ctx->path, RTLD_NOW | RTLD_LOCAL);
     if (!ctx->handle) {
         const char *why = dlerror();
-        app_err(err, errlen, "app '%s': cannot load %s: %s", name, ctx->path,
-                why ? why : "unknown error");
+        sl_format_err(err, errlen, "app '%s': cannot load %s: %s", name,
+                      ctx->path, why ? why : "unknown error");
         return ELIBBAD;
     }
 
     dlerror();
     const uint8_t *sym = dlsym(ctx->handle, "sluice_app");
     if (!sym) {
-        app_err(err, errlen,
-                "app '%s': %s has no 'sluice_app' descriptor (not a "
-                "Sluice app?)",
-                name, ctx->path);
+        sl_format_err(err, errlen,
+                      "app '%s': %s has no 'sluice_app' descriptor (not a "
+                      "Sluice app?)",
+                      name, ctx->path);
         return ELIBBAD;
     }
 
     size_t sym_size = app_symbol_size(sym);
     if (sym_size && sym_size < APP_DEF_HEADER_LEN) {
-        app_err(err, errlen,
-                "app '%s': %s: 'sluice_app' is %zu bytes, too small for a "
-                "descriptor",
-                name, ctx->path, sym_size);
+        sl_format_err(
+            err, errlen,
+            "app '%s': %s: 'sluice_app' is %zu bytes, too small for a "
+            "descriptor",
+            name, ctx->path, sym_size);
         return ENOEXEC;
     }
 
@@ -778,22 +618,22 @@ app_open(struct sl_ctx *ctx, const char *search_path, char *err, size_t errlen)
     memcpy(&hdr, sym, APP_DEF_HEADER_LEN);
     if (hdr.abi_major != SL_APP_ABI_MAJOR ||
         hdr.abi_minor > SL_APP_ABI_MINOR) {
-        app_err(err, errlen,
-                "app '%s': %s: ABI %u.%u, this sluice speaks "
-                "%u.%u",
-                name, ctx->path, hdr.abi_major, hdr.abi_minor,
-                SL_APP_ABI_MAJOR, SL_APP_ABI_MINOR);
+        sl_format_err(err, errlen,
+                      "app '%s': %s: ABI %u.%u, this sluice speaks "
+                      "%u.%u",
+                      name, ctx->path, hdr.abi_major, hdr.abi_minor,
+                      SL_APP_ABI_MAJOR, SL_APP_ABI_MINOR);
         return ENOEXEC;
     }
     size_t need = app_def_sizes[hdr.abi_minor];
     if (hdr.size < need || (sym_size && sym_size < hdr.size)) {
-        app_err(err, errlen,
-                "app '%s': %s: descriptor of %" PRIu32
-                " bytes, ABI %u.%u needs %zu",
-                name, ctx->path,
-                sym_size && sym_size < hdr.size ? (uint32_t) sym_size
-                                                : hdr.size,
-                hdr.abi_major, hdr.abi_minor, need);
+        sl_format_err(err, errlen,
+                      "app '%s': %s: descriptor of %" PRIu32
+                      " bytes, ABI %u.%u needs %zu",
+                      name, ctx->path,
+                      sym_size && sym_size < hdr.size ? (uint32_t) sym_size
+                                                      : hdr.size,
+                      hdr.abi_major, hdr.abi_minor, need);
         return ENOEXEC;
     }
 
@@ -801,8 +641,8 @@ app_open(struct sl_ctx *ctx, const char *search_path, char *err, size_t errlen)
     memcpy(&ctx->def, sym,
            hdr.size < sizeof ctx->def ? hdr.size : sizeof ctx->def);
     if (!ctx->def.init) {
-        app_err(err, errlen, "app '%s': %s: descriptor has no init", name,
-                ctx->path);
+        sl_format_err(err, errlen, "app '%s': %s: descriptor has no init",
+                      name, ctx->path);
         return EINVAL;
     }
     return 0;
@@ -813,7 +653,7 @@ app_open(struct sl_ctx *ctx, const char *search_path, char *err, size_t errlen)
 static int
 app_check_owners(const struct sl_config *cfg, char *err, size_t errlen)
 {
-    uint8_t *used = app_xzalloc((UINT16_MAX + 1) / 8);
+    uint8_t *used = sl_xcalloc((UINT16_MAX + 1) / 8, 1);
     int error = 0;
 
     for (size_t i = 0; i < cfg->n_apps && !error; i++) {
@@ -826,10 +666,10 @@ app_check_owners(const struct sl_config *cfg, char *err, size_t errlen)
         }
         for (size_t j = 0; j < i; j++) {
             if (sl_apps_owner_id(cfg->apps[j].name) == id) {
-                app_err(err, errlen,
-                        "apps '%s' and '%s' have the same flow owner id "
-                        "0x%04" PRIx16 ": rename one",
-                        cfg->apps[j].name, cfg->apps[i].name, id);
+                sl_format_err(err, errlen,
+                              "apps '%s' and '%s' have the same flow owner id "
+                              "0x%04" PRIx16 ": rename one",
+                              cfg->apps[j].name, cfg->apps[i].name, id);
                 break;
             }
         }
@@ -844,11 +684,11 @@ sl_apps_load(struct sl_apps *apps, const struct sl_config *cfg,
              const char *search_path, char *err, size_t errlen)
 {
     if (apps->n_apps) {
-        app_err(err, errlen, "apps are already loaded");
+        sl_format_err(err, errlen, "apps are already loaded");
         return EBUSY;
     }
     if (cfg->n_apps >= UINT16_MAX) {
-        app_err(err, errlen, "too many apps (%zu)", cfg->n_apps);
+        sl_format_err(err, errlen, "too many apps (%zu)", cfg->n_apps);
         return EINVAL;
     }
     int error = app_check_owners(cfg, err, errlen);
@@ -859,15 +699,14 @@ sl_apps_load(struct sl_apps *apps, const struct sl_config *cfg,
         search_path = sl_apps_default_path();
     }
 
-    apps->ctxs =
-        app_xzalloc((cfg->n_apps ? cfg->n_apps : 1) * sizeof *apps->ctxs);
+    apps->ctxs = sl_xcalloc(cfg->n_apps, sizeof *apps->ctxs);
     for (size_t i = 0; i < cfg->n_apps; i++) {
         const struct sl_config_app *ca = &cfg->apps[i];
-        struct sl_ctx *ctx = app_xzalloc(sizeof *ctx);
+        struct sl_ctx *ctx = sl_xcalloc(1, sizeof *ctx);
 
         ctx->apps = apps;
         ctx->index = i;
-        ctx->name = app_xstrdup(ca->name);
+        ctx->name = sl_xstrdup(ca->name);
         ctx->owner = sl_apps_owner_id(ctx->name);
         sl_hmap_insert(&apps->owners, &ctx->owner_node,
                        sl_hash_u64(ctx->owner));
@@ -885,7 +724,7 @@ sl_apps_load(struct sl_apps *apps, const struct sl_config *cfg,
         ctx->log.level = SL_LOG_INFO;
         sl_log_register(&ctx->log);
         ctx->log_registered = true;
-        ctx->config_text = app_config_text(cfg->doc, ca->config);
+        ctx->config_text = sl_config_node_text(cfg->doc, ca->config);
 
         struct sl_app_config section = {cfg->doc, ca->config};
         ctx->state = APP_INITING;
@@ -893,8 +732,8 @@ sl_apps_load(struct sl_apps *apps, const struct sl_config *cfg,
         int ret = ctx->def.init(ctx, &app_host, &section);
         if (ret) {
             ctx->state = APP_STOPPED;
-            app_err(err, errlen, "app '%s': %s: init failed: %s", ctx->name,
-                    ctx->path, strerror(app_errno(ret)));
+            sl_format_err(err, errlen, "app '%s': %s: init failed: %s",
+                          ctx->name, ctx->path, strerror(app_errno(ret)));
             app_unload_all(apps);
             return app_errno(ret);
         }
@@ -937,8 +776,8 @@ sl_apps_start(struct sl_apps *apps, char *err, size_t errlen)
         int ret = ctx->def.start ? ctx->def.start(ctx) : 0;
         if (ret) {
             /* sluice/app.h: after a failed start, stop, then fini. */
-            app_err(err, errlen, "app '%s': start failed: %s", ctx->name,
-                    strerror(app_errno(ret)));
+            sl_format_err(err, errlen, "app '%s': start failed: %s", ctx->name,
+                          strerror(app_errno(ret)));
             ctx->state = APP_RUNNING;
             do {
                 app_stop(apps->ctxs[i]);
@@ -979,8 +818,8 @@ sl_apps_reconfigure(struct sl_apps *apps, const struct sl_config *cfg,
         same = !strcmp(cfg->apps[i].name, apps->ctxs[i]->name);
     }
     if (!same) {
-        app_err(err, errlen,
-                "the app list changed: restart sluice to apply it");
+        sl_format_err(err, errlen,
+                      "the app list changed: restart sluice to apply it");
         return EBUSY;
     }
 
@@ -988,7 +827,7 @@ sl_apps_reconfigure(struct sl_apps *apps, const struct sl_config *cfg,
     for (size_t i = 0; i < apps->n_apps; i++) {
         struct sl_ctx *ctx = apps->ctxs[i];
         const struct sl_config_app *ca = &cfg->apps[i];
-        char *text = app_config_text(cfg->doc, ca->config);
+        char *text = sl_config_node_text(cfg->doc, ca->config);
 
         if (!ctx->def.reconfigure) {
             if (strcmp(text, ctx->config_text)) {
@@ -1010,10 +849,11 @@ sl_apps_reconfigure(struct sl_apps *apps, const struct sl_config *cfg,
         free(text);
         if (!first) {
             first = app_errno(ret);
-            app_err(err, errlen,
-                    "app '%s': new config refused (%s): it keeps the old "
-                    "one",
-                    ctx->name, strerror(first));
+            sl_format_err(
+                err, errlen,
+                "app '%s': new config refused (%s): it keeps the old "
+                "one",
+                ctx->name, strerror(first));
         } else {
             SL_WARN("app '%s': new config refused (%s): it keeps the old "
                     "one",

@@ -101,7 +101,8 @@ void sl_apps_destroy(struct sl_apps *apps);
 /* SIGHUP: hands each app its section of 'cfg' (which must list the same
  * apps in the same order, else EBUSY "the app list changed: restart
  * sluice to apply it").  An app without 'reconfigure' whose section
- * changed is logged as needing a restart.  Returns 0 or the first error
+ * changed (its sl_config_node_text() differs from the running section's)
+ * is logged as needing a restart.  Returns 0 or the first error
  * (with one line in 'err'); apps already reconfigured keep their new
  * config. */
 int sl_apps_reconfigure(struct sl_apps *apps, const struct sl_config *cfg,

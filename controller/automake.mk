@@ -4,6 +4,7 @@
 noinst_LTLIBRARIES += controller/libcontroller.la
 controller_libcontroller_la_SOURCES = \
 	controller/list.h \
+	controller/util.c controller/util.h \
 	controller/hmap.c controller/hmap.h \
 	controller/log.c controller/log.h \
 	controller/config.c controller/config.h \

@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include "controller/util.h"
 
 /* Most node visits the generic walk makes (aliases can multiply them). */
 #define CFG_MAX_VISITS (2u * 1024 * 1024)
@@ -29,35 +30,6 @@ struct cfg_ctx {
     size_t errlen;
     size_t visits;
 };
-
-static void *
-cfg_xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p) {
-        abort();
-    }
-    return p;
-}
-
-static void *
-cfg_xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p) {
-        abort();
-    }
-    return p;
-}
-
-static char *
-cfg_xstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = cfg_xmalloc(n);
-    memcpy(p, s, n);
-    return p;
-}
 
 /* Formats "NAME:LINE:COL: message" for 'mark' and returns EINVAL. */
 static int
@@ -185,8 +157,9 @@ cfg_check_dup_keys(struct cfg_ctx *ctx, yaml_node_t *map)
     size_t n = 0, i;
     int error = 0;
 
-    keys = cfg_xcalloc(map->data.mapping.pairs.top
-                       - map->data.mapping.pairs.start, sizeof *keys);
+    keys =
+        sl_xcalloc(map->data.mapping.pairs.top - map->data.mapping.pairs.start,
+                   sizeof *keys);
     for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
          p++) {
         yaml_node_t *key = yaml_document_get_node(ctx->doc, p->key);
@@ -368,7 +341,7 @@ cfg_get_string(struct cfg_ctx *ctx, const char *key, const yaml_node_t *node,
                           "%s: contains a NUL character", key);
     }
     free(*out);
-    *out = cfg_xstrdup(cfg_scalar(node));
+    *out = sl_xstrdup(cfg_scalar(node));
     return 0;
 }
 
@@ -500,7 +473,7 @@ cfg_parse_addr_port(struct cfg_ctx *ctx, const char *key,
                           "%s: '%.60s': bad port (1 to 65535)", key,
                           cfg_scalar(node));
     }
-    *address = cfg_xstrdup(buf);
+    *address = sl_xstrdup(buf);
     *port = v;
     return 0;
 }
@@ -563,7 +536,7 @@ cfg_of_listen(struct cfg_ctx *ctx, struct sl_config *cfg, yaml_node_t *node)
     }
     cfg_free_listeners(cfg);
     n = node->data.sequence.items.top - node->data.sequence.items.start;
-    cfg->listeners = cfg_xcalloc(n, sizeof *cfg->listeners);
+    cfg->listeners = sl_xcalloc(n, sizeof *cfg->listeners);
     for (it = node->data.sequence.items.start;
          it < node->data.sequence.items.top; it++) {
         yaml_node_t *item = yaml_document_get_node(ctx->doc, *it);
@@ -692,7 +665,7 @@ cfg_tls_pin(struct cfg_ctx *ctx, struct sl_config *cfg, yaml_node_t *node)
     n = node->data.mapping.pairs.top - node->data.mapping.pairs.start;
     free(cfg->tls_pins);
     cfg->n_tls_pins = 0;
-    cfg->tls_pins = cfg_xcalloc(n, sizeof *cfg->tls_pins);
+    cfg->tls_pins = sl_xcalloc(n, sizeof *cfg->tls_pins);
     for (p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top;
          p++) {
         yaml_node_t *k = yaml_document_get_node(ctx->doc, p->key);
@@ -982,9 +955,9 @@ cfg_log_level(struct cfg_ctx *ctx, struct sl_config *cfg, yaml_node_t *node)
             return error;
         }
         cfg_free_log_levels(cfg);
-        cfg->log_levels = cfg_xcalloc(1, sizeof *cfg->log_levels);
-        cfg->log_levels[0].module = cfg_xstrdup("default");
-        cfg->log_levels[0].level = cfg_xstrdup(cfg_scalar(node));
+        cfg->log_levels = sl_xcalloc(1, sizeof *cfg->log_levels);
+        cfg->log_levels[0].module = sl_xstrdup("default");
+        cfg->log_levels[0].level = sl_xstrdup(cfg_scalar(node));
         cfg->n_log_levels = 1;
         return 0;
     }
@@ -1013,9 +986,9 @@ cfg_log_level(struct cfg_ctx *ctx, struct sl_config *cfg, yaml_node_t *node)
     }
     cfg_free_log_levels(cfg);
     n = node->data.mapping.pairs.top - node->data.mapping.pairs.start;
-    cfg->log_levels = cfg_xcalloc(n + 1, sizeof *cfg->log_levels);
-    cfg->log_levels[0].module = cfg_xstrdup("default");
-    cfg->log_levels[0].level = cfg_xstrdup(dflt);
+    cfg->log_levels = sl_xcalloc(n + 1, sizeof *cfg->log_levels);
+    cfg->log_levels[0].module = sl_xstrdup("default");
+    cfg->log_levels[0].level = sl_xstrdup(dflt);
     cfg->n_log_levels = 1;
     for (p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top;
          p++) {
@@ -1024,8 +997,8 @@ cfg_log_level(struct cfg_ctx *ctx, struct sl_config *cfg, yaml_node_t *node)
         struct sl_config_log_level *ll = &cfg->log_levels[cfg->n_log_levels];
 
         if (strcmp(cfg_scalar(k), "default")) {
-            ll->module = cfg_xstrdup(cfg_scalar(k));
-            ll->level = cfg_xstrdup(cfg_scalar(v));
+            ll->module = sl_xstrdup(cfg_scalar(k));
+            ll->level = sl_xstrdup(cfg_scalar(v));
             cfg->n_log_levels++;
         }
     }
@@ -1103,7 +1076,7 @@ cfg_app(struct cfg_ctx *ctx, const yaml_node_t *node,
                           "apps.name: bad app name '%.40s' (letters, "
                           "digits, '_' and '-' only)", cfg_scalar(name));
     }
-    app->name = cfg_xstrdup(cfg_scalar(name));
+    app->name = sl_xstrdup(cfg_scalar(name));
     return 0;
 }
 
@@ -1121,7 +1094,7 @@ cfg_apps(struct cfg_ctx *ctx, struct sl_config *cfg, yaml_node_t *node)
     }
     cfg_free_apps(cfg);
     n = node->data.sequence.items.top - node->data.sequence.items.start;
-    cfg->apps = cfg_xcalloc(n, sizeof *cfg->apps);
+    cfg->apps = sl_xcalloc(n, sizeof *cfg->apps);
     for (it = node->data.sequence.items.start;
          it < node->data.sequence.items.top; it++) {
         yaml_node_t *item = yaml_document_get_node(ctx->doc, *it);
@@ -1212,7 +1185,7 @@ cfg_prescan(struct cfg_ctx *ctx, const char *text, size_t len)
     bool done = false;
 
     if (!yaml_parser_initialize(&parser)) {
-        abort();
+        sl_out_of_memory();
     }
     yaml_parser_set_input_string(&parser, (const unsigned char *) text, len);
     while (!done && !error) {
@@ -1255,26 +1228,26 @@ void
 sl_config_defaults(struct sl_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
-    cfg->listeners = cfg_xcalloc(1, sizeof *cfg->listeners);
+    cfg->listeners = sl_xcalloc(1, sizeof *cfg->listeners);
     cfg->listeners[0].kind = SL_CONFIG_LISTEN_TCP;
-    cfg->listeners[0].address = cfg_xstrdup("0.0.0.0");
+    cfg->listeners[0].address = sl_xstrdup("0.0.0.0");
     cfg->listeners[0].port = 6653;
     cfg->n_listeners = 1;
     cfg->tls_verify_peer = true;
     cfg->echo_interval = 5;
     cfg->echo_misses = 3;
     cfg->packet_in_rate = 1000;
-    cfg->rest_address = cfg_xstrdup("127.0.0.1");
+    cfg->rest_address = sl_xstrdup("127.0.0.1");
     cfg->rest_port = 8080;
     cfg->lldp_interval = 1.0;
     cfg->link_timeout = 3.0;
-    cfg->log_levels = cfg_xcalloc(1, sizeof *cfg->log_levels);
-    cfg->log_levels[0].module = cfg_xstrdup("default");
-    cfg->log_levels[0].level = cfg_xstrdup("info");
+    cfg->log_levels = sl_xcalloc(1, sizeof *cfg->log_levels);
+    cfg->log_levels[0].module = sl_xstrdup("default");
+    cfg->log_levels[0].level = sl_xstrdup("info");
     cfg->n_log_levels = 1;
     cfg->log_syslog = false;
-    cfg->apps = cfg_xcalloc(1, sizeof *cfg->apps);
-    cfg->apps[0].name = cfg_xstrdup("l2_learning");
+    cfg->apps = sl_xcalloc(1, sizeof *cfg->apps);
+    cfg->apps[0].name = sl_xstrdup("l2_learning");
     cfg->n_apps = 1;
 }
 
@@ -1330,10 +1303,10 @@ sl_config_load_string(const char *text, size_t len, const char *name,
         return error;
     }
     if (!yaml_parser_initialize(&parser)) {
-        abort();
+        sl_out_of_memory();
     }
     yaml_parser_set_input_string(&parser, (const unsigned char *) text, len);
-    tmp.doc = cfg_xmalloc(sizeof *tmp.doc);
+    tmp.doc = sl_xmalloc(sizeof *tmp.doc);
     if (!yaml_parser_load(&parser, tmp.doc)) {
         free(tmp.doc);
         tmp.doc = NULL;
@@ -1388,7 +1361,7 @@ sl_config_load_file(const char *path, struct sl_config *cfg, char *errbuf,
         snprintf(errbuf, errlen, "%s: %s", path, strerror(error));
         return error;
     }
-    text = cfg_xmalloc(SL_CONFIG_MAX_SIZE + 1);
+    text = sl_xmalloc(SL_CONFIG_MAX_SIZE + 1);
     len = fread(text, 1, SL_CONFIG_MAX_SIZE + 1, file);
     if (ferror(file)) {
         error = errno ? errno : EIO;
@@ -1479,6 +1452,29 @@ cfg_dump_node(FILE *out, yaml_document_t *doc, yaml_node_t *node)
         }
         fputc('}', out);
     }
+}
+
+char *
+sl_config_node_text(yaml_document_t *doc, yaml_node_t *node)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+
+    if (!out) {
+        sl_out_of_memory();
+    }
+    if (node) {
+        cfg_dump_node(out, doc, node);
+    } else {
+        fputs("null", out);
+    }
+    /* Writing to memory fails only for want of it. */
+    bool failed = ferror(out);
+    if (fclose(out) || failed) {
+        sl_out_of_memory();
+    }
+    return text;
 }
 
 static void

@@ -143,4 +143,14 @@ void sl_config_destroy(struct sl_config *cfg);
  * style.  Returns 0, or EIO if writing failed. */
 int sl_config_dump(const struct sl_config *cfg, FILE *out);
 
+/* Returns node 'node' of 'doc' (a loaded config's document) as
+ * sl_config_dump() writes it, in flow style ("null" when 'node' is NULL),
+ * as a string owned by the caller.  Two nodes give the same text exactly
+ * when the loader reads them alike: the same structure with keys in the
+ * same order, equal scalars, any spelling of null the same; a plain scalar
+ * of letters, digits and "_.+-" only (how numbers, booleans and null are
+ * spelled) differs from its quoted form, other plain scalars do not.  For
+ * telling whether an app's section changed on reload. */
+char *sl_config_node_text(yaml_document_t *doc, yaml_node_t *node);
+
 #endif /* CONTROLLER_CONFIG_H */

@@ -18,7 +18,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +34,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include "controller/log.h"
+#include "controller/util.h"
 #include "ofproto/ofp-buf.h"
 #include "ofproto/ofp-errors.h"
 
@@ -97,18 +97,6 @@ struct sl_listener {
 static void conn_begin_close(struct sl_conn *, const char *reason, bool flush);
 static void conn_event_cb(struct bufferevent *, short what, void *conn_);
 
-static void __attribute__((format(printf, 3, 4)))
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list args;
-
-    if (err && errlen) {
-        va_start(args, fmt);
-        vsnprintf(err, errlen, fmt, args);
-        va_end(args);
-    }
-}
-
 /* ---- TLS context ---- */
 
 /* Keys are never passphrase-protected here: refuse instead of prompting on
@@ -143,13 +131,13 @@ tls_check_file(const char *path, char *err, size_t errlen)
     int fd = open(path, O_RDONLY | O_CLOEXEC);
 
     if (fd < 0) {
-        set_err(err, errlen, "%s: %s", path, strerror(errno));
+        sl_format_err(err, errlen, "%s: %s", path, strerror(errno));
         return false;
     }
     bool regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
     close(fd);
     if (!regular) {
-        set_err(err, errlen, "%s: not a regular file", path);
+        sl_format_err(err, errlen, "%s: not a regular file", path);
         return false;
     }
     return true;
@@ -163,19 +151,21 @@ sl_tls_ctx_create(const struct sl_config *cfg, char *err, size_t errlen)
     const char *ca = cfg->tls_ca_certificate;
 
     if (!cert) {
-        set_err(err, errlen,
-                "openflow.tls.certificate is required for ssl: listeners");
+        sl_format_err(
+            err, errlen,
+            "openflow.tls.certificate is required for ssl: listeners");
         return NULL;
     }
     if (!key) {
-        set_err(err, errlen,
-                "openflow.tls.private_key is required for ssl: listeners");
+        sl_format_err(
+            err, errlen,
+            "openflow.tls.private_key is required for ssl: listeners");
         return NULL;
     }
     if (!ca && cfg->tls_verify_peer) {
-        set_err(err, errlen,
-                "openflow.tls.ca_certificate is required unless "
-                "openflow.tls.verify_peer is false");
+        sl_format_err(err, errlen,
+                      "openflow.tls.ca_certificate is required unless "
+                      "openflow.tls.verify_peer is false");
         return NULL;
     }
     if (!tls_check_file(cert, err, errlen) ||
@@ -187,14 +177,14 @@ sl_tls_ctx_create(const struct sl_config *cfg, char *err, size_t errlen)
     ERR_clear_error();
     SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
     if (!ctx) {
-        set_err(err, errlen, "cannot create a TLS context: %s",
-                tls_queued_reason());
+        sl_format_err(err, errlen, "cannot create a TLS context: %s",
+                      tls_queued_reason());
         return NULL;
     }
     SSL_CTX_set_default_passwd_cb(ctx, tls_no_passphrase);
     if (!SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION)) {
-        set_err(err, errlen, "cannot require TLS 1.2: %s",
-                tls_queued_reason());
+        sl_format_err(err, errlen, "cannot require TLS 1.2: %s",
+                      tls_queued_reason());
         goto error;
     }
     /* A peer closing without close_notify is an EOF: OpenFlow frames its
@@ -205,8 +195,8 @@ sl_tls_ctx_create(const struct sl_config *cfg, char *err, size_t errlen)
     SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 
     if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {
-        set_err(err, errlen, "%s: not a PEM certificate (%s)", cert,
-                tls_queued_reason());
+        sl_format_err(err, errlen, "%s: not a PEM certificate (%s)", cert,
+                      tls_queued_reason());
         goto error;
     }
     if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) {
@@ -218,8 +208,9 @@ sl_tls_ctx_create(const struct sl_config *cfg, char *err, size_t errlen)
             ERR_clear_error();
             goto mismatch;
         }
-        set_err(err, errlen, "%s: not an unencrypted PEM private key (%s)",
-                key, tls_queued_reason());
+        sl_format_err(err, errlen,
+                      "%s: not an unencrypted PEM private key (%s)", key,
+                      tls_queued_reason());
         goto error;
     }
     if (SSL_CTX_check_private_key(ctx) != 1) {
@@ -228,14 +219,14 @@ sl_tls_ctx_create(const struct sl_config *cfg, char *err, size_t errlen)
     }
     if (ca) {
         if (SSL_CTX_load_verify_locations(ctx, ca, NULL) != 1) {
-            set_err(err, errlen, "%s: not a PEM CA certificate (%s)", ca,
-                    tls_queued_reason());
+            sl_format_err(err, errlen, "%s: not a PEM CA certificate (%s)", ca,
+                          tls_queued_reason());
             goto error;
         }
         STACK_OF(X509_NAME) *names = SSL_load_client_CA_file(ca);
         if (!names) {
-            set_err(err, errlen, "%s: not a PEM CA certificate (%s)", ca,
-                    tls_queued_reason());
+            sl_format_err(err, errlen, "%s: not a PEM CA certificate (%s)", ca,
+                          tls_queued_reason());
             goto error;
         }
         SSL_CTX_set_client_CA_list(ctx, names);
@@ -252,8 +243,9 @@ sl_tls_ctx_create(const struct sl_config *cfg, char *err, size_t errlen)
     return ctx;
 
 mismatch:
-    set_err(err, errlen, "%s: private key does not match the certificate %s",
-            key, cert);
+    sl_format_err(err, errlen,
+                  "%s: private key does not match the certificate %s", key,
+                  cert);
 error:
     SSL_CTX_free(ctx);
     ERR_clear_error();
@@ -851,7 +843,7 @@ sl_listener_create(struct event_base *base,
 
     format_name(name, sizeof name, tls, cl->ipv6, cl->address, cl->port);
     if (tls && !ssl_ctx) {
-        set_err(err, errlen, "%s: no TLS context", name);
+        sl_format_err(err, errlen, "%s: no TLS context", name);
         return NULL;
     }
 
@@ -862,7 +854,7 @@ sl_listener_create(struct event_base *base,
         sin6->sin6_port = htons(cl->port);
         sslen = sizeof *sin6;
         if (inet_pton(AF_INET6, cl->address, &sin6->sin6_addr) != 1) {
-            set_err(err, errlen, "%s: bad IPv6 address", name);
+            sl_format_err(err, errlen, "%s: bad IPv6 address", name);
             return NULL;
         }
     } else {
@@ -871,14 +863,14 @@ sl_listener_create(struct event_base *base,
         sin->sin_port = htons(cl->port);
         sslen = sizeof *sin;
         if (inet_pton(AF_INET, cl->address, &sin->sin_addr) != 1) {
-            set_err(err, errlen, "%s: bad IPv4 address", name);
+            sl_format_err(err, errlen, "%s: bad IPv4 address", name);
             return NULL;
         }
     }
 
     struct sl_listener *l = calloc(1, sizeof *l);
     if (!l) {
-        set_err(err, errlen, "%s: %s", name, strerror(ENOMEM));
+        sl_format_err(err, errlen, "%s: %s", name, strerror(ENOMEM));
         return NULL;
     }
     l->base = base;
@@ -888,7 +880,7 @@ sl_listener_create(struct event_base *base,
     memcpy(l->name, name, sizeof l->name);
     l->resume_ev = evtimer_new(base, listener_resume_cb, l);
     if (!l->resume_ev) {
-        set_err(err, errlen, "%s: %s", name, strerror(ENOMEM));
+        sl_format_err(err, errlen, "%s: %s", name, strerror(ENOMEM));
         goto error;
     }
 
@@ -901,7 +893,8 @@ sl_listener_create(struct event_base *base,
     l->evl = evconnlistener_new_bind(base, listener_accept_cb, l, flags, -1,
                                      (struct sockaddr *) &ss, (int) sslen);
     if (!l->evl) {
-        set_err(err, errlen, "%s: %s", name, strerror(errno ? errno : EINVAL));
+        sl_format_err(err, errlen, "%s: %s", name,
+                      strerror(errno ? errno : EINVAL));
         goto error;
     }
     evconnlistener_set_error_cb(l->evl, listener_error_cb);
@@ -909,7 +902,7 @@ sl_listener_create(struct event_base *base,
     socklen_t len = sizeof ss;
     if (getsockname(evconnlistener_get_fd(l->evl), (struct sockaddr *) &ss,
                     &len)) {
-        set_err(err, errlen, "%s: %s", name, strerror(errno));
+        sl_format_err(err, errlen, "%s: %s", name, strerror(errno));
         goto error;
     }
     l->port = ntohs(ss.ss_family == AF_INET6

@@ -265,18 +265,9 @@ sl_controller_app_send(void *aux, uint64_t dpid, const struct ofp_msg *msg,
                        uint32_t *xid)
 {
     struct sl_controller *ctl = aux;
-    struct sl_datapath *dp;
-    struct ofp_msg copy;
+    struct sl_datapath *dp = sl_datapaths_find(&ctl->dps, dpid);
 
-    if (msg->type == OFPT_FLOW_MOD) {
-        return EINVAL;
-    }
-    dp = sl_datapaths_find(&ctl->dps, dpid);
-    if (dp == NULL) {
-        return ENOENT;
-    }
-    copy = *msg;
-    return sl_datapath_send(dp, &copy, xid);
+    return dp != NULL ? sl_datapath_send(dp, msg, xid) : ENOENT;
 }
 
 static const struct sl_switch *

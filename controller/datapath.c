@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/time.h>
 #include "controller/log.h"
+#include "controller/util.h"
 #include "ofproto/ofp-errors.h"
 #include "ofproto/ofp-msgs.h"
 #include "ofproto/ofp-packet.h"
@@ -87,28 +88,6 @@ static struct sl_log_rl rl_proto = SL_LOG_RL_INIT(5, 20);
 static struct sl_log_rl rl_down = SL_LOG_RL_INIT(20, 200);
 static struct sl_log_rl rl_budget = SL_LOG_RL_INIT(1, 5);
 static struct sl_log_rl rl_dbg = SL_LOG_RL_INIT(10, 50);
-
-static void *
-dp_xmalloc(size_t n)
-{
-    void *p = malloc(n);
-    if (p == NULL) {
-        fprintf(stderr, "sluice: out of memory\n");
-        abort();
-    }
-    return p;
-}
-
-static void *
-dp_xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n);
-    if (p == NULL) {
-        fprintf(stderr, "sluice: out of memory\n");
-        abort();
-    }
-    return p;
-}
 
 /* The loop's cached time in seconds (no syscall inside a loop pass).  It
  * follows the monotonic clock except when libevent resynchronises it with
@@ -187,16 +166,19 @@ dp_fresh_xid(struct sl_datapath *dp)
     return dp->next_xid++;
 }
 
-/* Sends 'msg' with a fresh xid, whatever the state. */
+/* Sends 'msg' with a fresh xid, whatever the state ('msg' is not
+ * changed). */
 static int
-dp_send(struct sl_datapath *dp, struct ofp_msg *msg, uint32_t *xidp)
+dp_send(struct sl_datapath *dp, const struct ofp_msg *msg, uint32_t *xidp)
 {
-    msg->xid = dp_fresh_xid(dp);
+    struct ofp_msg m = *msg;
+
+    m.xid = dp_fresh_xid(dp);
     if (xidp) {
-        *xidp = msg->xid;
+        *xidp = m.xid;
     }
     /* An encoding failure is logged (rate-limited) by the conn. */
-    return sl_conn_send(dp->conn, msg);
+    return sl_conn_send(dp->conn, &m);
 }
 
 /* Sends an OFPT_ERROR 'e' in 'version' answering 'xid', with 'len' bytes
@@ -416,7 +398,7 @@ dp_ports_reserve(struct sl_datapath *dp, size_t extra)
         while (cap - dp->n_ports < extra) {
             cap *= 2;
         }
-        dp->ports = dp_xrealloc(dp->ports, cap * sizeof *dp->ports);
+        dp->ports = sl_xrealloc(dp->ports, cap * sizeof *dp->ports);
         dp->ports_cap = cap;
     }
 }
@@ -1015,7 +997,7 @@ sl_datapaths_uninit(struct sl_datapaths *dps)
 struct sl_datapath *
 sl_datapath_create(struct sl_datapaths *dps, struct sl_conn *conn)
 {
-    struct sl_datapath *dp = dp_xmalloc(sizeof *dp);
+    struct sl_datapath *dp = sl_xmalloc(sizeof *dp);
     memset(dp, 0, sizeof *dp);
     dp->dps = dps;
     dp->conn = conn;
@@ -1029,8 +1011,7 @@ sl_datapath_create(struct sl_datapaths *dps, struct sl_conn *conn)
     dp->handshake_timer = evtimer_new(dps->base, dp_handshake_expired, dp);
     dp->echo_timer = evtimer_new(dps->base, dp_echo_tick, dp);
     if (!dp->handshake_timer || !dp->echo_timer) {
-        fprintf(stderr, "sluice: out of memory\n");
-        abort();
+        sl_out_of_memory();
     }
     dp->last_rx = dp_now(dps);
     sl_list_push_back(&dps->all, &dp->node);
@@ -1088,7 +1069,8 @@ sl_datapaths_list(const struct sl_datapaths *dps, uint64_t *dpids, size_t max)
 }
 
 int
-sl_datapath_send(struct sl_datapath *dp, struct ofp_msg *msg, uint32_t *xid)
+sl_datapath_send(struct sl_datapath *dp, const struct ofp_msg *msg,
+                 uint32_t *xid)
 {
     if (dp->state != SL_DP_READY) {
         return ENOTCONN;

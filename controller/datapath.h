@@ -145,10 +145,11 @@ struct sl_datapath *sl_datapaths_find(const struct sl_datapaths *dps,
 size_t sl_datapaths_list(const struct sl_datapaths *dps, uint64_t *dpids,
                          size_t max);
 
-/* Sends 'msg' with its xid replaced by a fresh one (returned in '*xid' if
- * non-NULL).  Returns 0 or an errno from sl_conn_send() (ENOTCONN if the
- * session is not READY and the message is not part of the handshake). */
-int sl_datapath_send(struct sl_datapath *dp, struct ofp_msg *msg,
+/* Sends 'msg' (borrowed, left unchanged) with a fresh xid instead of its
+ * own (returned in '*xid' if non-NULL).  Returns 0 or an errno from
+ * sl_conn_send() (ENOTCONN if the session is not READY and the message is
+ * not part of the handshake). */
+int sl_datapath_send(struct sl_datapath *dp, const struct ofp_msg *msg,
                      uint32_t *xid);
 
 /* The datapath id (0 until the FEATURES_REPLY). */

@@ -46,6 +46,7 @@
 #include "controller/hmap.h"
 #include "controller/list.h"
 #include "controller/log.h"
+#include "controller/util.h"
 
 SL_LOG_MODULE(flowprog);
 
@@ -158,26 +159,6 @@ struct sl_flowprog {
 
 /* ---- memory ---- */
 
-static void *
-fp_xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p) {
-        abort();
-    }
-    return p;
-}
-
-static void *
-fp_xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n ? n : 1);
-    if (!p) {
-        abort();
-    }
-    return p;
-}
-
 /* Returns scratch space of at least 'n' bytes (valid until the next call). */
 static void *
 fp_scratch(struct sl_flowprog *fp, size_t n)
@@ -187,26 +168,10 @@ fp_scratch(struct sl_flowprog *fp, size_t n)
         while (cap < n) {
             cap *= 2;
         }
-        fp->sort_mem = fp_xrealloc(fp->sort_mem, cap);
+        fp->sort_mem = sl_xrealloc(fp->sort_mem, cap);
         fp->sort_cap = cap;
     }
     return fp->sort_mem;
-}
-
-/* Moves every element of 'src' to the tail of 'dst'. */
-static void
-fp_list_splice(struct sl_list *dst, struct sl_list *src)
-{
-    if (sl_list_is_empty(src)) {
-        return;
-    }
-    struct sl_list *first = src->next;
-    struct sl_list *last = src->prev;
-    first->prev = dst->prev;
-    dst->prev->next = first;
-    last->next = dst;
-    dst->prev = last;
-    sl_list_init(src);
 }
 
 /* ---- deferred work ---- */
@@ -236,7 +201,7 @@ fp_waiter_new(struct sl_flowprog *fp, uint64_t dpid, sl_flow_done_cb *cb,
         sl_list_remove(&w->node);
         fp->n_free_waiters--;
     } else {
-        w = fp_xmalloc(sizeof *w);
+        w = sl_xmalloc(sizeof *w);
         sl_list_init(&w->node);
     }
     w->cb = cb;
@@ -267,7 +232,7 @@ fp_waiters_finish(struct sl_list *src, enum ofperr result, struct sl_list *dst)
     {
         w->result = result;
     }
-    fp_list_splice(dst, src);
+    sl_list_splice(dst, src);
 }
 
 /* Finishes the waiters of 'src' with 'result' on the next loop pass. */
@@ -318,7 +283,7 @@ fp_switch_get(struct sl_flowprog *fp, uint64_t dpid)
     struct fp_switch *sw = fp_switch_find(fp, dpid);
 
     if (!sw) {
-        sw = fp_xmalloc(sizeof *sw);
+        sw = sl_xmalloc(sizeof *sw);
         memset(sw, 0, sizeof *sw);
         sw->dpid = dpid;
         sw->state = FP_DISCONNECTED;
@@ -353,7 +318,7 @@ static struct fp_flow *
 fp_flow_create(struct fp_switch *sw, uint32_t hash, const uint8_t *key,
                size_t key_len)
 {
-    struct fp_flow *f = fp_xmalloc(sizeof *f + key_len);
+    struct fp_flow *f = sl_xmalloc(sizeof *f + key_len);
 
     memset(f, 0, sizeof *f);
     sl_list_init(&f->pending_node);
@@ -629,7 +594,7 @@ fp_flow_set_content(struct sl_flowprog *fp, struct fp_flow *f, uint16_t owner,
 {
     if (fp->inst.len != f->inst_len) {
         free(f->inst);
-        f->inst = fp->inst.len ? fp_xmalloc(fp->inst.len) : NULL;
+        f->inst = fp->inst.len ? sl_xmalloc(fp->inst.len) : NULL;
         f->inst_len = fp->inst.len;
     }
     if (f->inst_len) {
@@ -753,7 +718,7 @@ fp_switch_send(struct sl_flowprog *fp, struct fp_switch *sw)
             f->batch = batch;
             sl_list_push_back(&sw->inflight, &f->inflight_node);
             sl_hmap_insert(&sw->xids, &f->xid_node, sl_hash_u64(xid));
-            fp_list_splice(&f->sent_waiters, &f->waiting);
+            sl_list_splice(&f->sent_waiters, &f->waiting);
             if (f->sent_cmd == OFPFC_ADD) {
                 f->on_switch = true;
                 f->sw_cookie = f->cookie;
@@ -769,7 +734,7 @@ fp_switch_send(struct sl_flowprog *fp, struct fp_switch *sw)
         }
         if (sw->n_barriers == sw->barriers_cap) {
             sw->barriers_cap = sw->barriers_cap ? 2 * sw->barriers_cap : 4;
-            sw->barriers = fp_xrealloc(sw->barriers, sw->barriers_cap *
+            sw->barriers = sl_xrealloc(sw->barriers, sw->barriers_cap *
                                                          sizeof *sw->barriers);
         }
         sw->barriers[sw->n_barriers].xid = xid;
@@ -797,7 +762,7 @@ fp_flush_cb(evutil_socket_t fd, short what, void *fp_)
     (void) fd;
     (void) what;
     fp->flush_scheduled = false;
-    fp_list_splice(&done, &fp->completions);
+    sl_list_splice(&done, &fp->completions);
     fp_run_waiters(fp, &done);
     while (!sl_list_is_empty(&fp->dirty)) {
         struct fp_switch *sw =
@@ -1224,7 +1189,7 @@ struct sl_flowprog *
 sl_flowprog_create(struct event_base *base, const struct sl_flowprog_ops *ops,
                    void *aux, bool delete_foreign)
 {
-    struct sl_flowprog *fp = fp_xmalloc(sizeof *fp);
+    struct sl_flowprog *fp = sl_xmalloc(sizeof *fp);
 
     memset(fp, 0, sizeof *fp);
     fp->base = base;
@@ -1233,7 +1198,7 @@ sl_flowprog_create(struct event_base *base, const struct sl_flowprog_ops *ops,
     fp->delete_foreign = delete_foreign;
     fp->flush_ev = event_new(base, -1, 0, fp_flush_cb, fp);
     if (!fp->flush_ev) {
-        abort();
+        sl_out_of_memory();
     }
     sl_hmap_init(&fp->switches);
     sl_list_init(&fp->dirty);
@@ -1256,7 +1221,7 @@ sl_flowprog_destroy(struct sl_flowprog *fp)
         return;
     }
     fp->destroying = true;
-    fp_list_splice(&done, &fp->completions);
+    sl_list_splice(&done, &fp->completions);
     SL_HMAP_FOR_EACH_SAFE(sw, node, &fp->switches)
     {
         struct sl_hmap_node *node;

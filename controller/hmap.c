@@ -2,8 +2,8 @@
 #include <config.h>
 #include "controller/hmap.h"
 
-#include <stdio.h>
 #include <stdlib.h>
+#include "controller/util.h"
 
 void
 sl_hmap_init(struct sl_hmap *map)
@@ -23,11 +23,7 @@ sl_hmap_uninit(struct sl_hmap *map)
 static void
 sl_hmap_resize(struct sl_hmap *map, size_t n_buckets)
 {
-    struct sl_hmap_node **buckets = calloc(n_buckets, sizeof *buckets);
-    if (buckets == NULL) {
-        fprintf(stderr, "sluice: out of memory\n");
-        abort();
-    }
+    struct sl_hmap_node **buckets = sl_xcalloc(n_buckets, sizeof *buckets);
     if (map->buckets != NULL) {
         for (size_t i = 0; i <= map->mask; i++) {
             struct sl_hmap_node *node = map->buckets[i];

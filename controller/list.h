@@ -64,6 +64,23 @@ sl_list_is_empty(const struct sl_list *list)
     return list->next == list;
 }
 
+/* Moves every element of 'src', in order, to the tail of 'dst' and leaves
+ * 'src' empty.  'src' and 'dst' must be different list heads. */
+static inline void
+sl_list_splice(struct sl_list *dst, struct sl_list *src)
+{
+    if (sl_list_is_empty(src)) {
+        return;
+    }
+    struct sl_list *first = src->next;
+    struct sl_list *last = src->prev;
+    first->prev = dst->prev;
+    dst->prev->next = first;
+    last->next = dst;
+    dst->prev = last;
+    sl_list_init(src);
+}
+
 /* Iterates 'ITER' (a pointer to the element type) over the list 'LIST'
  * whose elements link through 'MEMBER'.  'NEXT' (same type) makes it safe
  * to remove 'ITER' in the body. */

@@ -158,7 +158,7 @@ test/fuzz/fuzz-%: $(top_srcdir)/test/fuzz/fuzz-%.c \
 	    $(FUZZ_CODEC_FILES:%=$(top_srcdir)/%) $(JANSSON_LIBS)
 
 # The config loader's target links the loader, the logger and libyaml.
-FUZZ_CONFIG_FILES = controller/config.c controller/log.c
+FUZZ_CONFIG_FILES = controller/config.c controller/log.c controller/util.c
 test/fuzz/fuzz-config: $(top_srcdir)/test/fuzz/fuzz-config.c \
 		$(FUZZ_CONFIG_FILES:%=$(top_srcdir)/%) \
 		$(top_srcdir)/controller/config.h $(top_srcdir)/controller/log.h \

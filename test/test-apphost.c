@@ -1814,6 +1814,69 @@ START_TEST(test_l2_ignores_malformed_packet_in)
 }
 END_TEST
 
+/* The config helpers of sluice/app.h, on sections as the loader builds
+ * them. */
+static void
+app_section(const char *yaml, struct sl_config *c, struct sl_app_config *ac)
+{
+    parse_config(yaml, c);
+    ck_assert_uint_eq(c->n_apps, 1);
+    ac->doc = c->doc;
+    ac->node = c->apps[0].config;
+}
+
+START_TEST(test_app_config_get_uint)
+{
+    static const char *const keys[] = {"priority", "size"};
+    struct sl_app_config ac;
+    struct sl_config c;
+    unsigned long v = 12345;
+
+    app_section("apps:\n  - name: x\n    config: {priority: 300, size: 0}\n",
+                &c, &ac);
+    ck_assert_int_eq(sl_app_config_get_uint(&ac, "priority", 65535, &v), 0);
+    ck_assert_uint_eq(v, 300);
+    ck_assert_int_eq(sl_app_config_get_uint(&ac, "size", 0, &v), 0);
+    ck_assert_uint_eq(v, 0);
+    ck_assert_int_eq(sl_app_config_get_uint(&ac, "priority", 299, &v),
+                     EINVAL);
+    ck_assert_int_eq(sl_app_config_get_uint(&ac, "absent", 10, &v), ENOENT);
+    ck_assert_int_eq(sl_app_config_check_keys(&ac, keys, 2), 0);
+    ck_assert_int_eq(sl_app_config_check_keys(&ac, keys, 1), EINVAL);
+    sl_config_destroy(&c);
+
+    /* No section at all: every key is absent, no key is unknown. */
+    app_section("apps:\n  - name: x\n", &c, &ac);
+    ck_assert_ptr_null(ac.node);
+    ck_assert_int_eq(sl_app_config_get_uint(&ac, "priority", 10, &v), ENOENT);
+    ck_assert_int_eq(sl_app_config_check_keys(&ac, keys, 2), 0);
+    sl_config_destroy(&c);
+
+    /* Shapes that are not a plain decimal in a mapping. */
+    static const char *const bad[] = {
+        "apps:\n  - name: x\n    config: {priority: -1}\n",
+        "apps:\n  - name: x\n    config: {priority: 1x}\n",
+        "apps:\n  - name: x\n    config: {priority: [1]}\n",
+        "apps:\n  - name: x\n    config: {priority: '7'}\n",
+        "apps:\n  - name: x\n    config: {priority: 99999999999999999999}\n",
+        "apps:\n  - name: x\n    config: [1, 2]\n",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        app_section(bad[i], &c, &ac);
+        ck_assert_msg(sl_app_config_get_uint(&ac, "priority", ULONG_MAX, &v)
+                          == EINVAL,
+                      "accepted: %s", bad[i]);
+        sl_config_destroy(&c);
+    }
+    /* Out-of-range node ids are NULL, not a read past the array. */
+    app_section("apps:\n  - name: x\n    config: {a: 1}\n", &c, &ac);
+    ck_assert_ptr_null(sl_app_config_node(&ac, 0));
+    ck_assert_ptr_null(sl_app_config_node(&ac, 100000));
+    ck_assert_ptr_nonnull(sl_app_config_node(&ac, 1));
+    sl_config_destroy(&c);
+}
+END_TEST
+
 static Suite *
 apphost_suite(void)
 {
@@ -1891,6 +1954,7 @@ apphost_suite(void)
 
     tc = tcase_create("apps");
     tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_app_config_get_uint);
     tcase_add_test(tc, test_hub_states_flood_flow_on_switch_up);
     tcase_add_test(tc, test_hub_defaults_to_priority_1);
     tcase_add_test(tc, test_hub_floods_packet_in);

@@ -861,6 +861,93 @@ START_TEST(small_errbuf_is_safe)
 }
 END_TEST
 
+/* Loads 'text' (one app, its section under "config:") and asserts that
+ * sl_config_node_text() gives 'want' for the section. */
+static void
+assert_section_text(const char *text, const char *want)
+{
+    struct sl_config cfg;
+    char *got;
+
+    ck_assert_int_eq(load(text, &cfg), 0);
+    ck_assert_uint_eq(cfg.n_apps, 1);
+    got = sl_config_node_text(cfg.doc, cfg.apps[0].config);
+    ck_assert_str_eq(got, want);
+    free(got);
+    sl_config_destroy(&cfg);
+}
+
+/* The same for the section written inline as 'section'. */
+static void
+assert_inline_section_text(const char *section, const char *want)
+{
+    char text[256];
+
+    snprintf(text, sizeof text, "apps:\n  - name: a\n    config: %s\n",
+             section);
+    assert_section_text(text, want);
+}
+
+START_TEST(node_text_writes_any_section_in_flow_style)
+{
+    static const char want[] = "{b: [1, \"x y\", null], c: {d: true}}";
+
+    assert_inline_section_text("{b: [1, 'x y', ~], c: {d: true}}", want);
+    assert_section_text("apps:\n  - name: a\n    config:\n"
+                        "      b:\n        - 1\n        - 'x y'\n"
+                        "        -\n      c:\n        d: true\n",
+                        want);
+    assert_inline_section_text("7", "7");
+    assert_inline_section_text("[]", "[]");
+    assert_inline_section_text("{}", "{}");
+    /* Aliases are followed: compared by value. */
+    assert_inline_section_text("{a: &x [1], b: *x}", "{a: [1], b: [1]}");
+    /* Keys keep their order. */
+    assert_inline_section_text("{b: 2, a: 1}", "{b: 2, a: 1}");
+}
+END_TEST
+
+START_TEST(node_text_spells_every_null_alike)
+{
+    assert_inline_section_text("~", "null");
+    assert_inline_section_text("null", "null");
+    assert_inline_section_text("Null", "null");
+    assert_inline_section_text("NULL", "null");
+    assert_inline_section_text("", "null");
+    assert_inline_section_text("{a: ~, b: NULL, c: }",
+                               "{a: null, b: null, c: null}");
+    /* No section at all reads like a null one. */
+    assert_section_text("apps:\n  - name: a\n", "null");
+    /* Quoted, these are strings. */
+    assert_inline_section_text("'null'", "\"null\"");
+    assert_inline_section_text("\"~\"", "\"~\"");
+    assert_inline_section_text("''", "\"\"");
+}
+END_TEST
+
+START_TEST(node_text_tells_quoted_words_from_plain)
+{
+    /* Numbers and booleans must be plain: quoting changes the meaning. */
+    assert_inline_section_text("{p: 7}", "{p: 7}");
+    assert_inline_section_text("{p: '7'}", "{p: \"7\"}");
+    assert_inline_section_text("{p: \"7\"}", "{p: \"7\"}");
+    assert_inline_section_text("[true, 'true', 0x1F, '0x1F']",
+                               "[true, \"true\", 0x1F, \"0x1F\"]");
+    /* A plain scalar that can only be a string equals its quoted form. */
+    assert_inline_section_text("{p: a b}", "{p: \"a b\"}");
+    assert_inline_section_text("{p: 'a b'}", "{p: \"a b\"}");
+    assert_inline_section_text("[/x, '/x']", "[\"/x\", \"/x\"]");
+}
+END_TEST
+
+START_TEST(node_text_escapes_quotes_and_control_characters)
+{
+    assert_inline_section_text("\"q\\\"\\tz\\\\\"", "\"q\\\"\\x09z\\\\\"");
+    assert_inline_section_text("{\"a: b\": \"\\x7f\"}",
+                               "{\"a: b\": \"\\x7f\"}");
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -897,6 +984,10 @@ config_suite(void)
     tcase_add_test(tc, error_quoting_control_characters_stays_one_line);
     tcase_add_test(tc, load_file_and_check);
     tcase_add_test(tc, small_errbuf_is_safe);
+    tcase_add_test(tc, node_text_writes_any_section_in_flow_style);
+    tcase_add_test(tc, node_text_spells_every_null_alike);
+    tcase_add_test(tc, node_text_tells_quoted_words_from_plain);
+    tcase_add_test(tc, node_text_escapes_quotes_and_control_characters);
     suite_add_tcase(s, tc);
     return s;
 }

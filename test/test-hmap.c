@@ -61,6 +61,33 @@ START_TEST(test_list_push_remove_iterate)
 }
 END_TEST
 
+START_TEST(test_list_splice_moves_in_order)
+{
+    struct sl_list a = SL_LIST_INITIALIZER(&a);
+    struct sl_list b = SL_LIST_INITIALIZER(&b);
+    struct item items[6], *it;
+    uint64_t want = 0;
+
+    for (int i = 0; i < 6; i++) {
+        items[i].key = i;
+        sl_list_push_back(i < 2 ? &a : &b, &items[i].link);
+    }
+    sl_list_splice(&a, &b);
+    ck_assert(sl_list_is_empty(&b));
+    SL_LIST_FOR_EACH (it, link, &a) {
+        ck_assert_uint_eq(it->key, want);
+        want++;
+    }
+    ck_assert_uint_eq(want, 6);
+    sl_list_splice(&a, &b);     /* An empty source changes nothing. */
+    ck_assert_ptr_eq(a.prev, &items[5].link);
+    sl_list_splice(&b, &a);     /* Into an empty destination. */
+    ck_assert(sl_list_is_empty(&a));
+    ck_assert_ptr_eq(b.next, &items[0].link);
+    ck_assert_ptr_eq(items[5].link.next, &b);
+}
+END_TEST
+
 START_TEST(test_hmap_insert_find_grow)
 {
     enum { N = 10000 };
@@ -177,6 +204,7 @@ hmap_suite(void)
     TCase *tc = tcase_create("hmap");
 
     tcase_add_test(tc, test_list_push_remove_iterate);
+    tcase_add_test(tc, test_list_splice_moves_in_order);
     tcase_add_test(tc, test_hmap_insert_find_grow);
     tcase_add_test(tc, test_hmap_colliding_hashes_compare_keys);
     tcase_add_test(tc, test_hmap_remove_all_while_iterating);

@@ -32,10 +32,12 @@
 #ifndef SLUICE_APP_H
 #define SLUICE_APP_H 1
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <yaml.h>
 #include "sluice/event.h"
 #include "sluice/flow.h"
@@ -50,9 +52,10 @@ struct sl_ctx;
 struct sl_timer;
 
 /* The app's YAML section: 'node' is the value of its "config:" key, or
- * NULL when there is none.  Walk it with libyaml's document API
- * (yaml_document_get_node()); it is valid during init and reconfigure
- * only. */
+ * NULL when there is none, a node of the libyaml document 'doc'; both are
+ * valid during init and reconfigure only.  Read it with the
+ * sl_app_config_*() helpers at the end of this file: they are inline and
+ * call no libyaml function, so the plugin still links nothing. */
 struct sl_app_config {
     yaml_document_t *doc;
     yaml_node_t *node;
@@ -194,5 +197,135 @@ struct sl_app_def {
 
 /* Convenience logging through a host table 'HOST' kept by the app. */
 #define SL_APP_LOG(HOST, CTX, LEVEL, ...) ((HOST)->log(CTX, LEVEL, __VA_ARGS__))
+
+/* ---- reading the config section ----
+ *
+ * For an app whose section is a flat mapping of options, e.g.
+ *
+ *     static const char *const keys[] = {"priority"};
+ *     unsigned long prio = 100;
+ *     int error = sl_app_config_check_keys(cfg, keys, 1);
+ *     if (!error) {
+ *         error = sl_app_config_get_uint(cfg, "priority", 65535, &prio);
+ *     }
+ *     if (error && error != ENOENT) {
+ *         ...log what the section should look like; return EINVAL...
+ *     }
+ *
+ * Richer sections are walked from 'cfg->node' with sl_app_config_node(). */
+
+/* Returns node 'id' of the section's document (an id found in a mapping
+ * pair or a sequence of 'cfg->node'), as libyaml's yaml_document_get_node()
+ * does, or NULL when 'id' is out of range or 'cfg' has no document.  The
+ * node is borrowed: valid as long as 'cfg'. */
+static inline yaml_node_t *
+sl_app_config_node(const struct sl_app_config *cfg, yaml_node_item_t id)
+{
+    if (!cfg || !cfg->doc || id < 1 ||
+        id > cfg->doc->nodes.top - cfg->doc->nodes.start) {
+        return NULL;
+    }
+    return &cfg->doc->nodes.start[id - 1];
+}
+
+/* Returns true if 'node' (may be NULL) is a scalar spelled exactly 'key'
+ * (in any YAML style: "priority" and 'priority' name the same key). */
+static inline bool
+sl_app_config_key_is(const yaml_node_t *node, const char *key)
+{
+    size_t len = strlen(key);
+
+    return (node && node->type == YAML_SCALAR_NODE &&
+            node->data.scalar.length == len &&
+            !memcmp(node->data.scalar.value, key, len));
+}
+
+/* Checks that the section is absent or a mapping whose keys are all among
+ * the 'n' strings of 'keys'.  Returns 0, or EINVAL (the section is not a
+ * mapping, a key is not a scalar, or a key is not in 'keys'); naming the
+ * culprit is left to the app's log line. */
+static inline int
+sl_app_config_check_keys(const struct sl_app_config *cfg,
+                         const char *const *keys, size_t n)
+{
+    const yaml_node_t *map = cfg ? cfg->node : NULL;
+
+    if (!map) {
+        return 0;
+    }
+    if (map->type != YAML_MAPPING_NODE) {
+        return EINVAL;
+    }
+    for (const yaml_node_pair_t *p = map->data.mapping.pairs.start;
+         p < map->data.mapping.pairs.top; p++) {
+        const yaml_node_t *k = sl_app_config_node(cfg, p->key);
+        size_t i = 0;
+
+        if (!k || k->type != YAML_SCALAR_NODE) {
+            return EINVAL;
+        }
+        while (i < n && !sl_app_config_key_is(k, keys[i])) {
+            i++;
+        }
+        if (i == n) {
+            return EINVAL;
+        }
+    }
+    return 0;
+}
+
+/* Reads option 'key' of the section as an unsigned integer: a plain (not
+ * quoted) scalar of decimal digits only, at most 'max'.  Returns 0 with
+ * the number in '*value'; ENOENT when there is no section or the mapping
+ * has no 'key' ('*value' untouched); EINVAL for any other shape (the
+ * section is not a mapping, a key is not a scalar, the value is not a
+ * plain scalar, not a number, or above 'max'). */
+static inline int
+sl_app_config_get_uint(const struct sl_app_config *cfg, const char *key,
+                       unsigned long max, unsigned long *value)
+{
+    const yaml_node_t *map = cfg ? cfg->node : NULL;
+
+    if (!map) {
+        return ENOENT;
+    }
+    if (map->type != YAML_MAPPING_NODE) {
+        return EINVAL;
+    }
+    for (const yaml_node_pair_t *p = map->data.mapping.pairs.start;
+         p < map->data.mapping.pairs.top; p++) {
+        const yaml_node_t *k = sl_app_config_node(cfg, p->key);
+        const yaml_node_t *v = sl_app_config_node(cfg, p->value);
+        unsigned long number = 0;
+
+        if (!k || k->type != YAML_SCALAR_NODE) {
+            return EINVAL;
+        }
+        if (!sl_app_config_key_is(k, key)) {
+            continue;
+        }
+        if (!v || v->type != YAML_SCALAR_NODE ||
+            v->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
+            !v->data.scalar.length) {
+            return EINVAL;
+        }
+        for (size_t i = 0; i < v->data.scalar.length; i++) {
+            unsigned char c = v->data.scalar.value[i];
+
+            if (c < '0' || c > '9') {
+                return EINVAL;
+            }
+            /* number * 10 + digit <= max, without overflowing. */
+            unsigned long digit = (unsigned long) (c - '0');
+            if (digit > max || number > (max - digit) / 10) {
+                return EINVAL;
+            }
+            number = number * 10 + digit;
+        }
+        *value = number;
+        return 0;
+    }
+    return ENOENT;
+}
 
 #endif /* SLUICE_APP_H */
