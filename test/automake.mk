@@ -22,7 +22,7 @@ CK_TESTS = \
 	test/test-apphost \
 	test/test-hotpath
 check_PROGRAMS += $(CK_TESTS) test/interop-gen
-noinst_HEADERS += test/test-util.h
+noinst_HEADERS += test/test-util.h test/test-loop.h
 TESTS += $(CK_TESTS) \
 	test/test-osken.sh \
 	test/test-tshark.sh \

@@ -33,6 +33,7 @@
 #include "ofproto/ofp-msgs.h"
 #include "ofproto/openflow13.h"
 #include "test/test-tls.h"
+#include "test/test-loop.h"
 #include "test/test-util.h"
 
 /* Longest any wait may take before the test fails (seconds). */
@@ -88,32 +89,8 @@ static char *tls_dir;
 
 /* ---- event loop ---- */
 
-static double
-now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void
-tick_cb(evutil_socket_t fd, short what, void *aux)
-{
-    (void) fd;
-    (void) what;
-    (void) aux;
-}
-
 /* Runs the loop until 'COND' holds or DEADLINE passes; yields 'COND'. */
-#define LOOP_UNTIL(COND)                                                      \
-    ({                                                                        \
-        double deadline_ = now() + DEADLINE;                                  \
-        while (!(COND) && now() < deadline_) {                                \
-            event_base_loop(base, EVLOOP_ONCE);                               \
-        }                                                                     \
-        !!(COND);                                                             \
-    })
+#define LOOP_UNTIL(COND) TEST_LOOP_UNTIL(base, COND, DEADLINE)
 
 /* Runs whatever is ready now, without blocking. */
 static void
@@ -145,7 +122,7 @@ setup(void)
 
     base = event_base_new();
     ck_assert_ptr_nonnull(base);
-    ticker = event_new(base, -1, EV_PERSIST, tick_cb, NULL);
+    ticker = event_new(base, -1, EV_PERSIST, test_loop_tick_cb, NULL);
     event_add(ticker, &tv);
     memset(peers, 0, sizeof peers);
     n_peers = 0;
@@ -366,11 +343,11 @@ write_all(int fd, const void *data, size_t len)
 static size_t
 read_some(int fd, uint8_t *buf, size_t want, bool *eof)
 {
-    double deadline = now() + DEADLINE;
+    double deadline = test_loop_now() + DEADLINE;
     size_t got = 0;
 
     *eof = false;
-    while (got < want && now() < deadline) {
+    while (got < want && test_loop_now() < deadline) {
         struct pollfd pfd = {fd, POLLIN, 0};
 
         loop_pass();
@@ -734,8 +711,8 @@ START_TEST(bulk_input_beyond_read_watermark_all_delivered)
      * socket buffers hold. */
     evutil_make_socket_nonblocking(fd);
     size_t off = 0;
-    double deadline = now() + DEADLINE;
-    while (off < sizeof buf && now() < deadline) {
+    double deadline = test_loop_now() + DEADLINE;
+    while (off < sizeof buf && test_loop_now() < deadline) {
         ssize_t n = write(fd, buf + off, sizeof buf - off);
         if (n > 0) {
             off += (size_t) n;
@@ -953,12 +930,12 @@ START_TEST(close_with_flush_gives_up_after_deadline)
     for (int i = 0; i < 512; i++) {
         ck_assert_int_eq(sl_conn_send_raw(peers[0].conn, msg, sizeof msg), 0);
     }
-    double start = now();
+    double start = test_loop_now();
     sl_conn_close(peers[0].conn, "flush timeout", true);
     ck_assert(LOOP_UNTIL(peers[0].n_closed == 1));
     ck_assert_str_eq(peers[0].reason, "flush timeout");
     /* Not at once: it waited for the output first. */
-    ck_assert(now() - start > 1.0);
+    ck_assert(test_loop_now() - start > 1.0);
 }
 END_TEST
 

@@ -31,6 +31,7 @@
 #include "ofproto/ofp-msgs.h"
 #include "ofproto/ofp-packet.h"
 #include "test/test-tls.h"
+#include "test/test-loop.h"
 #include "test/test-util.h"
 
 /* How long a step may take before the test fails (generous: valgrind). */
@@ -45,42 +46,7 @@ static struct event *tick;
 static struct sl_datapaths dps;
 static struct ofp_arena test_arena;
 
-static double
-now_sec(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
-}
-
-static void
-tick_cb(evutil_socket_t fd, short what, void *aux)
-{
-    (void) fd;
-    (void) what;
-    (void) aux;
-}
-
-/* Runs the loop until 'COND' holds or 'SECS' seconds passed; yields
- * whether 'COND' holds. */
-#define RUN_UNTIL(COND, SECS)                                                 \
-    ({                                                                        \
-        double deadline_ = now_sec() + (SECS);                                \
-        while (!(COND) && now_sec() < deadline_) {                            \
-            event_base_loop(base, EVLOOP_ONCE);                               \
-        }                                                                     \
-        (COND);                                                               \
-    })
-
-/* Runs the loop for 'secs' seconds. */
-static void
-run_for(double secs)
-{
-    double deadline = now_sec() + secs;
-    while (now_sec() < deadline) {
-        event_base_loop(base, EVLOOP_ONCE);
-    }
-}
+#define RUN_UNTIL(COND, SECS) TEST_LOOP_UNTIL(base, COND, SECS)
 
 /* ---- captured logs ---- */
 
@@ -537,7 +503,7 @@ setup(void)
     sl_log_set_clock(log_clock);
     base = event_base_new();
     ck_assert_ptr_nonnull(base);
-    tick = event_new(base, -1, EV_PERSIST, tick_cb, NULL);
+    tick = event_new(base, -1, EV_PERSIST, test_loop_tick_cb, NULL);
     struct timeval tv = {0, 5000};
     event_add(tick, &tv);
     ofp_arena_init(&test_arena);
@@ -600,7 +566,7 @@ START_TEST(test_full_handshake_reaches_ready)
     ck_assert_ptr_null(sl_datapaths_find(&dps, 0x00000000cafe0001ULL));
     fsw_config(s);
     ck_assert(RUN_UNTIL(rec.n_ready == 1, STEP_TIMEOUT));
-    run_for(0.02);
+    test_loop_run_for(base, 0.02);
     ck_assert_int_eq(rec.n_ready, 1);
     ck_assert_int_eq(sl_datapath_state(s->dp), SL_DP_READY);
     ck_assert_uint_eq(dps.n_ready, 1);
@@ -1025,7 +991,7 @@ START_TEST(test_too_many_malformed_messages_close)
     send_garbage(s, 100);
     ck_assert(RUN_UNTIL(dps.n_decode_errors == 200, STEP_TIMEOUT));
     ck_assert(RUN_UNTIL(rec.n_type[OFPT_BARRIER_REPLY] == 1, STEP_TIMEOUT));
-    run_for(0.02);
+    test_loop_run_for(base, 0.02);
     ck_assert_int_eq(sl_datapath_state(s->dp), SL_DP_READY);
     /* One more makes 101 in a row. */
     send_garbage(s, 1);
@@ -1093,7 +1059,7 @@ START_TEST(test_replies_and_async_messages_are_passed_on)
     ofp_msg_init(&m, OFPT_ROLE_REPLY, 12);
     fsw_send(s, &m);
     ck_assert(RUN_UNTIL(rec.n_msg == 3, STEP_TIMEOUT));
-    run_for(0.02);
+    test_loop_run_for(base, 0.02);
     ck_assert_int_eq(rec.n_msg, 3);
     ck_assert_int_eq(rec.n_type[OFPT_ERROR], 1);
     ck_assert_int_eq(rec.n_type[OFPT_FLOW_REMOVED], 1);
@@ -1109,12 +1075,12 @@ START_TEST(test_silent_switch_is_closed_by_keepalive)
     fsw_handshake(s, TEST_DPID);
     /* The switch answers nothing from now on; counting starts with the
      * short interval. */
-    run_for(0.01);
+    test_loop_run_for(base, 0.01);
     s->n_echo_requests = 0;
     configure(0.05, 3, 1000, 0);
-    double start = now_sec();
+    double start = test_loop_now();
     ck_assert(RUN_UNTIL(rec.n_down == 1, STEP_TIMEOUT));
-    double elapsed = now_sec() - start;
+    double elapsed = test_loop_now() - start;
     ck_assert_msg(!strncmp(rec.down_reason, "no echo reply for ", 18),
                   "reason: %s", rec.down_reason);
     /* Exactly echo_misses requests went out before the close, so the
@@ -1134,7 +1100,7 @@ START_TEST(test_answered_echoes_keep_the_session)
     struct fsw *s = fsw_connect("fake", NULL, NULL);
     s->auto_echo = true;
     fsw_handshake(s, TEST_DPID);
-    run_for(0.5);
+    test_loop_run_for(base, 0.5);
     ck_assert_int_eq(rec.n_down, 0);
     ck_assert_int_ge(s->n_echo_requests, 2);
     ck_assert_int_eq(sl_datapath_state(s->dp), SL_DP_READY);
@@ -1179,7 +1145,7 @@ START_TEST(test_same_dpid_replaces_old_session)
     ck_assert_ptr_eq(sl_datapaths_find(&dps, TEST_DPID), b->dp);
     fsw_expect_closed(a);
     ck_assert(RUN_UNTIL(n_sessions() == 1, STEP_TIMEOUT));
-    run_for(0.02);
+    test_loop_run_for(base, 0.02);
     ck_assert_int_eq(rec.n_down, 1);
     ck_assert_uint_eq(dps.n_ready, 1);
     ck_assert_str_eq(sl_datapath_switch(b->dp)->peer, "fake-b");
@@ -1405,7 +1371,7 @@ START_TEST(test_peer_close_calls_down_once)
     ck_assert_uint_gt(strlen(rec.down_reason), 0);
     ck_assert(rec.down_was_findable);
     ck_assert(RUN_UNTIL(n_sessions() == 0, STEP_TIMEOUT));
-    run_for(0.02);
+    test_loop_run_for(base, 0.02);
     ck_assert_int_eq(rec.n_down, 1);
     ck_assert_uint_eq(dps.n_ready, 0);
     ck_assert_ptr_null(sl_datapaths_find(&dps, TEST_DPID));
@@ -1430,7 +1396,7 @@ START_TEST(test_close_calls_down_once_with_reason)
     ck_assert(RUN_UNTIL(rec.n_down == 1, STEP_TIMEOUT));
     ck_assert_str_eq(rec.down_reason, "operator said so");
     fsw_expect_closed(s);
-    run_for(0.02);
+    test_loop_run_for(base, 0.02);
     ck_assert_int_eq(rec.n_down, 1);
     ck_assert_uint_eq(n_sessions(), 0);
 }

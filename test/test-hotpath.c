@@ -54,6 +54,7 @@
 #include "ofproto/ofp-buf.h"
 #include "ofproto/ofp-msgs.h"
 #include "ofproto/ofp-packet.h"
+#include "test/test-loop.h"
 #include "test/test-util.h"
 
 /* ---- allocation counters ---- */
@@ -145,32 +146,8 @@ static struct event_base *base;
 static struct event *tick;
 static struct sl_datapaths dps;
 
-static double
-now_sec(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
-}
-
-static void
-tick_cb(evutil_socket_t fd, short what, void *aux)
-{
-    (void) fd;
-    (void) what;
-    (void) aux;
-}
-
-/* Runs the loop until 'COND' holds or 'SECS' seconds passed; yields
- * whether 'COND' holds.  The tick timer bounds each pass. */
-#define RUN_UNTIL(COND, SECS)                                                 \
-    ({                                                                        \
-        double deadline_ = now_sec() + (SECS);                                \
-        while (!(COND) && now_sec() < deadline_) {                            \
-            event_base_loop(base, EVLOOP_ONCE);                               \
-        }                                                                     \
-        (COND);                                                               \
-    })
+/* The tick timer bounds each pass of RUN_UNTIL. */
+#define RUN_UNTIL(COND, SECS) TEST_LOOP_UNTIL(base, COND, SECS)
 
 /* ---- logs: counted, never printed ---- */
 
@@ -786,7 +763,7 @@ setup(void)
 
     base = event_base_new();
     ck_assert_ptr_nonnull(base);
-    tick = event_new(base, -1, EV_PERSIST, tick_cb, NULL);
+    tick = event_new(base, -1, EV_PERSIST, test_loop_tick_cb, NULL);
     ck_assert_ptr_nonnull(tick);
     struct timeval tv = {0, 50000};
     event_add(tick, &tv);
