@@ -21,28 +21,32 @@
  * topology-aware app replaces it.  Config (optional): {priority: N}, the
  * priority of the learned flows (default 100). */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include "sluice/app.h"
 
 #define L2_SW_BUCKETS 64   /* switches, by dpid */
-#define L2_MAC_BUCKETS 1024 /* MACs of one switch: chains <= 8 when full */
 #define L2_MAX_MACS 8192   /* per switch: spoofed sources cannot exhaust us */
+#define L2_MIN_SLOTS 64    /* a switch's table starts this small... */
 #define L2_MULTICAST(MAC) ((MAC)[0] & 1) /* broadcast included */
 
 static const struct sl_host *host;
 
-struct l2_mac {
-    struct l2_mac *next;
-    uint8_t mac[6];
-    uint32_t port;
-};
+/* A switch's learned MACs: an open-addressing table (linear probing;
+ * MACs are only added, or forgotten with the switch, so no tombstones)
+ * split in two arrays, so that probing reads only the 8-byte keys, eight
+ * to a cache line, and a hit reads one port.  A key is the MAC in its low
+ * 48 bits with L2_KEY_USED set; 0 is a free slot. */
+#define L2_KEY_USED (1ull << 48)
 
 struct l2_switch {
     struct l2_switch *next;
     uint64_t dpid;
     size_t n_macs;
-    struct l2_mac *macs[L2_MAC_BUCKETS];
+    size_t mask;     /* slots - 1; doubles when half full */
+    uint64_t *keys;  /* [slots] */
+    uint32_t *ports; /* [slots] */
 };
 
 struct l2 {
@@ -62,44 +66,92 @@ l2_switch_slot(struct l2 *l2, uint64_t dpid)
     return p;
 }
 
-static struct l2_mac **
-l2_mac_slot(struct l2_switch *sw, const uint8_t *mac)
+static uint64_t
+l2_key(const uint8_t *mac)
 {
-    uint32_t h = 2166136261u; /* FNV-1a */
+    uint64_t key = L2_KEY_USED;
     for (int i = 0; i < 6; i++) {
-        h = (h ^ mac[i]) * 16777619u;
+        key |= (uint64_t) mac[i] << (8 * i);
     }
-    struct l2_mac **p = &sw->macs[h % L2_MAC_BUCKETS];
-    while (*p && memcmp((*p)->mac, mac, 6)) {
-        p = &(*p)->next;
+    return key;
+}
+
+/* The slot of 'key' in 'sw': where it is, or the free slot where it would
+ * go. */
+static size_t
+l2_slot(const struct l2_switch *sw, uint64_t key)
+{
+    size_t i = (size_t) ((key * 0x9e3779b97f4a7c15ull) >> 40) & sw->mask;
+    while (sw->keys[i] && sw->keys[i] != key) {
+        i = (i + 1) & sw->mask;
     }
-    return p;
+    return i;
+}
+
+/* Gives 'sw' a table of 'n' (a power of 2) free slots; the old one is
+ * rehashed into it.  Returns false without memory. */
+static bool
+l2_resize(struct l2_switch *sw, size_t n)
+{
+    uint64_t *old_keys = sw->keys;
+    uint32_t *old_ports = sw->ports;
+    size_t old_n = old_keys ? sw->mask + 1 : 0;
+    uint64_t *keys = calloc(n, sizeof *keys);
+    uint32_t *ports = calloc(n, sizeof *ports);
+
+    if (!keys || !ports) {
+        free(keys);
+        free(ports);
+        return false;
+    }
+    sw->keys = keys;
+    sw->ports = ports;
+    sw->mask = n - 1;
+    for (size_t i = 0; i < old_n; i++) {
+        if (old_keys[i]) {
+            size_t j = l2_slot(sw, old_keys[i]);
+            keys[j] = old_keys[i];
+            ports[j] = old_ports[i];
+        }
+    }
+    free(old_keys);
+    free(old_ports);
+    return true;
+}
+
+static struct l2_switch *
+l2_switch_create(uint64_t dpid)
+{
+    struct l2_switch *sw = calloc(1, sizeof *sw);
+    if (sw && !l2_resize(sw, L2_MIN_SLOTS)) {
+        free(sw);
+        return NULL;
+    }
+    if (sw) {
+        sw->dpid = dpid;
+    }
+    return sw;
 }
 
 static void
 l2_switch_free(struct l2_switch *sw)
 {
-    for (size_t i = 0; i < L2_MAC_BUCKETS; i++) {
-        while (sw->macs[i]) {
-            struct l2_mac *m = sw->macs[i];
-            sw->macs[i] = m->next;
-            free(m);
-        }
-    }
+    free(sw->keys);
+    free(sw->ports);
     free(sw);
 }
 
-/* States the flow "eth_dst = m->mac -> output m->port" on 'dpid'. */
+/* States the flow "eth_dst = 'mac' -> output 'port'" on 'dpid'. */
 static void
-l2_flow(struct l2 *l2, uint64_t dpid, struct l2_mac *m)
+l2_flow(struct l2 *l2, uint64_t dpid, const uint8_t *mac, uint32_t port)
 {
     struct ofp_oxm dst = {
         .cls = OFPXMC_OPENFLOW_BASIC,
         .field = OFPXMT_OFB_ETH_DST,
         .length = 6,
     };
-    memcpy(dst.value.mac, m->mac, 6);
-    struct ofp_action out = {OFPAT_OUTPUT, .output = {.port = m->port}};
+    memcpy(dst.value.mac, mac, 6);
+    struct ofp_action out = {OFPAT_OUTPUT, .output = {.port = port}};
     struct ofp_instruction apply = {OFPIT_APPLY_ACTIONS, .actions = {1, &out}};
     struct sl_flow_spec spec = {
         .table_id = (uint8_t) l2->table,
@@ -118,26 +170,31 @@ static void
 l2_learn(struct l2 *l2, struct l2_switch *sw, const uint8_t *mac,
          uint32_t port)
 {
-    struct l2_mac **slot = l2_mac_slot(sw, mac);
-    struct l2_mac *m = *slot;
+    uint64_t key = l2_key(mac);
+    size_t i = l2_slot(sw, key);
 
-    if (m) {
-        if (m->port != port) {
-            m->port = port;
-            l2_flow(l2, sw->dpid, m); /* moved: replace its flow */
+    if (sw->keys[i]) {
+        if (sw->ports[i] != port) {
+            sw->ports[i] = port;
+            l2_flow(l2, sw->dpid, mac, port); /* moved: replace its flow */
         }
         return;
     }
-    if (sw->n_macs >= L2_MAX_MACS || !(m = calloc(1, sizeof *m))) {
+    if (sw->n_macs >= L2_MAX_MACS) {
         return; /* full: such packets keep being flooded */
     }
-    memcpy(m->mac, mac, 6);
-    m->port = port;
-    *slot = m;
+    if (2 * (sw->n_macs + 1) > sw->mask + 1) {
+        if (!l2_resize(sw, 2 * (sw->mask + 1))) {
+            return;
+        }
+        i = l2_slot(sw, key);
+    }
+    sw->keys[i] = key;
+    sw->ports[i] = port;
     sw->n_macs++;
     /* Stated at once, so traffic toward it never reaches us; after a
      * restart this also replaces an adopted flow that points elsewhere. */
-    l2_flow(l2, sw->dpid, m);
+    l2_flow(l2, sw->dpid, mac, port);
 }
 
 static enum sl_verdict
@@ -154,21 +211,21 @@ l2_packet_in(struct sl_ctx *ctx, const struct sl_event *ev, void *aux)
     }
 
     struct l2_switch **slot = l2_switch_slot(l2, ev->dpid);
-    if (!*slot && (*slot = calloc(1, sizeof **slot))) {
-        (*slot)->dpid = ev->dpid;
+    if (!*slot) {
+        *slot = l2_switch_create(ev->dpid);
     }
     uint32_t out = OFPP_FLOOD;
     if (*slot) {
         if (!L2_MULTICAST(pkt->eth_src)) {
             l2_learn(l2, *slot, pkt->eth_src, in_port);
         }
-        struct l2_mac *dst =
-            (L2_MULTICAST(pkt->eth_dst) ? NULL
-                                        : *l2_mac_slot(*slot, pkt->eth_dst));
-        if (dst && dst->port == in_port) {
-            return SL_STOP; /* it is already where it wants to go */
-        } else if (dst) {
-            out = dst->port;
+        if (!L2_MULTICAST(pkt->eth_dst)) {
+            size_t i = l2_slot(*slot, l2_key(pkt->eth_dst));
+            if ((*slot)->ports[i] == in_port) {
+                return SL_STOP; /* it is already where it wants to go */
+            } else if ((*slot)->keys[i]) {
+                out = (*slot)->ports[i];
+            }
         }
     }
 

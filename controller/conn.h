@@ -131,6 +131,8 @@ bool sl_conn_peer_sha256(const struct sl_conn *conn, uint8_t out[32]);
 struct sl_conn_stats {
     uint64_t rx_bytes, rx_msgs;
     uint64_t tx_bytes, tx_msgs;
+    double last_rx; /* the loop's cached time (seconds) of the last read
+                     * that brought input; 0 before any */
 };
 const struct sl_conn_stats *sl_conn_stats(const struct sl_conn *conn);
 /* Bytes queued for output. */

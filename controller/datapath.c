@@ -52,13 +52,16 @@ struct sl_datapath {
     /* Timers. */
     struct event *handshake_timer;
     struct event *echo_timer;
-    double last_rx;           /* time of the last message received */
+    double last_rx;           /* creation time; then the conn's stamp of
+                               * its last read (sl_conn_stats()) */
     bool rx_since_tick;       /* something arrived since the tick */
     unsigned int echo_misses; /* ECHO_REQUESTs sent in a row */
 
-    /* Packet-in budget (token bucket). */
-    double pi_tokens;
-    double pi_last;
+    /* Packet-in budget: a token bucket in millionths of a token, refilled
+     * from the loop's cached time in microseconds (integers: no division
+     * per PACKET_IN). */
+    int64_t pi_tokens;
+    int64_t pi_last_us;
     unsigned int pi_rate; /* rate the bucket was filled for */
     uint64_t n_pi_dropped;
 
@@ -98,6 +101,15 @@ dp_now(const struct sl_datapaths *dps)
     struct timeval tv;
     event_base_gettimeofday_cached(dps->base, &tv);
     return (double) tv.tv_sec + (double) tv.tv_usec / 1e6;
+}
+
+/* The loop's cached time in microseconds. */
+static int64_t
+dp_now_us(const struct sl_datapaths *dps)
+{
+    struct timeval tv;
+    event_base_gettimeofday_cached(dps->base, &tv);
+    return (int64_t) tv.tv_sec * 1000000 + tv.tv_usec;
 }
 
 static struct timeval
@@ -242,6 +254,9 @@ dp_unmap(struct sl_datapath *dp)
         sl_hmap_remove(&dp->dps->by_dpid, &dp->dpid_node);
         dp->in_map = false;
     }
+    if (dp->dps->last_found == dp) {
+        dp->dps->last_found = NULL;
+    }
 }
 
 /* Calls 'down' if 'ready' was called. */
@@ -317,6 +332,10 @@ dp_echo_tick(evutil_socket_t fd, short what, void *dp_)
         return;
     }
     double now = dp_now(dps);
+    double rx = sl_conn_stats(dp->conn)->last_rx;
+    if (rx > dp->last_rx) {
+        dp->last_rx = rx;
+    }
     if (dp->rx_since_tick) {
         /* Alive: the next request is due one interval after the last
          * message. */
@@ -671,8 +690,8 @@ dp_become_ready(struct sl_datapath *dp)
     dp->sw.peer = dp->peer;
     dp_sync_switch(dp);
     dp->pi_rate = dps->settings.packet_in_rate;
-    dp->pi_tokens = dp->pi_rate;
-    dp->pi_last = dp_now(dps);
+    dp->pi_tokens = (int64_t) dp->pi_rate * 1000000;
+    dp->pi_last_us = dp_now_us(dps);
     dp->up = true;
     dps->n_ready++;
     SL_INFO_RL(&rl_down, "switch %s up (%s, %zu ports, %s %s %s)", dp->name,
@@ -753,19 +772,23 @@ dp_packet_in_allowed(struct sl_datapath *dp)
         return true;
     }
 
-    double now = dp_now(dps);
+    /* A burst of up to one second's worth; a step of the clock backwards
+     * or of more than a second refills no more than that. */
+    int64_t full = (int64_t) rate * 1000000;
+    int64_t now = dp_now_us(dps);
     if (rate != dp->pi_rate) {
         dp->pi_rate = rate;
-        dp->pi_tokens = rate;
-    } else if (now > dp->pi_last) {
-        dp->pi_tokens += (now - dp->pi_last) * rate;
-        if (dp->pi_tokens > rate) {
-            dp->pi_tokens = rate;
+        dp->pi_tokens = full;
+    } else if (now > dp->pi_last_us) {
+        int64_t us = now - dp->pi_last_us;
+        dp->pi_tokens += (us > 1000000 ? 1000000 : us) * (int64_t) rate;
+        if (dp->pi_tokens > full) {
+            dp->pi_tokens = full;
         }
     }
-    dp->pi_last = now;
-    if (dp->pi_tokens >= 1.0) {
-        dp->pi_tokens -= 1.0;
+    dp->pi_last_us = now;
+    if (dp->pi_tokens >= 1000000) {
+        dp->pi_tokens -= 1000000;
         return true;
     }
     dp->n_pi_dropped++;
@@ -882,7 +905,6 @@ dp_conn_msg(struct sl_conn *conn, const uint8_t *data, size_t len, void *dp_)
     if (dp->state == SL_DP_DEAD) {
         return;
     }
-    dp->last_rx = dp_now(dp->dps);
     dp->rx_since_tick = true;
     dp->echo_misses = 0;
 
@@ -1032,9 +1054,13 @@ sl_datapath_close(struct sl_datapath *dp, const char *reason)
 }
 
 struct sl_datapath *
-sl_datapaths_find(const struct sl_datapaths *dps, uint64_t dpid)
+sl_datapaths_find(struct sl_datapaths *dps, uint64_t dpid)
 {
-    struct sl_datapath *dp = dp_lookup(dps, dpid);
+    struct sl_datapath *dp = dps->last_found;
+    if (!dp || dp->sw.dpid != dpid) {
+        dp = dp_lookup(dps, dpid);
+        dps->last_found = dp;
+    }
     return dp && dp->up ? dp : NULL;
 }
 

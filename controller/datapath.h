@@ -109,6 +109,9 @@ struct sl_datapaths {
     struct sl_dp_settings settings;
     struct sl_list all;          /* every session, handshaking too */
     struct sl_hmap by_dpid;      /* sessions past FEATURES */
+    struct sl_datapath *last_found; /* sl_datapaths_find()'s one-entry
+                                     * cache: apps answer the switch that
+                                     * spoke, so most lookups repeat */
     size_t n_ready;
     /* Counters (for metrics and logs). */
     uint64_t n_accepted, n_replaced, n_handshake_timeouts, n_dead_peers,
@@ -138,7 +141,7 @@ void sl_datapath_close(struct sl_datapath *dp, const char *reason);
  * its 'ready' callback until its 'down' callback has returned, so a session
  * that is closing but whose 'down' has not run yet is still found (sending
  * to it fails with ENOTCONN). */
-struct sl_datapath *sl_datapaths_find(const struct sl_datapaths *dps,
+struct sl_datapath *sl_datapaths_find(struct sl_datapaths *dps,
                                       uint64_t dpid);
 /* Stores up to 'max' dpids of READY sessions in 'dpids', sorted; returns
  * how many are READY. */
