@@ -691,13 +691,15 @@ fp_switch_lost(struct sl_flowprog *fp, struct fp_switch *sw)
     sw->state = FP_DISCONNECTED;
 }
 
-/* Sends every queued change of 'sw' in batches closed by a barrier. */
+/* Sends the queued changes of 'sw' in batches closed by a barrier, as
+ * many batches as the window allows; fp_handle_barrier() sends more. */
 static void
 fp_switch_send(struct sl_flowprog *fp, struct fp_switch *sw)
 {
     static struct sl_log_rl rl = SL_LOG_RL_INIT(5, 20);
 
-    while (sw->state == FP_SYNCED && !sl_list_is_empty(&sw->pending)) {
+    while (sw->state == FP_SYNCED && !sl_list_is_empty(&sw->pending) &&
+           sw->n_barriers < SL_FLOWPROG_WINDOW) {
         uint64_t batch = ++sw->next_batch;
         uint32_t xid;
         int error;
@@ -819,6 +821,11 @@ fp_handle_barrier(struct sl_flowprog *fp, struct fp_switch *sw, uint32_t xid)
             f->on_switch = true;
         }
         fp_flow_schedule(fp, sw, f);
+    }
+    if (!sl_list_is_empty(&sw->pending) && sl_list_is_empty(&sw->dirty_node)) {
+        /* The window has room again for what it held back. */
+        sl_list_push_back(&fp->dirty, &sw->dirty_node);
+        fp_schedule(fp);
     }
     fp_run_waiters(fp, &done);
     return true;

@@ -17,7 +17,9 @@
  *
  * Sending.  Changes to a connected, reconciled switch are queued and sent
  * once per loop pass (a deferred event), at most SL_FLOWPROG_BATCH_MAX
- * FLOW_MODs per BARRIER_REQUEST.  Each FLOW_MOD's xid is remembered until
+ * FLOW_MODs per BARRIER_REQUEST, and at most SL_FLOWPROG_WINDOW batches
+ * unanswered per switch: the rest waits for BARRIER_REPLYs, so a million
+ * desired flows never pile up in a connection's output.  Each FLOW_MOD's xid is remembered until
  * its batch's BARRIER_REPLY: an OFPT_ERROR with that xid is attributed to
  * the flow and its owner (ops->error); the rest of the batch completes
  * with 0 at the BARRIER_REPLY.  A failed flow leaves the desired table
@@ -63,6 +65,9 @@
 
 /* FLOW_MODs per BARRIER. */
 #define SL_FLOWPROG_BATCH_MAX 512
+/* Batches in flight per switch (about 400 KiB of FLOW_MODs at 100 bytes
+ * each: enough to keep a switch busy, far below the output cap). */
+#define SL_FLOWPROG_WINDOW 8
 
 struct sl_flowprog;
 

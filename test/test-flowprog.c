@@ -667,6 +667,53 @@ START_TEST(test_1200_adds_three_batches)
 }
 END_TEST
 
+/* At most SL_FLOWPROG_WINDOW batches are unanswered: the rest of a large
+ * table waits for barrier replies instead of piling up in the output. */
+START_TEST(test_window_holds_back_batches_until_barriers_return)
+{
+    enum { N = (SL_FLOWPROG_WINDOW + 2) * SL_FLOWPROG_BATCH_MAX };
+    static struct tflow t[N];
+
+    sync_empty(DPID);
+    run();
+    size_t from = fk.n_sent;
+    for (int i = 0; i < N; i++) {
+        tflow_init(&t[i], (uint16_t) (100 + i / 1000), 1, (uint32_t) i, 2);
+        ck_assert_int_eq(add(DPID, OWNER, &t[i], NULL), 0);
+    }
+    run();
+    ck_assert_uint_eq(count_sent(OFPT_FLOW_MOD, from),
+                      SL_FLOWPROG_WINDOW * SL_FLOWPROG_BATCH_MAX);
+    ck_assert_uint_eq(count_sent(OFPT_BARRIER_REQUEST, from),
+                      SL_FLOWPROG_WINDOW);
+    run();
+    ck_assert_uint_eq(count_sent(OFPT_BARRIER_REQUEST, from),
+                      SL_FLOWPROG_WINDOW);
+
+    /* One reply makes room for one more batch. */
+    size_t first = from;
+    while (sent_type(first) != OFPT_BARRIER_REQUEST) {
+        first++;
+    }
+    ck_assert(reply_barrier(DPID, fk.sent[first].xid));
+    run();
+    ck_assert_uint_eq(count_sent(OFPT_FLOW_MOD, from),
+                      (SL_FLOWPROG_WINDOW + 1) * SL_FLOWPROG_BATCH_MAX);
+    ck_assert_uint_eq(count_sent(OFPT_BARRIER_REQUEST, from),
+                      SL_FLOWPROG_WINDOW + 1);
+
+    for (int pass = 0; pass < 3; pass++) {
+        reply_all_barriers(DPID, first + 1);
+        first = fk.n_sent;
+        run();
+    }
+    ck_assert(sl_flowprog_is_synced(fp, DPID));
+    ck_assert_uint_eq(count_sent(OFPT_FLOW_MOD, from), N);
+    ck_assert_uint_eq(sl_flowprog_stats(fp)->barriers,
+                      SL_FLOWPROG_WINDOW + 2);
+}
+END_TEST
+
 START_TEST(test_barrier_reply_answers_earlier_batches)
 {
     enum { N = 600 };
@@ -2336,6 +2383,7 @@ flowprog_suite(void)
     tcase_add_test(tc, test_add_flags_only_from_spec);
     tcase_add_test(tc, test_add_while_synced_one_batch_per_pass);
     tcase_add_test(tc, test_1200_adds_three_batches);
+    tcase_add_test(tc, test_window_holds_back_batches_until_barriers_return);
     tcase_add_test(tc, test_barrier_reply_answers_earlier_batches);
     tcase_add_test(tc, test_is_synced_and_n_flows_unknown_switch);
     suite_add_tcase(s, tc);
