@@ -554,7 +554,18 @@ conn_tcp_read_cb(evutil_socket_t fd, short what, void *conn_)
     ssize_t n = read(fd, buf, sizeof buf);
     if (n > 0) {
         conn_note_rx(conn);
-        conn_tcp_input(conn, buf, (size_t) n);
+        if (!conn_tcp_input(conn, buf, (size_t) n) || conn->closing) {
+            return;
+        }
+        /* Answer now rather than one loop pass later, when the
+         * bufferevent's write event would run: a switch waiting on a
+         * reply (a PACKET_OUT, an ECHO_REPLY) gets it at once.  Whatever
+         * the socket does not take, the bufferevent writes as before;
+         * a write error shows up there or in the next read. */
+        struct evbuffer *out = bufferevent_get_output(conn->bev);
+        if (evbuffer_get_length(out)) {
+            evbuffer_write_atmost(out, fd, CONN_IO_CHUNK);
+        }
     } else if (n == 0) {
         conn_event_cb(conn->bev, BEV_EVENT_READING | BEV_EVENT_EOF, conn);
     } else if (errno != EAGAIN && errno != EINTR) {
