@@ -26,9 +26,9 @@
 #include <string.h>
 #include "sluice/app.h"
 
-#define L2_SW_BUCKETS 64   /* switches, by dpid */
-#define L2_MAX_MACS 8192   /* per switch: spoofed sources cannot exhaust us */
-#define L2_MIN_SLOTS 64    /* a switch's table starts this small... */
+#define L2_SW_BUCKETS 64 /* switches, by dpid */
+#define L2_MAX_MACS 8192 /* per switch: spoofed sources cannot exhaust us */
+#define L2_MIN_SLOTS 64  /* a switch's table starts this small... */
 #define L2_MULTICAST(MAC) ((MAC)[0] & 1) /* broadcast included */
 
 static const struct sl_host *host;

@@ -57,6 +57,10 @@ SL_LOG_MODULE(conn);
  * a busy switch's input is framed and answered in batches of thousands
  * of messages per pair of system calls. */
 #define CONN_IO_CHUNK (256 * 1024)
+/* Connections the kernel may queue before we accept them (it caps this
+ * at net.core.somaxconn).  libevent's default is 128: a thousand switches
+ * connecting at once then lose SYNs and retry a second later. */
+#define CONN_LISTEN_BACKLOG 4096
 /* Pause of a listener after an accept failed for lack of resources. */
 #define CONN_ACCEPT_PAUSE_USEC 100000
 
@@ -1058,7 +1062,8 @@ sl_listener_create(struct event_base *base,
         flags |= LEV_OPT_BIND_IPV6ONLY;
     }
     errno = 0;
-    l->evl = evconnlistener_new_bind(base, listener_accept_cb, l, flags, -1,
+    l->evl = evconnlistener_new_bind(base, listener_accept_cb, l, flags,
+                                     CONN_LISTEN_BACKLOG,
                                      (struct sockaddr *) &ss, (int) sslen);
     if (!l->evl) {
         sl_format_err(err, errlen, "%s: %s", name,

@@ -130,8 +130,57 @@ test_bench_bench_ofproto_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 test_bench_bench_ofproto_LDADD = ofproto/libofproto.la $(JANSSON_LIBS)
 EXTRA_DIST += test/bench/README.md
 
-bench: test/bench/bench-ofproto
+# sluice-bench: the OpenFlow 1.3 switch emulator (installed).
+bin_PROGRAMS += test/bench/sluice-bench
+SB_SOURCES = \
+	test/bench/sb.h test/bench/sb-switch.c \
+	test/bench/sb-topo.c test/bench/sb-topo.h \
+	test/bench/sb-stats.c test/bench/sb-stats.h
+test_bench_sluice_bench_SOURCES = test/bench/sluice-bench.c $(SB_SOURCES)
+test_bench_sluice_bench_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) \
+	$(JANSSON_CFLAGS) $(YAML_CFLAGS) -pthread
+test_bench_sluice_bench_LDADD = ofproto/libofproto.la $(LIBEVENT_LIBS) \
+	$(JANSSON_LIBS) $(YAML_LIBS) -lpthread
+
+# The zero-work ceiling: answers every PACKET_IN with a prebuilt FLOW_MOD.
+noinst_PROGRAMS += test/bench/sluice-ceiling
+test_bench_sluice_ceiling_SOURCES = test/bench/sluice-ceiling.c
+
+# The emulator's pieces, unit-tested.
+CK_TESTS += test/test-bench-topo test/test-bench-emu
+test_test_bench_topo_SOURCES = test/test-bench-topo.c test/test-util.c \
+	test/bench/sb-topo.c test/bench/sb-topo.h \
+	test/bench/sb-stats.c test/bench/sb-stats.h
+test_test_bench_topo_CFLAGS = $(TEST_CK_CFLAGS) $(YAML_CFLAGS)
+test_test_bench_topo_LDADD = $(TEST_CK_LDADD) $(YAML_LIBS)
+test_test_bench_emu_SOURCES = test/test-bench-emu.c test/test-util.c \
+	$(SB_SOURCES)
+test_test_bench_emu_CFLAGS = $(TEST_CK_CFLAGS) $(LIBEVENT_CFLAGS) \
+	$(YAML_CFLAGS) -pthread
+test_test_bench_emu_LDADD = $(TEST_CK_LDADD) $(LIBEVENT_LIBS) \
+	$(YAML_LIBS) -lpthread
+
+# Plugins for the benchmarks and the emulator's smoke test.
+check_LTLIBRARIES += test/bench/flowpush.la test/plugins/lldp_probe.la
+test_bench_flowpush_la_SOURCES = test/bench/flowpush.c
+test_bench_flowpush_la_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS)
+test_bench_flowpush_la_LDFLAGS = $(AM_LDFLAGS) $(TEST_PLUGIN_LDFLAGS)
+test_plugins_lldp_probe_la_SOURCES = test/plugins/lldp_probe.c
+test_plugins_lldp_probe_la_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS)
+test_plugins_lldp_probe_la_LDFLAGS = $(AM_LDFLAGS) $(TEST_PLUGIN_LDFLAGS)
+
+TESTS += test/test-bench-smoke.sh
+dist_noinst_SCRIPTS += test/test-bench-smoke.sh test/bench/run-bench.py \
+	test/bench/osken_l2.py test/bench/flowpush.py
+
+# make bench: the codec micro-benchmark, then the side-by-side run
+# (Sluice, os-ken, the ceiling; flow push into OVS needs root).
+bench: test/bench/bench-ofproto test/bench/sluice-bench \
+		test/bench/sluice-ceiling test/bench/flowpush.la \
+		controller/sluice $(apps_LTLIBRARIES)
 	$(top_builddir)/test/bench/bench-ofproto $(BENCH_ARGS)
+	$(SYSTEM_PYTHON) $(top_srcdir)/test/bench/run-bench.py \
+	    --builddir $(top_builddir) --srcdir $(top_srcdir) $(RUN_BENCH_ARGS)
 .PHONY: bench
 
 # ---- fuzzing: make fuzz (libFuzzer, clang, ASan+UBSan) ----

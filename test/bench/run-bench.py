@@ -1,0 +1,289 @@
+#!/usr/bin/python3
+"""run-bench: Sluice beside os-ken and the zero-work ceiling, in one run.
+
+`make bench` runs  run-bench.py --builddir B --srcdir S [options].
+
+Each controller in turn is started pinned to CPU 0 (`taskset -c 0`) and
+measured by the same emulator (B/test/bench/sluice-bench, pinned to the
+other CPUs) with the same settings:
+  sluice   B/controller/sluice with l2_learning (packet-in budget off)
+  osken    osken-manager with test/bench/osken_l2.py
+  ceiling  B/test/bench/sluice-ceiling (answers every PACKET_IN at once)
+Modes: connect (first, on the fresh process), throughput and latency for
+all three (os-ken may not finish connect: that is reported, not fatal).  Then, as root with Open
+vSwitch, the flow-push comparison (test/bench/flowpush.py).  Prints a table
+and the ratios Sluice/os-ken and Sluice/ceiling; --json-out FILE keeps every
+raw result with a description of the machine.  Exit status 1 if a run
+against sluice or the ceiling failed.
+"""
+import argparse
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+CONTROLLERS = ('sluice', 'osken', 'ceiling')
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def wait_listening(port, proc, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
+        try:
+            socket.create_connection(('127.0.0.1', port), 0.2).close()
+            return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
+def stop(proc):
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.b = os.path.abspath(args.builddir)
+        self.s = os.path.abspath(args.srcdir)
+        self.ncpu = os.cpu_count() or 1
+        self.pin_ctl = ['taskset', '-c', '0'] if self.ncpu > 1 else []
+        self.pin_emu = (['taskset', '-c', '1-%d' % (self.ncpu - 1)]
+                        if self.ncpu > 1 else [])
+        self.tmp = tempfile.mkdtemp(prefix='run-bench.')
+        self.results = {}
+        self.failed = False
+
+    def start(self, name, port):
+        log = open(os.path.join(self.tmp, name + '.log'), 'w')
+        if name == 'sluice':
+            cfg = os.path.join(self.tmp, 'sluice.yaml')
+            with open(cfg, 'w') as f:
+                f.write('openflow:\n  listen: ["tcp:127.0.0.1:%d"]\n'
+                        '  packet_in_rate: 100000000\n'
+                        'log:\n  level: warn\n'
+                        'apps:\n  - name: l2_learning\n' % port)
+            cmd = [os.path.join(self.b, 'controller/sluice'), '-c', cfg,
+                   '--app-path', os.path.join(self.b, 'apps/.libs')]
+        elif name == 'osken':
+            cmd = ['osken-manager', '--ofp-tcp-listen-port', str(port),
+                   os.path.join(self.s, 'test/bench/osken_l2.py')]
+        else:
+            cmd = [os.path.join(self.b, 'test/bench/sluice-ceiling'),
+                   '--listen', '127.0.0.1:%d' % port]
+        proc = subprocess.Popen(self.pin_ctl + cmd, stdout=log,
+                                stderr=subprocess.STDOUT)
+        if not wait_listening(port, proc):
+            stop(proc)
+            raise RuntimeError('%s did not listen on %d (log %s)'
+                               % (name, port, log.name))
+        return proc
+
+    def emulate(self, name, port, pid, mode, extra, timeout):
+        cmd = self.pin_emu + [
+            os.path.join(self.b, 'test/bench/sluice-bench'), mode,
+            '--controller', '127.0.0.1:%d' % port, '--json'] + extra
+        if mode == 'connect':
+            cmd += ['--controller-pid', str(pid)]
+        try:
+            p = subprocess.run(cmd, capture_output=True, text=True,
+                               timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return {'error': 'did not finish in %d s' % timeout}
+        if p.returncode != 0:
+            return {'error': p.stderr.strip() or 'exit %d' % p.returncode}
+        return json.loads(p.stdout)
+
+    def run_controller(self, name):
+        a = self.args
+        port = free_port()
+        proc = self.start(name, port)
+        # os-ken is a thousand times slower: same settings, it just takes
+        # its time (connect gets a longer timeout and may not finish).
+        slow = name == 'osken'
+        traffic = ['--switches', str(a.switches), '--loops', str(a.loops),
+                   '--ms', str(a.ms)]
+        runs = {}
+        try:
+            # connect first, on a fresh process, so its memory per switch
+            # is not hidden by what the traffic runs left allocated.
+            runs['connect'] = self.emulate(
+                name, port, proc.pid, 'connect',
+                ['--switches', str(a.connect), '--loops', '3', '--timeout',
+                 '120' if slow else '30'], 400 if slow else 120)
+            print('  %-8s %-10s %s' % (name, 'connect', brief(runs['connect'])),
+                  flush=True)
+            for mode in ('throughput', 'latency'):
+                runs[mode] = self.emulate(name, port, proc.pid, mode, traffic,
+                                          60 + a.loops * a.ms / 1000 * 2)
+                print('  %-8s %-10s %s' % (name, mode, brief(runs[mode])),
+                      flush=True)
+        finally:
+            stop(proc)
+        if name != 'osken' and any('error' in r for r in runs.values()):
+            self.failed = True
+        self.results[name] = runs
+
+    def flowpush(self):
+        if os.geteuid() != 0 or not shutil.which('ovs-vsctl'):
+            self.results['flowpush'] = {'error': 'needs root and Open vSwitch'}
+            return
+        cmd = [sys.executable, os.path.join(self.s, 'test/bench/flowpush.py'),
+               '--builddir', self.b, '--srcdir', self.s, '--json']
+        p = subprocess.run(cmd, capture_output=True, text=True)
+        try:
+            self.results['flowpush'] = json.loads(p.stdout)
+        except ValueError:
+            self.results['flowpush'] = {'error': p.stderr.strip()[-400:]}
+        print('  flowpush %s' % json.dumps(self.results['flowpush']),
+              flush=True)
+
+
+def brief(r):
+    if 'error' in r:
+        return 'FAILED: ' + r['error']
+    if r['mode'] == 'throughput':
+        return 'median %.0f responses/s' % r['responses_per_sec']['median']
+    if r['mode'] == 'latency':
+        return 'p50 %.1f us, p99 %.1f us' % (r['rtt_us']['p50'],
+                                             r['rtt_us']['p99'])
+    per = r.get('rss_bytes_per_switch')
+    return 'ready in %.0f ms (median)%s' % (
+        r['ready_ms']['median'],
+        ', %.0f bytes per switch' % per if per is not None else '')
+
+
+def get(res, name, mode, *path):
+    r = res.get(name, {}).get(mode, {})
+    for key in path:
+        if not isinstance(r, dict) or key not in r:
+            return None
+        r = r[key]
+    return r
+
+
+def ratio(a, b):
+    return a / b if a is not None and b else None
+
+
+def report(res):
+    rows = [('throughput median, responses/s', 'throughput',
+             ('responses_per_sec', 'median'), '%.0f'),
+            ('latency p50, us', 'latency', ('rtt_us', 'p50'), '%.1f'),
+            ('latency p99, us', 'latency', ('rtt_us', 'p99'), '%.1f'),
+            ('connect: all ready, ms (median)', 'connect',
+             ('ready_ms', 'median'), '%.0f'),
+            ('connect: bytes per switch', 'connect',
+             ('rss_bytes_per_switch',), '%.0f')]
+    print('\n%-34s %14s %14s %14s' % (('',) + CONTROLLERS))
+    for label, mode, path, fmt in rows:
+        cells = []
+        for name in CONTROLLERS:
+            v = get(res, name, mode, *path)
+            cells.append(fmt % v if v is not None else '-')
+        print('%-34s %14s %14s %14s' % ((label,) + tuple(cells)))
+    t = {n: get(res, n, 'throughput', 'responses_per_sec', 'median')
+         for n in CONTROLLERS}
+    p50 = {n: get(res, n, 'latency', 'rtt_us', 'p50') for n in CONTROLLERS}
+    ratios = {
+        'throughput_sluice_over_osken': ratio(t['sluice'], t['osken']),
+        'throughput_sluice_over_ceiling': ratio(t['sluice'], t['ceiling']),
+        'latency_p50_sluice_over_ceiling': ratio(p50['sluice'],
+                                                 p50['ceiling']),
+    }
+    print()
+    for k, v in ratios.items():
+        print('%-34s %s' % (k, '%.3f' % v if v is not None else '-'))
+    fp = res.get('flowpush', {})
+    if 'ratio' in fp:
+        print('%-34s %.3f (sluice %.3f s, ovs-ofctl %.3f s for %d flows)' % (
+            'flowpush_sluice_over_ovs_ofctl', fp['ratio'],
+            fp['sluice_s']['median'], fp['ovs_ofctl_s']['median'],
+            fp['flows']))
+    elif fp:
+        print('flowpush: %s' % fp.get('error'))
+    return ratios
+
+
+def machine():
+    model = ''
+    try:
+        with open('/proc/cpuinfo') as f:
+            for line in f:
+                if line.startswith('model name'):
+                    model = line.split(':', 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return {'nproc': os.cpu_count(), 'cpu': model,
+            'kernel': platform.release(),
+            'date': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--builddir', default='.')
+    ap.add_argument('--srcdir', default=os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), '..', '..'))
+    ap.add_argument('--loops', type=int, default=10)
+    ap.add_argument('--ms', type=int, default=1000)
+    ap.add_argument('--switches', type=int, default=16)
+    ap.add_argument('--connect', type=int, default=1000,
+                    help='switches of the connect mode')
+    ap.add_argument('--only', default=','.join(CONTROLLERS))
+    ap.add_argument('--skip-flowpush', action='store_true')
+    ap.add_argument('--quick', action='store_true',
+                    help='loops 3, ms 500, connect 200 switches')
+    ap.add_argument('--json-out')
+    args = ap.parse_args()
+    if args.quick:
+        args.loops, args.ms, args.connect = 3, 500, 200
+    only = [n for n in args.only.split(',') if n]
+    bad = [n for n in only if n not in CONTROLLERS]
+    if bad:
+        ap.error('unknown controller %s' % ', '.join(bad))
+
+    bench = Bench(args)
+    m = machine()
+    print('run-bench: %d CPUs (%s), controllers on CPU 0, emulator on %s; '
+          '%d switches, %d loops of %d ms' % (
+              m['nproc'], m['cpu'], 'CPUs 1-%d' % (bench.ncpu - 1)
+              if bench.ncpu > 1 else 'the same CPU (only one)',
+              args.switches, args.loops, args.ms), flush=True)
+    try:
+        for name in only:
+            bench.run_controller(name)
+        if not args.skip_flowpush:
+            bench.flowpush()
+    finally:
+        shutil.rmtree(bench.tmp, ignore_errors=True)
+    ratios = report(bench.results)
+    if args.json_out:
+        with open(args.json_out, 'w') as f:
+            json.dump({'machine': m, 'settings': vars(args),
+                       'results': bench.results, 'ratios': ratios}, f,
+                      indent=2)
+    return 1 if bench.failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
