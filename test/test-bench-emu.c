@@ -838,11 +838,10 @@ peer_quiet(struct peer *p)
 
 /* Reads the next message from 'p', skipping PACKET_INs if 'skip_pktin',
  * checks that it decodes and is of 'type', and decodes it into '*msg'
- * (valid until the next read or decode).  Returns the raw message;
- * '*lenp' (if not NULL) gets its length. */
-static const uint8_t *
+ * (valid until the next read from 'p' or decode). */
+static void
 expect_msg_skip(struct peer *p, uint8_t type, struct ofp_msg *msg,
-                size_t *lenp, bool skip_pktin)
+                bool skip_pktin)
 {
     const uint8_t *m;
     size_t len;
@@ -859,16 +858,12 @@ expect_msg_skip(struct peer *p, uint8_t type, struct ofp_msg *msg,
                   ofperr_name(error));
     ck_assert_msg(msg->type == type, "switch sent %s, expected %s",
                   ofp_type_name(msg->type), ofp_type_name(type));
-    if (lenp) {
-        *lenp = len;
-    }
-    return m;
 }
 
-static const uint8_t *
+static void
 expect_msg(struct peer *p, uint8_t type, struct ofp_msg *msg)
 {
-    return expect_msg_skip(p, type, msg, NULL, false);
+    expect_msg_skip(p, type, msg, false);
 }
 
 static void
@@ -977,7 +972,7 @@ sync_barrier(struct peer *p, uint32_t xid)
 {
     struct ofp_msg msg;
     send_simple(p, OFPT_BARRIER_REQUEST, xid);
-    expect_msg_skip(p, OFPT_BARRIER_REPLY, &msg, NULL, true);
+    expect_msg_skip(p, OFPT_BARRIER_REPLY, &msg, true);
     ck_assert_uint_eq(msg.xid, xid);
 }
 

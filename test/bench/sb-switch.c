@@ -1191,6 +1191,9 @@ sb_run_start(const struct sb_config *cfg, struct sb_run **runp, char *err,
         free(run);
         return ENOMEM;
     }
+    for (uint32_t i = 0; i < run->n_threads; i++) {
+        run->threads[i].efd = -1; /* before any can fail */
+    }
     for (uint32_t i = 0; i < run->n_threads && !error; i++) {
         error = thread_init(&run->threads[i], run, i);
     }
@@ -1297,8 +1300,11 @@ sb_run_stop(struct sb_run *run)
     run->n_rtts = 0;
     for (uint32_t i = 0; i < run->n_threads; i++) {
         struct sb_thread *t = &run->threads[i];
-        memcpy(run->rtts + run->n_rtts, t->rtts, t->n_rtts * sizeof *t->rtts);
-        run->n_rtts += t->n_rtts;
+        if (t->n_rtts) {
+            memcpy(run->rtts + run->n_rtts, t->rtts,
+                   t->n_rtts * sizeof *t->rtts);
+            run->n_rtts += t->n_rtts;
+        }
     }
 }
 

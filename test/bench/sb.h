@@ -14,6 +14,7 @@
  * The main thread owns the clock: it starts a run, watches the counters
  * the workers publish (relaxed atomics, updated once per read batch),
  * and stops it.  sluice-bench.c is the command line around this.
+ * Workers write() to sockets: the program must ignore SIGPIPE.
  */
 #ifndef SB_H
 #define SB_H 1
