@@ -196,6 +196,15 @@ ceil_build_messages(void)
                  OFPCML_NO_BUFFER);
 }
 
+/* Closes 'fd', saying so if the kernel reports an error. */
+static void
+ceil_close(int fd)
+{
+    if (close(fd) < 0) {
+        fprintf(stderr, "sluice-ceiling: close: %s\n", strerror(errno));
+    }
+}
+
 /* ---- connections ---- */
 
 /* Registers 'events' for 'conn' with epoll if they differ from the current
@@ -215,6 +224,8 @@ conn_set_events(struct ceil_conn *conn, uint32_t events)
     return 0;
 }
 
+/* Accepts connections again after ceil_accept() paused (out of
+ * descriptors or memory). */
 static void
 listen_resume(void)
 {
@@ -229,7 +240,7 @@ listen_resume(void)
     ceiling.listen_paused = false;
 }
 
-/* Closes 'conn''s socket; the memory is freed by conn_free_closed() once no
+/* Closes 'conn''s socket; its memory is freed by ceil_end_pass(), once no
  * event of this pass can name it. */
 static void
 conn_close(struct ceil_conn *conn)
@@ -237,9 +248,7 @@ conn_close(struct ceil_conn *conn)
     if (conn->closed) {
         return;
     }
-    if (close(conn->fd) < 0) {
-        fprintf(stderr, "sluice-ceiling: close: %s\n", strerror(errno));
-    }
+    ceil_close(conn->fd);
     conn->closed = true;
     if (ceiling.listen_paused) {
         listen_resume();
@@ -519,7 +528,7 @@ ceil_accept(void)
         if (!conn) {
             fprintf(stderr, "sluice-ceiling: out of memory for a "
                             "connection\n");
-            close(fd);
+            ceil_close(fd);
             return;
         }
         conn->fd = fd;
@@ -530,7 +539,7 @@ ceil_accept(void)
         if (epoll_ctl(ceiling.epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
             fprintf(stderr, "sluice-ceiling: epoll_ctl: %s\n",
                     strerror(errno));
-            close(fd);
+            ceil_close(fd);
             free(conn);
             return;
         }
@@ -631,7 +640,7 @@ ceil_listen(const char *host, const char *port)
             break;
         }
         error = errno;
-        close(fd);
+        ceil_close(fd);
         fd = -1;
     }
     freeaddrinfo(res);
@@ -864,13 +873,13 @@ out:
         conn_free(ceiling.conns);
     }
     if (ceiling.epfd >= 0) {
-        close(ceiling.epfd);
+        ceil_close(ceiling.epfd);
     }
     if (ceiling.listen_fd >= 0) {
-        close(ceiling.listen_fd);
+        ceil_close(ceiling.listen_fd);
     }
     if (ceiling.sig_fd >= 0) {
-        close(ceiling.sig_fd);
+        ceil_close(ceiling.sig_fd);
     }
     return status;
 }
