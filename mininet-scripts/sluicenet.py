@@ -54,6 +54,8 @@ def run(argv, timeout=30, check=True):
                              timeout=timeout)
     except subprocess.TimeoutExpired:
         raise Error('%s: no answer in %s s' % (' '.join(argv), timeout))
+    except OSError as e:
+        raise Error('%s: %s' % (argv[0], e))
     if check and res.returncode != 0:
         raise Error('%s: exit %d: %s' % (' '.join(argv), res.returncode,
                                          res.stderr.strip()))

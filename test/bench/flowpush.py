@@ -46,8 +46,10 @@ exit (failure and Ctrl-C included); on failure it says why on stderr and
 exits 1.  It is a benchmark, not a test: nothing asserts a time.  Do not
 run Mininet (`mn -c`) at the same time: it deletes every OVS bridge.
 
-Python 3 standard library only.  --srcdir is accepted for symmetry with
-run-bench.py; nothing is read from it.
+Python 3 standard library, plus mininet-scripts/sluicenet.py for running
+commands and Open vSwitch (as the end-to-end tests do).  --srcdir is
+accepted for symmetry with run-bench.py; sluicenet is found beside this
+script.
 """
 
 import argparse
@@ -55,19 +57,22 @@ import json
 import os
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                '..', '..', 'mininet-scripts'))
+from sluicenet import (Error, ensure_ovs, free_port,  # noqa: E402
+                       listening, ovs_running, run)
+
 BRIDGE = 'sbfp0'
 PORT_NAME = 'sbfp0p1'  # internal port, OpenFlow port 1
 TABLE = 0
 PRIORITY = 1000
 MAX_FLOWS = 10000000  # the plugin's limit
-OVS_CTL = '/usr/share/openvswitch/scripts/ovs-ctl'
 # What every flow of the benchmark matches, and nothing else on the bridge.
 FLOW_FILTER = 'table=%d,dl_dst=02:00:00:00:00:00/ff:ff:00:00:00:00' % TABLE
 DONE_RE = re.compile(r'flowpush: (\d+) flows confirmed on ([0-9a-f]{16}) '
@@ -76,31 +81,12 @@ DOWN_RE = re.compile(r'flowpush: [0-9a-f]{16} (?:went down|came up again)'
                      r'.*')
 
 
-class Error(Exception):
-    """A step failed; the message says which and why."""
-
-
 class Interrupted(Exception):
     """SIGTERM or SIGHUP arrived: clean up and stop."""
 
 
 def log(msg):
     print(msg, file=sys.stderr, flush=True)
-
-
-def run(argv, timeout=60):
-    """Runs 'argv' and returns its stdout; raises Error if it fails."""
-    try:
-        res = subprocess.run(argv, stdin=subprocess.DEVNULL,
-                             capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise Error('%s: no answer in %s s' % (' '.join(argv), timeout))
-    except OSError as e:
-        raise Error('%s: %s' % (argv[0], e))
-    if res.returncode != 0:
-        raise Error('%s: exit %d: %s' % (' '.join(argv), res.returncode,
-                                         res.stderr.strip()))
-    return res.stdout
 
 
 def vsctl(*args):
@@ -113,31 +99,6 @@ def ofctl(*args, timeout=120):
 
 
 # ---- Open vSwitch ----
-
-def ovs_running():
-    try:
-        run(['ovs-vsctl', '--timeout=3', 'show'], timeout=10)
-        run(['ovs-appctl', '-t', 'ovs-vswitchd', 'version'], timeout=10)
-        return True
-    except Error:
-        return False
-
-
-def ensure_ovs():
-    """Starts Open vSwitch unless it already runs."""
-    if ovs_running():
-        return
-    log('starting Open vSwitch (%s start)' % OVS_CTL)
-    try:
-        res = subprocess.run([OVS_CTL, 'start', '--system-id=random'],
-                             stdin=subprocess.DEVNULL, capture_output=True,
-                             text=True, timeout=120)
-        out = (res.stdout + res.stderr).strip()
-    except (OSError, subprocess.TimeoutExpired) as e:
-        out = str(e)
-    if not ovs_running():
-        raise Error('could not start Open vSwitch: %s' % out)
-
 
 def create_bridge():
     """Creates BRIDGE afresh (one left by a crashed run is replaced)."""
@@ -189,28 +150,6 @@ def write_flows(path, n):
 
 
 # ---- sluice ----
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
-
-
-def listening(port):
-    """True if a socket of this machine listens on TCP 'port'."""
-    for name in ('/proc/net/tcp', '/proc/net/tcp6'):
-        try:
-            with open(name) as f:
-                next(f)
-                for line in f:
-                    fields = line.split()
-                    if (fields[3] == '0A' and
-                            int(fields[1].rsplit(':', 1)[1], 16) == port):
-                        return True
-        except FileNotFoundError:
-            continue
-    return False
-
 
 class Sluice:
     """One sluice process with the flowpush plugin, logging to a file.
@@ -453,6 +392,8 @@ def main(argv):
     bridge_made = False
     try:
         check_build(args.builddir)
+        if not ovs_running():
+            log('starting Open vSwitch')
         ensure_ovs()
         with tempfile.TemporaryDirectory(prefix='flowpush-') as workdir:
             flows_file = os.path.join(workdir, 'flows.txt')

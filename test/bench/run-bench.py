@@ -22,32 +22,22 @@ import os
 import platform
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                '..', '..', 'mininet-scripts'))
+from sluicenet import free_port, listening, wait_until  # noqa: E402
+
 CONTROLLERS = ('sluice', 'osken', 'ceiling')
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
-
-
 def wait_listening(port, proc, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            return False
-        try:
-            socket.create_connection(('127.0.0.1', port), 0.2).close()
-            return True
-        except OSError:
-            time.sleep(0.05)
-    return False
+    """True once 'port' listens; False if 'proc' exits or 'timeout' passes."""
+    return bool(wait_until(lambda: proc.poll() is not None or listening(port),
+                           timeout) and listening(port))
 
 
 def stop(proc):
