@@ -8,6 +8,12 @@
  * flushing close arms 'close_ev' with the flush deadline and activates it
  * from the write callback once the output buffer is empty.
  *
+ * TLS conns leave all I/O to the OpenSSL bufferevent.  TCP conns do the
+ * hot path themselves: 'read_ev' reads large batches framed in place
+ * (conn_tcp_read_cb), and output is written when a batch ends or from
+ * 'flush_ev' (conn_tcp_write), the bufferevent only holding the output
+ * and writing what the socket refused.
+ *
  * Listeners bind IPv6 addresses with IPV6_V6ONLY, so "tcp:[::]:6653" and
  * "tcp:0.0.0.0:6653" can be configured side by side. */
 #include <config.h>
@@ -69,6 +75,7 @@ struct sl_conn {
     struct bufferevent *bev; /* NULL once closed */
     struct event *close_ev;  /* Runs the deferred close. */
     struct event *read_ev;   /* TCP: our own reads (see conn_tcp_read_cb) */
+    struct event *flush_ev;  /* TCP: writes output queued outside a read */
     const struct sl_conn_ops *ops;
     void *aux;
 
@@ -80,6 +87,8 @@ struct sl_conn {
     bool close_ready;     /* 'close_ev' ran before sl_conn_set_ops(). */
     bool delivering;      /* Inside the 'msg' callback. */
     bool destroy_pending; /* sl_conn_destroy() was called in 'msg'. */
+    bool reading;         /* TCP: inside a read batch, which writes last. */
+    bool flush_queued;    /* TCP: 'flush_ev' is active. */
 
     size_t output_max;
     uint8_t *straddle;   /* A message split across input chains (TLS) or
@@ -107,6 +116,8 @@ struct sl_listener {
 static void conn_begin_close(struct sl_conn *, const char *reason, bool flush);
 static void conn_event_cb(struct bufferevent *, short what, void *conn_);
 static void conn_tcp_read_cb(evutil_socket_t, short what, void *conn_);
+static void conn_tcp_flush_cb(evutil_socket_t, short what, void *conn_);
+static void conn_tcp_drained_cb(struct bufferevent *, void *conn_);
 
 /* ---- TLS context ---- */
 
@@ -275,6 +286,10 @@ conn_free_bev(struct sl_conn *conn)
         event_free(conn->read_ev);
         conn->read_ev = NULL;
     }
+    if (conn->flush_ev) {
+        event_free(conn->flush_ev);
+        conn->flush_ev = NULL;
+    }
     if (conn->bev) {
         evutil_socket_t fd = bufferevent_getfd(conn->bev);
 
@@ -348,6 +363,7 @@ conn_begin_close(struct sl_conn *conn, const char *reason, bool flush)
         bufferevent_setwatermark(conn->bev, EV_WRITE, 0, 0);
         bufferevent_setcb(conn->bev, NULL, conn_flush_write_cb, conn_event_cb,
                           conn);
+        bufferevent_enable(conn->bev, EV_WRITE); /* TCP keeps it off */
         event_add(conn->close_ev, &tv);
     } else {
         event_active(conn->close_ev, 0, 0);
@@ -539,12 +555,84 @@ conn_tcp_input(struct sl_conn *conn, const uint8_t *p, size_t n)
     return true;
 }
 
+/* TCP output.  The bufferevent's own writing costs two epoll_ctl() calls
+ * per reply on a switch that waits for each answer: adding output arms
+ * its write event, and the next pass writes and disarms it.  So for TCP
+ * its EV_WRITE stays disabled and output is written here: at the end of
+ * the read batch that produced it, or, when it was queued anywhere else
+ * (a timer, another switch's input, the REST API), from 'flush_ev' later
+ * in the same loop pass.  Only output the socket does not take arms the
+ * write event, until the bufferevent has drained it (conn_tcp_drained_cb).
+ * Returns false if the write failed (the connection is then closing). */
+static bool
+conn_tcp_write(struct sl_conn *conn)
+{
+    struct evbuffer *out = bufferevent_get_output(conn->bev);
+
+    if (!evbuffer_get_length(out) ||
+        bufferevent_get_enabled(conn->bev) & EV_WRITE) {
+        return true;
+    }
+    /* A bufferevent keeps the front of its output frozen against its
+     * user; its own writer thaws it around each write, and so do we. */
+    evbuffer_unfreeze(out, 1);
+    int n = evbuffer_write_atmost(out, bufferevent_getfd(conn->bev),
+                                  CONN_IO_CHUNK);
+    int error = n < 0 ? errno : 0;
+    evbuffer_freeze(out, 1);
+    if (error && error != EAGAIN && error != EINTR) {
+        errno = error;
+        conn_event_cb(conn->bev, BEV_EVENT_WRITING | BEV_EVENT_ERROR, conn);
+        return false;
+    }
+    if (evbuffer_get_length(out)) {
+        bufferevent_enable(conn->bev, EV_WRITE);
+    }
+    return true;
+}
+
+static void
+conn_tcp_flush_cb(evutil_socket_t fd, short what, void *conn_)
+{
+    struct sl_conn *conn = conn_;
+
+    (void) fd;
+    (void) what;
+    conn->flush_queued = false;
+    if (!conn->closing) {
+        conn_tcp_write(conn);
+    }
+}
+
+/* Output queued outside a read batch: written once this loop pass has
+ * run what is already active, with everything else queued meanwhile. */
+static void
+conn_tcp_output_queued(struct sl_conn *conn)
+{
+    if (conn->flush_ev && !conn->reading && !conn->flush_queued) {
+        conn->flush_queued = true;
+        event_active(conn->flush_ev, EV_WRITE, 0);
+    }
+}
+
+/* The bufferevent wrote out what the socket had refused: back to writing
+ * ourselves. */
+static void
+conn_tcp_drained_cb(struct bufferevent *bev, void *conn_)
+{
+    (void) conn_;
+    if (!evbuffer_get_length(bufferevent_get_output(bev))) {
+        bufferevent_disable(bev, EV_WRITE);
+    }
+}
+
 /* TCP input, read by us rather than by the bufferevent: libevent 2.1
  * reads at most 4 KiB per call (EVBUFFER_MAX_READ) and asks FIONREAD
  * first, two system calls per 40 or so PACKET_INs.  Here one read() moves
  * up to CONN_IO_CHUNK bytes into a per-thread buffer and the messages are
- * delivered from it in place, with no copy and no evbuffer.  The
- * bufferevent still does the writing. */
+ * delivered from it in place, with no copy and no evbuffer.  The replies
+ * are written at once when the batch ends: a switch waiting on one (a
+ * PACKET_OUT, an ECHO_REPLY) gets it in the same loop pass. */
 static void
 conn_tcp_read_cb(evutil_socket_t fd, short what, void *conn_)
 {
@@ -558,17 +646,13 @@ conn_tcp_read_cb(evutil_socket_t fd, short what, void *conn_)
     ssize_t n = read(fd, buf, sizeof buf);
     if (n > 0) {
         conn_note_rx(conn);
-        if (!conn_tcp_input(conn, buf, (size_t) n) || conn->closing) {
+        conn->reading = true;
+        if (!conn_tcp_input(conn, buf, (size_t) n)) {
             return;
         }
-        /* Answer now rather than one loop pass later, when the
-         * bufferevent's write event would run: a switch waiting on a
-         * reply (a PACKET_OUT, an ECHO_REPLY) gets it at once.  Whatever
-         * the socket does not take, the bufferevent writes as before;
-         * a write error shows up there or in the next read. */
-        struct evbuffer *out = bufferevent_get_output(conn->bev);
-        if (evbuffer_get_length(out)) {
-            evbuffer_write_atmost(out, fd, CONN_IO_CHUNK);
+        conn->reading = false;
+        if (!conn->closing) {
+            conn_tcp_output_queued(conn);
         }
     } else if (n == 0) {
         conn_event_cb(conn->bev, BEV_EVENT_READING | BEV_EVENT_EOF, conn);
@@ -703,7 +787,8 @@ sl_conn_create_fd(struct event_base *base, int fd, SSL_CTX *ssl_ctx,
     } else {
         conn->read_ev = event_new(base, fd, EV_READ | EV_PERSIST,
                                   conn_tcp_read_cb, conn);
-        conn->bev = (conn->read_ev
+        conn->flush_ev = event_new(base, -1, 0, conn_tcp_flush_cb, conn);
+        conn->bev = (conn->read_ev && conn->flush_ev
                          ? bufferevent_socket_new(base, fd,
                                                   BEV_OPT_CLOSE_ON_FREE)
                          : NULL);
@@ -711,10 +796,16 @@ sl_conn_create_fd(struct event_base *base, int fd, SSL_CTX *ssl_ctx,
             if (conn->read_ev) {
                 event_free(conn->read_ev);
             }
+            if (conn->flush_ev) {
+                event_free(conn->flush_ev);
+            }
             goto error_ev;
         }
+        bufferevent_disable(conn->bev, EV_WRITE); /* see conn_tcp_write */
     }
-    bufferevent_setcb(conn->bev, conn_read_cb, NULL, conn_event_cb, conn);
+    bufferevent_setcb(conn->bev, conn_read_cb,
+                      conn->tls ? NULL : conn_tcp_drained_cb, conn_event_cb,
+                      conn);
     bufferevent_setwatermark(conn->bev, EV_READ, 0, CONN_READ_HIGH);
     bufferevent_set_max_single_write(conn->bev, CONN_IO_CHUNK);
     return conn;
@@ -838,6 +929,7 @@ sl_conn_send(struct sl_conn *conn, const struct ofp_msg *msg)
     }
     conn->stats.tx_bytes += wb.len;
     conn->stats.tx_msgs++;
+    conn_tcp_output_queued(conn);
     return 0;
 
 nomem:
@@ -875,6 +967,7 @@ sl_conn_send_raw(struct sl_conn *conn, const void *data, size_t len)
     }
     conn->stats.tx_bytes += len;
     conn->stats.tx_msgs++;
+    conn_tcp_output_queued(conn);
     return 0;
 }
 

@@ -1125,6 +1125,96 @@ START_TEST(send_raw_rejects_partial_messages)
 }
 END_TEST
 
+/* Output beyond what the socket takes waits in the conn and is written as
+ * the peer reads; afterwards a small send is written again at once. */
+START_TEST(backlogged_output_drains_then_sends_resume)
+{
+    int fd = tcp_connect_accepted(false, listen_tcp(false));
+    enum { CHUNK = 65528, N = 64 };
+    static uint8_t msg[CHUNK], got[CHUNK];
+    uint64_t total = 0;
+    bool eof;
+
+    make_msg(msg, sizeof msg, OFPT_ECHO_REPLY, 7);
+    for (int i = 0; i < N; i++) {
+        ck_assert_int_eq(sl_conn_send_raw(peers[0].conn, msg, sizeof msg), 0);
+        loop_pass();
+    }
+    /* 4 MiB is more than loopback's socket buffers hold. */
+    ck_assert_uint_gt(sl_conn_output_len(peers[0].conn), 0);
+    while (total < (uint64_t) N * CHUNK) {
+        size_t n = read_some(fd, got, sizeof got, &eof);
+        ck_assert(!eof);
+        ck_assert_uint_gt(n, 0);
+        total += n;
+    }
+    ck_assert_uint_eq(total, (uint64_t) N * CHUNK);
+    ck_assert(LOOP_UNTIL(sl_conn_output_len(peers[0].conn) == 0));
+
+    static const uint8_t small[] = {0x04, OFPT_BARRIER_REQUEST, 0, 8,
+                                    0, 0, 0, 9};
+    ck_assert_int_eq(sl_conn_send_raw(peers[0].conn, small, sizeof small), 0);
+    size_t n = read_some(fd, got, sizeof small, &eof);
+    test_assert_bytes(got, n, small, sizeof small);
+    ck_assert(!sl_conn_is_closing(peers[0].conn));
+}
+END_TEST
+
+/* Output queued from a timer, outside any read, goes out in that pass. */
+static void
+send_from_timer(evutil_socket_t fd, short what, void *conn_)
+{
+    static const uint8_t echo[] = {0x04, OFPT_ECHO_REQUEST, 0, 8,
+                                   0, 0, 0, 5};
+    (void) fd;
+    (void) what;
+    ck_assert_int_eq(sl_conn_send_raw(conn_, echo, sizeof echo), 0);
+}
+
+START_TEST(send_from_timer_is_written)
+{
+    int fd = tcp_connect_accepted(false, listen_tcp(false));
+    static const uint8_t want[] = {0x04, OFPT_ECHO_REQUEST, 0, 8,
+                                   0, 0, 0, 5};
+    uint8_t got[sizeof want];
+    struct timeval tv = {0, 1000};
+    bool eof;
+
+    ck_assert_int_eq(event_base_once(base, -1, EV_TIMEOUT, send_from_timer,
+                                     peers[0].conn, &tv),
+                     0);
+    size_t n = read_some(fd, got, sizeof got, &eof);
+    test_assert_bytes(got, n, want, sizeof want);
+    ck_assert_uint_eq(sl_conn_output_len(peers[0].conn), 0);
+}
+END_TEST
+
+/* A peer that resets the connection: the write fails and the conn closes
+ * once, with a reason, whichever of reading or writing notices first. */
+START_TEST(write_to_reset_peer_closes_once)
+{
+    int fd = tcp_connect_accepted(false, listen_tcp(false));
+    struct linger lg = {1, 0};
+    static uint8_t msg[4096];
+
+    ck_assert_int_eq(setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg),
+                     0);
+    close_fd(fd);
+    make_msg(msg, sizeof msg, OFPT_ECHO_REPLY, 1);
+    for (int i = 0; i < 100 && !sl_conn_is_closing(peers[0].conn); i++) {
+        int error = sl_conn_send_raw(peers[0].conn, msg, sizeof msg);
+        ck_assert(error == 0 || error == EPIPE);
+        loop_pass();
+    }
+    ck_assert(LOOP_UNTIL(peers[0].n_closed == 1));
+    ck_assert_uint_gt(strlen(peers[0].reason), 0);
+    for (int i = 0; i < 10; i++) {
+        loop_pass();
+    }
+    ck_assert_int_eq(peers[0].n_closed, 1);
+}
+END_TEST
+
 START_TEST(output_over_cap_enobufs_and_closes)
 {
     tcp_connect_accepted(false, listen_tcp(false));
@@ -1736,6 +1826,9 @@ conn_suite(void)
     tcase_add_test(tc, send_invalid_message_einval_nothing_queued);
     tcase_add_test(tc, send_raw_rejects_partial_messages);
     tcase_add_test(tc, output_over_cap_enobufs_and_closes);
+    tcase_add_test(tc, backlogged_output_drains_then_sends_resume);
+    tcase_add_test(tc, send_from_timer_is_written);
+    tcase_add_test(tc, write_to_reset_peer_closes_once);
     tcase_add_test(tc, encoded_send_over_cap_enobufs);
     tcase_add_test(tc, stats_count_bytes_and_messages);
     tcase_add_test(tc, echo_from_msg_callback_round_trips);
