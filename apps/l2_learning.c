@@ -221,10 +221,13 @@ l2_packet_in(struct sl_ctx *ctx, const struct sl_event *ev, void *aux)
         }
         if (!L2_MULTICAST(pkt->eth_dst)) {
             size_t i = l2_slot(*slot, l2_key(pkt->eth_dst));
-            if ((*slot)->ports[i] == in_port) {
-                return SL_STOP; /* it is already where it wants to go */
-            } else if ((*slot)->keys[i]) {
+            /* The key is in cache from the probe; its port is read only
+             * on a hit (most lookups under a flood of new MACs miss). */
+            if ((*slot)->keys[i]) {
                 out = (*slot)->ports[i];
+                if (out == in_port) {
+                    return SL_STOP; /* already where it wants to go */
+                }
             }
         }
     }

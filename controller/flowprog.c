@@ -1461,9 +1461,13 @@ bool
 sl_flowprog_handle(struct sl_flowprog *fp, uint64_t dpid,
                    const struct ofp_msg *msg)
 {
-    struct fp_switch *sw = fp_switch_find(fp, dpid);
+    struct fp_switch *sw;
 
-    if (!sw || fp->destroying) {
+    /* Every message of every switch passes here: only the three kinds
+     * the programmer waits for cost a lookup. */
+    if ((msg->type != OFPT_BARRIER_REPLY && msg->type != OFPT_ERROR &&
+         msg->type != OFPT_MULTIPART_REPLY) ||
+        fp->destroying || !(sw = fp_switch_find(fp, dpid))) {
         return false;
     }
     switch (msg->type) {
