@@ -775,7 +775,8 @@ dp_packet_in_allowed(struct sl_datapath *dp)
     /* A burst of up to one second's worth; a step of the clock backwards
      * or of more than a second refills no more than that. */
     int64_t full = (int64_t) rate * 1000000;
-    int64_t now = dp_now_us(dps);
+    /* The read that brought this PACKET_IN stamped the loop's time. */
+    int64_t now = (int64_t) (sl_conn_stats(dp->conn)->last_rx * 1e6);
     if (rate != dp->pi_rate) {
         dp->pi_rate = rate;
         dp->pi_tokens = full;
