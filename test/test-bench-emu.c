@@ -1823,6 +1823,7 @@ START_TEST(test_fabric_oversized_lldp_keeps_the_stream_valid)
      * it, or cut it), every message before the normal frame's PACKET_IN
      * is a well-formed PACKET_IN. */
     send_lldp(a.sw, &a.port, 1);
+    int n_cut = 0;
     for (;;) {
         expect_msg(sw[b.sw], OFPT_PACKET_IN, &msg);
         ck_assert_uint_eq(msg.packet_in.reason, OFPR_ACTION);
@@ -1831,7 +1832,12 @@ START_TEST(test_fabric_oversized_lldp_keeps_the_stream_valid)
             !memcmp(msg.packet_in.data, lldp_wb.data, lldp_wb.len)) {
             break;
         }
+        /* The big frame, cut to fit; total_len tells the whole frame's. */
+        ck_assert_uint_eq(msg.packet_in.len, 65535 - SB_PI_FRAME);
+        ck_assert_uint_eq(msg.packet_in.total_len, big);
+        n_cut++;
     }
+    ck_assert_int_eq(n_cut, 1);
 }
 END_TEST
 

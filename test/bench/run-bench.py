@@ -32,6 +32,13 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 from sluicenet import free_port, listening, wait_until  # noqa: E402
 
 CONTROLLERS = ('sluice', 'osken', 'ceiling')
+# The targets, printed beside the measured ratios.
+TARGETS = {
+    'throughput_sluice_over_osken': '>= 100',
+    'throughput_sluice_over_ceiling': '>= 0.3 (and >= 3 M/s)',
+    'latency_p50_sluice_over_ceiling': '<= 1.3',
+    'flowpush_sluice_over_ovs_ofctl': '<= 1',
+}
 
 
 def wait_listening(port, proc, timeout=20.0):
@@ -202,13 +209,15 @@ def report(res):
     }
     print()
     for k, v in ratios.items():
-        print('%-34s %s' % (k, '%.3f' % v if v is not None else '-'))
+        print('%-34s %-8s target %s' % (
+            k, '%.3f' % v if v is not None else '-', TARGETS[k]))
     fp = res.get('flowpush', {})
     if 'ratio' in fp:
-        print('%-34s %.3f (sluice %.3f s, ovs-ofctl %.3f s for %d flows)' % (
-            'flowpush_sluice_over_ovs_ofctl', fp['ratio'],
-            fp['sluice_s']['median'], fp['ovs_ofctl_s']['median'],
-            fp['flows']))
+        print('%-34s %.3f (sluice %.3f s, ovs-ofctl %.3f s for %d flows)'
+              ' target %s' % (
+                  'flowpush_sluice_over_ovs_ofctl', fp['ratio'],
+                  fp['sluice_s']['median'], fp['ovs_ofctl_s']['median'],
+                  fp['flows'], TARGETS['flowpush_sluice_over_ovs_ofctl']))
     elif fp:
         print('flowpush: %s' % fp.get('error'))
     return ratios

@@ -526,11 +526,13 @@ sw_deliver_lldp(struct sb_switch *sw, uint32_t port, const uint8_t *frame,
         (sw->port_flags[port - 1] & SB_PORT_DOWN)) {
         return;
     }
+    size_t total_len = len < UINT16_MAX ? len : UINT16_MAX;
     if (len > UINT16_MAX - SB_PI_FRAME) {
         len = UINT16_MAX - SB_PI_FRAME; /* as a switch truncates to fit */
     }
     uint8_t *m = sw_reserve(sw, SB_PI_FRAME + len);
     pktin_header(m, len, ++sw->xid, OFP_NO_BUFFER, OFPR_ACTION, port);
+    ofp_store_be16(m + 12, (uint16_t) total_len); /* the whole frame's */
     memcpy(m + SB_PI_FRAME, frame, len);
     sw->t->local.lldp_delivered++;
     if (!(sw->port_flags[port - 1] & SB_PORT_SEEN)) {

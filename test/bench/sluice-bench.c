@@ -509,6 +509,8 @@ run_traffic(const struct opts *o, struct sb_config *cfg)
             fprintf(stderr, "sluice-bench: no PACKET_IN was answered\n");
             sb_run_destroy(run);
             json_decref(j);
+            free(rates);
+            free(pins);
             return 1;
         }
     }
