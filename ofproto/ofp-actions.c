@@ -259,7 +259,10 @@ ofp_actions_decode(struct ofp_rd *rd, struct ofp_action_list *list,
         return OFPERR_OFPBAC_BAD_LEN;
     }
 
-    struct ofp_action *actions = ofp_arena_calloc(arena, n, sizeof *actions);
+    /* ofp_action_decode() writes all of each element.  Each took at
+     * least 8 input bytes, so the size cannot overflow. */
+    struct ofp_action *actions =
+        ofp_arena_alloc_uninit(arena, n * sizeof *actions);
     if (!actions) {
         return OFPERR_OFPBAC_TOO_MANY;
     }
@@ -299,22 +302,10 @@ ofp_actions_wire_len(const struct ofp_action_list *list)
     return len;
 }
 
-void
-ofp_action_encode(struct ofp_wbuf *out, const struct ofp_action *a)
+/* Appends 'a', any type but OUTPUT (which action_encode() writes). */
+static void
+action_encode_other(struct ofp_wbuf *out, const struct ofp_action *a)
 {
-    if (a->type == OFPAT_OUTPUT) {
-        /* The action nearly every flow has, in one reservation. */
-        uint8_t *p = ofp_wbuf_reserve(out, OFP_ACTION_OUTPUT_LEN);
-        if (p) {
-            ofp_store_be16(p, OFPAT_OUTPUT);
-            ofp_store_be16(p + 2, OFP_ACTION_OUTPUT_LEN);
-            ofp_store_be32(p + 4, a->output.port);
-            ofp_store_be16(p + 8, a->output.max_len);
-            memset(p + 10, 0, 6);
-        }
-        return;
-    }
-
     size_t start = out->len;
     size_t len = ofp_action_wire_len(a);
 
@@ -359,11 +350,36 @@ ofp_action_encode(struct ofp_wbuf *out, const struct ofp_action *a)
     }
 }
 
+/* Appends 'a'.  Inline in the list encoder: OUTPUT, the action nearly
+ * every flow and PACKET_OUT has, is one reservation and five stores. */
+static inline void
+action_encode(struct ofp_wbuf *out, const struct ofp_action *a)
+{
+    if (a->type == OFPAT_OUTPUT) {
+        uint8_t *p = ofp_wbuf_reserve(out, OFP_ACTION_OUTPUT_LEN);
+        if (p) {
+            ofp_store_be16(p, OFPAT_OUTPUT);
+            ofp_store_be16(p + 2, OFP_ACTION_OUTPUT_LEN);
+            ofp_store_be32(p + 4, a->output.port);
+            ofp_store_be16(p + 8, a->output.max_len);
+            memset(p + 10, 0, 6);
+        }
+    } else {
+        action_encode_other(out, a);
+    }
+}
+
+void
+ofp_action_encode(struct ofp_wbuf *out, const struct ofp_action *a)
+{
+    action_encode(out, a);
+}
+
 void
 ofp_actions_encode(struct ofp_wbuf *out, const struct ofp_action_list *list)
 {
     for (size_t i = 0; i < list->n; i++) {
-        ofp_action_encode(out, &list->actions[i]);
+        action_encode(out, &list->actions[i]);
     }
 }
 
@@ -438,7 +454,10 @@ ofp_instructions_decode(struct ofp_rd *rd, struct ofp_instruction_list *list,
         return OFPERR_OFPBIC_BAD_LEN;
     }
 
-    struct ofp_instruction *insts = ofp_arena_calloc(arena, n, sizeof *insts);
+    /* ofp_instruction_decode() writes all of each element (see the action
+     * list above for the size). */
+    struct ofp_instruction *insts =
+        ofp_arena_alloc_uninit(arena, n * sizeof *insts);
     if (!insts) {
         return OFPERR_OFPBIC_BAD_LEN;
     }

@@ -69,13 +69,6 @@ ofp_wbuf_reserve_slow(struct ofp_wbuf *b, size_t n)
 
 /* ---- arena ---- */
 
-struct ofp_arena_block {
-    struct ofp_arena_block *next; /* older, smaller blocks */
-    size_t size;                  /* usable bytes in 'mem' */
-    size_t used;
-    _Alignas(16) uint8_t mem[];
-};
-
 enum { OFP_ARENA_MIN_BLOCK = 4096 };
 
 void
@@ -126,7 +119,7 @@ ofp_arena_reset(struct ofp_arena *a)
 }
 
 void *
-ofp_arena_alloc(struct ofp_arena *a, size_t n)
+ofp_arena_alloc_slow(struct ofp_arena *a, size_t n)
 {
     size_t need = ofp_round8(n);
     if (need < n) {
@@ -153,7 +146,16 @@ ofp_arena_alloc(struct ofp_arena *a, size_t n)
     void *p = b->mem + b->used;
     b->used += need;
     a->total += need;
-    memset(p, 0, n);
+    return p;
+}
+
+void *
+ofp_arena_alloc(struct ofp_arena *a, size_t n)
+{
+    void *p = ofp_arena_alloc_uninit(a, n);
+    if (p) {
+        memset(p, 0, n);
+    }
     return p;
 }
 

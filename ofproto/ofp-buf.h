@@ -103,7 +103,9 @@ ofp_store_be64(uint8_t *p, uint64_t x)
 struct ofp_rd {
     const uint8_t *p; /* next byte to read */
     size_t left;      /* bytes remaining */
-    bool ok;          /* false after any out-of-bounds pull (sticky) */
+    bool ok;          /* false after any out-of-bounds pull (sticky);
+                       * 'left' is then 0, so a decoder may test 'left'
+                       * alone before loading from 'p' */
 };
 
 static inline void
@@ -333,7 +335,15 @@ ofp_wbuf_pad_to(struct ofp_wbuf *b, size_t start, size_t align)
 
 /* ---- arena ---- */
 
-struct ofp_arena_block;
+/* A block of arena memory.  Visible only so that allocation can be inline;
+ * callers use the functions below. */
+struct ofp_arena_block {
+    struct ofp_arena_block *next; /* older, smaller blocks */
+    size_t size;                  /* usable bytes in 'mem', a multiple
+                                   * of 8 */
+    size_t used;                  /* a multiple of 8 */
+    _Alignas(16) uint8_t mem[];
+};
 
 struct ofp_arena {
     struct ofp_arena_block *head; /* block being filled */
@@ -353,5 +363,28 @@ void *ofp_arena_alloc(struct ofp_arena *, size_t n);
 void *ofp_arena_calloc(struct ofp_arena *, size_t n, size_t size);
 /* Copies 'n' bytes into the arena. */
 const uint8_t *ofp_arena_dup(struct ofp_arena *, const void *, size_t n);
+
+/* The out-of-line slow path of ofp_arena_alloc_uninit(): adds a block. */
+void *ofp_arena_alloc_slow(struct ofp_arena *, size_t n);
+
+/* Like ofp_arena_alloc() but the 'n' bytes are not zeroed: for a decoder
+ * that writes every byte of what it allocates before anyone reads it.
+ * Inline: decoders call it for every OXM, action and instruction list. */
+static inline void *
+ofp_arena_alloc_uninit(struct ofp_arena *a, size_t n)
+{
+    struct ofp_arena_block *b = a->head;
+
+    /* 'size' and 'used' are multiples of 8, so when 'n' fits so does
+     * 'n' rounded up to 8 (and the rounding cannot overflow). */
+    if (b && b->size - b->used >= n) {
+        size_t need = ofp_round8(n);
+        void *p = b->mem + b->used;
+        b->used += need;
+        a->total += need;
+        return p;
+    }
+    return ofp_arena_alloc_slow(a, n);
+}
 
 #endif /* OFPROTO_OFP_BUF_H */

@@ -166,7 +166,7 @@ ofp_oxm_field_by_name(const char *name)
 
 /* Loads the value of field 'fi' from the fi->width bytes at 'p' (which the
  * caller has bounds-checked) into 'v'. */
-static void
+static inline void
 oxm_value_load(const uint8_t *p, const struct ofp_oxm_field_info *fi,
                union ofp_oxm_value *v)
 {
@@ -265,38 +265,39 @@ oxm_known_info(const struct ofp_oxm *oxm)
     return ofp_oxm_is_known(oxm) ? ofp_oxm_field_info(oxm->field) : NULL;
 }
 
-enum ofperr
-ofp_oxm_decode(struct ofp_rd *rd, struct ofp_oxm *oxm)
+/* Decodes the OXM TLV at 'p' into 'oxm' (all of it written: the rest
+ * zero).  The caller has checked that the 4-byte header and the p[3] bytes
+ * of payload it announces are there.  Returns 0, or OFPBMC_BAD_LEN for a
+ * known basic field of the wrong length or an experimenter OXM too short
+ * for its id.  Inline: ofp_oxm_decode() and the match decoder's loop share
+ * it, and it runs for every field of every match decoded. */
+static inline enum ofperr
+oxm_decode_tlv(const uint8_t *p, struct ofp_oxm *oxm)
 {
-    memset(oxm, 0, sizeof *oxm);
-    /* One bounds check for the TLV, then loads from the checked bytes:
-     * this runs for every field of every match decoded. */
-    if (!rd->ok || rd->left < OXM_HEADER_LEN) {
-        return OFPERR_OFPBMC_BAD_LEN;
-    }
-    const uint8_t *p = rd->p;
-    oxm->cls = ofp_load_be16(p);
-    oxm->field = p[2] >> 1;
-    oxm->has_mask = p[2] & 1;
-    oxm->length = p[3];
-    if (rd->left - OXM_HEADER_LEN < oxm->length) {
-        return OFPERR_OFPBMC_BAD_LEN;
-    }
+    uint16_t cls = ofp_load_be16(p);
+    uint8_t field = p[2] >> 1;
+    bool has_mask = p[2] & 1;
+    uint8_t length = p[3];
     const uint8_t *body = p + OXM_HEADER_LEN;
 
-    const struct ofp_oxm_field_info *fi
-        = (oxm->cls == OFPXMC_OPENFLOW_BASIC ? ofp_oxm_field_info(oxm->field)
-                                             : NULL);
+    memset(oxm, 0, sizeof *oxm);
+    oxm->cls = cls;
+    oxm->field = field;
+    oxm->has_mask = has_mask;
+    oxm->length = length;
+
+    const struct ofp_oxm_field_info *fi =
+        (cls == OFPXMC_OPENFLOW_BASIC ? ofp_oxm_field_info(field) : NULL);
     if (fi) {
-        if (oxm->length != fi->width * (oxm->has_mask ? 2 : 1)) {
+        if (length != fi->width << has_mask) {
             return OFPERR_OFPBMC_BAD_LEN;
         }
         oxm_value_load(body, fi, &oxm->value);
-        if (oxm->has_mask) {
+        if (has_mask) {
             oxm_value_load(body + fi->width, fi, &oxm->mask);
         }
-    } else if (oxm->cls == OFPXMC_EXPERIMENTER) {
-        if (oxm->length < OXM_EXPERIMENTER_ID_LEN) {
+    } else if (cls == OFPXMC_EXPERIMENTER) {
+        if (length < OXM_EXPERIMENTER_ID_LEN) {
             return OFPERR_OFPBMC_BAD_LEN;
         }
         oxm->experimenter = ofp_load_be32(body);
@@ -306,8 +307,31 @@ ofp_oxm_decode(struct ofp_rd *rd, struct ofp_oxm *oxm)
          * marks the OXM as opaque. */
         oxm->payload = body;
     }
-    ofp_rd_skip(rd, OXM_HEADER_LEN + oxm->length);
     return 0;
+}
+
+enum ofperr
+ofp_oxm_decode(struct ofp_rd *rd, struct ofp_oxm *oxm)
+{
+    /* One bounds check for the TLV, then loads from the checked bytes.
+     * A failed cursor has 'left' 0. */
+    if (rd->left < OXM_HEADER_LEN || rd->left - OXM_HEADER_LEN < rd->p[3]) {
+        memset(oxm, 0, sizeof *oxm);
+        if (rd->left >= OXM_HEADER_LEN) {
+            /* The header is there: report it as decoded so far. */
+            const uint8_t *p = rd->p;
+            oxm->cls = ofp_load_be16(p);
+            oxm->field = p[2] >> 1;
+            oxm->has_mask = p[2] & 1;
+            oxm->length = p[3];
+        }
+        return OFPERR_OFPBMC_BAD_LEN;
+    }
+    enum ofperr error = oxm_decode_tlv(rd->p, oxm);
+    if (!error) {
+        ofp_rd_skip(rd, OXM_HEADER_LEN + oxm->length);
+    }
+    return error;
 }
 
 void
@@ -412,24 +436,29 @@ ofp_match_decode(struct ofp_rd *rd, struct ofp_match *match,
                  struct ofp_arena *arena)
 {
     memset(match, 0, sizeof *match);
+    /* A failed cursor has 'left' 0. */
     if (rd->left < OFP_MATCH_HEADER_LEN) {
         return OFPERR_OFPBMC_BAD_LEN;
     }
+    /* The cursor advances past the header, and past the whole match if
+     * it fits, before any error is returned, as ofp_rd_*() would. */
     const uint8_t *start = rd->p;
-    match->type = ofp_rd_be16(rd);
-    uint16_t length = ofp_rd_be16(rd);
-    if (match->type != OFPMT_OXM) {
-        return OFPERR_OFPBMC_BAD_TYPE;
+    size_t left = rd->left;
+    match->type = ofp_load_be16(start);
+    uint16_t length = ofp_load_be16(start + 2);
+    size_t padded = ofp_round8(length);
+    if (match->type != OFPMT_OXM || length < OFP_MATCH_HEADER_LEN ||
+        padded > left) {
+        rd->p += OFP_MATCH_HEADER_LEN;
+        rd->left -= OFP_MATCH_HEADER_LEN;
+        return (match->type != OFPMT_OXM ? OFPERR_OFPBMC_BAD_TYPE
+                                         : OFPERR_OFPBMC_BAD_LEN);
     }
-    if (length < OFP_MATCH_HEADER_LEN ||
-        ofp_round8(length) - OFP_MATCH_HEADER_LEN > rd->left) {
-        return OFPERR_OFPBMC_BAD_LEN;
-    }
+    rd->p += padded;
+    rd->left -= padded;
 
-    /* First pass over the TLV headers: framing and count. */
-    struct ofp_rd oxms;
-    ofp_rd_sub(rd, length - OFP_MATCH_HEADER_LEN, &oxms);
-    ofp_rd_skip(rd, ofp_round8(length) - length);
+    /* First pass over the TLV headers: framing and count.  After it every
+     * TLV is known to lie within 'length'. */
     size_t n = 0;
     for (size_t ofs = OFP_MATCH_HEADER_LEN; ofs < length; n++) {
         if (length - ofs < OXM_HEADER_LEN) {
@@ -441,15 +470,18 @@ ofp_match_decode(struct ofp_rd *rd, struct ofp_match *match,
         }
     }
 
-    struct ofp_oxm *array = ofp_arena_calloc(arena, n, sizeof *array);
+    /* oxm_decode_tlv() writes every byte of each element. */
+    struct ofp_oxm *array = ofp_arena_alloc_uninit(arena, n * sizeof *array);
     if (!array) {
         return OFPERR_OFPBMC_BAD_LEN;
     }
+    const uint8_t *p = start + OFP_MATCH_HEADER_LEN;
     for (size_t i = 0; i < n; i++) {
-        enum ofperr error = ofp_oxm_decode(&oxms, &array[i]);
+        enum ofperr error = oxm_decode_tlv(p, &array[i]);
         if (error) {
             return error;
         }
+        p += OXM_HEADER_LEN + p[3];
     }
     match->n_oxms = (uint16_t) n;
     match->oxms = array;

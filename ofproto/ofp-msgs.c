@@ -21,6 +21,15 @@
 /* The arena could not supply memory (see ofp-types.c). */
 #define OFP_MSGS_NOMEM OFPERR_OFPBRC_BAD_LEN
 
+/* Fixed parts of the bodies the hot path decodes and encodes in one
+ * bounds check or reservation: PACKET_IN up to its match, PACKET_OUT up
+ * to its actions. */
+#define OFP_PACKET_IN_FIXED_LEN                                               \
+    (OFP_PACKET_IN_LEN - OFP_HEADER_LEN - OFP_MATCH_MIN_LEN - 2)
+#define OFP_PACKET_OUT_FIXED_LEN (OFP_PACKET_OUT_LEN - OFP_HEADER_LEN)
+_Static_assert(OFP_PACKET_IN_FIXED_LEN == 16, "PACKET_IN fixed part");
+_Static_assert(OFP_PACKET_OUT_FIXED_LEN == 16, "PACKET_OUT fixed part");
+
 /* Returns the rest of 'rd' as a borrowed byte range ('*len' bytes). */
 static const uint8_t *
 rd_rest(struct ofp_rd *rd, size_t *len)
@@ -354,11 +363,17 @@ decode_packet_in(struct ofp_rd *rd, struct ofp_msg *msg,
 {
     struct ofp_packet_in *pin = &msg->packet_in;
 
-    pin->buffer_id = ofp_rd_be32(rd);
-    pin->total_len = ofp_rd_be16(rd);
-    pin->reason = ofp_rd_u8(rd);
-    pin->table_id = ofp_rd_u8(rd);
-    pin->cookie = ofp_rd_be64(rd);
+    /* The fixed part in one bounds check.  If it is short, the match
+     * decoder reports the missing match (the minimum length rules that
+     * out anyway). */
+    const uint8_t *p = ofp_rd_pull(rd, OFP_PACKET_IN_FIXED_LEN);
+    if (p) {
+        pin->buffer_id = ofp_load_be32(p);
+        pin->total_len = ofp_load_be16(p + 4);
+        pin->reason = p[6];
+        pin->table_id = p[7];
+        pin->cookie = ofp_load_be64(p + 8);
+    }
     enum ofperr error = ofp_match_decode(rd, &pin->match, arena);
     if (error) {
         return error;
@@ -477,15 +492,24 @@ encode_packet_out(struct ofp_wbuf *out, const struct ofp_msg *msg)
 {
     const struct ofp_packet_out *po = &msg->packet_out;
 
-    ofp_wbuf_be32(out, po->buffer_id);
-    ofp_wbuf_be32(out, po->in_port);
-    size_t len_ofs = out->len;
-    ofp_wbuf_be16(out, 0);
-    ofp_wbuf_put_zeros(out, 6);
+    /* The fixed part in one reservation: a PACKET_OUT answers nearly
+     * every PACKET_IN. */
+    uint8_t *p = ofp_wbuf_reserve(out, OFP_PACKET_OUT_FIXED_LEN);
+    if (!p) {
+        return;
+    }
+    ofp_store_be32(p, po->buffer_id);
+    ofp_store_be32(p + 4, po->in_port);
+    memset(p + 8, 0, 8); /* actions_len, set below, and padding */
     size_t start = out->len;
     ofp_actions_encode(out, &po->actions);
-    ofp_wbuf_set_be16(out, len_ofs, (uint16_t) (out->len - start));
-    ofp_wbuf_put(out, po->data, po->len);
+    if (out->overflow) {
+        return;
+    }
+    ofp_store_be16(out->data + start - 8, (uint16_t) (out->len - start));
+    if (po->len) {
+        ofp_wbuf_put(out, po->data, po->len);
+    }
 }
 
 /* ---- FLOW_MOD ---- */
@@ -875,16 +899,15 @@ ofp_msg_init(struct ofp_msg *msg, uint8_t type, uint32_t xid)
 enum ofperr
 ofp_header_decode(const void *data, size_t len, struct ofp_header *h)
 {
-    struct ofp_rd rd;
+    const uint8_t *p = data;
 
     if (len < OFP_HEADER_LEN) {
         return OFPERR_OFPBRC_BAD_LEN;
     }
-    ofp_rd_init(&rd, data, len);
-    h->version = ofp_rd_u8(&rd);
-    h->type = ofp_rd_u8(&rd);
-    h->length = ofp_rd_be16(&rd);
-    h->xid = ofp_rd_be32(&rd);
+    h->version = p[0];
+    h->type = p[1];
+    h->length = ofp_load_be16(p + 2);
+    h->xid = ofp_load_be32(p + 4);
     return h->length < OFP_HEADER_LEN ? OFPERR_OFPBRC_BAD_LEN : 0;
 }
 
@@ -899,18 +922,19 @@ enum ofperr
 ofp_msg_decode(const void *data, size_t len, struct ofp_msg *msg,
                struct ofp_arena *arena)
 {
-    struct ofp_header h;
-    enum ofperr error = ofp_header_decode(data, len, &h);
-    if (error) {
-        return error;
-    }
-    if (h.length != len) {
+    const uint8_t *p = data;
+
+    /* The header as ofp_header_decode() reads it, without a copy: a length
+     * field below 8 cannot equal 'len' once 'len' is at least 8. */
+    if (len < OFP_HEADER_LEN || ofp_load_be16(p + 2) != len) {
         return OFPERR_OFPBRC_BAD_LEN;
     }
-    if (h.version != OFP13_VERSION && h.type != OFPT_HELLO) {
+    uint8_t version = p[0];
+    uint8_t type = p[1];
+    if (version != OFP13_VERSION && type != OFPT_HELLO) {
         return OFPERR_OFPBRC_BAD_VERSION;
     }
-    const struct ofp_msg_info *info = ofp_msg_info(h.type);
+    const struct ofp_msg_info *info = ofp_msg_info(type);
     if (!info) {
         return OFPERR_OFPBRC_BAD_TYPE;
     }
@@ -919,14 +943,13 @@ ofp_msg_decode(const void *data, size_t len, struct ofp_msg *msg,
     }
 
     memset(msg, 0, sizeof *msg);
-    msg->version = h.version;
-    msg->type = h.type;
-    msg->xid = h.xid;
+    msg->version = version;
+    msg->type = type;
+    msg->xid = ofp_load_be32(p + 4);
 
     struct ofp_rd rd;
-    ofp_rd_init(&rd, (const uint8_t *) data + OFP_HEADER_LEN,
-                len - OFP_HEADER_LEN);
-    error = info->decode(&rd, msg, arena);
+    ofp_rd_init(&rd, p + OFP_HEADER_LEN, len - OFP_HEADER_LEN);
+    enum ofperr error = info->decode(&rd, msg, arena);
     if (error) {
         return error;
     }
@@ -961,6 +984,7 @@ ofp_msg_encode(struct ofp_wbuf *out, const struct ofp_msg *msg)
         out->len = start;
         return OFPERR_OFPBRC_BAD_LEN;
     }
-    ofp_wbuf_set_be16(out, start + 2, (uint16_t) len);
+    /* No overflow: the header was reserved, and 'data' is current. */
+    ofp_store_be16(out->data + start + 2, (uint16_t) len);
     return 0;
 }

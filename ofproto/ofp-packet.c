@@ -11,6 +11,7 @@
 #include <config.h>
 #include "ofproto/ofp-packet.h"
 
+#include <stddef.h>
 #include <string.h>
 #include "ofproto/openflow13.h"
 
@@ -107,19 +108,31 @@ set_ip_end(struct ofp_packet *pkt, struct ofp_rd *rd, size_t ip_end)
     rd->left = pkt->end - ofs;
 }
 
-static void
+/* Zeroes the members of 'pkt' from FROM up to (not including) TO. */
+#define PACKET_ZERO(PKT, FROM, TO)                                            \
+    memset((char *) (PKT) + offsetof(struct ofp_packet, FROM), 0,             \
+           offsetof(struct ofp_packet, TO) -                                  \
+               offsetof(struct ofp_packet, FROM))
+
+static inline void
 packet_init(struct ofp_packet *pkt, const void *frame, uint32_t len)
 {
-    /* Copying a zero struct compiles to a few vector stores; GCC turns a
-     * memset() of this size into "rep stos", whose start-up cost was half
-     * of the time to parse a TCP/IPv4 frame. */
-    static const struct ofp_packet zero_packet;
-
-    *pkt = zero_packet;
+    /* Every byte after 'end' is zeroed, in pieces of at most 64 bytes:
+     * GCC writes each as a few vector stores of one zero register, where
+     * it turns a memset() of the whole struct into "rep stos" (whose
+     * start-up cost was half of the time to parse a TCP/IPv4 frame) and
+     * a copy of a zero struct into as many loads as stores. */
     pkt->frame = frame;
     pkt->len = len;
     pkt->end = len;
+    PACKET_ZERO(pkt, layer, arp);
+    PACKET_ZERO(pkt, arp, ipv6);
+    PACKET_ZERO(pkt, ipv6, tcp);
+    memset(&pkt->tcp, 0, sizeof *pkt - offsetof(struct ofp_packet, tcp));
 }
+_Static_assert(offsetof(struct ofp_packet, layer) ==
+                   offsetof(struct ofp_packet, end) + sizeof(uint32_t),
+               "packet_init() zeroes every member after 'end'");
 
 static bool
 is_vlan_tpid(uint16_t type)
@@ -366,8 +379,11 @@ parse_arp(struct ofp_packet *pkt, struct ofp_rd *rd)
     return OFP_PACKET_OK;
 }
 
+/* Parses the IPv4 header at 'rd'.  On success sets '*ip_end' to where the
+ * IP packet ends by its length fields and '*l4' if parse_l4() comes next
+ * (not a later fragment). */
 static enum ofp_packet_error
-parse_ipv4(struct ofp_packet *pkt, struct ofp_rd *rd)
+parse_ipv4(struct ofp_packet *pkt, struct ofp_rd *rd, size_t *ip_end, bool *l4)
 {
     const uint8_t *ip = ofp_rd_pull(rd, IPV4_HEADER_LEN);
     if (!ip) {
@@ -406,14 +422,12 @@ parse_ipv4(struct ofp_packet *pkt, struct ofp_rd *rd)
         pkt->ip.frag = OFP_PACKET_FRAG_ANY;
     }
 
-    size_t ip_end = pkt->l3_ofs + (size_t) total_len;
-    set_ip_end(pkt, rd, ip_end);
+    *ip_end = pkt->l3_ofs + (size_t) total_len;
+    set_ip_end(pkt, rd, *ip_end);
     pkt->l4_ofs = pkt->payload_ofs = cursor_ofs(pkt, rd);
     pkt->layer = OFP_PACKET_L3;
-    if (pkt->ip.frag & OFP_PACKET_FRAG_LATER) {
-        return OFP_PACKET_OK;
-    }
-    return parse_l4(pkt, rd, ip_end);
+    *l4 = !(pkt->ip.frag & OFP_PACKET_FRAG_LATER);
+    return OFP_PACKET_OK;
 }
 
 /* Walks the IPv6 extension headers at 'rd', recording them in 'pkt->ipv6'
@@ -524,8 +538,10 @@ parse_ipv6_exthdrs(struct ofp_packet *pkt, struct ofp_rd *rd, bool *parse_l4p)
     }
 }
 
+/* Parses the IPv6 header and extension headers at 'rd'; '*ip_end' and
+ * '*l4' as for parse_ipv4(), set on success. */
 static enum ofp_packet_error
-parse_ipv6(struct ofp_packet *pkt, struct ofp_rd *rd)
+parse_ipv6(struct ofp_packet *pkt, struct ofp_rd *rd, size_t *ip_end, bool *l4)
 {
     const uint8_t *ip = ofp_rd_pull(rd, IPV6_HEADER_LEN);
     if (!ip) {
@@ -547,16 +563,10 @@ parse_ipv6(struct ofp_packet *pkt, struct ofp_rd *rd)
     pkt->ipv6.flow_label = vtf & 0xfffff;
     pkt->ipv6.payload_len = payload_len;
 
-    size_t ip_end = pkt->l3_ofs + IPV6_HEADER_LEN + (size_t) payload_len;
-    set_ip_end(pkt, rd, ip_end);
+    *ip_end = pkt->l3_ofs + IPV6_HEADER_LEN + (size_t) payload_len;
+    set_ip_end(pkt, rd, *ip_end);
     pkt->layer = OFP_PACKET_L3;
-
-    bool l4;
-    enum ofp_packet_error error = parse_ipv6_exthdrs(pkt, rd, &l4);
-    if (error || !l4) {
-        return error;
-    }
-    return parse_l4(pkt, rd, ip_end);
+    return parse_ipv6_exthdrs(pkt, rd, l4);
 }
 
 /* ---- frame ---- */
@@ -575,16 +585,26 @@ ofp_packet_parse(struct ofp_packet *pkt, const void *frame, size_t len)
         packet_init(pkt, frame, len32);
         return error;
     }
+
+    /* One call of parse_l4(), for IPv4 and IPv6, so that it is inlined. */
+    size_t ip_end = 0;
+    bool l4 = false;
     switch (pkt->eth_type) {
     case OFP_ETH_TYPE_ARP:
         return parse_arp(pkt, &rd);
     case OFP_ETH_TYPE_IPV4:
-        return parse_ipv4(pkt, &rd);
+        error = parse_ipv4(pkt, &rd, &ip_end, &l4);
+        break;
     case OFP_ETH_TYPE_IPV6:
-        return parse_ipv6(pkt, &rd);
+        error = parse_ipv6(pkt, &rd, &ip_end, &l4);
+        break;
     default:
         return OFP_PACKET_OK;
     }
+    if (error || !l4) {
+        return error;
+    }
+    return parse_l4(pkt, &rd, ip_end);
 }
 
 /* Appends an Ethernet header and returns the frame's start in 'out'. */

@@ -115,6 +115,55 @@ START_TEST(test_arena_reuse)
 }
 END_TEST
 
+START_TEST(test_arena_alloc_uninit)
+{
+    struct ofp_arena a;
+    ofp_arena_init(&a);
+
+    /* The first allocation adds a block; n == 0 gives a usable pointer. */
+    uint8_t *zero = ofp_arena_alloc_uninit(&a, 0);
+    ck_assert_ptr_nonnull(zero);
+    ck_assert_uint_eq(a.total, 0);
+
+    /* Sizes are rounded to 8, pieces are aligned and do not overlap, and
+     * 'total' counts what was handed out, as for ofp_arena_alloc(). */
+    uint8_t *prev = NULL;
+    size_t total = 0;
+    for (size_t n = 1; n < 300; n++) {
+        uint8_t *p = ofp_arena_alloc_uninit(&a, n);
+        ck_assert_ptr_nonnull(p);
+        ck_assert_uint_eq(((uintptr_t) p) % 8, 0);
+        memset(p, 0xee, n);
+        total += ofp_round8(n);
+        ck_assert_uint_eq(a.total, total);
+        if (prev && p > prev) {
+            ck_assert_uint_ge((size_t) (p - prev), ofp_round8(n - 1));
+        }
+        prev = p;
+    }
+
+    /* Bigger than any block: a block of its own. */
+    uint8_t *big = ofp_arena_alloc_uninit(&a, 100000);
+    ck_assert_ptr_nonnull(big);
+    memset(big, 0xee, 100000);
+
+    /* After a reset the memory comes back with its old contents, except
+     * through ofp_arena_alloc(), which zeroes it. */
+    ofp_arena_reset(&a);
+    uint8_t *p = ofp_arena_alloc(&a, 64);
+    for (size_t i = 0; i < 64; i++) {
+        ck_assert_uint_eq(p[i], 0);
+    }
+    memset(p, 0xee, 64);
+    ofp_arena_reset(&a);
+    ck_assert_ptr_eq(ofp_arena_alloc_uninit(&a, 64), p);
+
+    /* Sizes that cannot be rounded up fail cleanly. */
+    ck_assert_ptr_null(ofp_arena_alloc_uninit(&a, SIZE_MAX - 3));
+    ofp_arena_uninit(&a);
+}
+END_TEST
+
 static Suite *
 buf_suite(void)
 {
@@ -126,6 +175,7 @@ buf_suite(void)
     tcase_add_test(tc, test_wbuf_grows_and_pads);
     tcase_add_test(tc, test_wbuf_fixed_overflow);
     tcase_add_test(tc, test_arena_reuse);
+    tcase_add_test(tc, test_arena_alloc_uninit);
     suite_add_tcase(s, tc);
     return s;
 }

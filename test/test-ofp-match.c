@@ -956,6 +956,129 @@ START_TEST(test_match_every_truncation_fails)
 }
 END_TEST
 
+/* The match decoder walks its OXMs itself and leaves the arena's bytes for
+ * the OXM decoder to fill.  Over random matches (known fields of the right
+ * and wrong lengths, opaque and experimenter OXMs, bad framing), decoding
+ * into a dirty arena must give, byte for byte, the OXMs that
+ * ofp_oxm_decode() gives TLV by TLV, the same error and the same cursor. */
+START_TEST(test_match_decode_equals_oxm_by_oxm)
+{
+    static uint8_t in[600];
+    struct ofp_arena arena;
+    uint64_t rng = 0x2545f4914f6cdd1dull;
+
+    ofp_arena_init(&arena);
+    for (int round = 0; round < 20000; round++) {
+#define RNG()                                                                 \
+    (rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17,                     \
+     (uint32_t) (rng >> 11))
+        /* A match of 0..6 OXMs, then its padding and a few bytes more. */
+        size_t n = 4;
+        for (uint32_t k = RNG() % 7; k > 0; k--) {
+            uint32_t kind = RNG() % 8;
+            uint16_t cls = (kind == 0   ? OFPXMC_NXM_0
+                            : kind == 1 ? OFPXMC_EXPERIMENTER
+                                        : OFPXMC_OPENFLOW_BASIC);
+            uint8_t field = (uint8_t) (RNG() % (kind < 2 ? 128 : 48));
+            bool has_mask = RNG() % 4 == 0;
+            const struct ofp_oxm_field_info *fi = ofp_oxm_field_info(field);
+            uint8_t len = (cls == OFPXMC_OPENFLOW_BASIC && fi && RNG() % 8
+                               ? (uint8_t) (fi->width << has_mask)
+                               : (uint8_t) (RNG() % 20));
+            ofp_store_be16(in + n, cls);
+            in[n + 2] = (uint8_t) (field << 1 | has_mask);
+            in[n + 3] = len;
+            for (size_t i = 0; i < len; i++) {
+                in[n + 4 + i] = (uint8_t) RNG();
+            }
+            n += 4u + len;
+        }
+        size_t length = n;
+        while (n % 8) {
+            in[n++] = (uint8_t) RNG();
+        }
+        for (uint32_t k = RNG() % 4; k > 0; k--) {
+            in[n++] = (uint8_t) RNG();
+        }
+        ofp_store_be16(in, RNG() % 16 ? OFPMT_OXM : OFPMT_STANDARD);
+        ofp_store_be16(in + 2, (uint16_t) length);
+        if (RNG() % 8 == 0) {
+            /* A length field off by a little. */
+            ofp_store_be16(in + 2, (uint16_t) (length + RNG() % 9 - 4));
+        }
+        if (RNG() % 8 == 0) {
+            n = RNG() % (n + 1);
+        }
+        uint8_t *exact = malloc(n ? n : 1);
+        if (!exact) {
+            ck_abort_msg("out of memory");
+        }
+        memcpy(exact, in, n);
+
+        /* The reference: framing as documented, then OXM by OXM. */
+        struct ofp_oxm want[160];
+        size_t n_want = 0;
+        enum ofperr want_error = 0;
+        uint16_t mlen = n >= 4 ? ofp_load_be16(exact + 2) : 0;
+        if (n < 4) {
+            want_error = OFPERR_OFPBMC_BAD_LEN;
+        } else if (ofp_load_be16(exact) != OFPMT_OXM) {
+            want_error = OFPERR_OFPBMC_BAD_TYPE;
+        } else if (mlen < 4 || ofp_round8(mlen) > n) {
+            want_error = OFPERR_OFPBMC_BAD_LEN;
+        } else {
+            struct ofp_rd oxms;
+            ofp_rd_init(&oxms, exact + 4, mlen - 4u);
+            while (oxms.left && !want_error) {
+                if (n_want == sizeof want / sizeof want[0]) {
+                    ck_abort_msg("too many OXMs");
+                }
+                want_error = ofp_oxm_decode(&oxms, &want[n_want++]);
+            }
+        }
+
+        /* Decode into garbage. */
+        ofp_arena_reset(&arena);
+        void *dirt = ofp_arena_alloc(&arena, 16384);
+        if (!dirt) {
+            ck_abort_msg("out of memory");
+        }
+        memset(dirt, 0xa5, 16384);
+        ofp_arena_reset(&arena);
+        struct ofp_match got;
+        struct ofp_rd rd;
+        ofp_rd_init(&rd, exact, n);
+        enum ofperr got_error = ofp_match_decode(&rd, &got, &arena);
+
+        /* No ck_assert on success: libcheck records each one with a
+         * write(2), and this runs 20000 times. */
+        bool same = got_error == want_error;
+        if (same && n >= 4) {
+            size_t used = (got_error == OFPERR_OFPBMC_BAD_TYPE || mlen < 4 ||
+                                   ofp_round8(mlen) > n
+                               ? 4
+                               : ofp_round8(mlen));
+            same = rd.p == exact + used && rd.left == n - used && rd.ok;
+        }
+        if (same && !got_error) {
+            same =
+                (got.type == OFPMT_OXM && got.n_oxms == n_want &&
+                 (!n_want || !memcmp(got.oxms, want, n_want * sizeof *want)));
+        } else if (same) {
+            same = !got.n_oxms && !got.oxms;
+        }
+        if (!same) {
+            ck_abort_msg("%s: got %s, want %s, or the OXMs or cursor differ",
+                         test_hex(exact, n), ofperr_name(got_error),
+                         ofperr_name(want_error));
+        }
+        free(exact);
+#undef RNG
+    }
+    ofp_arena_uninit(&arena);
+}
+END_TEST
+
 START_TEST(test_match_every_length_field_value)
 {
     /* Whatever the length field says, decoding never reads outside the
@@ -1552,6 +1675,7 @@ match_suite(void)
     tcase_add_test(tc, test_match_known_field_bad_len_inside);
     tcase_add_test(tc, test_match_every_truncation_fails);
     tcase_add_test(tc, test_match_every_length_field_value);
+    tcase_add_test(tc, test_match_decode_equals_oxm_by_oxm);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("check");

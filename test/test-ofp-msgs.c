@@ -118,6 +118,7 @@ static struct {
     uint8_t *in;
     size_t len;
     struct ofp_arena arena;
+    struct ofp_arena ref_arena; /* for the reference decoder */
     struct ofp_msg msg;
     struct ofp_wbuf out;
 } t;
@@ -127,6 +128,7 @@ setup(void)
 {
     memset(&t, 0, sizeof t);
     ofp_arena_init(&t.arena);
+    ofp_arena_init(&t.ref_arena);
     ofp_wbuf_init(&t.out);
 }
 
@@ -135,6 +137,7 @@ teardown(void)
 {
     free(t.in);
     ofp_arena_uninit(&t.arena);
+    ofp_arena_uninit(&t.ref_arena);
     ofp_wbuf_uninit(&t.out);
 }
 
@@ -1742,6 +1745,542 @@ START_TEST(test_corpus_hello_elem_fragment)
 }
 END_TEST
 
+/* ---- the hot path against references ----
+ *
+ * PACKET_IN decoding and PACKET_OUT encoding take shortcuts (one bounds
+ * check or reservation for the fixed part, arrays from the arena left for
+ * the decoder to fill).  Here each is compared with a reference written
+ * field by field through the cursor and writer primitives, over the corpus
+ * and over random and mutated messages: same error, field-identical
+ * decode, byte-identical encode. */
+
+/* The checks below run hundreds of thousands of times, and libcheck
+ * records every ck_assert that passes (one write(2) each): they fail
+ * through ck_abort_msg() only. */
+#define HP_CHECK(COND)                                                        \
+    do {                                                                      \
+        if (!(COND)) {                                                        \
+            ck_abort_msg("line %d: %s", __LINE__, #COND);                     \
+        }                                                                     \
+    } while (0)
+
+/* True if the 'n' bytes at 'a' and 'b' are equal (either may be NULL when
+ * 'n' is 0). */
+static bool
+hp_same(const void *a, const void *b, size_t n)
+{
+    return !n || !memcmp(a, b, n);
+}
+
+/* A deterministic generator, so that a failure can be replayed. */
+static uint64_t hp_rng_state;
+
+static uint32_t
+hp_rng(void)
+{
+    hp_rng_state ^= hp_rng_state << 13;
+    hp_rng_state ^= hp_rng_state >> 7;
+    hp_rng_state ^= hp_rng_state << 17;
+    return (uint32_t) (hp_rng_state >> 11);
+}
+
+/* Decodes the PACKET_IN of 'len' bytes at 'data' into 'pin' field by field
+ * with ofp_rd_*() and ofp_oxm_decode(), in the order and with the errors of
+ * ofp_msg_decode(). */
+static enum ofperr
+ref_packet_in_decode(const uint8_t *data, size_t len, struct ofp_header *h,
+                     struct ofp_packet_in *pin, struct ofp_arena *arena)
+{
+    struct ofp_rd rd, oxms;
+
+    memset(pin, 0, sizeof *pin);
+    enum ofperr error = ofp_header_decode(data, len, h);
+    if (error || h->length != len) {
+        return OFPERR_OFPBRC_BAD_LEN;
+    }
+    if (h->version != OFP13_VERSION) {
+        return OFPERR_OFPBRC_BAD_VERSION;
+    }
+    if (len < ofp_type_min_len(OFPT_PACKET_IN)) {
+        return OFPERR_OFPBRC_BAD_LEN;
+    }
+    ofp_rd_init(&rd, data + OFP_HEADER_LEN, len - OFP_HEADER_LEN);
+    pin->buffer_id = ofp_rd_be32(&rd);
+    pin->total_len = ofp_rd_be16(&rd);
+    pin->reason = ofp_rd_u8(&rd);
+    pin->table_id = ofp_rd_u8(&rd);
+    pin->cookie = ofp_rd_be64(&rd);
+
+    /* The match: header, OXMs one by one, padding. */
+    if (rd.left < OFP_MATCH_HEADER_LEN) {
+        return OFPERR_OFPBMC_BAD_LEN;
+    }
+    pin->match.type = ofp_rd_be16(&rd);
+    uint16_t mlen = ofp_rd_be16(&rd);
+    if (pin->match.type != OFPMT_OXM) {
+        return OFPERR_OFPBMC_BAD_TYPE;
+    }
+    if (mlen < OFP_MATCH_HEADER_LEN ||
+        ofp_round8(mlen) - OFP_MATCH_HEADER_LEN > rd.left) {
+        return OFPERR_OFPBMC_BAD_LEN;
+    }
+    ofp_rd_sub(&rd, mlen - OFP_MATCH_HEADER_LEN, &oxms);
+    ofp_rd_skip(&rd, ofp_round8(mlen) - mlen);
+    struct ofp_oxm tmp[64];
+    size_t n = 0;
+    while (oxms.left) {
+        if (n == sizeof tmp / sizeof tmp[0]) {
+            ck_abort_msg("reference: too many OXMs");
+        }
+        if (oxms.left < 4 || oxms.left - 4 < oxms.p[3]) {
+            return OFPERR_OFPBMC_BAD_LEN;
+        }
+        n++;
+        ofp_rd_skip(&oxms, 4 + oxms.p[3]);
+    }
+    ofp_rd_init(&oxms, data + OFP_HEADER_LEN + 16 + OFP_MATCH_HEADER_LEN,
+                mlen - OFP_MATCH_HEADER_LEN);
+    for (size_t i = 0; i < n; i++) {
+        error = ofp_oxm_decode(&oxms, &tmp[i]);
+        if (error) {
+            return error;
+        }
+    }
+    pin->match.n_oxms = (uint16_t) n;
+    pin->match.oxms = ofp_arena_calloc(arena, n, sizeof *tmp);
+    HP_CHECK(pin->match.oxms != NULL);
+    memcpy(pin->match.oxms, tmp, n * sizeof *tmp);
+
+    ofp_rd_skip(&rd, 2);
+    pin->len = rd.left;
+    pin->data = ofp_rd_pull(&rd, rd.left);
+    return rd.ok ? 0 : OFPERR_OFPBRC_BAD_LEN;
+}
+
+/* Decodes 'data' both ways and fails unless the results are the same. */
+static void
+check_packet_in(const uint8_t *data, size_t len)
+{
+    struct ofp_header h;
+    struct ofp_packet_in want;
+    struct ofp_msg got;
+
+    ofp_arena_reset(&t.ref_arena);
+    enum ofperr want_error =
+        ref_packet_in_decode(data, len, &h, &want, &t.ref_arena);
+
+    /* Decode into garbage: a reused arena and message. */
+    ofp_arena_reset(&t.arena);
+    void *dirt = ofp_arena_alloc(&t.arena, 2048);
+    HP_CHECK(dirt != NULL);
+    memset(dirt, 0xa5, 2048);
+    ofp_arena_reset(&t.arena);
+    memset(&got, 0xa5, sizeof got);
+    enum ofperr got_error = ofp_msg_decode(data, len, &got, &t.arena);
+
+    if (got_error != want_error) {
+        ck_abort_msg("%s: got %s, want %s", test_hex(data, len),
+                     ofperr_name(got_error), ofperr_name(want_error));
+    }
+    if (!got_error) {
+        const struct ofp_packet_in *pin = &got.packet_in;
+        HP_CHECK(got.version == h.version);
+        HP_CHECK(got.type == h.type);
+        HP_CHECK(got.xid == h.xid);
+        HP_CHECK(pin->buffer_id == want.buffer_id);
+        HP_CHECK(pin->total_len == want.total_len);
+        HP_CHECK(pin->reason == want.reason);
+        HP_CHECK(pin->table_id == want.table_id);
+        HP_CHECK(pin->cookie == want.cookie);
+        HP_CHECK(pin->match.type == want.match.type);
+        HP_CHECK(pin->match.n_oxms == want.match.n_oxms);
+        /* Every byte of every OXM, padding included. */
+        HP_CHECK(hp_same(pin->match.oxms, want.match.oxms,
+                         want.match.n_oxms * sizeof *want.match.oxms));
+        HP_CHECK(pin->len == want.len);
+        HP_CHECK(pin->data == want.data);
+    }
+}
+
+/* Encodes 'po' field by field with ofp_wbuf_*() and ofp_action_encode(),
+ * as ofp_msg_encode() must. */
+static enum ofperr
+ref_packet_out_encode(struct ofp_wbuf *out, const struct ofp_msg *msg)
+{
+    const struct ofp_packet_out *po = &msg->packet_out;
+    size_t start = out->len;
+
+    ofp_wbuf_u8(out, msg->version);
+    ofp_wbuf_u8(out, msg->type);
+    ofp_wbuf_be16(out, 0);
+    ofp_wbuf_be32(out, msg->xid);
+    ofp_wbuf_be32(out, po->buffer_id);
+    ofp_wbuf_be32(out, po->in_port);
+    size_t len_ofs = out->len;
+    ofp_wbuf_be16(out, 0);
+    ofp_wbuf_put_zeros(out, 6);
+    size_t actions = out->len;
+    for (size_t i = 0; i < po->actions.n; i++) {
+        ofp_action_encode(out, &po->actions.actions[i]);
+    }
+    ofp_wbuf_set_be16(out, len_ofs, (uint16_t) (out->len - actions));
+    ofp_wbuf_put(out, po->data, po->len);
+    if (out->overflow || out->len - start > UINT16_MAX) {
+        out->len = start;
+        return OFPERR_OFPBRC_BAD_LEN;
+    }
+    ofp_wbuf_set_be16(out, start + 2, (uint16_t) (out->len - start));
+    return 0;
+}
+
+/* Encodes 'msg' (a PACKET_OUT) both ways, into a growable buffer and into
+ * fixed storage of the sizes where it runs out of room (every size up to
+ * 48 bytes and the last 32 up to its length, after 0 or 3 bytes already
+ * there), and fails unless both give the same error, length and bytes. */
+static void
+check_packet_out(const struct ofp_msg *msg)
+{
+    static uint8_t got_store[70000], want_store[70000];
+    struct ofp_wbuf got, want;
+
+    ofp_wbuf_init(&got);
+    ofp_wbuf_init(&want);
+    enum ofperr got_error = ofp_msg_encode(&got, msg);
+    enum ofperr want_error = ref_packet_out_encode(&want, msg);
+    HP_CHECK(got_error == want_error);
+    HP_CHECK(got.len == want.len && hp_same(got.data, want.data, want.len));
+    size_t full = want.len;
+    ofp_wbuf_uninit(&got);
+    ofp_wbuf_uninit(&want);
+
+    for (size_t cap = 0; cap <= full + 1 && cap <= sizeof got_store; cap++) {
+        if (cap == 48 && full > 80) {
+            cap = full - 32; /* the header, fixed part and first actions,
+                              * then the end */
+        }
+        for (size_t pre = 0; pre <= 3; pre += 3) {
+            memset(got_store, 0x11, cap);
+            memset(want_store, 0x11, cap);
+            ofp_wbuf_use_fixed(&got, got_store, cap);
+            ofp_wbuf_use_fixed(&want, want_store, cap);
+            ofp_wbuf_put(&got, "pre", pre);
+            ofp_wbuf_put(&want, "pre", pre);
+            got_error = ofp_msg_encode(&got, msg);
+            want_error = ref_packet_out_encode(&want, msg);
+            HP_CHECK(got_error == want_error);
+            HP_CHECK(got.len == want.len);
+            HP_CHECK(got.overflow == want.overflow);
+            if (!got_error) {
+                HP_CHECK(hp_same(got_store, want_store, got.len));
+            }
+        }
+    }
+}
+
+/* Appends one random OXM TLV at 'p' (a known basic field of the right
+ * length most of the time) and returns its size. */
+static size_t
+hp_random_oxm(uint8_t *p)
+{
+    uint32_t kind = hp_rng() % 8;
+    uint16_t cls = (kind == 0   ? OFPXMC_NXM_1
+                    : kind == 1 ? OFPXMC_EXPERIMENTER
+                                : OFPXMC_OPENFLOW_BASIC);
+    uint8_t field = (uint8_t) (kind < 2 ? hp_rng() % 128 : hp_rng() % 48);
+    bool has_mask = hp_rng() % 4 == 0;
+    const struct ofp_oxm_field_info *fi = ofp_oxm_field_info(field);
+    uint8_t len =
+        (cls == OFPXMC_OPENFLOW_BASIC && fi ? (uint8_t) (fi->width << has_mask)
+                                            : (uint8_t) (hp_rng() % 12));
+    if (hp_rng() % 16 == 0) {
+        len = (uint8_t) (hp_rng() % 40);
+    }
+    ofp_store_be16(p, cls);
+    p[2] = (uint8_t) (field << 1 | has_mask);
+    p[3] = len;
+    for (size_t i = 0; i < len; i++) {
+        p[4 + i] = (uint8_t) hp_rng();
+    }
+    return 4u + len;
+}
+
+/* Writes a random PACKET_IN into 'm' and returns its length. */
+static size_t
+hp_random_packet_in(uint8_t *m)
+{
+    m[0] = OFP13_VERSION;
+    m[1] = OFPT_PACKET_IN;
+    for (size_t i = 4; i < 24; i++) {
+        m[i] = (uint8_t) hp_rng();
+    }
+    size_t n = 24;
+    ofp_store_be16(m + n, OFPMT_OXM);
+    n += 4;
+    for (uint32_t i = hp_rng() % 5; i > 0; i--) {
+        n += hp_random_oxm(m + n);
+    }
+    ofp_store_be16(m + 26, (uint16_t) (n - 24));
+    while ((n - 24) % 8) {
+        m[n++] = (uint8_t) hp_rng();
+    }
+    m[n++] = 0;
+    m[n++] = 0;
+    for (uint32_t i = hp_rng() % 100; i > 0; i--) {
+        m[n++] = (uint8_t) hp_rng();
+    }
+    ofp_store_be16(m + 2, (uint16_t) n);
+    return n;
+}
+
+/* Checks 'm' and random corruptions of it: flipped bytes, truncations and
+ * extensions, with the length field following the new length or not. */
+static void
+check_packet_in_mutations(const uint8_t *m, size_t n, int rounds)
+{
+    uint8_t *b = malloc(n + 16);
+    HP_CHECK(b != NULL);
+
+    check_packet_in(m, n);
+    for (int r = 0; r < rounds; r++) {
+        size_t len = n;
+        memcpy(b, m, n);
+        for (uint32_t i = 1 + hp_rng() % 3; i > 0; i--) {
+            size_t at = 8 + hp_rng() % (n - 8);
+            b[at] = hp_rng() % 2 ? (uint8_t) hp_rng()
+                                 : b[at] ^ (uint8_t) (1u << (hp_rng() % 8));
+        }
+        switch (hp_rng() % 4) {
+        case 0:
+            len = hp_rng() % (n + 1);
+            break;
+        case 1:
+            for (uint32_t i = hp_rng() % 16; i > 0; i--) {
+                b[len++] = (uint8_t) hp_rng();
+            }
+            break;
+        default:
+            break;
+        }
+        if (len >= 4 && hp_rng() % 8) {
+            ofp_store_be16(b + 2, (uint16_t) len);
+        }
+        /* An exact-size copy, so ASan sees any over-read. */
+        uint8_t *exact = malloc(len ? len : 1);
+        HP_CHECK(exact != NULL);
+        memcpy(exact, b, len);
+        check_packet_in(exact, len);
+        free(exact);
+    }
+    free(b);
+}
+
+/* A random action list for a PACKET_OUT ('storage' holds up to 8). */
+static void
+hp_random_actions(struct ofp_action_list *list, struct ofp_action *storage,
+                  uint8_t *bodies)
+{
+    static const uint16_t types[] = {
+        OFPAT_OUTPUT,       OFPAT_OUTPUT,       OFPAT_OUTPUT,
+        OFPAT_COPY_TTL_OUT, OFPAT_SET_QUEUE,    OFPAT_GROUP,
+        OFPAT_SET_NW_TTL,   OFPAT_PUSH_VLAN,    OFPAT_POP_VLAN,
+        OFPAT_SET_FIELD,    OFPAT_EXPERIMENTER,
+    };
+    list->n = hp_rng() % 4;
+    list->actions = storage;
+    for (size_t i = 0; i < list->n; i++) {
+        struct ofp_action *a = &storage[i];
+        memset(a, 0, sizeof *a);
+        a->type = types[hp_rng() % (sizeof types / sizeof types[0])];
+        switch (a->type) {
+        case OFPAT_OUTPUT:
+            a->output.port = hp_rng();
+            a->output.max_len = (uint16_t) hp_rng();
+            break;
+        case OFPAT_SET_QUEUE:
+            a->queue_id = hp_rng();
+            break;
+        case OFPAT_GROUP:
+            a->group_id = hp_rng();
+            break;
+        case OFPAT_SET_NW_TTL:
+            a->nw_ttl = (uint8_t) hp_rng();
+            break;
+        case OFPAT_PUSH_VLAN:
+            a->ethertype = (uint16_t) hp_rng();
+            break;
+        case OFPAT_SET_FIELD:
+            HP_CHECK(ofp_oxm_init_basic(&a->set_field, OFPXMT_OFB_ETH_DST));
+            a->set_field.value.mac[5] = (uint8_t) hp_rng();
+            break;
+        case OFPAT_EXPERIMENTER:
+            a->experimenter.experimenter = hp_rng();
+            a->experimenter.len = hp_rng() % 20;
+            a->experimenter.data = bodies;
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+START_TEST(test_packet_in_decode_matches_reference_random)
+{
+    static uint8_t m[1024];
+
+    hp_rng_state = 0x9e3779b97f4a7c15ull;
+    for (int i = 0; i < 3000; i++) {
+        size_t n = hp_random_packet_in(m);
+        uint8_t *exact = malloc(n);
+        HP_CHECK(exact != NULL);
+        memcpy(exact, m, n);
+        check_packet_in_mutations(exact, n, 8);
+        free(exact);
+    }
+}
+END_TEST
+
+START_TEST(test_packet_out_encode_matches_reference_random)
+{
+    struct ofp_action actions[8];
+    uint8_t bodies[256];
+    struct ofp_msg msg;
+
+    hp_rng_state = 0x2545f4914f6cdd1dull;
+    for (size_t i = 0; i < sizeof bodies; i++) {
+        bodies[i] = (uint8_t) hp_rng();
+    }
+    for (int i = 0; i < 2000; i++) {
+        ofp_msg_init(&msg, OFPT_PACKET_OUT, hp_rng());
+        msg.packet_out.buffer_id = hp_rng() % 2 ? OFP_NO_BUFFER : hp_rng();
+        msg.packet_out.in_port = hp_rng();
+        hp_random_actions(&msg.packet_out.actions, actions, bodies);
+        msg.packet_out.len = hp_rng() % 3 ? 0 : hp_rng() % sizeof bodies;
+        msg.packet_out.data = msg.packet_out.len ? bodies : NULL;
+        check_packet_out(&msg);
+    }
+
+    /* Too long for a message: both refuse it. */
+    static uint8_t big[UINT16_MAX];
+    ofp_msg_init(&msg, OFPT_PACKET_OUT, 1);
+    msg.packet_out.len = sizeof big;
+    msg.packet_out.data = big;
+    check_packet_out(&msg);
+}
+END_TEST
+
+/* Checks every PACKET_IN and PACKET_OUT of a corpus file against the
+ * references, and every message's arrays against a decode on a clean
+ * arena.  'aux' counts the messages checked. */
+static void
+hot_path_visit(const char *path, const char *name, void *aux)
+{
+    size_t *n_checked = aux;
+    size_t len;
+    uint8_t *in = test_read_file(path, &len);
+
+    (void) name;
+    if (!in) {
+        return;
+    }
+    for (size_t ofs = 0; len - ofs >= OFP_HEADER_LEN;) {
+        size_t mlen = ofp_load_be16(in + ofs + 2);
+        if (in[ofs] != OFP13_VERSION || mlen < OFP_HEADER_LEN ||
+            mlen > len - ofs) {
+            break;
+        }
+        uint8_t *m = malloc(mlen);
+        HP_CHECK(m != NULL);
+        memcpy(m, in + ofs, mlen);
+        if (m[1] == OFPT_PACKET_IN) {
+            check_packet_in_mutations(m, mlen, 200);
+            (*n_checked)++;
+        } else if (m[1] == OFPT_PACKET_OUT) {
+            struct ofp_msg msg;
+            ofp_arena_reset(&t.arena);
+            if (!ofp_msg_decode(m, mlen, &msg, &t.arena)) {
+                check_packet_out(&msg);
+                (*n_checked)++;
+            }
+        }
+
+        /* Arrays decoded into an arena full of garbage equal those
+         * decoded into a fresh one, byte for byte. */
+        struct ofp_arena clean;
+        struct ofp_msg want, got;
+        ofp_arena_init(&clean);
+        ofp_arena_reset(&t.arena);
+        void *dirt = ofp_arena_alloc(&t.arena, 1 << 16);
+        HP_CHECK(dirt != NULL);
+        memset(dirt, 0x5a, 1 << 16);
+        ofp_arena_reset(&t.arena);
+        enum ofperr want_error = ofp_msg_decode(m, mlen, &want, &clean);
+        HP_CHECK(ofp_msg_decode(m, mlen, &got, &t.arena) == want_error);
+        if (!want_error && m[1] == OFPT_PACKET_OUT) {
+            const struct ofp_action_list *a = &want.packet_out.actions;
+            HP_CHECK(got.packet_out.actions.n == a->n);
+            HP_CHECK(hp_same(got.packet_out.actions.actions, a->actions,
+                             a->n * sizeof *a->actions));
+        } else if (!want_error && m[1] == OFPT_FLOW_MOD) {
+            const struct ofp_flow_mod *fm = &want.flow_mod;
+            const struct ofp_instruction_list *il = &fm->instructions;
+            HP_CHECK(hp_same(got.flow_mod.match.oxms, fm->match.oxms,
+                             fm->match.n_oxms * sizeof *fm->match.oxms));
+            HP_CHECK(got.flow_mod.instructions.n == il->n);
+            for (size_t i = 0; i < il->n; i++) {
+                /* Byte copies (padding included), without the pointers to
+                 * nested action lists, which are in different arenas. */
+                struct ofp_instruction wi, gi;
+                memcpy(&wi, &il->instructions[i], sizeof wi);
+                memcpy(&gi, &got.flow_mod.instructions.instructions[i],
+                       sizeof gi);
+                if (wi.type == OFPIT_APPLY_ACTIONS ||
+                    wi.type == OFPIT_WRITE_ACTIONS ||
+                    wi.type == OFPIT_CLEAR_ACTIONS) {
+                    HP_CHECK(gi.actions.n == wi.actions.n);
+                    HP_CHECK(
+                        hp_same(gi.actions.actions, wi.actions.actions,
+                                wi.actions.n * sizeof *wi.actions.actions));
+                    wi.actions.actions = gi.actions.actions = NULL;
+                }
+                HP_CHECK(hp_same(&gi, &wi, sizeof wi));
+            }
+        }
+        ofp_arena_uninit(&clean);
+        free(m);
+        ofs += mlen;
+    }
+    free(in);
+}
+
+START_TEST(test_hot_path_matches_reference_on_corpus)
+{
+    const char *corpus = test_corpus_dir();
+    if (!corpus) {
+        fprintf(stderr, "# corpus absent: skipped\n");
+        return;
+    }
+    static const struct {
+        const char *dir;
+        const char *suffix;
+    } sets[] = {
+        {"ryu-of13/packet_data", ".packet"},
+        {"ryu-of13/pcap", ".payload.bin"},
+        {"kytos-pyof-v0x04", ".dat"},
+        {"loxigen-of13/bin", ".bin"},
+    };
+    size_t n_checked = 0;
+    hp_rng_state = 0x853c49e6748fea9bull;
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s/%s", corpus, sets[i].dir);
+        test_for_each_file(dir, sets[i].suffix, hot_path_visit, &n_checked);
+    }
+    fprintf(stderr, "# corpus: %zu PACKET_INs and PACKET_OUTs checked\n",
+            n_checked);
+    ck_assert_uint_gt(n_checked, 5);
+}
+END_TEST
+
 static Suite *
 msgs_suite(void)
 {
@@ -1847,6 +2386,14 @@ msgs_suite(void)
 
     tcase_add_test(tc, test_corpus_round_trip);
     tcase_add_test(tc, test_corpus_hello_elem_fragment);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("hot path");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_packet_in_decode_matches_reference_random);
+    tcase_add_test(tc, test_packet_out_encode_matches_reference_random);
+    tcase_add_test(tc, test_hot_path_matches_reference_on_corpus);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,7 +1,7 @@
 /* bench-ofproto: how fast the OpenFlow codec and the packet parser are on
  * the controller's hot path (`make bench`; see test/bench/README.md).
  *
- * Three operations, each run 'count' times per repetition, 'reps'
+ * Four operations, each run 'count' times per repetition, 'reps'
  * repetitions, on one core (the process pins itself to the CPU it starts
  * on, or to --cpu N):
  *
@@ -11,6 +11,10 @@
  *   flow_mod_encode         encode a FLOW_MOD with 4 OXM fields and an
  *                           APPLY_ACTIONS instruction holding one output
  *   flow_mod_decode         decode that FLOW_MOD
+ *   packet_out_encode       encode the PACKET_OUT a learning switch answers
+ *                           a buffered PACKET_IN with (buffer_id set, one
+ *                           output action, no data) into fixed storage, as
+ *                           a connection does
  *
  * The arena and write buffer are reused, as a connection does.  Every
  * iteration folds a value from its result into a volatile sink and the
@@ -48,6 +52,9 @@ struct bench_ctx {
     struct ofp_instruction flow_mod_inst;
     uint8_t flow_mod_wire[256]; /* its encoding, to decode */
     size_t flow_mod_len;
+    struct ofp_msg packet_out; /* to encode */
+    struct ofp_action packet_out_action;
+    uint8_t packet_out_wire[256]; /* fixed storage it is encoded into */
 };
 
 struct bench {
@@ -177,6 +184,25 @@ bench_setup(struct bench_ctx *c)
     c->flow_mod_len = c->out.len;
     memcpy(c->flow_mod_wire, c->out.data, c->flow_mod_len);
 
+    /* PACKET_OUT: buffer 7, in_port 3, output:2; 8 header + 16 fixed +
+     * 16 action = 40 bytes. */
+    memset(&c->packet_out_action, 0, sizeof c->packet_out_action);
+    c->packet_out_action.type = OFPAT_OUTPUT;
+    c->packet_out_action.output.port = 2;
+    c->packet_out_action.output.max_len = OFPCML_NO_BUFFER;
+    ofp_msg_init(&c->packet_out, OFPT_PACKET_OUT, 3);
+    c->packet_out.packet_out.buffer_id = 7;
+    c->packet_out.packet_out.in_port = 3;
+    c->packet_out.packet_out.actions.n = 1;
+    c->packet_out.packet_out.actions.actions = &c->packet_out_action;
+    struct ofp_wbuf po;
+    ofp_wbuf_use_fixed(&po, c->packet_out_wire, sizeof c->packet_out_wire);
+    if (ofp_msg_encode(&po, &c->packet_out) || po.len != 40) {
+        fprintf(stderr, "bench: PACKET_OUT encodes to %zu bytes, not 40\n",
+                po.len);
+        return false;
+    }
+
     /* Check the decoders once. */
     struct ofp_msg m;
     struct ofp_packet pkt;
@@ -264,6 +290,26 @@ run_flow_mod_decode(struct bench_ctx *c, uint64_t count)
     return failures;
 }
 
+static uint64_t
+run_packet_out_encode(struct bench_ctx *c, uint64_t count)
+{
+    uint64_t failures = 0, sum = 0;
+    for (uint64_t i = 0; i < count; i++) {
+        struct ofp_wbuf out;
+        BENCH_CLOBBER(&c->packet_out);
+        ofp_wbuf_use_fixed(&out, c->packet_out_wire,
+                           sizeof c->packet_out_wire);
+        if (ofp_msg_encode(&out, &c->packet_out)) {
+            failures++;
+            continue;
+        }
+        BENCH_CLOBBER(c->packet_out_wire);
+        sum += out.len + c->packet_out_wire[out.len - 1];
+    }
+    bench_sink += sum;
+    return failures;
+}
+
 static int
 cmp_double(const void *a_, const void *b_)
 {
@@ -332,6 +378,13 @@ main(int argc, char *argv[])
         {"flow_mod_decode",
          "decode that FLOW_MOD",
          run_flow_mod_decode,
+         {0},
+         0,
+         0,
+         0},
+        {"packet_out_encode",
+         "encode PACKET_OUT, buffer_id + output action",
+         run_packet_out_encode,
          {0},
          0,
          0,
