@@ -99,7 +99,10 @@ sl_controller_dp_msg(struct sl_datapath *dp, const struct ofp_msg *msg,
     uint64_t dpid = sl_datapath_dpid(dp);
     struct sl_event ev;
 
-    if (sl_flowprog_handle(ctl->flowprog, dpid, msg)) {
+    /* The flow programmer waits for replies only; the hot path's
+     * PACKET_INs skip even the call. */
+    if (msg->type != OFPT_PACKET_IN &&
+        sl_flowprog_handle(ctl->flowprog, dpid, msg)) {
         return;
     }
 

@@ -9,10 +9,14 @@ other CPUs) with the same settings:
   sluice   B/controller/sluice with l2_learning (packet-in budget off)
   osken    osken-manager with test/bench/osken_l2.py
   ceiling  B/test/bench/sluice-ceiling (answers every PACKET_IN at once)
-Modes: connect (first, on the fresh process), throughput and latency for
-all three (os-ken may not finish connect: that is reported, not fatal).  Then, as root with Open
-vSwitch, the flow-push comparison (test/bench/flowpush.py).  Prints a table
-and the ratios Sluice/os-ken and Sluice/ceiling; --json-out FILE keeps every
+The run goes in --rounds rounds (default 3): in each, every controller gets
+a fresh process and throughput then latency runs; the first round starts
+with connect, on the fresh process (os-ken may not finish it: that is
+reported, not fatal).  Rounds interleave the controllers, so a slow phase of
+a shared machine hits each of them: a cell of the table is the median over
+rounds, a ratio the median of the rounds' ratios.  Then, as root with Open
+vSwitch, the flow-push comparison (test/bench/flowpush.py).  Prints the
+table, the ratios beside the issue's targets; --json-out FILE keeps every
 raw result with a description of the machine.  Exit status 1 if a run
 against sluice or the ceiling failed.
 """
@@ -110,7 +114,9 @@ class Bench:
             return {'error': p.stderr.strip() or 'exit %d' % p.returncode}
         return json.loads(p.stdout)
 
-    def run_controller(self, name):
+    def run_controller(self, name, rnd):
+        """Round 'rnd' of controller 'name', on a fresh process: connect
+        (first round only), then throughput and latency."""
         a = self.args
         port = free_port()
         proc = self.start(name, port)
@@ -119,26 +125,32 @@ class Bench:
         slow = name == 'osken'
         traffic = ['--switches', str(a.switches), '--loops', str(a.loops),
                    '--ms', str(a.ms)]
-        runs = {}
+        runs = self.results.setdefault(name, {'rounds': []})
+        this = {}
+        tag = '%s r%d' % (name, rnd + 1)
         try:
             # connect first, on a fresh process, so its memory per switch
             # is not hidden by what the traffic runs left allocated.
-            runs['connect'] = self.emulate(
-                name, port, proc.pid, 'connect',
-                ['--switches', str(a.connect), '--loops', '3', '--timeout',
-                 '120' if slow else '30'], 400 if slow else 120)
-            print('  %-8s %-10s %s' % (name, 'connect', brief(runs['connect'])),
-                  flush=True)
+            if rnd == 0:
+                this['connect'] = runs['connect'] = self.emulate(
+                    name, port, proc.pid, 'connect',
+                    ['--switches', str(a.connect), '--loops', '3',
+                     '--timeout', '120' if slow else '30'],
+                    400 if slow else 120)
+                print('  %-11s %-10s %s' % (tag, 'connect',
+                                            brief(runs['connect'])),
+                      flush=True)
             for mode in ('throughput', 'latency'):
-                runs[mode] = self.emulate(name, port, proc.pid, mode, traffic,
+                this[mode] = self.emulate(name, port, proc.pid, mode,
+                                          traffic,
                                           60 + a.loops * a.ms / 1000 * 2)
-                print('  %-8s %-10s %s' % (name, mode, brief(runs[mode])),
+                print('  %-11s %-10s %s' % (tag, mode, brief(this[mode])),
                       flush=True)
         finally:
             stop(proc)
-        if name != 'osken' and any('error' in r for r in runs.values()):
+        runs['rounds'].append(this)
+        if name != 'osken' and any('error' in r for r in this.values()):
             self.failed = True
-        self.results[name] = runs
 
     def flowpush(self):
         if os.geteuid() != 0 or not shutil.which('ovs-vsctl'):
@@ -169,13 +181,41 @@ def brief(r):
         ', %.0f bytes per switch' % per if per is not None else '')
 
 
-def get(res, name, mode, *path):
-    r = res.get(name, {}).get(mode, {})
+def dig(r, path):
     for key in path:
         if not isinstance(r, dict) or key not in r:
             return None
         r = r[key]
     return r
+
+
+def median(values):
+    v = sorted(x for x in values if x is not None)
+    if not v:
+        return None
+    n = len(v)
+    return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
+
+
+def per_round(res, name, mode, *path):
+    """The value at 'path' of each round's 'mode' run (None if missing)."""
+    return [dig(r.get(mode, {}), path)
+            for r in res.get(name, {}).get('rounds', [])]
+
+
+def get(res, name, mode, *path):
+    """Connect: its one run.  Traffic modes: the median over rounds."""
+    if mode == 'connect':
+        return dig(res.get(name, {}).get('connect', {}), path)
+    return median(per_round(res, name, mode, *path))
+
+
+def round_ratio(res, a, b, mode, *path):
+    """Median over rounds of a/b, each round's pair measured minutes
+    apart at most, so that a slow phase of the machine hits both."""
+    pairs = zip(per_round(res, a, mode, *path),
+                per_round(res, b, mode, *path))
+    return median(ratio(x, y) for x, y in pairs)
 
 
 def ratio(a, b):
@@ -198,14 +238,14 @@ def report(res):
             v = get(res, name, mode, *path)
             cells.append(fmt % v if v is not None else '-')
         print('%-34s %14s %14s %14s' % ((label,) + tuple(cells)))
-    t = {n: get(res, n, 'throughput', 'responses_per_sec', 'median')
-         for n in CONTROLLERS}
-    p50 = {n: get(res, n, 'latency', 'rtt_us', 'p50') for n in CONTROLLERS}
+    tp = ('responses_per_sec', 'median')
     ratios = {
-        'throughput_sluice_over_osken': ratio(t['sluice'], t['osken']),
-        'throughput_sluice_over_ceiling': ratio(t['sluice'], t['ceiling']),
-        'latency_p50_sluice_over_ceiling': ratio(p50['sluice'],
-                                                 p50['ceiling']),
+        'throughput_sluice_over_osken': round_ratio(
+            res, 'sluice', 'osken', 'throughput', *tp),
+        'throughput_sluice_over_ceiling': round_ratio(
+            res, 'sluice', 'ceiling', 'throughput', *tp),
+        'latency_p50_sluice_over_ceiling': round_ratio(
+            res, 'sluice', 'ceiling', 'latency', 'rtt_us', 'p50'),
     }
     print()
     for k, v in ratios.items():
@@ -248,6 +288,8 @@ def main():
     ap.add_argument('--switches', type=int, default=16)
     ap.add_argument('--connect', type=int, default=1000,
                     help='switches of the connect mode')
+    ap.add_argument('--rounds', type=int, default=3,
+                    help='fresh processes of each controller, interleaved')
     ap.add_argument('--only', default=','.join(CONTROLLERS))
     ap.add_argument('--skip-flowpush', action='store_true')
     ap.add_argument('--quick', action='store_true',
@@ -255,7 +297,7 @@ def main():
     ap.add_argument('--json-out')
     args = ap.parse_args()
     if args.quick:
-        args.loops, args.ms, args.connect = 3, 500, 200
+        args.loops, args.ms, args.connect, args.rounds = 3, 500, 200, 1
     only = [n for n in args.only.split(',') if n]
     bad = [n for n in only if n not in CONTROLLERS]
     if bad:
@@ -268,9 +310,12 @@ def main():
               m['nproc'], m['cpu'], 'CPUs 1-%d' % (bench.ncpu - 1)
               if bench.ncpu > 1 else 'the same CPU (only one)',
               args.switches, args.loops, args.ms), flush=True)
+    if args.rounds < 1:
+        ap.error('--rounds must be at least 1')
     try:
-        for name in only:
-            bench.run_controller(name)
+        for rnd in range(args.rounds):
+            for name in only:
+                bench.run_controller(name, rnd)
         if not args.skip_flowpush:
             bench.flowpush()
     finally:
