@@ -11,6 +11,7 @@ ofproto_libofproto_la_SOURCES = \
 	ofproto/ofp-multipart.c ofproto/ofp-multipart.h \
 	ofproto/ofp-msgs.c ofproto/ofp-msgs.h \
 	ofproto/ofp-packet.c ofproto/ofp-packet.h \
-	ofproto/ofp-json.c ofproto/ofp-json.h
+	ofproto/ofp-json.c ofproto/ofp-json.h \
+	ofproto/ofp-json-parse.c
 ofproto_libofproto_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 ofproto_libofproto_la_LIBADD = $(JANSSON_LIBS)

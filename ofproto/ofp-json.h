@@ -141,6 +141,7 @@
 #define OFPROTO_OFP_JSON_H 1
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "ofproto/ofp-actions.h"
@@ -242,5 +243,190 @@ json_t *ofp_json_text(const char *s, size_t max);
 
 /* Returns 'n' bytes at 'data' as a base64 JSON string. */
 json_t *ofp_json_base64(const void *data, size_t n);
+
+/* ---- parsing: Ryu's ofctl_rest request bodies (ofp-json-parse.c) ----
+ *
+ * The other direction: JSON bodies as Ryu's lib/ofctl_v1_3 reads them
+ * (mod_flow_entry, mod_group_entry, mod_meter_entry, mod_port_behavior,
+ * get_flow_stats / get_aggregate_flow_stats filters) into the host-order
+ * structs of the codec, ready for ofp_msg_encode().  The vocabulary is the
+ * one above: what these functions accept, ofp_json_match(),
+ * ofp_json_action(), ofp_json_instructions_ryu(), ofp_json_buckets() and
+ * ofp_json_meter_bands() write.
+ *
+ * Ownership.  The JSON is only read; nothing keeps a pointer into it.
+ * Every array and byte string of a result (OXM lists, action and
+ * instruction lists, buckets, bands, experimenter data, opaque OXM payloads)
+ * comes from 'arena', so the result lives until the arena is reset or
+ * uninitialised.  On error the result must not be used; what was taken from
+ * the arena stays there until its reset.  A message result has xid 0 (set
+ * it before encoding).
+ *
+ * Errors.  Each function returns 0, EINVAL when the JSON cannot be used, or
+ * ENOMEM when 'arena' cannot grow.  On EINVAL, 'err' (when not NULL, at
+ * most 'errlen' bytes, always terminated) names the field by its path in
+ * the body and says what is wrong with it:
+ *     match.eth_dst: "zz:00" is not a MAC address
+ *     actions[2].type: unknown action "FOO"
+ *     actions[0].actions[1].port: unknown port name "CONTROLER"
+ *     buckets[0].weight: 70000 is out of range (0..65535)
+ * Paths start at the body for the message functions ("body: ..." when the
+ * body itself is wrong), at "match" for ofp_json_parse_match(), "action"
+ * for ofp_json_parse_action() and "actions" for the list functions.
+ *
+ * Values, as Ryu's str_to_int() and OFCtlUtil read them:
+ *  - An integer is a JSON integer or a string holding one in decimal, "0x"
+ *    hex, "0o" octal or "0b" binary (Python's int(s, 0): surrounding blanks
+ *    allowed, a decimal with a leading zero is not).  Integers above
+ *    INT64_MAX can only be strings.  Negative numbers, reals, booleans and
+ *    values wider than the field are errors (Ryu would send them truncated
+ *    or fail later).  Ryu reads some fields with int() only (ethertype,
+ *    TTLs); the wider str_to_int() form is accepted everywhere.
+ *  - Reserved numbers may be given by Ryu's names, case-insensitive, with
+ *    or without their prefix: ports ("CONTROLLER", "OFPP_LOCAL", "in_port",
+ *    "ANY", "MAX" ...; for in_port, out_port, output port, watch_port and
+ *    actset_output), tables ("ALL", "MAX"), groups ("ALL", "ANY", "MAX"),
+ *    meters ("ALL", "CONTROLLER", "SLOWPATH", "MAX"), queues ("ALL"),
+ *    max_len ("MAX", "NO_BUFFER") and buffer_id ("NO_BUFFER",
+ *    "OFP_NO_BUFFER").  An unknown name is an error.
+ *  - Bytes ("data") are base64 with "data_type": "base64", or the string's
+ *    own bytes with "data_type": "ascii" (the default, as Ryu).  Base64 is
+ *    strict RFC 4648 with padding (Python's b64decode skips junk; we do not).
+ *  - Keys a function does not know are ignored at every level (Ryu ignores
+ *    them: "len" of a meter band, "instructions" of a flow, "dpid"), except
+ *    inside "match", where an unknown field name is an error.
+ *
+ * Match (an object of field: value), as Ryu's to_match():
+ *  - OXM names (ofp_oxm_field_by_name(): in_port ... ipv6_exthdr, pbb_uca,
+ *    tcp_flags, actset_output) and Ryu's OpenFlow 1.0 aliases dl_src,
+ *    dl_dst, dl_type, dl_vlan, nw_src, nw_dst, nw_proto, tp_src, tp_dst.
+ *    nw_src/nw_dst mean arp_spa/arp_tpa when eth_type (or dl_type) is 0x0806
+ *    and the arp_ field is not given; tp_src/tp_dst mean tcp_* or udp_* by
+ *    nw_proto (or ip_proto), which must then be 6 or 17.  A field given
+ *    twice (eth_dst and dl_dst) is an error.
+ *  - Values: in_port a port (name or number); MACs "f2:0b:a4:7d:f8:ea" (or
+ *    with '-'); IPv4 and IPv6 addresses as text; every other field a number
+ *    (integer or string, above).  vlan_vid as to_match_vid(): a JSON
+ *    integer or a decimal string is a VLAN id and gets OFPVID_PRESENT; any
+ *    other string ("0x1000", "0x0000") is the raw OXM value.
+ *  - Masks, on the fields the specification lets be masked (an error on the
+ *    others): "value/mask" in the same notation ("4660/0xffff", "0x1000/
+ *    0x1000", "aa:bb:cc:00:00:00/ff:ff:ff:00:00:00"); IP addresses also
+ *    "10.0.0.0/24" (the address is kept as given, as netaddr does).
+ *  - "oxm_opaque": [{"oxm_class", "field", "hasmask", "experimenter" (class
+ *    0xffff only), "data", "data_type": "base64"}] adds OXMs that have no
+ *    name, as ofp_json_match() writes them (a known basic field must use its
+ *    name).
+ *  - The result is ordered as Ryu's OFPMatch: basic fields by field number,
+ *    then ONF experimenter fields and opaque OXMs as given.  pbb_uca,
+ *    tcp_flags and actset_output are encoded as Ryu's OpenFlow 1.3 does: ONF
+ *    experimenter OXMs (pbb_uca in its pre-EXT-256 form).  Prerequisites,
+ *    value bits outside the mask and the like are left to
+ *    ofp_match_check().
+ *
+ * Actions (dict form, as Ryu's to_action()): "type" is one of OUTPUT
+ * ("port" default ANY, "max_len" default 0xffe5), COPY_TTL_OUT, COPY_TTL_IN,
+ * SET_MPLS_TTL ("mpls_ttl"), DEC_MPLS_TTL, PUSH_VLAN, PUSH_MPLS, POP_MPLS,
+ * PUSH_PBB ("ethertype"), POP_VLAN, POP_PBB, SET_QUEUE ("queue_id"), GROUP
+ * ("group_id"), SET_NW_TTL ("nw_ttl"), DEC_NW_TTL, SET_FIELD ("field" and
+ * "value" in the match notation without a mask; vlan_vid is the raw value,
+ * no OFPVID_PRESENT added, as Ryu; or "oxm": an opaque description),
+ * EXPERIMENTER ("experimenter", "data", "data_type").  Parameters without a
+ * default are required.  A set-field of in_port, in_phy_port or metadata,
+ * or with a "mask", is an error (OpenFlow 1.3 cannot carry it).
+ *
+ * Instructions: Ryu's mod_flow_entry "actions" list, which mixes actions
+ * and instruction dicts (to_actions()): GOTO_TABLE ("table_id"),
+ * WRITE_METADATA ("metadata", "metadata_mask" default all ones), METER
+ * ("meter_id"), WRITE_ACTIONS ("actions": a list of actions; left out when
+ * empty, as Ryu), CLEAR_ACTIONS; every plain action goes into one
+ * APPLY_ACTIONS instruction placed after the others, as Ryu does.  Beyond
+ * Ryu, {"type": "APPLY_ACTIONS", "actions": [...]} is accepted too (not
+ * together with plain actions).  An instruction type given twice is an
+ * error (OpenFlow allows each once).  An experimenter instruction cannot be
+ * expressed: {"type": "EXPERIMENTER"} is the action.
+ *
+ * Lists hold at most OFP_JSON_PARSE_MAX_LIST entries, and a message must
+ * encode within 65535 bytes; both are errors naming the list. */
+
+/* Entries in any one JSON list (actions, buckets, bands, flags, opaque
+ * OXMs): more could never fit one OpenFlow message. */
+#define OFP_JSON_PARSE_MAX_LIST 8192
+
+/* Reads "dpid" of 'body' (an object) as ofctl_rest does (int(str(dpid),
+ * 0)): a JSON integer or an integer string, up to 2^64 - 1.  Returns 0 with
+ * '*dpid' set, ENOENT if 'body' has no "dpid" or it is null (the caller
+ * then uses the URL's), or EINVAL ('err' says why).  Ryu also falls back to
+ * the URL for a dpid of 0; we return 0 as a datapath id. */
+int ofp_json_parse_dpid(const json_t *body, uint64_t *dpid, char *err,
+                        size_t errlen);
+
+/* Parses the match object 'obj' (as Ryu's to_match()) into 'match'
+ * (type OFPMT_OXM, OXMs from 'arena').  NULL 'obj' is an empty match. */
+int ofp_json_parse_match(const json_t *obj, struct ofp_match *match,
+                         struct ofp_arena *arena, char *err, size_t errlen);
+
+/* Parses one action dict 'obj' / an array of them into 'action' / 'list'
+ * (a group bucket's "actions", a WRITE_ACTIONS list).  Instruction types
+ * are errors here. */
+int ofp_json_parse_action(const json_t *obj, struct ofp_action *action,
+                          struct ofp_arena *arena, char *err, size_t errlen);
+int ofp_json_parse_actions(const json_t *array, struct ofp_action_list *list,
+                           struct ofp_arena *arena, char *err, size_t errlen);
+
+/* Parses Ryu's mixed "actions" array of a flow entry ('array', NULL for
+ * none) into instructions, as described above. */
+int ofp_json_parse_instructions(const json_t *array,
+                                struct ofp_instruction_list *list,
+                                struct ofp_arena *arena, char *err,
+                                size_t errlen);
+
+/* Builds in 'msg' the FLOW_MOD that Ryu's mod_flow_entry() sends for flow
+ * body 'body' (POST /stats/flowentry/...), with 'command' an
+ * OFPFC_* value (the URL's add, modify, modify_strict, delete,
+ * delete_strict).  Keys and defaults: "cookie" 0, "cookie_mask" 0,
+ * "table_id" 0, "idle_timeout" 0, "hard_timeout" 0, "priority" 0 (Ryu's
+ * default, not OpenFlow's 0x8000), "buffer_id" OFP_NO_BUFFER, "out_port"
+ * ANY, "out_group" ANY, "flags" 0, "match" {}, "actions" [] (instructions,
+ * above).  Other keys ("dpid", "instructions", ...) are ignored. */
+int ofp_json_parse_flow_mod(const json_t *body, uint8_t command,
+                            struct ofp_msg *msg, struct ofp_arena *arena,
+                            char *err, size_t errlen);
+
+/* Builds the GROUP_MOD of Ryu's mod_group_entry() for 'body' with
+ * 'command' (OFPGC_*): "type" ("ALL" default, "SELECT", "INDIRECT", "FF" or
+ * a number), "group_id" (default 0), "buckets": [{"weight" 0, "watch_port"
+ * ANY, "watch_group" ANY, "actions": [actions]}]. */
+int ofp_json_parse_group_mod(const json_t *body, uint16_t command,
+                             struct ofp_msg *msg, struct ofp_arena *arena,
+                             char *err, size_t errlen);
+
+/* Builds the METER_MOD of Ryu's mod_meter_entry() for 'body' with
+ * 'command' (OFPMC_*): "flags" (a name "KBPS", "PKTPS", "BURST", "STATS",
+ * a number, or a list of them; default none), "meter_id" (default 0),
+ * "bands": [{"type": "DROP" | "DSCP_REMARK" | "EXPERIMENTER" (required),
+ * "rate" 0, "burst_size" 0, "prec_level" 0, "experimenter" 0, and, beyond
+ * Ryu, "data"/"data_type" for an experimenter band's body}]. */
+int ofp_json_parse_meter_mod(const json_t *body, uint16_t command,
+                             struct ofp_msg *msg, struct ofp_arena *arena,
+                             char *err, size_t errlen);
+
+/* Builds the PORT_MOD of Ryu's mod_port_behavior() for 'body': "port_no"
+ * (default 0), "hw_addr" (required), "config" 0, "mask" 0, "advertise"
+ * (required).  Nothing is taken from an arena. */
+int ofp_json_parse_port_mod(const json_t *body, struct ofp_msg *msg,
+                            char *err, size_t errlen);
+
+/* Builds the OFPMP_FLOW (or, when 'aggregate', OFPMP_AGGREGATE) multipart
+ * request of Ryu's get_flow_stats() / get_aggregate_flow_stats() for the
+ * filter 'body' (NULL: no filter): "table_id" (default ALL), "flags"
+ * (multipart flags, 0), "out_port" ANY, "out_group" ANY, "cookie" 0,
+ * "cookie_mask" 0, "match" {}.  Ryu also filters the reply by "priority",
+ * which OpenFlow cannot ask for: '*priority' (when not NULL) gets it
+ * (0..65535) or -1 when absent. */
+int ofp_json_parse_flow_stats_request(const json_t *body, bool aggregate,
+                                      struct ofp_msg *msg, int32_t *priority,
+                                      struct ofp_arena *arena, char *err,
+                                      size_t errlen);
 
 #endif /* OFPROTO_OFP_JSON_H */

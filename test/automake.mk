@@ -11,6 +11,7 @@ CK_TESTS = \
 	test/test-ofp-multipart \
 	test/test-ofp-packet \
 	test/test-ofp-json \
+	test/test-ofp-json-parse \
 	test/test-corpus \
 	test/test-hostile \
 	test/test-log \
@@ -41,6 +42,7 @@ test_test_ofp_msgs_SOURCES = test/test-ofp-msgs.c test/test-util.c
 test_test_ofp_multipart_SOURCES = test/test-ofp-multipart.c test/test-util.c
 test_test_ofp_packet_SOURCES = test/test-ofp-packet.c test/test-util.c
 test_test_ofp_json_SOURCES = test/test-ofp-json.c test/test-util.c
+test_test_ofp_json_parse_SOURCES = test/test-ofp-json-parse.c test/test-util.c
 test_test_corpus_SOURCES = test/test-corpus.c test/test-util.c
 test_test_hostile_SOURCES = test/test-hostile.c test/test-util.c
 test_interop_gen_SOURCES = test/interop-gen.c
@@ -53,6 +55,7 @@ test_test_ofp_msgs_CFLAGS = $(TEST_CK_CFLAGS)
 test_test_ofp_multipart_CFLAGS = $(TEST_CK_CFLAGS)
 test_test_ofp_packet_CFLAGS = $(TEST_CK_CFLAGS)
 test_test_ofp_json_CFLAGS = $(TEST_CK_CFLAGS)
+test_test_ofp_json_parse_CFLAGS = $(TEST_CK_CFLAGS)
 test_test_corpus_CFLAGS = $(TEST_CK_CFLAGS)
 test_test_hostile_CFLAGS = $(TEST_CK_CFLAGS)
 test_test_ofp_buf_LDADD = $(TEST_CK_LDADD)
@@ -62,6 +65,7 @@ test_test_ofp_msgs_LDADD = $(TEST_CK_LDADD)
 test_test_ofp_multipart_LDADD = $(TEST_CK_LDADD)
 test_test_ofp_packet_LDADD = $(TEST_CK_LDADD)
 test_test_ofp_json_LDADD = $(TEST_CK_LDADD)
+test_test_ofp_json_parse_LDADD = $(TEST_CK_LDADD)
 test_test_corpus_LDADD = $(TEST_CK_LDADD)
 test_test_hostile_LDADD = $(TEST_CK_LDADD)
 test_test_log_SOURCES = test/test-log.c test/test-util.c
@@ -184,7 +188,7 @@ bench: test/bench/bench-ofproto test/bench/sluice-bench \
 .PHONY: bench
 
 # ---- fuzzing: make fuzz (libFuzzer, clang, ASan+UBSan) ----
-FUZZ_TARGETS = fuzz-ofp-msg fuzz-packet fuzz-config
+FUZZ_TARGETS = fuzz-ofp-msg fuzz-packet fuzz-config fuzz-json-flow
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -I$(top_srcdir) -I$(top_builddir) \
@@ -192,7 +196,7 @@ FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 FUZZ_CODEC_FILES = $(filter %.c,$(ofproto_libofproto_la_SOURCES))
 FUZZ_CODEC_HDRS = $(filter %.h,$(ofproto_libofproto_la_SOURCES))
 EXTRA_DIST += test/fuzz/fuzz-ofp-msg.c test/fuzz/fuzz-packet.c \
-	test/fuzz/fuzz-config.c test/fuzz/README.md
+	test/fuzz/fuzz-config.c test/fuzz/fuzz-json-flow.c test/fuzz/README.md
 # test/test-fuzz-smoke.sh builds the targets with the clang found here.
 AM_TESTS_ENVIRONMENT += CLANG='$(CLANG)'; export CLANG;
 

@@ -2,13 +2,15 @@
 # run.sh TARGET SECONDS: runs one libFuzzer target of the build directory
 # (the current directory) for SECONDS, seeded from ../shared/corpus.
 #
-#   TARGET   fuzz-ofp-msg, fuzz-packet or fuzz-config (`make fuzz-build`)
+#   TARGET   fuzz-ofp-msg, fuzz-packet, fuzz-config or fuzz-json-flow
+#            (`make fuzz-build`)
 #   SECONDS  -max_total_time (default 60)
 #
 # The working corpus is test/fuzz/corpus-TARGET/ in the build directory: it
 # is seeded from the shared corpus (OpenFlow messages for fuzz-ofp-msg; the
 # Ethernet frames inside PACKET_INs, PACKET_OUTs and pcap files for
-# fuzz-packet) and keeps what libFuzzer adds, so runs build on each other.
+# fuzz-packet; Ryu's ofctl JSON bodies for fuzz-json-flow) and keeps what
+# libFuzzer adds, so runs build on each other.
 # The full log is test/fuzz/TARGET.log.  Prints the execs and coverage
 # lines; exits non-zero on a crash, leak or timeout, whose input libFuzzer
 # keeps as test/fuzz/crash-* (leak-*, timeout-*).
@@ -170,6 +172,11 @@ if [ "$target" = fuzz-packet ]; then
 fi
 if [ "$target" = fuzz-config ]; then
     seed_configs
+elif [ "$target" = fuzz-json-flow ]; then
+    # Ryu's ofctl_rest request bodies: what the REST API parses.
+    for f in "$corpus"/ryu-ofctl-of13/ofctl_json/*.json; do
+        [ -f "$f" ] && seed "$f" "seed-$(basename "$f")"
+    done
 elif [ -d "$corpus" ]; then
     for f in "$corpus"/ryu-of13/packet_data/*.packet \
              "$corpus"/kytos-pyof-v0x04/*.dat \
