@@ -11,6 +11,7 @@ controller_libcontroller_la_SOURCES = \
 	controller/conn.c controller/conn.h \
 	controller/datapath.c controller/datapath.h \
 	controller/flowprog.c controller/flowprog.h \
+	controller/xact.c controller/xact.h \
 	controller/apphost.c controller/apphost.h \
 	controller/controller.c controller/controller.h
 controller_libcontroller_la_CPPFLAGS = $(AM_CPPFLAGS) \

@@ -19,6 +19,7 @@ CK_TESTS = \
 	test/test-hmap \
 	test/test-conn \
 	test/test-datapath \
+	test/test-xact \
 	test/test-flowprog \
 	test/test-apphost \
 	test/test-hotpath
@@ -88,9 +89,14 @@ test_test_conn_SOURCES = test/test-conn.c test/test-util.c \
 test_test_conn_CFLAGS = $(TEST_CTL_CFLAGS)
 test_test_conn_LDADD = $(TEST_CTL_LDADD)
 test_test_datapath_SOURCES = test/test-datapath.c test/test-util.c \
-	test/test-tls.c test/test-tls.h
+	test/test-tls.c test/test-tls.h \
+	test/fake-switch.c test/fake-switch.h
 test_test_datapath_CFLAGS = $(TEST_CTL_CFLAGS)
 test_test_datapath_LDADD = $(TEST_CTL_LDADD)
+test_test_xact_SOURCES = test/test-xact.c test/test-util.c \
+	test/fake-switch.c test/fake-switch.h
+test_test_xact_CFLAGS = $(TEST_CTL_CFLAGS)
+test_test_xact_LDADD = $(TEST_CTL_LDADD)
 test_test_flowprog_SOURCES = test/test-flowprog.c test/test-util.c
 test_test_flowprog_CFLAGS = $(TEST_CTL_CFLAGS)
 test_test_flowprog_LDADD = $(TEST_CTL_LDADD)

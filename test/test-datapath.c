@@ -1,10 +1,10 @@
 /* Unit tests of controller/datapath.c: the switch session state machine.
  *
- * Each test plays one or more fake switches in the test's own event loop:
- * a socketpair (or, for the pinning tests, a TLS session over it) whose
- * controller end is wrapped by sl_conn_create_fd() and handed to
- * sl_datapath_create(), and whose switch end is a bufferevent scripted by
- * the test.  The switch decodes what the controller sends with
+ * Each test plays one or more fake switches (test/fake-switch.h) in the
+ * test's own event loop: a socketpair (or, for the pinning tests, a TLS
+ * session over it) whose controller end is wrapped by sl_conn_create_fd()
+ * and handed to sl_datapath_create(), and whose switch end is a bufferevent
+ * scripted by the test.  The switch decodes what the controller sends with
  * ofp_msg_decode() and answers with ofp_msg_encode()d messages.  The loop
  * runs until a condition holds or a deadline passes; time-driven behaviour
  * (keepalive, handshake deadline, packet-in budget) uses short settings
@@ -18,24 +18,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-#include <event2/buffer.h>
 #include <event2/bufferevent.h>
-#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <openssl/ssl.h>
 #include "controller/conn.h"
 #include "controller/log.h"
 #include "ofproto/ofp-msgs.h"
 #include "ofproto/ofp-packet.h"
+#include "test/fake-switch.h"
 #include "test/test-tls.h"
 #include "test/test-loop.h"
 #include "test/test-util.h"
 
 /* How long a step may take before the test fails (generous: valgrind). */
-#define STEP_TIMEOUT 5.0
+#define STEP_TIMEOUT FSW_STEP_TIMEOUT
 
 #define TEST_DPID 0x0000000000000001ULL
 
@@ -168,169 +166,7 @@ static const struct sl_dp_ops ops = {
     .down = on_down,
 };
 
-/* ---- the fake switch ---- */
-
-struct rx_msg {
-    uint8_t *data;
-    size_t len;
-};
-
-struct fsw {
-    struct bufferevent *bev;
-    struct sl_datapath *dp; /* the controller's session (while alive) */
-    struct rx_msg *rx;
-    size_t n_rx, cap_rx;
-    size_t next;    /* first message not yet consumed */
-    bool closed;    /* EOF or error seen */
-    bool connected; /* TLS handshake done (always true for TCP) */
-    bool auto_echo; /* answer ECHO_REQUESTs by itself */
-    int n_echo_requests;
-};
-
-#define MAX_FSW 4
-static struct fsw sws[MAX_FSW];
-static int n_sws;
-
-static void fsw_send(struct fsw *s, struct ofp_msg *msg);
-
-static void
-fsw_read_cb(struct bufferevent *bev, void *s_)
-{
-    struct fsw *s = s_;
-    struct evbuffer *in = bufferevent_get_input(bev);
-    for (;;) {
-        size_t avail = evbuffer_get_length(in);
-        uint8_t hdr[8];
-        if (avail < 8) {
-            break;
-        }
-        evbuffer_copyout(in, hdr, 8);
-        size_t len = ofp_load_be16(hdr + 2);
-        ck_assert_uint_ge(len, 8);
-        if (avail < len) {
-            break;
-        }
-        uint8_t *data = malloc(len);
-        ck_assert_ptr_nonnull(data);
-        evbuffer_remove(in, data, len);
-        if (hdr[1] == OFPT_ECHO_REQUEST) {
-            s->n_echo_requests++;
-            if (s->auto_echo) {
-                struct ofp_msg m;
-                ofp_msg_init(&m, OFPT_ECHO_REPLY, ofp_load_be32(hdr + 4));
-                fsw_send(s, &m);
-                free(data);
-                continue;
-            }
-        }
-        if (s->n_rx == s->cap_rx) {
-            s->cap_rx = s->cap_rx ? 2 * s->cap_rx : 16;
-            s->rx = realloc(s->rx, s->cap_rx * sizeof *s->rx);
-            ck_assert_ptr_nonnull(s->rx);
-        }
-        s->rx[s->n_rx].data = data;
-        s->rx[s->n_rx].len = len;
-        s->n_rx++;
-    }
-}
-
-static void
-fsw_event_cb(struct bufferevent *bev, short what, void *s_)
-{
-    struct fsw *s = s_;
-    (void) bev;
-    if (what & BEV_EVENT_CONNECTED) {
-        s->connected = true;
-    }
-    if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
-        s->closed = true;
-    }
-}
-
-/* Connects a new fake switch named 'name' (the conn's peer name).  With
- * 'server_ctx' the controller side runs TLS and the switch uses
- * 'client_ctx'. */
-static struct fsw *
-fsw_connect(const char *name, SSL_CTX *server_ctx, SSL_CTX *client_ctx)
-{
-    ck_assert_int_lt(n_sws, MAX_FSW);
-    struct fsw *s = &sws[n_sws++];
-    memset(s, 0, sizeof *s);
-
-    int fds[2];
-    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
-    ck_assert_int_eq(evutil_make_socket_nonblocking(fds[0]), 0);
-    ck_assert_int_eq(evutil_make_socket_nonblocking(fds[1]), 0);
-
-    struct sl_conn *conn = sl_conn_create_fd(base, fds[0], server_ctx, name);
-    ck_assert_ptr_nonnull(conn);
-    s->dp = sl_datapath_create(&dps, conn);
-    ck_assert_ptr_nonnull(s->dp);
-    ck_assert_ptr_eq(sl_datapath_conn(s->dp), conn);
-
-    if (client_ctx) {
-        SSL *ssl = SSL_new(client_ctx);
-        ck_assert_ptr_nonnull(ssl);
-        s->bev = bufferevent_openssl_socket_new(base, fds[1], ssl,
-                                                BUFFEREVENT_SSL_CONNECTING,
-                                                BEV_OPT_CLOSE_ON_FREE);
-    } else {
-        s->bev = bufferevent_socket_new(base, fds[1], BEV_OPT_CLOSE_ON_FREE);
-        s->connected = true;
-    }
-    ck_assert_ptr_nonnull(s->bev);
-    bufferevent_setcb(s->bev, fsw_read_cb, NULL, fsw_event_cb, s);
-    bufferevent_enable(s->bev, EV_READ | EV_WRITE);
-    return s;
-}
-
-static void
-fsw_send_raw(struct fsw *s, const void *data, size_t len)
-{
-    ck_assert_int_eq(bufferevent_write(s->bev, data, len), 0);
-}
-
-static void
-fsw_send(struct fsw *s, struct ofp_msg *msg)
-{
-    struct ofp_wbuf b;
-    ofp_wbuf_init(&b);
-    ck_assert_int_eq(ofp_msg_encode(&b, msg), 0);
-    fsw_send_raw(s, b.data, b.len);
-    ofp_wbuf_uninit(&b);
-}
-
-/* Waits for the next message from the controller and decodes it into
- * 'msg' (valid until the next decode); returns its raw form. */
-static const struct rx_msg *
-fsw_next(struct fsw *s, struct ofp_msg *msg)
-{
-    ck_assert_msg(RUN_UNTIL(s->next < s->n_rx, STEP_TIMEOUT),
-                  "no message from the controller");
-    const struct rx_msg *r = &s->rx[s->next++];
-    ofp_arena_reset(&test_arena);
-    ck_assert_int_eq(ofp_msg_decode(r->data, r->len, msg, &test_arena), 0);
-    return r;
-}
-
-/* Like fsw_next() and checks the type. */
-static const struct rx_msg *
-fsw_expect(struct fsw *s, uint8_t type, struct ofp_msg *msg)
-{
-    const struct rx_msg *r = fsw_next(s, msg);
-    ck_assert_msg(msg->type == type, "expected %s, got %s",
-                  ofp_type_name(type), ofp_type_name(msg->type));
-    return r;
-}
-
-/* Waits until the controller closed the connection. */
-static void
-fsw_expect_closed(struct fsw *s)
-{
-    ck_assert_msg(RUN_UNTIL(s->closed, STEP_TIMEOUT),
-                  "the controller did not close");
-    s->dp = NULL;
-}
+/* ---- the fake switches (test/fake-switch.c) ---- */
 
 /* Number of sessions 'dps' holds. */
 static size_t
@@ -343,136 +179,14 @@ n_sessions(void)
     return n;
 }
 
+/* A whole handshake up to READY for 'dpid', and 'ready' was called once
+ * more, for this session. */
 static void
-send_hello(struct fsw *s, uint8_t version, const uint32_t *bitmap)
+handshake(struct fsw *s, uint64_t dpid)
 {
-    struct ofp_msg m;
-    uint32_t bm = bitmap ? *bitmap : 0;
-    struct ofp_hello_elem elem = {
-        .type = OFPHET_VERSIONBITMAP,
-        .n_bitmaps = 1,
-        .bitmaps = &bm,
-    };
-    ofp_msg_init(&m, OFPT_HELLO, 77);
-    m.version = version;
-    if (bitmap) {
-        m.hello.n_elems = 1;
-        m.hello.elems = &elem;
-    }
-    fsw_send(s, &m);
-}
-
-/* HELLO exchange: checks the controller's HELLO, answers with a 1.3 one and
- * waits for the FEATURES_REQUEST (its xid in '*xid'). */
-static void
-fsw_hello(struct fsw *s, uint32_t *xid)
-{
-    struct ofp_msg m;
-    fsw_expect(s, OFPT_HELLO, &m);
-    uint32_t bitmap = 1u << OFP13_VERSION;
-    send_hello(s, OFP13_VERSION, &bitmap);
-    fsw_expect(s, OFPT_FEATURES_REQUEST, &m);
-    *xid = m.xid;
-}
-
-static void
-send_features(struct fsw *s, uint32_t xid, uint64_t dpid, uint8_t aux_id)
-{
-    struct ofp_msg m;
-    ofp_msg_init(&m, OFPT_FEATURES_REPLY, xid);
-    m.features.datapath_id = dpid;
-    m.features.n_buffers = 256;
-    m.features.n_tables = 254;
-    m.features.auxiliary_id = aux_id;
-    m.features.capabilities = OFPC_FLOW_STATS | OFPC_PORT_STATS;
-    fsw_send(s, &m);
-}
-
-static struct ofp_port
-make_port(uint32_t no, const char *name)
-{
-    struct ofp_port p;
-    memset(&p, 0, sizeof p);
-    p.port_no = no;
-    p.hw_addr[5] = (uint8_t) no;
-    snprintf(p.name, sizeof p.name, "%s", name);
-    p.curr_speed = 10000000;
-    return p;
-}
-
-static void
-send_port_desc(struct fsw *s, uint32_t xid, struct ofp_port *ports, size_t n,
-               bool more)
-{
-    struct ofp_msg m;
-    ofp_msg_init(&m, OFPT_MULTIPART_REPLY, xid);
-    m.mp_reply.type = OFPMP_PORT_DESC;
-    m.mp_reply.flags = more ? OFPMPF_REPLY_MORE : 0;
-    m.mp_reply.port_desc.n = n;
-    m.mp_reply.port_desc.ports = ports;
-    fsw_send(s, &m);
-}
-
-static void
-send_desc(struct fsw *s, uint32_t xid)
-{
-    struct ofp_desc desc;
-    memset(&desc, 0, sizeof desc);
-    snprintf(desc.mfr_desc, sizeof desc.mfr_desc, "Fake Inc.");
-    snprintf(desc.hw_desc, sizeof desc.hw_desc, "Test Switch");
-    snprintf(desc.sw_desc, sizeof desc.sw_desc, "1.2.3");
-    snprintf(desc.serial_num, sizeof desc.serial_num, "SN42");
-    snprintf(desc.dp_desc, sizeof desc.dp_desc, "bench");
-    struct ofp_msg m;
-    ofp_msg_init(&m, OFPT_MULTIPART_REPLY, xid);
-    m.mp_reply.type = OFPMP_DESC;
-    m.mp_reply.desc = &desc;
-    fsw_send(s, &m);
-}
-
-/* Xids of the handshake requests, for the xid tests. */
-static uint32_t hs_xids[4];
-
-/* After the FEATURES_REPLY: checks SET_CONFIG and answers PORT_DESC (two
- * parts, out of order: 3, LOCAL, then 1, 2) and DESC. */
-static void
-fsw_config(struct fsw *s)
-{
-    struct ofp_msg m;
-    fsw_expect(s, OFPT_SET_CONFIG, &m);
-    ck_assert_uint_eq(m.config.flags, 0);
-    ck_assert_uint_eq(m.config.miss_send_len, SL_DP_MISS_SEND_LEN);
-    hs_xids[1] = m.xid;
-
-    fsw_expect(s, OFPT_MULTIPART_REQUEST, &m);
-    ck_assert_uint_eq(m.mp_request.type, OFPMP_PORT_DESC);
-    uint32_t pd_xid = m.xid;
-    hs_xids[2] = m.xid;
-    fsw_expect(s, OFPT_MULTIPART_REQUEST, &m);
-    ck_assert_uint_eq(m.mp_request.type, OFPMP_DESC);
-    uint32_t desc_xid = m.xid;
-    hs_xids[3] = m.xid;
-
-    struct ofp_port part1[2] = {make_port(3, "eth3"),
-                                make_port(OFPP_LOCAL, "br0")};
-    struct ofp_port part2[2] = {make_port(1, "eth1"), make_port(2, "eth2")};
-    send_port_desc(s, pd_xid, part1, 2, true);
-    send_port_desc(s, pd_xid, part2, 2, false);
-    send_desc(s, desc_xid);
-}
-
-/* A whole handshake up to READY for 'dpid'. */
-static void
-fsw_handshake(struct fsw *s, uint64_t dpid)
-{
-    uint32_t xid;
     int ready = rec.n_ready;
-    fsw_hello(s, &xid);
-    hs_xids[0] = xid;
-    send_features(s, xid, dpid, 0);
-    fsw_config(s);
-    ck_assert_msg(RUN_UNTIL(rec.n_ready == ready + 1, STEP_TIMEOUT),
-                  "the session did not become ready");
+    fsw_handshake(s, dpid);
+    ck_assert_int_eq(rec.n_ready, ready + 1);
     ck_assert_ptr_eq(rec.ready_dp, s->dp);
 }
 
@@ -494,9 +208,6 @@ static void
 setup(void)
 {
     memset(&rec, 0, sizeof rec);
-    memset(sws, 0, sizeof sws);
-    memset(hs_xids, 0, sizeof hs_xids);
-    n_sws = 0;
     n_log_lines = 0;
     sl_log_reset();
     sl_log_set_sink(log_sink, NULL);
@@ -508,22 +219,14 @@ setup(void)
     event_add(tick, &tv);
     ofp_arena_init(&test_arena);
     sl_datapaths_init(&dps, base, &ops, &rec);
+    fsw_init(base, &dps);
 }
 
 static void
 teardown(void)
 {
     sl_datapaths_uninit(&dps);
-    for (int i = 0; i < n_sws; i++) {
-        if (sws[i].bev) {
-            bufferevent_free(sws[i].bev);
-        }
-        for (size_t j = 0; j < sws[i].n_rx; j++) {
-            free(sws[i].rx[j].data);
-        }
-        free(sws[i].rx);
-    }
-    n_sws = 0;
+    fsw_uninit();
     event_free(tick);
     event_base_free(base);
     base = NULL;
@@ -558,7 +261,7 @@ START_TEST(test_full_handshake_reaches_ready)
     uint32_t xid;
     fsw_hello(s, &xid);
     ck_assert_int_eq(sl_datapath_state(s->dp), SL_DP_FEATURES);
-    send_features(s, xid, 0x00000000cafe0001ULL, 0);
+    fsw_send_features(s, xid, 0x00000000cafe0001ULL, 0);
     ck_assert(
         RUN_UNTIL(sl_datapath_state(s->dp) == SL_DP_CONFIG, STEP_TIMEOUT));
     ck_assert_str_eq(sl_datapath_name(s->dp), "0x00000000cafe0001");
@@ -617,7 +320,7 @@ START_TEST(test_list_is_sorted_and_bounded)
     static const uint64_t ids[3] = {30, 10, 20};
     for (int i = 0; i < 3; i++) {
         struct fsw *s = fsw_connect("fake", NULL, NULL);
-        fsw_handshake(s, ids[i]);
+        handshake(s, ids[i]);
     }
     uint64_t dpids[3] = {0};
     ck_assert_uint_eq(sl_datapaths_list(&dps, dpids, 3), 3);
@@ -639,7 +342,7 @@ START_TEST(test_hello_without_13_in_bitmap_fails)
     struct ofp_msg m;
     fsw_expect(s, OFPT_HELLO, &m);
     uint32_t bitmap = (1u << 0x01) | (1u << 0x05);
-    send_hello(s, 0x05, &bitmap);
+    fsw_send_hello(s, 0x05, &bitmap);
     fsw_expect(s, OFPT_ERROR, &m);
     ck_assert_uint_eq(m.error.type, OFPET_HELLO_FAILED);
     ck_assert_uint_eq(m.error.code, ofperr_code(OFPERR_OFPHFC_INCOMPATIBLE));
@@ -666,7 +369,7 @@ START_TEST(test_hello_v1_without_bitmap_fails)
     fsw_send_raw(s, hello10, sizeof hello10);
     ck_assert(RUN_UNTIL(s->next < s->n_rx, STEP_TIMEOUT));
     /* The error speaks the peer's version so a 1.0 switch can read it. */
-    const struct rx_msg *r = &s->rx[s->next++];
+    const struct fsw_rx *r = &s->rx[s->next++];
     ck_assert_uint_ge(r->len, 12);
     ck_assert_uint_eq(r->data[0], 0x01);
     ck_assert_uint_eq(r->data[1], OFPT_ERROR);
@@ -687,12 +390,12 @@ START_TEST(test_hello_v5_offering_13_is_accepted)
     struct ofp_msg m;
     fsw_expect(s, OFPT_HELLO, &m);
     uint32_t bitmap = (1u << 0x04) | (1u << 0x05) | (1u << 0x06);
-    send_hello(s, 0x05, &bitmap);
+    fsw_send_hello(s, 0x05, &bitmap);
     fsw_expect(s, OFPT_FEATURES_REQUEST, &m);
     ck_assert_uint_eq(m.version, OFP13_VERSION);
     ck_assert_uint_ne(m.xid, 0);
     ck_assert_int_eq(sl_datapath_state(s->dp), SL_DP_FEATURES);
-    send_features(s, m.xid, 5, 0);
+    fsw_send_features(s, m.xid, 5, 0);
     fsw_config(s);
     ck_assert(RUN_UNTIL(rec.n_ready == 1, STEP_TIMEOUT));
 }
@@ -703,7 +406,7 @@ START_TEST(test_hello_v5_without_bitmap_is_accepted)
     struct fsw *s = fsw_connect("fake", NULL, NULL);
     struct ofp_msg m;
     fsw_expect(s, OFPT_HELLO, &m);
-    send_hello(s, 0x05, NULL);
+    fsw_send_hello(s, 0x05, NULL);
     fsw_expect(s, OFPT_FEATURES_REQUEST, &m);
     ck_assert_uint_eq(m.version, OFP13_VERSION);
 }
@@ -735,7 +438,7 @@ START_TEST(test_features_reply_before_hello_closes)
     struct fsw *s = fsw_connect("fake", NULL, NULL);
     struct ofp_msg m;
     fsw_expect(s, OFPT_HELLO, &m);
-    send_features(s, 1, TEST_DPID, 0);
+    fsw_send_features(s, 1, TEST_DPID, 0);
     fsw_expect_closed(s);
     ck_assert(RUN_UNTIL(n_sessions() == 0, STEP_TIMEOUT));
     /* Nothing but our HELLO was sent. */
@@ -802,7 +505,7 @@ START_TEST(test_auxiliary_connection_is_refused)
     struct fsw *s = fsw_connect("fake", NULL, NULL);
     uint32_t xid;
     fsw_hello(s, &xid);
-    send_features(s, xid, TEST_DPID, 1);
+    fsw_send_features(s, xid, TEST_DPID, 1);
     fsw_expect_closed(s);
     ck_assert(RUN_UNTIL(n_sessions() == 0, STEP_TIMEOUT));
     ck_assert(log_has("auxiliary connection 1", "0x0000000000000001"));
@@ -861,7 +564,7 @@ START_TEST(test_handshake_deadline_in_config)
     struct fsw *s = fsw_connect("fake", NULL, NULL);
     uint32_t xid;
     fsw_hello(s, &xid);
-    send_features(s, xid, TEST_DPID, 0);
+    fsw_send_features(s, xid, TEST_DPID, 0);
     /* SET_CONFIG and both requests arrive, but no reply is sent. */
     struct ofp_msg m;
     fsw_expect(s, OFPT_SET_CONFIG, &m);
@@ -878,7 +581,7 @@ END_TEST
 START_TEST(test_echo_request_answered_with_same_xid_and_data)
 {
     struct fsw *s = fsw_connect("fake", NULL, NULL);
-    fsw_handshake(s, TEST_DPID);
+    handshake(s, TEST_DPID);
     static const uint8_t payload[] = "keepalive payload \x01\x02\x03";
     struct ofp_msg m;
     ofp_msg_init(&m, OFPT_ECHO_REQUEST, 0x12345678);
@@ -903,7 +606,7 @@ END_TEST
 START_TEST(test_undecodable_message_gets_error_and_session_stays)
 {
     struct fsw *s = fsw_connect("fake", NULL, NULL);
-    fsw_handshake(s, TEST_DPID);
+    handshake(s, TEST_DPID);
     struct ofp_msg m;
 
     /* A PORT_STATUS of 16 bytes (its minimum is 80). */
@@ -982,7 +685,7 @@ send_garbage(struct fsw *s, int n)
 START_TEST(test_too_many_malformed_messages_close)
 {
     struct fsw *s = fsw_connect("fake", NULL, NULL);
-    fsw_handshake(s, TEST_DPID);
+    handshake(s, TEST_DPID);
     /* 100 in a row, a good one, 100 again: still up. */
     send_garbage(s, 100);
     struct ofp_msg m;
@@ -1005,7 +708,7 @@ END_TEST
 START_TEST(test_flow_mod_from_switch_gets_bad_type)
 {
     struct fsw *s = fsw_connect("fake", NULL, NULL);
-    fsw_handshake(s, TEST_DPID);
+    handshake(s, TEST_DPID);
     struct ofp_msg m;
     ofp_msg_init(&m, OFPT_FLOW_MOD, 0x4242);
     m.flow_mod.priority = 100;
@@ -1046,7 +749,7 @@ END_TEST
 START_TEST(test_replies_and_async_messages_are_passed_on)
 {
     struct fsw *s = fsw_connect("fake", NULL, NULL);
-    fsw_handshake(s, TEST_DPID);
+    handshake(s, TEST_DPID);
     struct ofp_msg m;
     ofp_msg_init(&m, OFPT_ERROR, 9);
     m.error.type = OFPET_FLOW_MOD_FAILED;
@@ -1072,7 +775,7 @@ END_TEST
 START_TEST(test_silent_switch_is_closed_by_keepalive)
 {
     struct fsw *s = fsw_connect("fake", NULL, NULL);
-    fsw_handshake(s, TEST_DPID);
+    handshake(s, TEST_DPID);
     /* The switch answers nothing from now on; counting starts with the
      * short interval. */
     test_loop_run_for(base, 0.01);
@@ -1099,7 +802,7 @@ START_TEST(test_answered_echoes_keep_the_session)
     configure(0.05, 2, 1000, 0);
     struct fsw *s = fsw_connect("fake", NULL, NULL);
     s->auto_echo = true;
-    fsw_handshake(s, TEST_DPID);
+    handshake(s, TEST_DPID);
     test_loop_run_for(base, 0.5);
     ck_assert_int_eq(rec.n_down, 0);
     ck_assert_int_ge(s->n_echo_requests, 2);
@@ -1125,14 +828,14 @@ END_TEST
 START_TEST(test_same_dpid_replaces_old_session)
 {
     struct fsw *a = fsw_connect("fake-a", NULL, NULL);
-    fsw_handshake(a, TEST_DPID);
+    handshake(a, TEST_DPID);
     struct sl_datapath *old = a->dp;
     ck_assert_ptr_eq(sl_datapaths_find(&dps, TEST_DPID), old);
 
     struct fsw *b = fsw_connect("fake-b", NULL, NULL);
     uint32_t xid;
     fsw_hello(b, &xid);
-    send_features(b, xid, TEST_DPID, 0);
+    fsw_send_features(b, xid, TEST_DPID, 0);
     ck_assert(RUN_UNTIL(rec.n_down == 1, STEP_TIMEOUT));
     ck_assert_ptr_eq(rec.down_dp, old);
     ck_assert_str_eq(rec.down_reason,
@@ -1186,7 +889,7 @@ START_TEST(test_packet_in_budget_drops_the_excess)
 {
     configure(5.0, 3, 5, 0);
     struct fsw *s = fsw_connect("fake", NULL, NULL);
-    fsw_handshake(s, TEST_DPID);
+    handshake(s, TEST_DPID);
     send_packet_ins(s, 15, 3);
     ck_assert(RUN_UNTIL(
         rec.n_type[OFPT_PACKET_IN] + (int) dps.n_packet_in_dropped == 15,
@@ -1209,7 +912,7 @@ START_TEST(test_packet_in_rate_zero_is_unlimited)
 {
     configure(5.0, 3, 0, 0);
     struct fsw *s = fsw_connect("fake", NULL, NULL);
-    fsw_handshake(s, TEST_DPID);
+    handshake(s, TEST_DPID);
     send_packet_ins(s, 50, 1);
     ck_assert(RUN_UNTIL(rec.n_type[OFPT_PACKET_IN] == 50, STEP_TIMEOUT));
     ck_assert_uint_eq(dps.n_packet_in_dropped, 0);
@@ -1220,7 +923,7 @@ END_TEST
 START_TEST(test_packet_in_with_short_frame_has_no_packet)
 {
     struct fsw *s = fsw_connect("fake", NULL, NULL);
-    fsw_handshake(s, TEST_DPID);
+    handshake(s, TEST_DPID);
     struct ofp_msg m;
     ofp_msg_init(&m, OFPT_PACKET_IN, 1);
     m.packet_in.buffer_id = 0xffffffff;
@@ -1246,13 +949,13 @@ send_port_status(struct fsw *s, uint8_t reason, struct ofp_port port)
 START_TEST(test_port_status_updates_the_table)
 {
     struct fsw *s = fsw_connect("fake", NULL, NULL);
-    fsw_handshake(s, TEST_DPID);
+    handshake(s, TEST_DPID);
     const struct sl_switch *sw = sl_datapath_switch(s->dp);
     ck_assert_uint_eq(sw->n_ports, 4);
 
     /* ADD between existing ports, and past every port but LOCAL. */
-    send_port_status(s, OFPPR_ADD, make_port(7, "eth7"));
-    send_port_status(s, OFPPR_ADD, make_port(0, "eth0"));
+    send_port_status(s, OFPPR_ADD, fsw_make_port(7, "eth7"));
+    send_port_status(s, OFPPR_ADD, fsw_make_port(0, "eth0"));
     ck_assert(RUN_UNTIL(rec.n_type[OFPT_PORT_STATUS] == 2, STEP_TIMEOUT));
     ck_assert_uint_eq(sw->n_ports, 6);
     static const uint32_t order[6] = {0, 1, 2, 3, 7, OFPP_LOCAL};
@@ -1262,7 +965,7 @@ START_TEST(test_port_status_updates_the_table)
     ck_assert_str_eq(sl_datapath_port(s->dp, 7)->name, "eth7");
 
     /* MODIFY replaces. */
-    struct ofp_port p2 = make_port(2, "eth2-renamed");
+    struct ofp_port p2 = fsw_make_port(2, "eth2-renamed");
     p2.state = OFPPS_LINK_DOWN;
     send_port_status(s, OFPPR_MODIFY, p2);
     ck_assert(RUN_UNTIL(rec.n_type[OFPT_PORT_STATUS] == 3, STEP_TIMEOUT));
@@ -1271,8 +974,8 @@ START_TEST(test_port_status_updates_the_table)
     ck_assert_uint_eq(sl_datapath_port(s->dp, 2)->state, OFPPS_LINK_DOWN);
 
     /* DELETE removes; deleting an unknown port changes nothing. */
-    send_port_status(s, OFPPR_DELETE, make_port(3, "eth3"));
-    send_port_status(s, OFPPR_DELETE, make_port(55, "eth55"));
+    send_port_status(s, OFPPR_DELETE, fsw_make_port(3, "eth3"));
+    send_port_status(s, OFPPR_DELETE, fsw_make_port(55, "eth55"));
     ck_assert(RUN_UNTIL(rec.n_type[OFPT_PORT_STATUS] == 5, STEP_TIMEOUT));
     ck_assert_uint_eq(sw->n_ports, 5);
     ck_assert_ptr_null(sl_datapath_port(s->dp, 3));
@@ -1282,8 +985,8 @@ START_TEST(test_port_status_updates_the_table)
     }
 
     /* ADD of a known port and MODIFY of an unknown one upsert. */
-    send_port_status(s, OFPPR_ADD, make_port(1, "eth1-again"));
-    send_port_status(s, OFPPR_MODIFY, make_port(9, "eth9"));
+    send_port_status(s, OFPPR_ADD, fsw_make_port(1, "eth1-again"));
+    send_port_status(s, OFPPR_MODIFY, fsw_make_port(9, "eth9"));
     ck_assert(RUN_UNTIL(rec.n_type[OFPT_PORT_STATUS] == 7, STEP_TIMEOUT));
     ck_assert_uint_eq(sw->n_ports, 6);
     ck_assert_str_eq(sl_datapath_port(s->dp, 1)->name, "eth1-again");
@@ -1297,11 +1000,11 @@ END_TEST
 START_TEST(test_many_ports_grow_the_table)
 {
     struct fsw *s = fsw_connect("fake", NULL, NULL);
-    fsw_handshake(s, TEST_DPID);
+    handshake(s, TEST_DPID);
     for (uint32_t i = 100; i > 60; i--) {
         char name[16];
         snprintf(name, sizeof name, "p%u", i);
-        send_port_status(s, OFPPR_ADD, make_port(i, name));
+        send_port_status(s, OFPPR_ADD, fsw_make_port(i, name));
     }
     ck_assert(RUN_UNTIL(rec.n_type[OFPT_PORT_STATUS] == 40, STEP_TIMEOUT));
     const struct sl_switch *sw = sl_datapath_switch(s->dp);
@@ -1324,7 +1027,7 @@ START_TEST(test_send_before_ready_is_enotconn)
     uint32_t fxid;
     fsw_hello(s, &fxid);
     ck_assert_int_eq(sl_datapath_send(s->dp, &m, NULL), ENOTCONN);
-    send_features(s, fxid, TEST_DPID, 0);
+    fsw_send_features(s, fxid, TEST_DPID, 0);
     ck_assert(
         RUN_UNTIL(sl_datapath_state(s->dp) == SL_DP_CONFIG, STEP_TIMEOUT));
     ck_assert_int_eq(sl_datapath_send(s->dp, &m, NULL), ENOTCONN);
@@ -1334,7 +1037,7 @@ END_TEST
 START_TEST(test_xids_are_fresh_and_nonzero)
 {
     struct fsw *s = fsw_connect("fake", NULL, NULL);
-    fsw_handshake(s, TEST_DPID);
+    handshake(s, TEST_DPID);
     enum { N = 5 };
     uint32_t xids[N + 4];
     for (int i = 0; i < N; i++) {
@@ -1345,7 +1048,7 @@ START_TEST(test_xids_are_fresh_and_nonzero)
         ck_assert_uint_eq(m.xid, 0xffffffff);
     }
     for (int i = 0; i < 4; i++) {
-        xids[N + i] = hs_xids[i];
+        xids[N + i] = s->hs_xids[i];
     }
     for (int i = 0; i < N + 4; i++) {
         ck_assert_uint_ne(xids[i], 0);
@@ -1364,7 +1067,7 @@ END_TEST
 START_TEST(test_peer_close_calls_down_once)
 {
     struct fsw *s = fsw_connect("fake", NULL, NULL);
-    fsw_handshake(s, TEST_DPID);
+    handshake(s, TEST_DPID);
     bufferevent_free(s->bev);
     s->bev = NULL;
     ck_assert(RUN_UNTIL(rec.n_down == 1, STEP_TIMEOUT));
@@ -1383,7 +1086,7 @@ END_TEST
 START_TEST(test_close_calls_down_once_with_reason)
 {
     struct fsw *s = fsw_connect("fake", NULL, NULL);
-    fsw_handshake(s, TEST_DPID);
+    handshake(s, TEST_DPID);
     struct sl_datapath *dp = s->dp;
     sl_datapath_close(dp, "operator said so");
     ck_assert_int_eq(sl_datapath_state(dp), SL_DP_DEAD);
@@ -1405,7 +1108,7 @@ END_TEST
 START_TEST(test_uninit_destroys_without_down)
 {
     struct fsw *a = fsw_connect("fake-a", NULL, NULL);
-    fsw_handshake(a, 1);
+    handshake(a, 1);
     struct fsw *b = fsw_connect("fake-b", NULL, NULL);
     uint32_t xid;
     fsw_hello(b, &xid);
@@ -1484,7 +1187,7 @@ tls_switch(struct tls_env *env, const char *id, uint64_t dpid)
     SSL_CTX_free(client); /* the SSL keeps its own reference */
     uint32_t xid;
     fsw_hello(s, &xid);
-    send_features(s, xid, dpid, 0);
+    fsw_send_features(s, xid, dpid, 0);
     return s;
 }
 
@@ -1557,7 +1260,7 @@ START_TEST(test_pinned_dpid_over_tcp_is_refused)
     struct fsw *s = fsw_connect("fake", NULL, NULL);
     uint32_t xid;
     fsw_hello(s, &xid);
-    send_features(s, xid, TEST_DPID, 0);
+    fsw_send_features(s, xid, TEST_DPID, 0);
     fsw_expect_closed(s);
     ck_assert(RUN_UNTIL(n_sessions() == 0, STEP_TIMEOUT));
     ck_assert(log_has("pinned to another certificate", "(it presented none)"));
