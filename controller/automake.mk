@@ -12,6 +12,7 @@ controller_libcontroller_la_SOURCES = \
 	controller/datapath.c controller/datapath.h \
 	controller/flowprog.c controller/flowprog.h \
 	controller/xact.c controller/xact.h \
+	controller/prom.c controller/prom.h \
 	controller/apphost.c controller/apphost.h \
 	controller/controller.c controller/controller.h
 controller_libcontroller_la_CPPFLAGS = $(AM_CPPFLAGS) \

@@ -20,6 +20,7 @@ CK_TESTS = \
 	test/test-conn \
 	test/test-datapath \
 	test/test-xact \
+	test/test-prom \
 	test/test-flowprog \
 	test/test-apphost \
 	test/test-hotpath
@@ -81,6 +82,9 @@ TEST_CTL_CFLAGS = $(TEST_CK_CFLAGS) $(YAML_CFLAGS) $(LIBEVENT_CFLAGS) \
 	$(OPENSSL_CFLAGS)
 TEST_CTL_LDADD = controller/libcontroller.la $(TEST_CK_LDADD) \
 	$(LIBEVENT_OPENSSL_LIBS) $(LIBEVENT_LIBS) $(OPENSSL_LIBS)
+test_test_prom_SOURCES = test/test-prom.c test/test-util.c
+test_test_prom_CFLAGS = $(TEST_CTL_CFLAGS)
+test_test_prom_LDADD = $(TEST_CTL_LDADD)
 test_test_hmap_SOURCES = test/test-hmap.c test/test-util.c
 test_test_hmap_CFLAGS = $(TEST_CTL_CFLAGS)
 test_test_hmap_LDADD = $(TEST_CTL_LDADD)
