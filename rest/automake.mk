@@ -1,1 +1,10 @@
-# rest: nothing is built here yet; later issues fill this folder.
+# rest: the northbound API's HTTP(S) server (evhttp, jansson), built as a
+# convenience library.  It uses controller/log and controller/util, so
+# whatever links it also links controller/libcontroller.la.
+noinst_LTLIBRARIES += rest/librest.la
+rest_librest_la_SOURCES = \
+	rest/server.c rest/server.h
+rest_librest_la_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) \
+	$(LIBEVENT_OPENSSL_CFLAGS) $(JANSSON_CFLAGS) $(OPENSSL_CFLAGS)
+rest_librest_la_LIBADD = $(LIBEVENT_OPENSSL_LIBS) $(LIBEVENT_LIBS) \
+	$(JANSSON_LIBS) $(OPENSSL_LIBS)

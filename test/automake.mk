@@ -23,7 +23,8 @@ CK_TESTS = \
 	test/test-prom \
 	test/test-flowprog \
 	test/test-apphost \
-	test/test-hotpath
+	test/test-hotpath \
+	test/test-rest-server
 check_PROGRAMS += $(CK_TESTS) test/interop-gen
 noinst_HEADERS += test/test-util.h test/test-loop.h
 TESTS += $(CK_TESTS) \
@@ -114,6 +115,11 @@ test_test_hotpath_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=malloc \
 test_test_apphost_SOURCES = test/test-apphost.c test/test-util.c
 test_test_apphost_CFLAGS = $(TEST_CTL_CFLAGS)
 test_test_apphost_LDADD = $(TEST_CTL_LDADD)
+# The REST server: real HTTP(S) clients against it on 127.0.0.1.
+test_test_rest_server_SOURCES = test/test-rest-server.c test/test-util.c \
+	test/test-tls.c test/test-tls.h
+test_test_rest_server_CFLAGS = $(TEST_CTL_CFLAGS)
+test_test_rest_server_LDADD = rest/librest.la $(TEST_CTL_LDADD)
 
 # Plugins the app host's tests load: a good one, and one per way a plugin
 # can be refused.  Modules need an -rpath to be shared; it is never used.
