@@ -35,18 +35,22 @@ static const struct sl_host *host;
 
 /* A switch's learned MACs: an open-addressing table (linear probing;
  * MACs are only added, or forgotten with the switch, so no tombstones)
- * split in two arrays, so that probing reads only the 8-byte keys, eight
- * to a cache line, and a hit reads one port.  A key is the MAC in its low
- * 48 bits with L2_KEY_USED set; 0 is a free slot. */
-#define L2_KEY_USED (1ull << 48)
+ * split in three arrays.  Probing reads one-byte tags, 64 to a cache line
+ * (16 KiB for a full table, so the tables of many switches stay in the
+ * core's cache); a key is read only when its tag matches, and a port only
+ * on a hit.  Under a flood of new MACs nearly every lookup misses, and
+ * then touches nothing but tags.  A tag is 8 bits of the key's hash that
+ * the slot index does not use, never 0 (a free slot).  A key is the MAC
+ * in its low 48 bits. */
 
 struct l2_switch {
     struct l2_switch *next;
     uint64_t dpid;
     size_t n_macs;
     size_t mask;     /* slots - 1; doubles when half full */
-    uint64_t *keys;  /* [slots] */
-    uint32_t *ports; /* [slots] */
+    uint8_t *tags;   /* [slots] */
+    uint64_t *keys;  /* [slots], valid where the tag is not 0 */
+    uint32_t *ports; /* [slots], likewise */
 };
 
 struct l2 {
@@ -72,23 +76,29 @@ l2_key(const uint8_t *mac)
     uint32_t lo;
     uint16_t hi;
 
-    /* Two loads instead of six; the byte order does not matter, only that
-     * the 48 bits stay below L2_KEY_USED. */
+    /* Two loads instead of six; the byte order does not matter. */
     memcpy(&lo, mac, 4);
     memcpy(&hi, mac + 4, 2);
-    return L2_KEY_USED | (uint64_t) hi << 32 | lo;
+    return (uint64_t) hi << 32 | lo;
 }
 
-/* The slot of 'key' in 'sw': where it is, or the free slot where it would
- * go. */
+/* The slot of 'key' in 'sw': where it is (its tag is set), or the free
+ * slot where it would go (tag 0); '*tag' is the key's tag. */
 static size_t
-l2_slot(const struct l2_switch *sw, uint64_t key)
+l2_slot(const struct l2_switch *sw, uint64_t key, uint8_t *tag)
 {
-    size_t i = (size_t) ((key * 0x9e3779b97f4a7c15ull) >> 40) & sw->mask;
-    while (sw->keys[i] && sw->keys[i] != key) {
-        i = (i + 1) & sw->mask;
+    uint64_t h = key * 0x9e3779b97f4a7c15ull;
+    size_t i = (size_t) (h >> 40) & sw->mask;
+    uint8_t t = (uint8_t) (h >> 32);
+
+    t = t ? t : 1;
+    *tag = t;
+    for (;; i = (i + 1) & sw->mask) {
+        uint8_t slot_tag = sw->tags[i];
+        if (!slot_tag || (slot_tag == t && sw->keys[i] == key)) {
+            return i;
+        }
     }
-    return i;
 }
 
 /* Gives 'sw' a table of 'n' (a power of 2) free slots; the old one is
@@ -96,27 +106,34 @@ l2_slot(const struct l2_switch *sw, uint64_t key)
 static bool
 l2_resize(struct l2_switch *sw, size_t n)
 {
+    uint8_t *old_tags = sw->tags;
     uint64_t *old_keys = sw->keys;
     uint32_t *old_ports = sw->ports;
-    size_t old_n = old_keys ? sw->mask + 1 : 0;
-    uint64_t *keys = calloc(n, sizeof *keys);
-    uint32_t *ports = calloc(n, sizeof *ports);
+    size_t old_n = old_tags ? sw->mask + 1 : 0;
+    uint8_t *tags = calloc(n, sizeof *tags);
+    uint64_t *keys = malloc(n * sizeof *keys);
+    uint32_t *ports = malloc(n * sizeof *ports);
 
-    if (!keys || !ports) {
+    if (!tags || !keys || !ports) {
+        free(tags);
         free(keys);
         free(ports);
         return false;
     }
+    sw->tags = tags;
     sw->keys = keys;
     sw->ports = ports;
     sw->mask = n - 1;
     for (size_t i = 0; i < old_n; i++) {
-        if (old_keys[i]) {
-            size_t j = l2_slot(sw, old_keys[i]);
+        if (old_tags[i]) {
+            uint8_t tag;
+            size_t j = l2_slot(sw, old_keys[i], &tag);
+            tags[j] = tag;
             keys[j] = old_keys[i];
             ports[j] = old_ports[i];
         }
     }
+    free(old_tags);
     free(old_keys);
     free(old_ports);
     return true;
@@ -139,6 +156,7 @@ l2_switch_create(uint64_t dpid)
 static void
 l2_switch_free(struct l2_switch *sw)
 {
+    free(sw->tags);
     free(sw->keys);
     free(sw->ports);
     free(sw);
@@ -174,9 +192,10 @@ l2_learn(struct l2 *l2, struct l2_switch *sw, const uint8_t *mac,
          uint32_t port)
 {
     uint64_t key = l2_key(mac);
-    size_t i = l2_slot(sw, key);
+    uint8_t tag;
+    size_t i = l2_slot(sw, key, &tag);
 
-    if (sw->keys[i]) {
+    if (sw->tags[i]) {
         if (sw->ports[i] != port) {
             sw->ports[i] = port;
             l2_flow(l2, sw->dpid, mac, port); /* moved: replace its flow */
@@ -190,8 +209,9 @@ l2_learn(struct l2 *l2, struct l2_switch *sw, const uint8_t *mac,
         if (!l2_resize(sw, 2 * (sw->mask + 1))) {
             return;
         }
-        i = l2_slot(sw, key);
+        i = l2_slot(sw, key, &tag);
     }
+    sw->tags[i] = tag;
     sw->keys[i] = key;
     sw->ports[i] = port;
     sw->n_macs++;
@@ -223,10 +243,9 @@ l2_packet_in(struct sl_ctx *ctx, const struct sl_event *ev, void *aux)
             l2_learn(l2, *slot, pkt->eth_src, in_port);
         }
         if (!L2_MULTICAST(pkt->eth_dst)) {
-            size_t i = l2_slot(*slot, l2_key(pkt->eth_dst));
-            /* The key is in cache from the probe; its port is read only
-             * on a hit (most lookups under a flood of new MACs miss). */
-            if ((*slot)->keys[i]) {
+            uint8_t tag;
+            size_t i = l2_slot(*slot, l2_key(pkt->eth_dst), &tag);
+            if ((*slot)->tags[i]) {
                 out = (*slot)->ports[i];
                 if (out == in_port) {
                     return SL_STOP; /* already where it wants to go */

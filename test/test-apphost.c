@@ -145,6 +145,8 @@ static struct fake {
     size_t n_adds;
     struct send_call sends[MAX_CALLS];
     size_t n_sends;
+    size_t adds_total;       /* every flow_add, also beyond MAX_CALLS */
+    uint32_t last_out_port;  /* of the last PACKET_OUT's first action */
     int add_ret, send_ret, del_ret;
     /* flow_del */
     size_t n_dels;
@@ -176,6 +178,7 @@ fake_flow_add(void *aux, uint64_t dpid, uint16_t owner,
               void *done_aux)
 {
     fake.aux_seen = aux;
+    fake.adds_total++;
     if (fake.n_adds < MAX_CALLS) {
         struct flow_call *c = &fake.adds[fake.n_adds++];
         memset(c, 0, sizeof *c);
@@ -236,6 +239,9 @@ static int
 fake_send(void *aux, uint64_t dpid, const struct ofp_msg *msg, uint32_t *xid)
 {
     fake.aux_seen = aux;
+    if (msg->type == OFPT_PACKET_OUT && msg->packet_out.actions.n) {
+        fake.last_out_port = msg->packet_out.actions.actions[0].output.port;
+    }
     if (fake.n_sends < MAX_CALLS) {
         struct send_call *c = &fake.sends[fake.n_sends++];
         memset(c, 0, sizeof *c);
@@ -1697,6 +1703,42 @@ START_TEST(test_l2_mac_move_readds_flow)
 }
 END_TEST
 
+/* Thousands of MACs: the table grows from 64 slots, stops learning at
+ * L2_MAX_MACS (8192), and every learned MAC is still found on its port
+ * (sent there, nothing new stated) while the rest are flooded. */
+START_TEST(test_l2_many_macs_grow_then_cap)
+{
+    enum { N = 10000, CAP = 8192 };
+    struct pin p;
+    uint8_t src[6] = {0x02, 0, 0, 0, 0, 0}, dst[6];
+
+    l2_start();
+    for (uint32_t i = 0; i < N; i++) {
+        src[3] = (uint8_t) (i >> 16);
+        src[4] = (uint8_t) (i >> 8);
+        src[5] = (uint8_t) i;
+        packet_in(&p, 1, src, mac_bcast, 0x0806, i % 48 + 1, OFP_NO_BUFFER);
+        sl_apps_dispatch(apps, &p.ev);
+    }
+    ck_assert_uint_eq(fake.adds_total, CAP);
+
+    static const uint8_t stranger[6] = {0x06, 0, 0, 0, 0, 1};
+    memcpy(dst, src, 6);
+    for (uint32_t i = 0; i < N; i += 7) {
+        dst[3] = (uint8_t) (i >> 16);
+        dst[4] = (uint8_t) (i >> 8);
+        dst[5] = (uint8_t) i;
+        /* From a new source on a port no MAC was seen on. */
+        packet_in(&p, 1, stranger, dst, 0x0806, 49, OFP_NO_BUFFER);
+        sl_apps_dispatch(apps, &p.ev);
+        ck_assert_uint_eq(fake.last_out_port,
+                          i < CAP ? i % 48 + 1 : (uint32_t) OFPP_FLOOD);
+    }
+    /* The stranger was new, but the table was full: nothing stated. */
+    ck_assert_uint_eq(fake.adds_total, CAP);
+}
+END_TEST
+
 START_TEST(test_l2_ignores_lldp)
 {
     struct pin p;
@@ -1964,6 +2006,7 @@ apphost_suite(void)
     tcase_add_test(tc, test_l2_learns_and_installs_flow);
     tcase_add_test(tc, test_l2_mac_move_readds_flow);
     tcase_add_test(tc, test_l2_ignores_lldp);
+    tcase_add_test(tc, test_l2_many_macs_grow_then_cap);
     tcase_add_test(tc, test_l2_tables_are_per_switch);
     tcase_add_test(tc, test_l2_forgets_switch_on_down);
     tcase_add_test(tc, test_l2_drops_its_flows_on_switch_down);
