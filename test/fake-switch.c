@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent_ssl.h>
 #include "controller/conn.h"
+#include "controller/log.h"
 #include "test/test-loop.h"
 #include "test/test-util.h"
 
@@ -309,4 +311,59 @@ fsw_handshake(struct fsw *s, uint64_t dpid)
         RUN_UNTIL(sl_datapaths_find(fsw_dps, dpid) == s->dp, FSW_STEP_TIMEOUT),
         "the session did not become ready");
     ck_assert_int_eq(sl_datapath_state(s->dp), SL_DP_READY);
+}
+
+/* ---- what the controller logged ---- */
+
+#define FSW_LOG_LINES 256
+
+static char log_lines[FSW_LOG_LINES][SL_LOG_LINE_MAX + 1];
+static int n_log_lines;
+
+static void
+fsw_log_sink(void *aux, enum sl_log_target target, int priority,
+             enum sl_log_level level, const char *module, const char *text,
+             size_t len)
+{
+    (void) aux;
+    (void) target;
+    (void) priority;
+    (void) level;
+    (void) module;
+    (void) len;
+    snprintf(log_lines[n_log_lines % FSW_LOG_LINES], sizeof log_lines[0], "%s",
+             text);
+    n_log_lines++;
+}
+
+static void
+fsw_log_clock(clockid_t clock, struct timespec *ts)
+{
+    static time_t fake_mono = 1000;
+    if (clock == CLOCK_MONOTONIC) {
+        ts->tv_sec = fake_mono++;
+        ts->tv_nsec = 0;
+    } else {
+        clock_gettime(clock, ts);
+    }
+}
+
+void
+fsw_logs_capture(void)
+{
+    n_log_lines = 0;
+    sl_log_set_sink(fsw_log_sink, NULL);
+    sl_log_set_clock(fsw_log_clock);
+}
+
+bool
+fsw_log_has(const char *a, const char *b)
+{
+    int n = n_log_lines < FSW_LOG_LINES ? n_log_lines : FSW_LOG_LINES;
+    for (int i = 0; i < n; i++) {
+        if (strstr(log_lines[i], a) && (!b || strstr(log_lines[i], b))) {
+            return true;
+        }
+    }
+    return false;
 }

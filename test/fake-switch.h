@@ -105,4 +105,13 @@ void fsw_config(struct fsw *s);
  * READY session of 'dpid' (its 'ready' callback has run). */
 void fsw_handshake(struct fsw *s, uint64_t dpid);
 
+/* ---- what the controller logged ---- */
+
+/* Captures every log line of the controller code from now on (forgetting
+ * earlier ones), with a log clock a second later at each reading, so that
+ * rate limits never hide a line. */
+void fsw_logs_capture(void);
+/* Returns true if one captured line contains 'a' and, unless NULL, 'b'. */
+bool fsw_log_has(const char *a, const char *b);
+
 #endif /* TEST_FAKE_SWITCH_H */

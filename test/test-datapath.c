@@ -46,56 +46,6 @@ static struct ofp_arena test_arena;
 
 #define RUN_UNTIL(COND, SECS) TEST_LOOP_UNTIL(base, COND, SECS)
 
-/* ---- captured logs ---- */
-
-#define MAX_LINES 256
-
-static char log_lines[MAX_LINES][SL_LOG_LINE_MAX + 1];
-static int n_log_lines;
-
-static void
-log_sink(void *aux, enum sl_log_target target, int priority,
-         enum sl_log_level level, const char *module, const char *text,
-         size_t len)
-{
-    (void) aux;
-    (void) target;
-    (void) priority;
-    (void) level;
-    (void) module;
-    (void) len;
-    snprintf(log_lines[n_log_lines % MAX_LINES], sizeof log_lines[0], "%s",
-             text);
-    n_log_lines++;
-}
-
-/* Rate limits never get in the way: each reading is a second later. */
-static void
-log_clock(clockid_t clock, struct timespec *ts)
-{
-    static time_t fake_mono = 1000;
-    if (clock == CLOCK_MONOTONIC) {
-        ts->tv_sec = fake_mono++;
-        ts->tv_nsec = 0;
-    } else {
-        clock_gettime(clock, ts);
-    }
-}
-
-/* Returns true if a captured line contains all of 'a' and 'b' (b may be
- * NULL). */
-static bool
-log_has(const char *a, const char *b)
-{
-    int n = n_log_lines < MAX_LINES ? n_log_lines : MAX_LINES;
-    for (int i = 0; i < n; i++) {
-        if (strstr(log_lines[i], a) && (!b || strstr(log_lines[i], b))) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /* ---- what the controller glue sees ---- */
 
 static struct {
@@ -208,10 +158,8 @@ static void
 setup(void)
 {
     memset(&rec, 0, sizeof rec);
-    n_log_lines = 0;
     sl_log_reset();
-    sl_log_set_sink(log_sink, NULL);
-    sl_log_set_clock(log_clock);
+    fsw_logs_capture();
     base = event_base_new();
     ck_assert_ptr_nonnull(base);
     tick = event_new(base, -1, EV_PERSIST, test_loop_tick_cb, NULL);
@@ -308,9 +256,9 @@ START_TEST(test_full_handshake_reaches_ready)
     uint64_t dpids[4] = {0};
     ck_assert_uint_eq(sl_datapaths_list(&dps, dpids, 4), 1);
     ck_assert_uint_eq(dpids[0], 0x00000000cafe0001ULL);
-    ck_assert(log_has("switch 0x00000000cafe0001 up (fake, 4 ports, "
-                      "Fake Inc. Test Switch 1.2.3)",
-                      NULL));
+    ck_assert(fsw_log_has("switch 0x00000000cafe0001 up (fake, 4 ports, "
+                          "Fake Inc. Test Switch 1.2.3)",
+                          NULL));
     ck_assert_int_eq(rec.n_down, 0);
 }
 END_TEST
@@ -353,7 +301,7 @@ START_TEST(test_hello_without_13_in_bitmap_fails)
     ck_assert_uint_eq(m.xid, 77);
     fsw_expect_closed(s);
     ck_assert(RUN_UNTIL(n_sessions() == 0, STEP_TIMEOUT));
-    ck_assert(log_has("switch fake down", "does not offer OpenFlow 1.3"));
+    ck_assert(fsw_log_has("switch fake down", "does not offer OpenFlow 1.3"));
     ck_assert_int_eq(rec.n_ready, 0);
     ck_assert_int_eq(rec.n_down, 0);
 }
@@ -429,7 +377,7 @@ START_TEST(test_malformed_hello_fails)
     ck_assert_uint_eq(m.error.code, ofperr_code(want));
     test_assert_bytes(m.error.data, m.error.len, bad, sizeof bad);
     fsw_expect_closed(s);
-    ck_assert(log_has("malformed HELLO", NULL));
+    ck_assert(fsw_log_has("malformed HELLO", NULL));
 }
 END_TEST
 
@@ -443,8 +391,8 @@ START_TEST(test_features_reply_before_hello_closes)
     ck_assert(RUN_UNTIL(n_sessions() == 0, STEP_TIMEOUT));
     /* Nothing but our HELLO was sent. */
     ck_assert_uint_eq(s->n_rx, 1);
-    ck_assert(log_has("switch fake down",
-                      "FEATURES_REPLY (version 0x04) before HELLO"));
+    ck_assert(fsw_log_has("switch fake down",
+                          "FEATURES_REPLY (version 0x04) before HELLO"));
     ck_assert_ptr_null(sl_datapaths_find(&dps, TEST_DPID));
     ck_assert_int_eq(rec.n_ready, 0);
     ck_assert_int_eq(rec.n_down, 0);
@@ -479,7 +427,7 @@ START_TEST(test_bad_version_after_hello_closes)
     ck_assert_uint_eq(m.error.code, ofperr_code(OFPERR_OFPBRC_BAD_VERSION));
     test_assert_bytes(m.error.data, m.error.len, echo5, sizeof echo5);
     fsw_expect_closed(s);
-    ck_assert(log_has("version 0x05", NULL));
+    ck_assert(fsw_log_has("version 0x05", NULL));
 }
 END_TEST
 
@@ -495,7 +443,7 @@ START_TEST(test_error_during_handshake_closes)
     fsw_send(s, &m);
     fsw_expect_closed(s);
     ck_assert(RUN_UNTIL(n_sessions() == 0, STEP_TIMEOUT));
-    ck_assert(log_has("OFPBRC_EPERM during the handshake", NULL));
+    ck_assert(fsw_log_has("OFPBRC_EPERM during the handshake", NULL));
     ck_assert_int_eq(rec.n_ready, 0);
 }
 END_TEST
@@ -508,7 +456,7 @@ START_TEST(test_auxiliary_connection_is_refused)
     fsw_send_features(s, xid, TEST_DPID, 1);
     fsw_expect_closed(s);
     ck_assert(RUN_UNTIL(n_sessions() == 0, STEP_TIMEOUT));
-    ck_assert(log_has("auxiliary connection 1", "0x0000000000000001"));
+    ck_assert(fsw_log_has("auxiliary connection 1", "0x0000000000000001"));
     ck_assert_int_eq(rec.n_ready, 0);
     ck_assert_ptr_null(sl_datapaths_find(&dps, TEST_DPID));
 }
@@ -541,8 +489,8 @@ START_TEST(test_handshake_deadline_closes)
     fsw_expect_closed(s);
     ck_assert(RUN_UNTIL(n_sessions() == 0, STEP_TIMEOUT));
     ck_assert_uint_eq(dps.n_handshake_timeouts, 1);
-    ck_assert(
-        log_has("switch fake down", "handshake timed out in state FEATURES"));
+    ck_assert(fsw_log_has("switch fake down",
+                          "handshake timed out in state FEATURES"));
     ck_assert_int_eq(rec.n_down, 0);
 }
 END_TEST
@@ -554,7 +502,7 @@ START_TEST(test_handshake_deadline_without_hello)
     fsw_expect_closed(s);
     ck_assert(RUN_UNTIL(n_sessions() == 0, STEP_TIMEOUT));
     ck_assert_uint_eq(dps.n_handshake_timeouts, 1);
-    ck_assert(log_has("handshake timed out in state HELLO", NULL));
+    ck_assert(fsw_log_has("handshake timed out in state HELLO", NULL));
 }
 END_TEST
 
@@ -570,8 +518,8 @@ START_TEST(test_handshake_deadline_in_config)
     fsw_expect(s, OFPT_SET_CONFIG, &m);
     fsw_expect_closed(s);
     ck_assert(RUN_UNTIL(n_sessions() == 0, STEP_TIMEOUT));
-    ck_assert(log_has("switch 0x0000000000000001 down",
-                      "handshake timed out in state CONFIG"));
+    ck_assert(fsw_log_has("switch 0x0000000000000001 down",
+                          "handshake timed out in state CONFIG"));
     ck_assert_int_eq(rec.n_down, 0);
 }
 END_TEST
@@ -667,7 +615,7 @@ START_TEST(test_undecodable_message_gets_error_and_session_stays)
     ck_assert_uint_eq(m.xid, 8);
     ck_assert(!s->closed);
     ck_assert_int_eq(rec.n_down, 0);
-    ck_assert(log_has("malformed PORT_STATUS", "OFPBRC_BAD_LEN"));
+    ck_assert(fsw_log_has("malformed PORT_STATUS", "OFPBRC_BAD_LEN"));
 }
 END_TEST
 
@@ -821,7 +769,7 @@ START_TEST(test_keepalive_runs_during_handshake)
     ck_assert(RUN_UNTIL(n_sessions() == 0, STEP_TIMEOUT));
     ck_assert_uint_eq(dps.n_dead_peers, 1);
     ck_assert_uint_eq(dps.n_handshake_timeouts, 0);
-    ck_assert(log_has("switch fake down", "no echo reply for"));
+    ck_assert(fsw_log_has("switch fake down", "no echo reply for"));
 }
 END_TEST
 
@@ -852,7 +800,7 @@ START_TEST(test_same_dpid_replaces_old_session)
     ck_assert_int_eq(rec.n_down, 1);
     ck_assert_uint_eq(dps.n_ready, 1);
     ck_assert_str_eq(sl_datapath_switch(b->dp)->peer, "fake-b");
-    ck_assert(log_has("replaced by a new connection from fake-b", NULL));
+    ck_assert(fsw_log_has("replaced by a new connection from fake-b", NULL));
 }
 END_TEST
 
@@ -903,7 +851,7 @@ START_TEST(test_packet_in_budget_drops_the_excess)
     ck_assert_int_eq(rec.n_pkt, delivered);
     ck_assert_uint_eq(rec.pkt_eth_type, OFP_ETH_TYPE_ARP);
     ck_assert_uint_eq(rec.pkt_in_port, 3);
-    ck_assert(log_has("over its packet-in budget (5/s): dropping", NULL));
+    ck_assert(fsw_log_has("over its packet-in budget (5/s): dropping", NULL));
     ck_assert_int_eq(sl_datapath_state(s->dp), SL_DP_READY);
 }
 END_TEST
@@ -1079,7 +1027,7 @@ START_TEST(test_peer_close_calls_down_once)
     ck_assert_uint_eq(dps.n_ready, 0);
     ck_assert_ptr_null(sl_datapaths_find(&dps, TEST_DPID));
     ck_assert_uint_eq(sl_datapaths_list(&dps, NULL, 0), 0);
-    ck_assert(log_has("switch 0x0000000000000001 down", NULL));
+    ck_assert(fsw_log_has("switch 0x0000000000000001 down", NULL));
 }
 END_TEST
 
@@ -1214,9 +1162,9 @@ START_TEST(test_pinned_dpid_with_another_certificate_is_refused)
     fsw_expect_closed(s);
     ck_assert(RUN_UNTIL(n_sessions() == 0, STEP_TIMEOUT));
     ck_assert_int_eq(rec.n_ready, 0);
-    ck_assert(log_has("dpid 0x0000000000000001 is pinned to another "
-                      "certificate",
-                      "ssl:fake"));
+    ck_assert(fsw_log_has("dpid 0x0000000000000001 is pinned to another "
+                          "certificate",
+                          "ssl:fake"));
     tls_env_uninit(&env);
 }
 END_TEST
@@ -1230,9 +1178,9 @@ START_TEST(test_certificate_pinned_to_another_dpid_is_refused)
     fsw_expect_closed(s);
     ck_assert(RUN_UNTIL(n_sessions() == 0, STEP_TIMEOUT));
     ck_assert_int_eq(rec.n_ready, 0);
-    ck_assert(log_has("the certificate of ssl:fake is pinned to dpid "
-                      "0x0000000000000002, not 0x0000000000000001",
-                      NULL));
+    ck_assert(fsw_log_has("the certificate of ssl:fake is pinned to dpid "
+                          "0x0000000000000002, not 0x0000000000000001",
+                          NULL));
     tls_env_uninit(&env);
 }
 END_TEST
@@ -1263,7 +1211,8 @@ START_TEST(test_pinned_dpid_over_tcp_is_refused)
     fsw_send_features(s, xid, TEST_DPID, 0);
     fsw_expect_closed(s);
     ck_assert(RUN_UNTIL(n_sessions() == 0, STEP_TIMEOUT));
-    ck_assert(log_has("pinned to another certificate", "(it presented none)"));
+    ck_assert(
+        fsw_log_has("pinned to another certificate", "(it presented none)"));
     ck_assert_int_eq(rec.n_ready, 0);
 }
 END_TEST

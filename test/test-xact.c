@@ -44,55 +44,6 @@ static struct sl_xacts *xs;
 
 #define RUN_UNTIL(COND, SECS) TEST_LOOP_UNTIL(base, COND, SECS)
 
-/* ---- captured logs ---- */
-
-#define MAX_LINES 64
-
-static char log_lines[MAX_LINES][SL_LOG_LINE_MAX + 1];
-static int n_log_lines;
-
-static void
-log_sink(void *aux, enum sl_log_target target, int priority,
-         enum sl_log_level level, const char *module, const char *text,
-         size_t len)
-{
-    (void) aux;
-    (void) target;
-    (void) priority;
-    (void) level;
-    (void) module;
-    (void) len;
-    snprintf(log_lines[n_log_lines % MAX_LINES], sizeof log_lines[0], "%s",
-             text);
-    n_log_lines++;
-}
-
-/* Rate limits never get in the way: each reading is a second later. */
-static void
-log_clock(clockid_t clock, struct timespec *ts)
-{
-    static time_t fake_mono = 1000;
-    if (clock == CLOCK_MONOTONIC) {
-        ts->tv_sec = fake_mono++;
-        ts->tv_nsec = 0;
-    } else {
-        clock_gettime(clock, ts);
-    }
-}
-
-/* Returns true if a captured line contains 'text'. */
-static bool
-log_has(const char *text)
-{
-    int n = n_log_lines < MAX_LINES ? n_log_lines : MAX_LINES;
-    for (int i = 0; i < n; i++) {
-        if (strstr(log_lines[i], text)) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /* ---- the controller glue: messages into the xact table ---- */
 
 static struct {
@@ -398,10 +349,8 @@ setup(void)
 {
     memset(&rec, 0, sizeof rec);
     in_start = false;
-    n_log_lines = 0;
     sl_log_reset();
-    sl_log_set_sink(log_sink, NULL);
-    sl_log_set_clock(log_clock);
+    fsw_logs_capture();
     base = event_base_new();
     ck_assert_ptr_nonnull(base);
     tick = event_new(base, -1, EV_PERSIST, test_loop_tick_cb, NULL);
@@ -1177,10 +1126,10 @@ START_TEST(test_wrong_type_under_xid_is_ignored)
     wait_passed(2);
     ck_assert_int_eq(rec.passed_type[OFPT_ROLE_REPLY], 1);
     ck_assert_int_eq(rec.passed_type[OFPT_BARRIER_REPLY], 1);
-    ck_assert(log_has("with ROLE_REPLY, not GET_CONFIG_REPLY"));
-    ck_assert(log_has("with FEATURES_REPLY, not BARRIER_REPLY"));
+    ck_assert(fsw_log_has("with ROLE_REPLY, not GET_CONFIG_REPLY", NULL));
+    ck_assert(fsw_log_has("with FEATURES_REPLY, not BARRIER_REPLY", NULL));
     /* Under a command's own xid only an error belongs. */
-    ck_assert(log_has("with BARRIER_REPLY, not ERROR"));
+    ck_assert(fsw_log_has("with BARRIER_REPLY, not ERROR", NULL));
     ck_assert_int_eq(p.n_calls, 0);
     ck_assert_int_eq(c.n_calls, 0);
     ck_assert_uint_eq(sl_xacts_count(xs), 2);
