@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "controller/flowprog.h"
@@ -43,6 +44,7 @@ SL_LOG_MODULE(apphost);
  * built for minor M must be at least app_def_sizes[M] bytes. */
 static const size_t app_def_sizes[SL_APP_ABI_MINOR + 1] = {
     [0] = APP_DEF_SIZE_TO(flags),
+    [1] = APP_DEF_SIZE_TO(flags), /* minor 1 added host functions only */
 };
 
 /* Bytes of the descriptor read before its size is known. */
@@ -77,6 +79,8 @@ struct sl_ctx {
                                * section */
     struct sl_list timers;    /* struct sl_timer.node */
     void *data;               /* the app's private pointer */
+    uint64_t events[SL_EV_N_TYPES];     /* handler calls, by type */
+    uint64_t sampled_ns[SL_EV_N_TYPES]; /* time in the sampled calls */
 };
 
 struct sl_timer {
@@ -113,6 +117,17 @@ struct sl_apps {
     struct sl_hmap owners; /* struct sl_ctx, by owner id */
     struct app_handlers handlers[SL_EV_N_TYPES];
     uint64_t next_seq;
+    uint64_t dispatches[SL_EV_N_TYPES]; /* picks the timed dispatches */
+    struct sl_app_route *routes;        /* 'rest_route' registrations */
+    size_t n_routes;
+};
+
+/* A call of an app's REST handler, behind sl_rest_request.host_data. */
+struct app_rest_call {
+    void (*reply)(void *aux, int status, const char *content_type,
+                  const char *body, size_t len);
+    void *aux;
+    bool replied;
 };
 
 static const struct sl_host app_host;
@@ -452,6 +467,131 @@ host_set_data(struct sl_ctx *ctx, void *data)
     ctx->data = data;
 }
 
+/* ---- REST routes ---- */
+
+/* Returns true if 'pattern' is "" or "/seg/seg..." with non-empty segments
+ * and no query or fragment characters. */
+static bool
+app_route_pattern_ok(const char *pattern)
+{
+    if (!*pattern) {
+        return true;
+    }
+    if (pattern[0] != '/' || strpbrk(pattern, "?#") != NULL) {
+        return false;
+    }
+    for (const char *p = pattern; *p; p++) {
+        if (*p == '/' && (p[1] == '/' || p[1] == '\0')) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static int
+host_rest_route(struct sl_ctx *ctx, unsigned methods, const char *pattern,
+                sl_rest_handler *handler, void *aux)
+{
+    static const unsigned all = SL_REST_GET | SL_REST_POST | SL_REST_PUT
+                                | SL_REST_DELETE;
+    struct sl_apps *apps = ctx->apps;
+
+    if ((ctx->state != APP_INITING && ctx->state != APP_STARTING)
+        || !handler || !pattern || !methods || (methods & ~all)
+        || !app_route_pattern_ok(pattern)) {
+        return EINVAL;
+    }
+    char *full = sl_xasprintf("/api/v1/apps/%s%s", ctx->name, pattern);
+    for (size_t i = 0; i < apps->n_routes; i++) {
+        if (!strcmp(apps->routes[i].pattern, full)
+            && (apps->routes[i].methods & methods)) {
+            free(full);
+            return EEXIST;
+        }
+    }
+    apps->routes = sl_xrealloc(apps->routes,
+                               (apps->n_routes + 1) * sizeof *apps->routes);
+    apps->routes[apps->n_routes++] = (struct sl_app_route) {
+        .app = ctx->name,
+        .methods = methods,
+        .pattern = full,
+        .handler = handler,
+        .aux = aux,
+        .ctx = ctx,
+    };
+    return 0;
+}
+
+static void
+host_rest_reply(struct sl_ctx *ctx, const struct sl_rest_request *req,
+                int status, const char *content_type, const char *body,
+                size_t len)
+{
+    struct app_rest_call *call = req ? req->host_data : NULL;
+
+    if (call == NULL || call->replied) {
+        SL_WARN("app '%s' answered a REST request twice, or outside its "
+                "handler: ignored", ctx->name);
+        return;
+    }
+    call->replied = true;
+    call->reply(call->aux, status,
+                content_type ? content_type : "application/json",
+                body ? body : "", body ? len : 0);
+}
+
+static void
+app_routes_free(struct sl_apps *apps)
+{
+    for (size_t i = 0; i < apps->n_routes; i++) {
+        free((char *) apps->routes[i].pattern);
+    }
+    free(apps->routes);
+    apps->routes = NULL;
+    apps->n_routes = 0;
+}
+
+size_t
+sl_apps_n_routes(const struct sl_apps *apps)
+{
+    return apps->n_routes;
+}
+
+const struct sl_app_route *
+sl_apps_route(const struct sl_apps *apps, size_t i)
+{
+    return i < apps->n_routes ? &apps->routes[i] : NULL;
+}
+
+void
+sl_apps_route_call(struct sl_apps *apps, const struct sl_app_route *route,
+                   const struct sl_rest_request *req,
+                   void (*reply)(void *reply_aux, int status,
+                                 const char *content_type, const char *body,
+                                 size_t len),
+                   void *reply_aux)
+{
+    static const char unavailable[]
+        = "{\"error\": \"app not running\", \"detail\": null}";
+    static const char silent[]
+        = "{\"error\": \"app did not answer\", \"detail\": null}";
+    struct app_rest_call call = {.reply = reply, .aux = reply_aux};
+    struct sl_rest_request r = *req;
+
+    (void) apps;
+    if (route->ctx->state != APP_RUNNING) {
+        reply(reply_aux, 503, "application/json", unavailable,
+              sizeof unavailable - 1);
+        return;
+    }
+    r.host_data = &call;
+    route->handler(route->ctx, &r, route->aux);
+    if (!call.replied) {
+        SL_WARN("app '%s' did not answer %s", route->app, req->path);
+        reply(reply_aux, 500, "application/json", silent, sizeof silent - 1);
+    }
+}
+
 static const struct sl_host app_host = {
     .abi_major = SL_APP_ABI_MAJOR,
     .abi_minor = SL_APP_ABI_MINOR,
@@ -473,6 +613,8 @@ static const struct sl_host app_host = {
     .name = host_name,
     .get_data = host_get_data,
     .set_data = host_set_data,
+    .rest_route = host_rest_route,
+    .rest_reply = host_rest_reply,
 };
 
 /* ---- loading and unloading ---- */
@@ -515,9 +657,12 @@ app_unload(struct sl_ctx *ctx)
 }
 
 /* Unloads every app, last first, and forgets their subscriptions. */
+static void app_routes_free(struct sl_apps *apps);
+
 static void
 app_unload_all(struct sl_apps *apps)
 {
+    app_routes_free(apps);
     while (apps->n_apps > 0) {
         app_unload(apps->ctxs[--apps->n_apps]);
     }
@@ -656,9 +801,20 @@ app_check_owners(const struct sl_config *cfg, char *err, size_t errlen)
     uint8_t *used = sl_xcalloc((UINT16_MAX + 1) / 8, 1);
     int error = 0;
 
+    uint16_t rest = sl_apps_owner_rest();
+    used[rest / 8] |= (uint8_t) (1u << (rest % 8));
     for (size_t i = 0; i < cfg->n_apps && !error; i++) {
         uint16_t id = sl_apps_owner_id(cfg->apps[i].name);
         uint8_t bit = (uint8_t) (1u << (id % 8));
+
+        if (id == rest) {
+            sl_format_err(err, errlen,
+                          "app '%s' has the flow owner id 0x%04" PRIx16
+                          " of the REST API's flows: rename it",
+                          cfg->apps[i].name, id);
+            error = EINVAL;
+            break;
+        }
 
         if (!(used[id / 8] & bit)) {
             used[id / 8] |= bit;
@@ -865,6 +1021,36 @@ sl_apps_reconfigure(struct sl_apps *apps, const struct sl_config *cfg,
 
 /* ---- dispatch ---- */
 
+static uint64_t
+app_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
+}
+
+/* sl_apps_dispatch() of one dispatch in SL_APPS_TIMING_SAMPLE: the same,
+ * and each handler's time is added to its app's sample. */
+static void
+app_dispatch_timed(struct sl_apps *apps, const struct app_handlers *hs,
+                   const struct sl_event *ev)
+{
+    for (size_t i = 0; i < hs->n; i++) {
+        const struct app_handler *h = &hs->h[i];
+        struct sl_ctx *ctx = apps->ctxs[h->app];
+
+        if (ctx->state == APP_RUNNING) {
+            uint64_t t0 = app_now_ns();
+            enum sl_verdict v = h->fn(ctx, ev, h->aux);
+            ctx->sampled_ns[ev->type] += app_now_ns() - t0;
+            ctx->events[ev->type]++;
+            if (v == SL_STOP) {
+                break;
+            }
+        }
+    }
+}
+
 void
 sl_apps_dispatch(struct sl_apps *apps, const struct sl_event *ev)
 {
@@ -873,12 +1059,19 @@ sl_apps_dispatch(struct sl_apps *apps, const struct sl_event *ev)
     }
 
     const struct app_handlers *hs = &apps->handlers[ev->type];
+    if (apps->dispatches[ev->type]++ % SL_APPS_TIMING_SAMPLE == 0) {
+        app_dispatch_timed(apps, hs, ev);
+        return;
+    }
     for (size_t i = 0; i < hs->n; i++) {
         const struct app_handler *h = &hs->h[i];
         struct sl_ctx *ctx = apps->ctxs[h->app];
 
-        if (ctx->state == APP_RUNNING && h->fn(ctx, ev, h->aux) == SL_STOP) {
-            break;
+        if (ctx->state == APP_RUNNING) {
+            ctx->events[ev->type]++;
+            if (h->fn(ctx, ev, h->aux) == SL_STOP) {
+                break;
+            }
         }
     }
 }
@@ -927,11 +1120,49 @@ sl_apps_count(const struct sl_apps *apps)
     return apps->n_apps;
 }
 
+bool
+sl_apps_info(const struct sl_apps *apps, size_t i, struct sl_app_info *info)
+{
+    static const char *const states[] = {
+        [APP_LOADED] = "loaded",     [APP_INITING] = "initialising",
+        [APP_READY] = "initialised", [APP_STARTING] = "starting",
+        [APP_RUNNING] = "running",   [APP_STOPPED] = "stopped",
+    };
+
+    if (i >= apps->n_apps) {
+        return false;
+    }
+    const struct sl_ctx *ctx = apps->ctxs[i];
+    memset(info, 0, sizeof *info);
+    info->name = ctx->name;
+    info->description = ctx->def.description ? ctx->def.description : "";
+    info->path = ctx->path ? ctx->path : "";
+    info->abi_major = ctx->def.abi_major;
+    info->abi_minor = ctx->def.abi_minor;
+    info->owner = ctx->owner;
+    info->state = states[ctx->state];
+    for (int t = 0; t < SL_EV_N_TYPES; t++) {
+        info->events[t] = ctx->events[t];
+        info->handler_seconds[t] = (double) ctx->sampled_ns[t]
+                                   * SL_APPS_TIMING_SAMPLE / 1e9;
+    }
+    return true;
+}
+
+uint16_t
+sl_apps_owner_rest(void)
+{
+    return sl_apps_owner_id(SL_OWNER_REST_NAME);
+}
+
 const char *
 sl_apps_owner_name(const struct sl_apps *apps, uint16_t owner)
 {
     if (owner == SL_OWNER_CORE) {
         return "sluice";
+    }
+    if (owner == sl_apps_owner_rest()) {
+        return SL_OWNER_REST_NAME;
     }
 
     const struct sl_ctx *ctx = app_find_owner(apps, owner);
@@ -941,6 +1172,9 @@ sl_apps_owner_name(const struct sl_apps *apps, uint16_t owner)
 bool
 sl_apps_owner_adopts(const struct sl_apps *apps, uint16_t owner)
 {
+    if (owner == sl_apps_owner_rest()) {
+        return true;
+    }
     const struct sl_ctx *ctx = app_find_owner(apps, owner);
     return ctx && (ctx->def.flags & SL_APP_F_ADOPT_FLOWS);
 }

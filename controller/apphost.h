@@ -115,12 +115,66 @@ void sl_apps_dispatch_to_owner(struct sl_apps *apps, uint16_t owner,
                                const struct sl_event *ev);
 
 size_t sl_apps_count(const struct sl_apps *apps);
+
+/* What /api/v1/apps and /metrics show of app 'i' (0 .. count - 1, in
+ * load order). */
+struct sl_app_info {
+    const char *name;        /* as configured */
+    const char *description; /* the descriptor's, or "" */
+    const char *path;        /* the .so loaded */
+    uint16_t abi_major, abi_minor; /* the app was built with */
+    uint16_t owner;          /* flow owner id */
+    const char *state;       /* "loaded", "initialised", "starting",
+                              * "running", "stopped" */
+    uint64_t events[SL_EV_N_TYPES];  /* events delivered, by type */
+    /* Time in its event handlers, estimated from every
+     * SL_APPS_TIMING_SAMPLE-th call per type (clock reads on every call
+     * would cost the hot path ~10%): seconds. */
+    double handler_seconds[SL_EV_N_TYPES];
+};
+#define SL_APPS_TIMING_SAMPLE 64
+/* Fills 'info' for app 'i'; pointers stay valid while the app is loaded.
+ * Returns false if there is no app 'i'. */
+bool sl_apps_info(const struct sl_apps *apps, size_t i,
+                  struct sl_app_info *info);
+
+/* REST routes apps registered (host function 'rest_route', ABI minor 1)
+ * under /api/v1/apps/<app>/...: the REST API reads them after start-up
+ * and registers each on its server.  'pattern' is the full path pattern
+ * ("/api/v1/apps/acl/rules/{id}"). */
+struct sl_app_route {
+    const char *app;      /* the app's name (route owner) */
+    unsigned methods;     /* SL_REST_* mask (sluice/app.h) */
+    const char *pattern;
+    sl_rest_handler *handler;
+    void *aux;
+    struct sl_ctx *ctx;
+};
+size_t sl_apps_n_routes(const struct sl_apps *apps);
+const struct sl_app_route *sl_apps_route(const struct sl_apps *apps,
+                                         size_t i);
+/* Calls the handler of 'route' for 'req'; the handler must call
+ * host->rest_reply() before it returns, else 'reply' is called here with
+ * 500 "app did not answer".  'reply' gets the status and the body (NUL
+ * terminated, 'len' bytes) and its content type. */
+void sl_apps_route_call(struct sl_apps *apps, const struct sl_app_route *route,
+                        const struct sl_rest_request *req,
+                        void (*reply)(void *reply_aux, int status,
+                                      const char *content_type,
+                                      const char *body, size_t len),
+                        void *reply_aux);
 /* The name of the app with owner id 'owner' ("sluice" for
  * SL_OWNER_CORE), or NULL. */
 const char *sl_apps_owner_name(const struct sl_apps *apps, uint16_t owner);
 /* True if a loaded app has owner id 'owner' and SL_APP_F_ADOPT_FLOWS in
  * its descriptor's flags (for the flow programmer's 'adopt' op). */
 bool sl_apps_owner_adopts(const struct sl_apps *apps, uint16_t owner);
+/* The flow owner of the REST API (flows added with /stats/flowentry):
+ * sl_apps_owner_id("rest").  No app may be named "rest" or have this id;
+ * sl_apps_owner_name() says "rest", sl_apps_owner_adopts() is true for it
+ * (REST flows outlive controller restarts, as they do with Ryu). */
+#define SL_OWNER_REST_NAME "rest"
+uint16_t sl_apps_owner_rest(void);
 /* Returns the flow owner id of an app named 'name' (see "Owners"). */
 uint16_t sl_apps_owner_id(const char *name);
 

@@ -28,5 +28,5 @@ controller_sluice_SOURCES = controller/sluice.c
 controller_sluice_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DSL_SYSCONFDIR='"$(sysconfdir)"'
 controller_sluice_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(LIBEVENT_CFLAGS) \
-	$(OPENSSL_CFLAGS)
-controller_sluice_LDADD = controller/libcontroller.la
+	$(OPENSSL_CFLAGS) $(JANSSON_CFLAGS)
+controller_sluice_LDADD = rest/librest.la controller/libcontroller.la

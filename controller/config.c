@@ -407,8 +407,8 @@ cfg_map(struct cfg_ctx *ctx, struct sl_config *cfg, yaml_node_t *map,
  * 'node' naming 'key'. */
 static int
 cfg_parse_addr_port(struct cfg_ctx *ctx, const char *key,
-                    const yaml_node_t *node, const char *s, char **address,
-                    bool *ipv6, uint16_t *port)
+                    const yaml_node_t *node, const char *s, bool port0_ok,
+                    char **address, bool *ipv6, uint16_t *port)
 {
     const char *addr, *colon;
     size_t alen;
@@ -468,10 +468,10 @@ cfg_parse_addr_port(struct cfg_ctx *ctx, const char *key,
     }
     errno = 0;
     v = strtoul(colon + 1, &end, 10);
-    if (*end || errno || v < 1 || v > 65535) {
+    if (*end || errno || v < (port0_ok ? 0 : 1) || v > 65535) {
         return cfg_err_at(ctx, node->start_mark,
-                          "%s: '%.60s': bad port (1 to 65535)", key,
-                          cfg_scalar(node));
+                          "%s: '%.60s': bad port (%d to 65535)", key,
+                          cfg_scalar(node), port0_ok ? 0 : 1);
     }
     *address = sl_xstrdup(buf);
     *port = v;
@@ -521,7 +521,7 @@ cfg_listener(struct cfg_ctx *ctx, const yaml_node_t *node,
                           "%s: unknown listener kind '%.*s' (tcp or ssl)",
                           key, (int) (klen > 20 ? 20 : klen), s);
     }
-    return cfg_parse_addr_port(ctx, key, node, colon + 1, &l->address,
+    return cfg_parse_addr_port(ctx, key, node, colon + 1, false, &l->address,
                                &l->ipv6, &l->port);
 }
 
@@ -817,7 +817,7 @@ cfg_rest_listen(struct cfg_ctx *ctx, struct sl_config *cfg, yaml_node_t *node)
     if (node->type != YAML_SCALAR_NODE || cfg_is_null(node)) {
         return cfg_expected(ctx, "rest.listen", node, "a string ADDR:PORT");
     }
-    error = cfg_parse_addr_port(ctx, "rest.listen", node, cfg_scalar(node),
+    error = cfg_parse_addr_port(ctx, "rest.listen", node, cfg_scalar(node), true,
                                 &address, &cfg->rest_ipv6, &cfg->rest_port);
     if (!error) {
         free(cfg->rest_address);
@@ -833,11 +833,30 @@ cfg_rest_token(struct cfg_ctx *ctx, struct sl_config *cfg, yaml_node_t *node)
 }
 
 static int
+cfg_rest_enabled(struct cfg_ctx *ctx, struct sl_config *cfg,
+                 yaml_node_t *node)
+{
+    return cfg_get_bool(ctx, "rest.enabled", node, &cfg->rest_enabled);
+}
+
+static int
+cfg_rest_https(struct cfg_ctx *ctx, struct sl_config *cfg, yaml_node_t *node)
+{
+    int error = cfg_get_bool(ctx, "rest.https", node, &cfg->rest_https);
+    if (!error) {
+        cfg->rest_https_mark = node->start_mark;
+    }
+    return error;
+}
+
+static int
 cfg_rest(struct cfg_ctx *ctx, struct sl_config *cfg, yaml_node_t *node)
 {
     static const struct cfg_key keys[] = {
+        { "enabled", cfg_rest_enabled },
         { "listen", cfg_rest_listen },
         { "token", cfg_rest_token },
+        { "https", cfg_rest_https },
     };
 
     return cfg_map(ctx, cfg, node, "rest", keys, sizeof keys / sizeof *keys);
@@ -1137,6 +1156,11 @@ cfg_top(struct cfg_ctx *ctx, struct sl_config *cfg, yaml_node_t *root)
                           got);
     }
     error = cfg_map(ctx, cfg, root, "", keys, sizeof keys / sizeof *keys);
+    if (!error && cfg->rest_enabled && cfg->rest_https && !cfg->has_tls) {
+        return cfg_err_at(ctx, cfg->rest_https_mark,
+                          "rest.https needs the certificate and private key "
+                          "of an openflow.tls section");
+    }
     return error;
 }
 
@@ -1239,6 +1263,7 @@ sl_config_defaults(struct sl_config *cfg)
     cfg->packet_in_rate = 1000;
     cfg->rest_address = sl_xstrdup("127.0.0.1");
     cfg->rest_port = 8080;
+    cfg->rest_enabled = true;
     cfg->lldp_interval = 1.0;
     cfg->link_timeout = 3.0;
     cfg->log_levels = sl_xcalloc(1, sizeof *cfg->log_levels);
@@ -1530,9 +1555,11 @@ sl_config_dump(const struct sl_config *cfg, FILE *out)
             "  packet_in_rate: %u\n  delete_foreign_flows: %s\n",
             cfg->echo_interval, cfg->echo_misses, cfg->packet_in_rate,
             cfg->delete_foreign_flows ? "true" : "false");
-    fprintf(out, "rest:\n  listen: \"%s%s%s:%u\"\n",
+    fprintf(out, "rest:\n  enabled: %s\n  listen: \"%s%s%s:%u\"\n"
+            "  https: %s\n", cfg->rest_enabled ? "true" : "false",
             cfg->rest_ipv6 ? "[" : "", cfg->rest_address,
-            cfg->rest_ipv6 ? "]" : "", cfg->rest_port);
+            cfg->rest_ipv6 ? "]" : "", cfg->rest_port,
+            cfg->rest_https ? "true" : "false");
     cfg_dump_opt(out, "token", cfg->rest_token);
     fprintf(out, "topology:\n  lldp_interval: %.17g\n"
             "  link_timeout: %.17g\n", cfg->lldp_interval,

@@ -88,6 +88,10 @@ struct sl_config {
     bool rest_ipv6;
     uint16_t rest_port;            /* default 8080 */
     char *rest_token;              /* NULL = no token */
+    bool rest_enabled;             /* default true */
+    bool rest_https;               /* serve HTTPS with openflow.tls's
+                                    * certificate and key; default false */
+    yaml_mark_t rest_https_mark;   /* where 'https' was set (errors) */
 
     /* topology */
     double lldp_interval;          /* seconds, default 1.0 */

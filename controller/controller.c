@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "controller/log.h"
+#include "controller/util.h"
 
 SL_LOG_MODULE(controller);
 
@@ -68,6 +69,56 @@ sl_controller_table_miss(struct sl_controller *ctl, uint64_t dpid)
     }
 }
 
+/* ---- observer ---- */
+
+void
+sl_controller_set_observer(struct sl_controller *ctl,
+                           sl_controller_observer *cb, void *aux)
+{
+    ctl->observer = cb;
+    ctl->observer_aux = aux;
+}
+
+static void
+sl_controller_observe(struct sl_controller *ctl, const struct sl_event *ev,
+                      const char *detail)
+{
+    if (ctl->observer != NULL) {
+        ctl->observer(ctl->observer_aux, ev, detail);
+    }
+}
+
+/* ---- event-loop lag ---- */
+
+const double sl_lag_bounds[SL_LAG_N_BOUNDS] = {
+    0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0,
+};
+
+static void
+sl_controller_lag_cb(evutil_socket_t fd, short what, void *ctl_)
+{
+    struct sl_controller *ctl = ctl_;
+    double now = sl_monotonic();
+    double lag = now > ctl->lag_due ? now - ctl->lag_due : 0.0;
+    struct sl_loop_lag *l = &ctl->lag;
+
+    (void) fd;
+    (void) what;
+    l->last = lag;
+    if (lag > l->max) {
+        l->max = lag;
+    }
+    l->count++;
+    l->sum += lag;
+    for (int i = 0; i < SL_LAG_N_BOUNDS; i++) {
+        if (lag <= sl_lag_bounds[i]) {
+            l->buckets[i]++;
+            break;
+        }
+    }
+    ctl->lag_due = now + SL_LAG_INTERVAL;
+}
+
 /* ---- sessions -> services ---- */
 
 static void
@@ -87,6 +138,7 @@ sl_controller_dp_ready(struct sl_datapath *dp, void *aux)
 
     /* The apps have stated their flows for this switch: reconcile. */
     sl_flowprog_switch_up(ctl->flowprog, dpid);
+    sl_controller_observe(ctl, &ev, NULL);
 }
 
 static void
@@ -99,10 +151,11 @@ sl_controller_dp_msg(struct sl_datapath *dp, const struct ofp_msg *msg,
     uint64_t dpid = sl_datapath_dpid(dp);
     struct sl_event ev;
 
-    /* The flow programmer waits for replies only; the hot path's
-     * PACKET_INs skip even the call. */
-    if (msg->type != OFPT_PACKET_IN &&
-        sl_flowprog_handle(ctl->flowprog, dpid, msg)) {
+    /* Open requests and the flow programmer wait for replies only; the
+     * hot path's PACKET_INs skip even the calls. */
+    if (msg->type != OFPT_PACKET_IN
+        && (sl_xacts_handle(ctl->xacts, dpid, msg)
+            || sl_flowprog_handle(ctl->flowprog, dpid, msg))) {
         return;
     }
 
@@ -130,6 +183,7 @@ sl_controller_dp_msg(struct sl_datapath *dp, const struct ofp_msg *msg,
                                                              : "modified",
                    (msg->port_status.desc.state & OFPPS_LINK_DOWN)
                        ? ", link down" : "");
+        sl_controller_observe(ctl, &ev, NULL);
         break;
     case OFPT_FLOW_REMOVED:
         ev.type = SL_EV_FLOW_REMOVED;
@@ -144,6 +198,7 @@ sl_controller_dp_msg(struct sl_datapath *dp, const struct ofp_msg *msg,
                    PRIu32 "): %s (type %u, code %u)", dpid, msg->xid,
                    name != NULL ? name : "unknown", msg->error.type,
                    msg->error.code);
+        sl_controller_observe(ctl, &ev, NULL);
         break;
     }
     case OFPT_MULTIPART_REPLY:
@@ -165,13 +220,14 @@ sl_controller_dp_down(struct sl_datapath *dp, const char *reason,
     uint64_t dpid = sl_datapath_dpid(dp);
     struct sl_event ev;
 
+    sl_xacts_switch_down(ctl->xacts, dpid);
     sl_flowprog_switch_down(ctl->flowprog, dpid);
     memset(&ev, 0, sizeof ev);
     ev.type = SL_EV_SWITCH_DOWN;
     ev.dpid = dpid;
     ev.sw = sl_datapath_switch(dp);
     sl_apps_dispatch(ctl->apps, &ev);
-    (void) reason;
+    sl_controller_observe(ctl, &ev, reason);
 }
 
 static const struct sl_dp_ops sl_controller_dp_ops = {
@@ -208,9 +264,6 @@ sl_controller_fp_error(void *aux, uint64_t dpid, uint16_t owner,
                "%u, priority %u): %s", dpid,
                app != NULL ? app : "an unknown owner", flow->table_id,
                flow->priority, name != NULL ? name : "unknown error");
-    if (owner == SL_OWNER_CORE) {
-        return;
-    }
     memset(&ev, 0, sizeof ev);
     ev.type = SL_EV_ERROR;
     ev.dpid = dpid;
@@ -218,7 +271,10 @@ sl_controller_fp_error(void *aux, uint64_t dpid, uint16_t owner,
     ev.error.code = code;
     ev.error.flow = flow;
     (void) err;
-    sl_apps_dispatch_to_owner(ctl->apps, owner, &ev);
+    sl_controller_observe(ctl, &ev, app != NULL ? app : "unknown");
+    if (owner != SL_OWNER_CORE) {
+        sl_apps_dispatch_to_owner(ctl->apps, owner, &ev);
+    }
 }
 
 static bool
@@ -415,7 +471,10 @@ sl_controller_init(struct sl_controller *ctl, struct event_base *base,
     ctl->flowprog = sl_flowprog_create(base, &sl_controller_fp_ops, ctl,
                                        ctl->cfg.delete_foreign_flows);
     ctl->apps = sl_apps_create(base, &sl_controller_app_services, ctl);
-    if (ctl->flowprog == NULL || ctl->apps == NULL) {
+    ctl->xacts = sl_xacts_create(base, &ctl->dps);
+    ctl->lag_timer = event_new(base, -1, EV_PERSIST, sl_controller_lag_cb,
+                               ctl);
+    if (ctl->flowprog == NULL || ctl->apps == NULL || ctl->lag_timer == NULL) {
         snprintf(err, errlen, "out of memory");
         error = ENOMEM;
         goto fail;
@@ -457,6 +516,10 @@ sl_controller_start(struct sl_controller *ctl, char *err, size_t errlen)
         return error;
     }
     ctl->started = true;
+    ctl->started_at = sl_wall_clock();
+    struct timeval tv = {0, (int) (SL_LAG_INTERVAL * 1e6)};
+    ctl->lag_due = sl_monotonic() + SL_LAG_INTERVAL;
+    event_add(ctl->lag_timer, &tv);
     for (size_t i = 0; i < ctl->n_listeners; i++) {
         SL_INFO("listening on %s", sl_listener_name(ctl->listeners[i]));
     }
@@ -476,6 +539,14 @@ sl_controller_uninit(struct sl_controller *ctl)
     if (ctl->apps != NULL) {
         sl_apps_stop(ctl->apps);
     }
+    if (ctl->lag_timer != NULL) {
+        event_free(ctl->lag_timer);
+        ctl->lag_timer = NULL;
+    }
+    /* Open requests end silently (their REST clients are gone already:
+     * the API is destroyed before the controller). */
+    sl_xacts_destroy(ctl->xacts);
+    ctl->xacts = NULL;
     /* Sessions go without 'down' events: the apps are stopped, and the
      * flows stay on the switches for the next run to reconcile. */
     sl_datapaths_uninit(&ctl->dps);
@@ -545,7 +616,9 @@ sl_controller_warn_restart(const struct sl_config *cur,
     }
     if (sl_str_differs(cur->rest_address, next->rest_address)
         || cur->rest_port != next->rest_port
-        || sl_str_differs(cur->rest_token, next->rest_token)) {
+        || sl_str_differs(cur->rest_token, next->rest_token)
+        || cur->rest_enabled != next->rest_enabled
+        || cur->rest_https != next->rest_https) {
         SL_WARN("reload: rest settings changed: restart sluice to apply "
                 "them");
     }
@@ -580,6 +653,8 @@ sl_controller_keep_restart_settings(struct sl_config *a, struct sl_config *b)
     SL_SWAP(rest_ipv6);
     SL_SWAP(rest_port);
     SL_SWAP(rest_token);
+    SL_SWAP(rest_enabled);
+    SL_SWAP(rest_https);
     SL_SWAP(lldp_interval);
     SL_SWAP(link_timeout);
     SL_SWAP(lldp_key);

@@ -27,6 +27,7 @@
 #include "controller/conn.h"
 #include "controller/datapath.h"
 #include "controller/flowprog.h"
+#include "controller/xact.h"
 
 /* The default pipeline (DESIGN.md, Pipeline). */
 enum sl_table {
@@ -34,6 +35,26 @@ enum sl_table {
     SL_TABLE_L3 = 1,
     SL_TABLE_L2 = 2,
     SL_N_TABLES
+};
+
+/* Sees what the REST event stream reports (sl_controller_set_observer()):
+ * SL_EV_SWITCH_UP (after the apps), SL_EV_SWITCH_DOWN ('detail' the
+ * reason), SL_EV_PORT_STATUS, and SL_EV_ERROR: an OFPT_ERROR from a switch
+ * ('ev->msg' set) or a flow a switch refused ('ev->error.flow' set,
+ * 'detail' the owner's name).  Runs on the loop; must not block. */
+typedef void sl_controller_observer(void *aux, const struct sl_event *ev,
+                                    const char *detail);
+
+/* Event-loop lag: a timer every SL_LAG_INTERVAL s measures how late it
+ * runs.  Histogram buckets as the flow programmer's. */
+#define SL_LAG_INTERVAL 0.25
+#define SL_LAG_N_BOUNDS 8
+extern const double sl_lag_bounds[SL_LAG_N_BOUNDS];
+struct sl_loop_lag {
+    double last, max;               /* seconds */
+    uint64_t buckets[SL_LAG_N_BOUNDS];
+    uint64_t count;
+    double sum;
 };
 
 struct sl_controller {
@@ -46,8 +67,15 @@ struct sl_controller {
     size_t n_listeners;
     struct sl_datapaths dps;
     struct sl_flowprog *flowprog;
+    struct sl_xacts *xacts;       /* requests waiting for answers (REST) */
     struct sl_apps *apps;
     bool started;
+    double started_at;            /* wall clock of sl_controller_start() */
+    struct event *lag_timer;
+    double lag_due;               /* monotonic time the timer is due */
+    struct sl_loop_lag lag;
+    sl_controller_observer *observer;
+    void *observer_aux;
 };
 
 /* Builds the controller from 'cfg' (ownership of its contents passes to
@@ -75,6 +103,10 @@ void sl_controller_uninit(struct sl_controller *ctl);
  * 0 or an errno with one line in 'err'. */
 int sl_controller_reload(struct sl_controller *ctl, char *err,
                          size_t errlen);
+
+/* Sets the one observer (NULL to clear). */
+void sl_controller_set_observer(struct sl_controller *ctl,
+                                sl_controller_observer *cb, void *aux);
 
 /* Returns the table id of pipeline table 'name', or -1. */
 int sl_controller_table_id(const char *name);

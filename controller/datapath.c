@@ -66,6 +66,7 @@ struct sl_datapath {
     uint64_t n_pi_dropped;
 
     unsigned int n_bad_in_row; /* decode errors since a good message */
+    double ready_since;        /* wall clock of 'ready' */
 
     /* The switch. */
     struct sl_switch sw;
@@ -78,6 +79,24 @@ struct sl_datapath {
 
 static void dp_conn_msg(struct sl_conn *, const uint8_t *data, size_t len,
                         void *dp_);
+
+/* Counts one message of 'type' in 'by_type' (rx_by_type, tx_by_type). */
+static inline void
+dp_count(uint64_t *by_type, uint8_t type)
+{
+    by_type[type < SL_DP_N_TYPES ? type : SL_DP_N_TYPES]++;
+}
+
+/* Sends 'msg' as it is and counts it. */
+static int
+dp_conn_send(struct sl_datapath *dp, const struct ofp_msg *msg)
+{
+    int error = sl_conn_send(dp->conn, msg);
+    if (!error) {
+        dp_count(dp->dps->tx_by_type, msg->type);
+    }
+    return error;
+}
 static void dp_conn_closed(struct sl_conn *, const char *reason, void *dp_);
 
 static const struct sl_conn_ops dp_conn_ops = {
@@ -190,7 +209,7 @@ dp_send(struct sl_datapath *dp, const struct ofp_msg *msg, uint32_t *xidp)
         *xidp = m.xid;
     }
     /* An encoding failure is logged (rate-limited) by the conn. */
-    return sl_conn_send(dp->conn, &m);
+    return dp_conn_send(dp, &m);
 }
 
 /* Sends an OFPT_ERROR 'e' in 'version' answering 'xid', with 'len' bytes
@@ -206,7 +225,7 @@ dp_send_error(struct sl_datapath *dp, uint8_t version, uint32_t xid,
     m.error.code = ofperr_code(e);
     m.error.data = data;
     m.error.len = len;
-    sl_conn_send(dp->conn, &m);
+    dp_conn_send(dp, &m);
 }
 
 /* Answers the offending message 'data' ('len' bytes, xid 'xid') with
@@ -533,6 +552,7 @@ dp_recv_hello(struct sl_datapath *dp, const uint8_t *data, size_t len,
         dp_fail(dp, SL_LOG_WARN, reason, true);
         return;
     }
+    dp_count(dp->dps->rx_by_type, OFPT_HELLO);
 
     if (!ofp_hello_offers(&msg, OFP13_VERSION)) {
         static const char text[] =
@@ -693,6 +713,7 @@ dp_become_ready(struct sl_datapath *dp)
     dp->pi_tokens = (int64_t) dp->pi_rate * 1000000;
     dp->pi_last_us = dp_now_us(dps);
     dp->up = true;
+    dp->ready_since = sl_wall_clock();
     dps->n_ready++;
     SL_INFO_RL(&rl_down, "switch %s up (%s, %zu ports, %s %s %s)", dp->name,
                dp->peer,
@@ -938,6 +959,12 @@ dp_conn_msg(struct sl_conn *conn, const uint8_t *data, size_t len, void *dp_)
         return;
     }
     dp->n_bad_in_row = 0;
+    dp_count(dp->dps->rx_by_type, msg.type);
+    if (msg.type == OFPT_ERROR) {
+        dp->dps->rx_errors_by_type[msg.error.type < SL_DP_N_ERR_TYPES - 1
+                                       ? msg.error.type
+                                       : SL_DP_N_ERR_TYPES - 1]++;
+    }
 
     switch (msg.type) {
     case OFPT_HELLO:
@@ -947,7 +974,7 @@ dp_conn_msg(struct sl_conn *conn, const uint8_t *data, size_t len, void *dp_)
         struct ofp_msg reply;
         ofp_msg_init(&reply, OFPT_ECHO_REPLY, msg.xid);
         reply.echo = msg.echo;
-        sl_conn_send(dp->conn, &reply);
+        dp_conn_send(dp, &reply);
         return;
     }
     default:
@@ -1109,6 +1136,12 @@ uint64_t
 sl_datapath_dpid(const struct sl_datapath *dp)
 {
     return dp->sw.dpid;
+}
+
+double
+sl_datapath_ready_since(const struct sl_datapath *dp)
+{
+    return dp->ready_since;
 }
 
 enum sl_dp_state

@@ -116,6 +116,15 @@ struct sl_datapaths {
     /* Counters (for metrics and logs). */
     uint64_t n_accepted, n_replaced, n_handshake_timeouts, n_dead_peers,
         n_decode_errors, n_packet_in_dropped;
+    /* Messages by OpenFlow type, every session and state: [type] for
+     * types below SL_DP_N_TYPES, [SL_DP_N_TYPES] for the others.  Errors
+     * received by error type: [type] below SL_DP_N_ERR_TYPES - 1, the last
+     * for the others (experimenter). */
+#define SL_DP_N_TYPES 30
+#define SL_DP_N_ERR_TYPES 15
+    uint64_t rx_by_type[SL_DP_N_TYPES + 1];
+    uint64_t tx_by_type[SL_DP_N_TYPES + 1];
+    uint64_t rx_errors_by_type[SL_DP_N_ERR_TYPES];
 };
 
 void sl_datapaths_init(struct sl_datapaths *dps, struct event_base *base,
@@ -169,6 +178,8 @@ const struct ofp_port *sl_datapath_port(const struct sl_datapath *dp,
 const char *sl_datapath_name(const struct sl_datapath *dp);
 /* The session's conn (owned by the session). */
 struct sl_conn *sl_datapath_conn(const struct sl_datapath *dp);
+/* Wall-clock time (seconds since the epoch) of the 'ready' callback. */
+double sl_datapath_ready_since(const struct sl_datapath *dp);
 /* Packet-ins dropped by this session's budget. */
 uint64_t sl_datapath_packet_in_dropped(const struct sl_datapath *dp);
 

@@ -50,6 +50,11 @@
 
 SL_LOG_MODULE(flowprog);
 
+const double sl_flowprog_rtt_bounds[SL_FLOWPROG_RTT_N_BOUNDS] = {
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+    0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+};
+
 #define FP_CMD_NONE 0xff
 /* Key bytes before the match: table_id, zero, priority (big-endian). */
 #define FP_KEY_HDR 4

@@ -96,8 +96,18 @@ struct sl_flowprog_ops {
     bool (*adopt)(void *aux, uint16_t owner);
 };
 
+/* Upper bounds (seconds) of the barrier round-trip histogram buckets. */
+#define SL_FLOWPROG_RTT_N_BOUNDS 12
+extern const double sl_flowprog_rtt_bounds[SL_FLOWPROG_RTT_N_BOUNDS];
+
 struct sl_flowprog_stats {
     uint64_t flow_mods, barriers, errors, reconciliations;
+    /* BARRIER_REQUEST -> BARRIER_REPLY round trips (loop's cached time):
+     * rtt_buckets[i] counts those in (bounds[i-1], bounds[i]]; those above
+     * the last bound are in rtt_count only. */
+    uint64_t rtt_buckets[SL_FLOWPROG_RTT_N_BOUNDS];
+    uint64_t rtt_count;
+    double rtt_sum;
 };
 
 /* Creates a programmer that defers its sends on 'base'.  'ops' and 'aux'
@@ -124,6 +134,33 @@ int sl_flowprog_del(struct sl_flowprog *fp, uint64_t dpid, uint16_t owner,
                     uint8_t table_id, uint16_t priority,
                     const struct ofp_match *match, sl_flow_done_cb *done,
                     void *aux);
+/* As sl_flowprog_add(), and the flow's cookie carries 'seq' (below 2^40)
+ * in its low 40 bits instead of a sequence the programmer picks: the REST
+ * API keeps a client's cookie this way.  EINVAL if 'seq' >= 2^40. */
+int sl_flowprog_add_seq(struct sl_flowprog *fp, uint64_t dpid,
+                        uint16_t owner, const struct sl_flow_spec *spec,
+                        uint64_t seq, sl_flow_done_cb *done, void *aux);
+/* The desired flow with this identity: its owner and cookie.  Returns true
+ * if it is desired. */
+bool sl_flowprog_get(const struct sl_flowprog *fp, uint64_t dpid,
+                     uint8_t table_id, uint16_t priority,
+                     const struct ofp_match *match, uint16_t *owner,
+                     uint64_t *cookie);
+/* Removes from the desired table of 'dpid' every flow of 'owner' that
+ * an OFPFC_DELETE with this filter would delete on the switch: 'table_id'
+ * (OFPTT_ALL: any), 'match' (non-strict: the flow's match is at least as
+ * specific), 'out_port' (OFPP_ANY: any; else the flow outputs there),
+ * 'out_group' likewise, cookie & cookie_mask.  Nothing is sent: the caller
+ * sends its own FLOW_MOD.  Returns how many were removed. */
+size_t sl_flowprog_forget_matching(struct sl_flowprog *fp, uint64_t dpid,
+                                   uint16_t owner, uint8_t table_id,
+                                   const struct ofp_match *match,
+                                   uint32_t out_port, uint32_t out_group,
+                                   uint64_t cookie, uint64_t cookie_mask);
+/* Reconciles switch 'dpid' again (it is READY): after a FLOW_MOD sent
+ * around the programmer, flows it removed that are still desired come
+ * back.  Nothing happens for a switch not connected. */
+void sl_flowprog_resync(struct sl_flowprog *fp, uint64_t dpid);
 /* Removes every desired flow of 'owner' on 'dpid' (0: every switch).
  * Returns how many. */
 size_t sl_flowprog_del_owner(struct sl_flowprog *fp, uint64_t dpid,

@@ -27,6 +27,7 @@
 #include "controller/config.h"
 #include "controller/controller.h"
 #include "controller/log.h"
+#include "rest/api.h"
 
 SL_LOG_MODULE(sluice);
 
@@ -195,6 +196,7 @@ sl_apply_log_option(const char *spec)
 struct sl_daemon {
     struct event_base *base;
     struct sl_controller ctl;
+    struct rest_api *api;       /* NULL with rest.enabled false */
     const char *log_levels;     /* --log-level, re-applied after reloads */
     int stop_signal;
 };
@@ -398,7 +400,18 @@ main(int argc, char *argv[])
         sl_detach_done(detach_fd, 1);
         return 1;
     }
+    if (d.ctl.cfg.rest_enabled) {
+        d.api = rest_api_start(&d.ctl, err, sizeof err);
+        if (d.api == NULL) {
+            sl_report_failure(echo_failures, err);
+            sl_controller_uninit(&d.ctl);
+            event_base_free(d.base);
+            sl_detach_done(detach_fd, 1);
+            return 1;
+        }
+    }
     if (opt.pidfile != NULL && sl_write_pidfile(opt.pidfile)) {
+        rest_api_destroy(d.api);
         sl_controller_uninit(&d.ctl);
         event_base_free(d.base);
         sl_detach_done(detach_fd, 1);
@@ -444,6 +457,7 @@ out:
     if (ev_hup != NULL) {
         event_free(ev_hup);
     }
+    rest_api_destroy(d.api);
     sl_controller_uninit(&d.ctl);
     event_base_free(d.base);
     if (opt.pidfile != NULL) {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void
 sl_out_of_memory(void)
@@ -79,4 +80,24 @@ sl_format_err(char *err, size_t errlen, const char *fmt, ...)
         vsnprintf(err, errlen, fmt, args);
         va_end(args);
     }
+}
+
+static double
+sl_clock(clockid_t id)
+{
+    struct timespec ts;
+    clock_gettime(id, &ts);
+    return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+
+double
+sl_wall_clock(void)
+{
+    return sl_clock(CLOCK_REALTIME);
+}
+
+double
+sl_monotonic(void)
+{
+    return sl_clock(CLOCK_MONOTONIC);
 }

@@ -35,4 +35,9 @@ char *sl_xasprintf(const char *fmt, ...)
 void sl_format_err(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Seconds since the epoch (CLOCK_REALTIME) / since an arbitrary point
+ * (CLOCK_MONOTONIC), as doubles.  Not for the hot path. */
+double sl_wall_clock(void);
+double sl_monotonic(void);
+
 #endif /* CONTROLLER_UTIL_H */

@@ -24,7 +24,8 @@ CK_TESTS = \
 	test/test-flowprog \
 	test/test-apphost \
 	test/test-hotpath \
-	test/test-rest-server
+	test/test-rest-server \
+	test/test-rest-api
 check_PROGRAMS += $(CK_TESTS) test/interop-gen
 noinst_HEADERS += test/test-util.h test/test-loop.h
 TESTS += $(CK_TESTS) \
@@ -120,6 +121,13 @@ test_test_rest_server_SOURCES = test/test-rest-server.c test/test-util.c \
 	test/test-tls.c test/test-tls.h
 test_test_rest_server_CFLAGS = $(TEST_CTL_CFLAGS)
 test_test_rest_server_LDADD = rest/librest.la $(TEST_CTL_LDADD)
+# The API on a real controller: its wiring (the fixture of the REST tests).
+TEST_API_SOURCES = test/test-api.c test/test-api.h \
+	test/fake-switch.c test/fake-switch.h test/test-util.c
+test_test_rest_api_SOURCES = test/test-rest-api.c $(TEST_API_SOURCES) \
+	test/test-tls.c test/test-tls.h
+test_test_rest_api_CFLAGS = $(TEST_CTL_CFLAGS) $(JANSSON_CFLAGS)
+test_test_rest_api_LDADD = rest/librest.la $(TEST_CTL_LDADD) $(JANSSON_LIBS)
 
 # Plugins the app host's tests load: a good one, and one per way a plugin
 # can be refused.  Modules need an -rpath to be shared; it is never used.

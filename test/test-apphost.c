@@ -608,7 +608,10 @@ assert_refused(const char *name, int want_error, const char *rest)
 
 START_TEST(test_bad_abi_major_refused_before_plugin_code)
 {
-    assert_refused("bad_abi", ENOEXEC, ": ABI 2.0, this sluice speaks 1.0");
+    char rest[64];
+    snprintf(rest, sizeof rest, ": ABI %d.0, this sluice speaks %d.%d",
+             SL_APP_ABI_MAJOR + 1, SL_APP_ABI_MAJOR, SL_APP_ABI_MINOR);
+    assert_refused("bad_abi", ENOEXEC, rest);
 }
 END_TEST
 
@@ -631,7 +634,11 @@ START_TEST(test_abi_minor_too_new_refused)
     struct sl_app_def *def = open_bad_abi(&h);
     def->abi_major = SL_APP_ABI_MAJOR;
     def->abi_minor = SL_APP_ABI_MINOR + 1;
-    assert_refused("bad_abi", ENOEXEC, ": ABI 1.1, this sluice speaks 1.0");
+    char rest[64];
+    snprintf(rest, sizeof rest, ": ABI %d.%d, this sluice speaks %d.%d",
+             SL_APP_ABI_MAJOR, SL_APP_ABI_MINOR + 1, SL_APP_ABI_MAJOR,
+             SL_APP_ABI_MINOR);
+    assert_refused("bad_abi", ENOEXEC, rest);
     dlclose(h);
 }
 END_TEST
@@ -669,8 +676,9 @@ START_TEST(test_descriptor_without_flags_refused)
 
     def->abi_major = SL_APP_ABI_MAJOR;
     def->size = offsetof(struct sl_app_def, flags);
-    snprintf(rest, sizeof rest, ": descriptor of %zu bytes, ABI 1.0 needs %zu",
-             offsetof(struct sl_app_def, flags), sizeof(struct sl_app_def));
+    snprintf(rest, sizeof rest, ": descriptor of %zu bytes, ABI %d.%d needs %zu",
+             offsetof(struct sl_app_def, flags), SL_APP_ABI_MAJOR,
+             def->abi_minor, sizeof(struct sl_app_def));
     assert_refused("bad_abi", ENOEXEC, rest);
     dlclose(h);
 }
@@ -695,8 +703,8 @@ END_TEST
 START_TEST(test_size_too_small_refused)
 {
     char rest[128];
-    snprintf(rest, sizeof rest, ": descriptor of 8 bytes, ABI 1.0 needs %zu",
-             sizeof(struct sl_app_def));
+    snprintf(rest, sizeof rest, ": descriptor of 8 bytes, ABI %d.%d needs %zu",
+             SL_APP_ABI_MAJOR, SL_APP_ABI_MINOR, sizeof(struct sl_app_def));
     assert_refused("bad_size", ENOEXEC, rest);
 }
 END_TEST

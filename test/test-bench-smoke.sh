@@ -43,6 +43,8 @@ start_sluice() {
 openflow:
   listen: ["tcp:127.0.0.1:$port"]
   packet_in_rate: 100000000
+rest:
+  listen: "127.0.0.1:0"
 log:
   level: info
 apps:

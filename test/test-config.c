@@ -298,7 +298,7 @@ START_TEST(unknown_keys_at_every_level)
                  "(known: certificate, private_key, ca_certificate, "
                  "verify_peer, pin)");
     assert_error("rest: {port: 80}\n", "sluice.yaml:1:8: unknown key "
-                 "'port' in rest (known: listen, token)");
+                 "'port' in rest (known: enabled, listen, token, https)");
     assert_error("topology:\n  lldp: 1\n", "sluice.yaml:2:3: unknown key "
                  "'lldp' in topology (known: lldp_interval, link_timeout, "
                  "lldp_key)");

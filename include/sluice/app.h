@@ -44,7 +44,7 @@
 #include "sluice/ofp.h"
 
 #define SL_APP_ABI_MAJOR 1
-#define SL_APP_ABI_MINOR 0
+#define SL_APP_ABI_MINOR 1
 
 /* The host's handle for one loaded app (opaque). */
 struct sl_ctx;
@@ -73,6 +73,31 @@ typedef enum sl_verdict sl_event_handler(struct sl_ctx *ctx,
                                          const struct sl_event *ev,
                                          void *aux);
 typedef void sl_timer_cb(struct sl_ctx *ctx, void *aux);
+
+/* REST methods (a mask for 'rest_route'). */
+#define SL_REST_GET 0x1
+#define SL_REST_POST 0x2
+#define SL_REST_PUT 0x4
+#define SL_REST_DELETE 0x8
+
+/* One HTTP request to a route of the app (ABI minor 1).  Everything is
+ * valid during the handler call only. */
+struct sl_rest_request {
+    unsigned method;           /* one SL_REST_* bit */
+    const char *path;          /* decoded, "/api/v1/apps/acl/rules/3" */
+    const char *subpath;       /* after "/api/v1/apps/<app>": "/rules/3" */
+    const char *query;         /* the raw query string, "" if none */
+    const char *body;          /* NUL-terminated; "" if none */
+    size_t body_len;
+    size_t n_params;           /* the route's {name} segments */
+    const char *const *param_names;
+    const char *const *param_values;
+    void *host_data;           /* the host's */
+};
+
+/* Answers 'req' with host->rest_reply() before returning. */
+typedef void sl_rest_handler(struct sl_ctx *ctx,
+                             const struct sl_rest_request *req, void *aux);
 
 /* Host functions.  Those returning int return 0 or a positive errno:
  * ENOENT no such switch connected, EINVAL invalid argument (e.g. a match
@@ -154,6 +179,24 @@ struct sl_host {
     /* The app's private pointer (NULL until set). */
     void *(*get_data)(struct sl_ctx *ctx);
     void (*set_data)(struct sl_ctx *ctx, void *data);
+
+    /* ---- minor 1 ---- */
+
+    /* Serves 'methods' (SL_REST_* mask) on "/api/v1/apps/<name>" +
+     * 'pattern': '/'-separated segments, literals or "{param}" (a final
+     * "{param...}" takes the rest of the path); "" is the app's root.
+     * Writes (POST, PUT, DELETE) need the API's bearer token like every
+     * write.  Allowed in init and start.  Returns 0, EINVAL (bad pattern,
+     * methods, or called later), EEXIST, ENOMEM. */
+    int (*rest_route)(struct sl_ctx *ctx, unsigned methods,
+                      const char *pattern, sl_rest_handler *handler,
+                      void *aux);
+    /* Answers 'req' (once, from its handler): 'status' and 'len' bytes of
+     * 'body' as 'content_type' (NULL: "application/json", which is then
+     * sent as is: the app writes valid JSON). */
+    void (*rest_reply)(struct sl_ctx *ctx, const struct sl_rest_request *req,
+                       int status, const char *content_type,
+                       const char *body, size_t len);
 };
 
 /* The descriptor a plugin exports as 'sluice_app'. */

@@ -167,6 +167,8 @@ class Sluice:
         with open(self.config, 'w') as f:
             f.write('openflow:\n'
                     '  listen: ["tcp:127.0.0.1:%d"]\n'
+                    'rest:\n'
+                    '  listen: "127.0.0.1:0"\n'
                     'log:\n'
                     '  level: info\n'
                     'apps:\n'

@@ -81,6 +81,7 @@ class Bench:
             with open(cfg, 'w') as f:
                 f.write('openflow:\n  listen: ["tcp:127.0.0.1:%d"]\n'
                         '  packet_in_rate: 100000000\n'
+                        'rest:\n  listen: "127.0.0.1:0"\n'
                         'log:\n  level: warn\n'
                         'apps:\n  - name: l2_learning\n' % port)
             cmd = [os.path.join(self.b, 'controller/sluice'), '-c', cfg,

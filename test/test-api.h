@@ -1,0 +1,70 @@
+/* test-api: the fixture of the REST API's tests (test-rest-ryu,
+ * test-rest-native): a real controller (no listeners, no apps unless
+ * asked) with its REST API on 127.0.0.1 (a free port), fake switches
+ * (fake-switch.h) connected to its sessions, and a real HTTP client
+ * (libevent's evhttp) in the same loop.
+ *
+ * Waits run the loop until their condition holds, bounded by
+ * FSW_STEP_TIMEOUT; a failed wait fails the running libcheck test. */
+#ifndef TEST_TEST_API_H
+#define TEST_TEST_API_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <event2/event.h>
+#include <jansson.h>
+#include "controller/controller.h"
+#include "rest/api.h"
+#include "test/fake-switch.h"
+
+struct tapi {
+    struct event_base *base;
+    struct sl_controller ctl;
+    struct rest_api *api;
+    uint16_t port;             /* the REST server's */
+};
+extern struct tapi tapi;
+
+/* Sets up the fixture.  'token': rest.token (NULL: none).  'apps': NULL,
+ * or a YAML list of apps ("[{name: hub}]"), found in the build tree's test
+ * plugins and apps directories. */
+void tapi_setup(const char *token, const char *apps);
+void tapi_teardown(void);
+
+/* Connects a fake switch, runs its handshake to READY for 'dpid', and
+ * settles the flow programmer's reconciliation (tapi_settle()). */
+struct fsw *tapi_switch(uint64_t dpid);
+/* Answers the flow programmer's traffic on 's' -- an OFPMP_FLOW request
+ * with no flows, each BARRIER_REQUEST with its reply, FLOW_MODs consumed
+ * -- until the programmer is synced for the switch.  Other messages fail
+ * the test. */
+void tapi_settle(struct fsw *s);
+
+/* ---- HTTP client ---- */
+
+struct tapi_http;
+
+/* Starts 'method' ("GET", "POST", "PUT", "DELETE") of 'path' (with its
+ * query) on the fixture's server, with 'body' (NULL: none) and a bearer
+ * 'token' (NULL: no Authorization header).  Returns at once: drive the
+ * switch side meanwhile, then tapi_http_wait(). */
+struct tapi_http *tapi_http_start(const char *method, const char *path,
+                                  const char *body, const char *token);
+/* Returns true once the response is complete. */
+bool tapi_http_done(const struct tapi_http *);
+/* Waits for the response; returns its status (0 if the connection failed). */
+int tapi_http_wait(struct tapi_http *);
+/* The body (NUL-terminated; owned by the request) and a header (or NULL). */
+const char *tapi_http_body(const struct tapi_http *);
+const char *tapi_http_header(const struct tapi_http *, const char *name);
+/* Parses the body as JSON (a new reference) or fails the test. */
+json_t *tapi_http_json(const struct tapi_http *);
+void tapi_http_free(struct tapi_http *);
+
+/* Start, wait and parse in one: returns the status; '*json' (if not NULL)
+ * gets the body as JSON (a new reference) or fails the test if it is not
+ * JSON. */
+int tapi_request(const char *method, const char *path, const char *body,
+                 const char *token, json_t **json);
+
+#endif /* TEST_TEST_API_H */
