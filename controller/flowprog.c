@@ -31,11 +31,27 @@
  * is used by reconciliation for a flow of the same owner and timeouts
  * whose instructions differ.
  *
+ * A cookie chosen by the owner (sl_flowprog_add_seq(): the REST API keeps
+ * its clients' cookies) is 'pinned': reconciliation then wants exactly that
+ * cookie on the switch, where it otherwise compares owners only (each run
+ * of the controller numbers its flows anew).
+ *
  * Adoption.  A Sluice flow the switch reports that is not desired, of an
  * owner that ops->adopt accepts, becomes a desired entry on the spot (the
  * flow stats entry is the only copy of its instructions), marked
  * FP_SEEN_ADOPTED so that the end of reconciliation counts it and sends
- * nothing for it. */
+ * nothing for it.  Its cookie is pinned.
+ *
+ * Forgetting and resyncing.  The REST API sends FLOW_MODs of its own
+ * (non-strict DELETE and MODIFY) around the programmer: it first forgets
+ * the desired flows such a FLOW_MOD hits (sl_flowprog_forget_matching(),
+ * nothing sent), then, once the switch has answered, asks for a new
+ * reconciliation (sl_flowprog_resync()), which restores what other owners
+ * still desire.  A resync waits for the batches in flight (and sends no
+ * new ones meanwhile) so that their waiters complete normally.
+ *
+ * Barrier round trips are timed with the loop's cached time into the
+ * histogram of the stats. */
 #include <config.h>
 #include "controller/flowprog.h"
 
@@ -51,8 +67,7 @@
 SL_LOG_MODULE(flowprog);
 
 const double sl_flowprog_rtt_bounds[SL_FLOWPROG_RTT_N_BOUNDS] = {
-    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-    0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
 };
 
 #define FP_CMD_NONE 0xff
@@ -91,6 +106,7 @@ struct fp_waiter {
 struct fp_barrier {
     uint32_t xid;
     uint64_t batch;
+    double sent; /* loop's cached time at sending */
 };
 
 struct fp_flow {
@@ -115,7 +131,11 @@ struct fp_flow {
     uint8_t seen;     /* enum fp_seen */
     bool desired;
     bool on_switch;
-    bool stale; /* The change in flight was superseded. */
+    bool stale;    /* The change in flight was superseded. */
+    bool pinned;   /* 'cookie' was chosen by the owner (add_seq): it is
+                    * part of what the switch must have. */
+    bool no_adopt; /* Forgotten while reconciling: the flow stats may
+                    * still show it, yet it is not to come back. */
     size_t key_len;
     uint8_t key[];
 };
@@ -136,6 +156,7 @@ struct fp_switch {
     uint64_t next_batch;
     uint32_t stats_xid;
     bool stats_pending;
+    bool resync;      /* Reconcile again once nothing is in flight. */
     size_t n_foreign; /* Reconciliation: foreign flows left alone. */
 };
 
@@ -388,6 +409,37 @@ fp_flow_supersede(struct sl_flowprog *fp, struct fp_flow *f)
     }
 }
 
+/* The loop's cached time, in seconds. */
+static double
+fp_now(const struct sl_flowprog *fp)
+{
+    struct timeval tv;
+
+    if (event_base_gettimeofday_cached(fp->base, &tv)) {
+        return 0.0;
+    }
+    return (double) tv.tv_sec + (double) tv.tv_usec / 1e6;
+}
+
+/* Counts one barrier round trip of 'rtt' seconds. */
+static void
+fp_note_rtt(struct sl_flowprog *fp, double rtt)
+{
+    struct sl_flowprog_stats *st = &fp->stats;
+
+    if (rtt < 0) {
+        rtt = 0; /* the wall clock stepped back */
+    }
+    st->rtt_count++;
+    st->rtt_sum += rtt;
+    for (size_t i = 0; i < SL_FLOWPROG_RTT_N_BOUNDS; i++) {
+        if (rtt <= sl_flowprog_rtt_bounds[i]) {
+            st->rtt_buckets[i]++;
+            break;
+        }
+    }
+}
+
 static uint64_t
 fp_new_cookie(struct sl_flowprog *fp, uint16_t owner)
 {
@@ -581,21 +633,26 @@ fp_canon_spec(struct sl_flowprog *fp, const struct sl_flow_spec *spec)
     return ok ? 0 : EINVAL;
 }
 
-/* True if 'f' (desired) has the content in fp->inst and 'spec'. */
+/* True if 'f' (desired) has the content in fp->inst and 'spec', and the
+ * cookie '*cookie' unless 'cookie' is NULL. */
 static bool
 fp_flow_same(const struct sl_flowprog *fp, const struct fp_flow *f,
-             uint16_t owner, const struct sl_flow_spec *spec)
+             uint16_t owner, const struct sl_flow_spec *spec,
+             const uint64_t *cookie)
 {
-    return f->owner == owner && f->idle_timeout == spec->idle_timeout &&
+    return f->owner == owner && (!cookie || f->cookie == *cookie) &&
+           f->idle_timeout == spec->idle_timeout &&
            f->hard_timeout == spec->hard_timeout && f->flags == spec->flags &&
            f->inst_len == fp->inst.len &&
            (!f->inst_len || !memcmp(f->inst, fp->inst.data, f->inst_len));
 }
 
-/* Gives 'f' the content in fp->inst and 'spec', owned by 'owner'. */
+/* Gives 'f' the content in fp->inst and 'spec', owned by 'owner', with
+ * cookie '*cookie' (pinned), or (NULL) its own if it is already one of
+ * 'owner''s, else a new one. */
 static void
 fp_flow_set_content(struct sl_flowprog *fp, struct fp_flow *f, uint16_t owner,
-                    const struct sl_flow_spec *spec)
+                    const struct sl_flow_spec *spec, const uint64_t *cookie)
 {
     if (fp->inst.len != f->inst_len) {
         free(f->inst);
@@ -609,8 +666,12 @@ fp_flow_set_content(struct sl_flowprog *fp, struct fp_flow *f, uint16_t owner,
     f->hard_timeout = spec->hard_timeout;
     f->flags = spec->flags;
     f->owner = owner;
-    if (!SL_COOKIE_IS_SLUICE(f->cookie) ||
-        SL_COOKIE_OWNER(f->cookie) != owner) {
+    f->no_adopt = false;
+    f->pinned = cookie != NULL;
+    if (cookie) {
+        f->cookie = *cookie;
+    } else if (!SL_COOKIE_IS_SLUICE(f->cookie) ||
+               SL_COOKIE_OWNER(f->cookie) != owner) {
         f->cookie = fp_new_cookie(fp, owner);
     }
 }
@@ -693,7 +754,45 @@ fp_switch_lost(struct sl_flowprog *fp, struct fp_switch *sw)
     sl_list_remove(&sw->dirty_node);
     sw->n_barriers = 0;
     sw->stats_pending = false;
+    sw->resync = false;
     sw->state = FP_DISCONNECTED;
+}
+
+/* Starts reconciling 'sw' (anew if it was already): changes in flight end
+ * as for a disconnection, queued ones are decided by the diff. */
+static void
+fp_reconcile_start(struct sl_flowprog *fp, struct fp_switch *sw)
+{
+    static struct sl_log_rl rl = SL_LOG_RL_INIT(5, 20);
+    uint64_t dpid = sw->dpid;
+    struct fp_flow *f;
+    struct ofp_msg msg;
+    uint32_t xid;
+
+    fp_switch_lost(fp, sw);
+    SL_HMAP_FOR_EACH_SAFE(f, node, &sw->flows)
+    {
+        f->seen = FP_SEEN_NO;
+    }
+    sw->n_foreign = 0;
+
+    ofp_msg_init(&msg, OFPT_MULTIPART_REQUEST, 0);
+    msg.mp_request.type = OFPMP_FLOW;
+    msg.mp_request.flow.table_id = OFPTT_ALL;
+    msg.mp_request.flow.out_port = OFPP_ANY;
+    msg.mp_request.flow.out_group = OFPG_ANY;
+    msg.mp_request.flow.match.type = OFPMT_OXM;
+    int error = fp->ops->send(fp->aux, dpid, &msg, &xid);
+    if (error) {
+        SL_WARN_RL(&rl,
+                   "switch 0x%016" PRIx64 ": flow stats request not sent "
+                   "(%s)",
+                   dpid, strerror(error));
+        return;
+    }
+    sw->state = FP_RECONCILING;
+    sw->stats_xid = xid;
+    sw->stats_pending = true;
 }
 
 /* Sends the queued changes of 'sw' in batches closed by a barrier, as
@@ -703,7 +802,8 @@ fp_switch_send(struct sl_flowprog *fp, struct fp_switch *sw)
 {
     static struct sl_log_rl rl = SL_LOG_RL_INIT(5, 20);
 
-    while (sw->state == FP_SYNCED && !sl_list_is_empty(&sw->pending) &&
+    while (sw->state == FP_SYNCED && !sw->resync &&
+           !sl_list_is_empty(&sw->pending) &&
            sw->n_barriers < SL_FLOWPROG_WINDOW) {
         uint64_t batch = ++sw->next_batch;
         uint32_t xid;
@@ -746,6 +846,7 @@ fp_switch_send(struct sl_flowprog *fp, struct fp_switch *sw)
         }
         sw->barriers[sw->n_barriers].xid = xid;
         sw->barriers[sw->n_barriers].batch = batch;
+        sw->barriers[sw->n_barriers].sent = fp_now(fp);
         sw->n_barriers++;
         fp->stats.barriers++;
         continue;
@@ -799,6 +900,7 @@ fp_handle_barrier(struct sl_flowprog *fp, struct fp_switch *sw, uint32_t xid)
     /* A barrier answers for everything sent before it, so earlier
      * unanswered barriers are answered too. */
     uint64_t batch = sw->barriers[i].batch;
+    fp_note_rtt(fp, fp_now(fp) - sw->barriers[i].sent);
     sw->n_barriers -= i + 1;
     memmove(sw->barriers, sw->barriers + i + 1,
             sw->n_barriers * sizeof *sw->barriers);
@@ -827,7 +929,12 @@ fp_handle_barrier(struct sl_flowprog *fp, struct fp_switch *sw, uint32_t xid)
         }
         fp_flow_schedule(fp, sw, f);
     }
-    if (!sl_list_is_empty(&sw->pending) && sl_list_is_empty(&sw->dirty_node)) {
+    if (sw->resync && sl_list_is_empty(&sw->inflight) && !sw->n_barriers) {
+        /* What was in flight is answered: reconcile (what is queued is
+         * decided again by it). */
+        fp_reconcile_start(fp, sw);
+    } else if (!sl_list_is_empty(&sw->pending) &&
+               sl_list_is_empty(&sw->dirty_node)) {
         /* The window has room again for what it held back. */
         sl_list_push_back(&fp->dirty, &sw->dirty_node);
         fp_schedule(fp);
@@ -1040,8 +1147,10 @@ fp_adopt(struct sl_flowprog *fp, struct fp_switch *sw, struct fp_flow *f,
     spec.idle_timeout = fs->idle_timeout;
     spec.hard_timeout = fs->hard_timeout;
     spec.flags = fs->flags;
-    f->cookie = fs->cookie; /* kept: its owner is the cookie's */
-    fp_flow_set_content(fp, f, SL_COOKIE_OWNER(fs->cookie), &spec);
+    /* The switch's cookie is kept (its owner is the cookie's), and pinned:
+     * it may be one the owner chose (sl_flowprog_add_seq()). */
+    fp_flow_set_content(fp, f, SL_COOKIE_OWNER(fs->cookie), &spec,
+                        &fs->cookie);
     f->desired = true;
     sw->n_desired++;
     f->on_switch = true;
@@ -1068,7 +1177,7 @@ fp_note_switch_flow(struct sl_flowprog *fp, struct fp_switch *sw,
     struct fp_flow *f = fp_flow_find(sw, hash, fp->key.data, fp->key.len);
     bool sluice = SL_COOKIE_IS_SLUICE(fs->cookie);
 
-    if (sluice && (!f || !f->desired) && fp->ops->adopt &&
+    if (sluice && (!f || (!f->desired && !f->no_adopt)) && fp->ops->adopt &&
         fp->ops->adopt(fp->aux, SL_COOKIE_OWNER(fs->cookie)) &&
         fp_adopt(fp, sw, f, hash, fs)) {
         return;
@@ -1109,7 +1218,10 @@ fp_note_switch_flow(struct sl_flowprog *fp, struct fp_switch *sw,
             f->inst_len == fp->inst.len &&
             (!f->inst_len || !memcmp(f->inst, fp->inst.data, f->inst_len));
     }
+    /* Owners are compared, not sequences (each run numbers its flows
+     * anew), except for a cookie the owner chose. */
     bool same_meta = sluice && SL_COOKIE_OWNER(fs->cookie) == f->owner &&
+                     (!f->pinned || fs->cookie == f->cookie) &&
                      fs->idle_timeout == f->idle_timeout &&
                      fs->hard_timeout == f->hard_timeout;
     f->seen = (same_meta && same_inst ? FP_SEEN_SAME
@@ -1267,10 +1379,11 @@ sl_flowprog_destroy(struct sl_flowprog *fp)
     free(fp);
 }
 
-int
-sl_flowprog_add(struct sl_flowprog *fp, uint64_t dpid, uint16_t owner,
-                const struct sl_flow_spec *spec, sl_flow_done_cb *done,
-                void *aux)
+/* sl_flowprog_add() and, with 'cookie', sl_flowprog_add_seq(). */
+static int
+fp_add(struct sl_flowprog *fp, uint64_t dpid, uint16_t owner,
+       const struct sl_flow_spec *spec, const uint64_t *cookie,
+       sl_flow_done_cb *done, void *aux)
 {
     if (fp->destroying) {
         return ESHUTDOWN;
@@ -1285,7 +1398,7 @@ sl_flowprog_add(struct sl_flowprog *fp, uint64_t dpid, uint16_t owner,
     struct fp_flow *f = fp_flow_find(sw, hash, fp->key.data, fp->key.len);
     struct fp_waiter *w = fp_waiter_new(fp, dpid, done, aux);
 
-    if (f && f->desired && fp_flow_same(fp, f, owner, spec)) {
+    if (f && f->desired && fp_flow_same(fp, f, owner, spec, cookie)) {
         /* Nothing to send; 'done' waits for what the flow waits for. */
         if (!w) {
             return 0;
@@ -1310,7 +1423,7 @@ sl_flowprog_add(struct sl_flowprog *fp, uint64_t dpid, uint16_t owner,
             f->seen = FP_SEEN_REPLACE;
         }
     }
-    fp_flow_set_content(fp, f, owner, spec);
+    fp_flow_set_content(fp, f, owner, spec, cookie);
     if (!f->desired) {
         f->desired = true;
         sw->n_desired++;
@@ -1323,6 +1436,26 @@ sl_flowprog_add(struct sl_flowprog *fp, uint64_t dpid, uint16_t owner,
         fp_flow_schedule(fp, sw, f);
     }
     return 0;
+}
+
+int
+sl_flowprog_add(struct sl_flowprog *fp, uint64_t dpid, uint16_t owner,
+                const struct sl_flow_spec *spec, sl_flow_done_cb *done,
+                void *aux)
+{
+    return fp_add(fp, dpid, owner, spec, NULL, done, aux);
+}
+
+int
+sl_flowprog_add_seq(struct sl_flowprog *fp, uint64_t dpid, uint16_t owner,
+                    const struct sl_flow_spec *spec, uint64_t seq,
+                    sl_flow_done_cb *done, void *aux)
+{
+    if (seq >> SL_COOKIE_OWNER_SHIFT) {
+        return EINVAL;
+    }
+    uint64_t cookie = SL_COOKIE(owner, seq);
+    return fp_add(fp, dpid, owner, spec, &cookie, done, aux);
 }
 
 /* Makes desired flow 'f' of 'sw' a tombstone; 'w' (may be NULL) waits for
@@ -1413,43 +1546,204 @@ sl_flowprog_del_owner(struct sl_flowprog *fp, uint64_t dpid, uint16_t owner)
     return n;
 }
 
+bool
+sl_flowprog_get(const struct sl_flowprog *fp_, uint64_t dpid, uint8_t table_id,
+                uint16_t priority, const struct ofp_match *match,
+                uint16_t *owner, uint64_t *cookie)
+{
+    /* Only the scratch buffers change: the programmer's state does not. */
+    struct sl_flowprog *fp = (struct sl_flowprog *) fp_;
+    struct fp_switch *sw = fp_switch_find(fp, dpid);
+
+    if (!sw || !fp_canon_key(fp, table_id, priority, match)) {
+        return false;
+    }
+    uint32_t hash = sl_hash_bytes(fp->key.data, fp->key.len, 0);
+    const struct fp_flow *f =
+        fp_flow_find(sw, hash, fp->key.data, fp->key.len);
+    if (!f || !f->desired) {
+        return false;
+    }
+    if (owner) {
+        *owner = f->owner;
+    }
+    if (cookie) {
+        *cookie = f->cookie;
+    }
+    return true;
+}
+
+/* Largest OXM a fixed scratch buffer takes: header, experimenter id, and
+ * a payload of up to 255 bytes. */
+#define FP_OXM_MAX (4 + 255)
+
+/* Writes the wire form of 'oxm' to 'buf' (FP_OXM_MAX bytes); returns its
+ * length, 0 if it did not fit. */
+static size_t
+fp_oxm_bytes(const struct ofp_oxm *oxm, uint8_t *buf)
+{
+    struct ofp_wbuf b;
+
+    ofp_wbuf_use_fixed(&b, buf, FP_OXM_MAX);
+    ofp_oxm_encode(&b, oxm);
+    return b.overflow ? 0 : b.len;
+}
+
+/* True if flow OXM 'g' is at least as specific as filter OXM 'f' of the
+ * same known basic field: every bit 'f' matches on, 'g' matches on too,
+ * with the same value. */
+static bool
+fp_oxm_covers(const struct ofp_oxm *f, const struct ofp_oxm *g)
+{
+    const struct ofp_oxm_field_info *fi = ofp_oxm_field_info(f->field);
+    uint8_t fb[FP_OXM_MAX], gb[FP_OXM_MAX];
+
+    if (!fi || !fp_oxm_bytes(f, fb) || !fp_oxm_bytes(g, gb)) {
+        return false;
+    }
+    size_t w = fi->width;
+    for (size_t i = 0; i < w; i++) {
+        uint8_t fv = fb[4 + i], gv = gb[4 + i];
+        uint8_t fm = f->has_mask ? fb[4 + w + i] : 0xff;
+        uint8_t gm = g->has_mask ? gb[4 + w + i] : 0xff;
+        if ((gm & fm) != fm || ((gv ^ fv) & fm)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* True if 'flow' matches at least as specifically as 'filter' (the
+ * non-strict OpenFlow DELETE and MODIFY): each OXM of 'filter' is covered
+ * by the flow's OXM of the same field; an opaque OXM must be in the flow
+ * as it is. */
+static bool
+fp_match_covers(const struct ofp_match *filter, const struct ofp_match *flow)
+{
+    for (size_t i = 0; i < filter->n_oxms; i++) {
+        const struct ofp_oxm *f = &filter->oxms[i];
+        bool found = false;
+
+        for (size_t j = 0; j < flow->n_oxms && !found; j++) {
+            const struct ofp_oxm *g = &flow->oxms[j];
+            if (ofp_oxm_is_known(f) && ofp_oxm_is_known(g)) {
+                found = f->field == g->field && fp_oxm_covers(f, g);
+            } else {
+                found = ofp_oxm_equal(f, g);
+            }
+        }
+        if (!found) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* True if an apply- or write-actions list of 'list' outputs to 'port'
+ * (OFPP_ANY: always) and one sends to group 'group' (OFPG_ANY: always). */
+static bool
+fp_outputs_to(const struct ofp_instruction_list *list, uint32_t port,
+              uint32_t group)
+{
+    bool port_ok = port == OFPP_ANY;
+    bool group_ok = group == OFPG_ANY;
+
+    for (size_t i = 0; i < list->n; i++) {
+        const struct ofp_instruction *inst = &list->instructions[i];
+        if (inst->type != OFPIT_APPLY_ACTIONS &&
+            inst->type != OFPIT_WRITE_ACTIONS) {
+            continue;
+        }
+        for (size_t k = 0; k < inst->actions.n; k++) {
+            const struct ofp_action *a = &inst->actions.actions[k];
+            if (a->type == OFPAT_OUTPUT && a->output.port == port) {
+                port_ok = true;
+            } else if (a->type == OFPAT_GROUP && a->group_id == group) {
+                group_ok = true;
+            }
+        }
+    }
+    return port_ok && group_ok;
+}
+
+/* Takes desired flow 'f' out of the desired table without sending
+ * anything: its waiters are aborted.  While reconciling, the flow stats
+ * under way may still show it: it stays as a tombstone that is not
+ * adopted again (and deleted if the switch has it). */
+static void
+fp_flow_forget(struct sl_flowprog *fp, struct fp_switch *sw, struct fp_flow *f)
+{
+    if (sw->state != FP_RECONCILING) {
+        fp_flow_free(fp, sw, f);
+        return;
+    }
+    fp_flow_supersede(fp, f);
+    sl_list_remove(&f->pending_node);
+    f->cmd = FP_CMD_NONE;
+    f->desired = false;
+    f->no_adopt = true;
+    sw->n_desired--;
+}
+
+size_t
+sl_flowprog_forget_matching(struct sl_flowprog *fp, uint64_t dpid,
+                            uint16_t owner, uint8_t table_id,
+                            const struct ofp_match *match, uint32_t out_port,
+                            uint32_t out_group, uint64_t cookie,
+                            uint64_t cookie_mask)
+{
+    struct fp_switch *sw = fp_switch_find(fp, dpid);
+    struct sl_flow_spec spec;
+    struct fp_flow *f;
+    size_t n = 0;
+
+    if (fp->destroying || !sw) {
+        return 0;
+    }
+    /* Decoding each flow costs O(n) per call: fine for the REST API. */
+    SL_HMAP_FOR_EACH_SAFE(f, node, &sw->flows)
+    {
+        if (!f->desired || f->owner != owner ||
+            (table_id != OFPTT_ALL && f->key[0] != table_id) ||
+            ((f->cookie ^ cookie) & cookie_mask)) {
+            continue;
+        }
+        ofp_arena_reset(&fp->arena);
+        if (fp_flow_decode(&fp->arena, f, &spec) &&
+            fp_match_covers(match, &spec.match) &&
+            fp_outputs_to(&spec.instructions, out_port, out_group)) {
+            fp_flow_forget(fp, sw, f);
+            n++;
+        }
+    }
+    ofp_arena_reset(&fp->arena);
+    return n;
+}
+
 void
 sl_flowprog_switch_up(struct sl_flowprog *fp, uint64_t dpid)
 {
-    static struct sl_log_rl rl = SL_LOG_RL_INIT(5, 20);
-    struct fp_switch *sw;
-    struct fp_flow *f;
-    struct ofp_msg msg;
-    uint32_t xid;
+    if (!fp->destroying) {
+        fp_reconcile_start(fp, fp_switch_get(fp, dpid));
+    }
+}
 
-    if (fp->destroying) {
+void
+sl_flowprog_resync(struct sl_flowprog *fp, uint64_t dpid)
+{
+    struct fp_switch *sw = fp_switch_find(fp, dpid);
+
+    if (fp->destroying || !sw || sw->state == FP_DISCONNECTED) {
         return;
     }
-    sw = fp_switch_get(fp, dpid);
-    fp_switch_lost(fp, sw);
-    SL_HMAP_FOR_EACH_SAFE(f, node, &sw->flows)
-    {
-        f->seen = FP_SEEN_NO;
-    }
-    sw->n_foreign = 0;
-
-    ofp_msg_init(&msg, OFPT_MULTIPART_REQUEST, 0);
-    msg.mp_request.type = OFPMP_FLOW;
-    msg.mp_request.flow.table_id = OFPTT_ALL;
-    msg.mp_request.flow.out_port = OFPP_ANY;
-    msg.mp_request.flow.out_group = OFPG_ANY;
-    msg.mp_request.flow.match.type = OFPMT_OXM;
-    int error = fp->ops->send(fp->aux, dpid, &msg, &xid);
-    if (error) {
-        SL_WARN_RL(&rl,
-                   "switch 0x%016" PRIx64 ": flow stats request not sent "
-                   "(%s)",
-                   dpid, strerror(error));
+    if (sw->state == FP_SYNCED &&
+        (!sl_list_is_empty(&sw->inflight) || sw->n_barriers)) {
+        /* Let the batches in flight complete first (their waiters would
+         * be aborted): nothing more is sent until then. */
+        sw->resync = true;
         return;
     }
-    sw->state = FP_RECONCILING;
-    sw->stats_xid = xid;
-    sw->stats_pending = true;
+    fp_reconcile_start(fp, sw);
 }
 
 void

@@ -179,6 +179,7 @@ xact_is_command(uint8_t type)
     case OFPT_SET_CONFIG:
     case OFPT_SET_ASYNC:
     case OFPT_PACKET_OUT:
+    case OFPT_EXPERIMENTER:
         return true;
     default:
         return false;

@@ -137,6 +137,7 @@ struct rest_req {
     size_t n_params;
     char **query; /* Name, value, ... */
     size_t n_query;
+    char *raw_query; /* As received, "" if none. */
     void (*cancel_cb)(void *aux);
     void *cancel_aux;
     struct rest_stream *stream;
@@ -931,6 +932,7 @@ req_free(struct rest_req *req)
     free(req->segs);
     free(req->params);
     free(req->query);
+    free(req->raw_query);
     free(req->path);
     free(req);
 }
@@ -1025,6 +1027,12 @@ rest_req_query(const struct rest_req *req, const char *name)
         }
     }
     return NULL;
+}
+
+const char *
+rest_req_raw_query(const struct rest_req *req)
+{
+    return req->raw_query ? req->raw_query : "";
 }
 
 const char *
@@ -1548,7 +1556,9 @@ server_request_cb(struct evhttp_request *ereq, void *server_)
                          "(bad percent-encoding or an encoded NUL?)");
         return;
     }
-    if (!req_parse_query(req, evhttp_uri_get_query(uri))) {
+    const char *raw_query = evhttp_uri_get_query(uri);
+    req->raw_query = sl_xstrdup(raw_query ? raw_query : "");
+    if (!req_parse_query(req, raw_query)) {
         rest_reply_error(req, 400, "bad request",
                          "bad percent-encoding in the query");
         return;

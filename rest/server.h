@@ -121,6 +121,9 @@ const char *rest_req_path(const struct rest_req *);
 const char *rest_req_param(const struct rest_req *, const char *name);
 /* The decoded value of query parameter 'name' (first one), or NULL. */
 const char *rest_req_query(const struct rest_req *, const char *name);
+/* The query string as received, still encoded ("x=1&y=%20"); "" if
+ * none. */
+const char *rest_req_raw_query(const struct rest_req *);
 /* A request header, or NULL. */
 const char *rest_req_header(const struct rest_req *, const char *name);
 /* The raw body and its length (not NUL-terminated; may be empty). */

@@ -199,7 +199,7 @@ test_plugins_lldp_probe_la_LDFLAGS = $(AM_LDFLAGS) $(TEST_PLUGIN_LDFLAGS)
 
 TESTS += test/test-bench-smoke.sh
 dist_noinst_SCRIPTS += test/test-bench-smoke.sh test/bench/run-bench.py \
-	test/bench/osken_l2.py test/bench/flowpush.py
+	test/bench/osken_l2.py test/bench/flowpush.py test/bench/rest_load.py
 
 # make bench: the codec micro-benchmark, then the side-by-side run
 # (Sluice, os-ken, the ceiling; flow push into OVS needs root).
@@ -209,6 +209,12 @@ bench: test/bench/bench-ofproto test/bench/sluice-bench \
 	$(top_builddir)/test/bench/bench-ofproto $(BENCH_ARGS)
 	$(SYSTEM_PYTHON) $(top_srcdir)/test/bench/run-bench.py \
 	    --builddir $(top_builddir) --srcdir $(top_srcdir) $(RUN_BENCH_ARGS)
+	@if [ "$$(id -u)" -eq 0 ]; then \
+	    $(SYSTEM_PYTHON) $(top_srcdir)/test/bench/rest_load.py \
+	        --builddir $(top_builddir) $(REST_LOAD_ARGS); \
+	else \
+	    echo "bench: the REST load run needs root (Mininet): skipped"; \
+	fi
 .PHONY: bench
 
 # ---- fuzzing: make fuzz (libFuzzer, clang, ASan+UBSan) ----
@@ -288,3 +294,24 @@ clean-fuzz:
 	    test/fuzz/leak-* test/fuzz/timeout-* test/fuzz/oom-*
 .PHONY: clean-fuzz
 clean-local: clean-valgrind clean-fuzz
+
+# rest-native
+# The native API (/api/v1/..., /metrics, the event stream) on the test-api
+# fixture, with a plugin that serves REST routes.
+CK_TESTS += test/test-rest-native
+test_test_rest_native_SOURCES = test/test-rest-native.c $(TEST_API_SOURCES)
+test_test_rest_native_CFLAGS = $(TEST_CTL_CFLAGS) $(JANSSON_CFLAGS)
+test_test_rest_native_LDADD = rest/librest.la $(TEST_CTL_LDADD) \
+	$(JANSSON_LIBS)
+check_LTLIBRARIES += test/plugins/rest-app.la
+test_plugins_rest_app_la_SOURCES = test/plugins/rest-app.c
+test_plugins_rest_app_la_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS)
+test_plugins_rest_app_la_LDFLAGS = $(AM_LDFLAGS) $(TEST_PLUGIN_LDFLAGS)
+
+# rest-ryu
+# The Ryu-compatible /stats/... API against a real controller and fake
+# switches; Ryu's shapes compared with the corpus (SLUICE_CORPUS).
+CK_TESTS += test/test-rest-ryu
+test_test_rest_ryu_SOURCES = test/test-rest-ryu.c $(TEST_API_SOURCES)
+test_test_rest_ryu_CFLAGS = $(TEST_CTL_CFLAGS) $(JANSSON_CFLAGS)
+test_test_rest_ryu_LDADD = rest/librest.la $(TEST_CTL_LDADD) $(JANSSON_LIBS)

@@ -709,8 +709,7 @@ START_TEST(test_window_holds_back_batches_until_barriers_return)
     }
     ck_assert(sl_flowprog_is_synced(fp, DPID));
     ck_assert_uint_eq(count_sent(OFPT_FLOW_MOD, from), N);
-    ck_assert_uint_eq(sl_flowprog_stats(fp)->barriers,
-                      SL_FLOWPROG_WINDOW + 2);
+    ck_assert_uint_eq(sl_flowprog_stats(fp)->barriers, SL_FLOWPROG_WINDOW + 2);
 }
 END_TEST
 
@@ -2368,6 +2367,457 @@ START_TEST(test_adopt_flow_removed_while_switch_away)
 }
 END_TEST
 
+/* ---- tests: REST support (add_seq, get, forget_matching, resync) ---- */
+
+static int
+add_seq(uint64_t dpid, uint16_t owner, const struct tflow *t, uint64_t seq,
+        struct done_rec *d)
+{
+    in_api = true;
+    int error = sl_flowprog_add_seq(fp, dpid, owner, &t->spec, seq,
+                                    d ? done_cb : NULL, d);
+    in_api = false;
+    return error;
+}
+
+static size_t
+forget(uint16_t owner, uint8_t table_id, const struct ofp_match *match,
+       uint32_t out_port, uint32_t out_group, uint64_t cookie,
+       uint64_t cookie_mask)
+{
+    static const struct ofp_match all = {.type = OFPMT_OXM};
+    return sl_flowprog_forget_matching(fp, DPID, owner, table_id,
+                                       match ? match : &all, out_port,
+                                       out_group, cookie, cookie_mask);
+}
+
+/* Synced DPID with 't' installed (ADD sent, barrier answered). */
+static void
+installed_seq(const struct tflow *t, uint16_t owner, uint64_t seq)
+{
+    ck_assert_int_eq(add_seq(DPID, owner, t, seq, NULL), 0);
+    run();
+    reply_all_barriers(DPID, 0);
+    ck_assert(sl_flowprog_is_synced(fp, DPID));
+}
+
+START_TEST(test_add_seq_cookie_carries_seq)
+{
+    struct tflow t;
+    struct done_rec *d = done_new(1);
+
+    sync_empty(DPID);
+    tflow_init(&t, 100, 1, 1, 2);
+    ck_assert_int_eq(add_seq(DPID, OWNER, &t, 0x1234, d), 0);
+    run();
+    struct ofp_msg m = sent_msg(last_sent(OFPT_FLOW_MOD));
+    ck_assert_uint_eq(m.flow_mod.command, OFPFC_ADD);
+    ck_assert_uint_eq(m.flow_mod.cookie, SL_COOKIE(OWNER, 0x1234));
+    reply_all_barriers(DPID, 0);
+    ck_assert_int_eq(d->calls, 1);
+    ck_assert_int_eq(d->result, 0);
+
+    uint16_t owner = 0;
+    uint64_t cookie = 0;
+    ck_assert(
+        sl_flowprog_get(fp, DPID, 0, 100, &t.spec.match, &owner, &cookie));
+    ck_assert_uint_eq(owner, OWNER);
+    ck_assert_uint_eq(cookie, SL_COOKIE(OWNER, 0x1234));
+}
+END_TEST
+
+START_TEST(test_add_seq_limits)
+{
+    struct tflow t;
+
+    tflow_init(&t, 100, 1, 1, 2);
+    ck_assert_int_eq(add_seq(DPID, OWNER, &t, UINT64_C(1) << 40, NULL),
+                     EINVAL);
+    ck_assert_int_eq(add_seq(DPID, OWNER, &t, UINT64_MAX, NULL), EINVAL);
+    ck_assert_uint_eq(sl_flowprog_n_flows(fp, DPID), 0);
+    ck_assert_int_eq(add_seq(DPID, OWNER, &t, (UINT64_C(1) << 40) - 1, NULL),
+                     0);
+    uint64_t cookie = 0;
+    ck_assert(sl_flowprog_get(fp, DPID, 0, 100, &t.spec.match, NULL, &cookie));
+    ck_assert_uint_eq(cookie, SL_COOKIE(OWNER, (UINT64_C(1) << 40) - 1));
+}
+END_TEST
+
+START_TEST(test_add_seq_other_seq_is_a_change)
+{
+    struct tflow t;
+
+    sync_empty(DPID);
+    tflow_init(&t, 100, 1, 1, 2);
+    installed_seq(&t, OWNER, 5);
+    size_t from = fk.n_sent;
+    ck_assert_int_eq(add_seq(DPID, OWNER, &t, 5, NULL), 0);
+    run();
+    ck_assert_uint_eq(fk.n_sent, from); /* identical */
+    ck_assert_int_eq(add_seq(DPID, OWNER, &t, 6, NULL), 0);
+    run();
+    ck_assert_uint_eq(count_sent(OFPT_FLOW_MOD, from), 1);
+    struct ofp_msg m = sent_msg(last_sent(OFPT_FLOW_MOD));
+    ck_assert_uint_eq(m.flow_mod.command, OFPFC_ADD);
+    ck_assert_uint_eq(m.flow_mod.cookie, SL_COOKIE(OWNER, 6));
+}
+END_TEST
+
+/* A plain add of an owner's flow keeps the cookie the owner chose. */
+START_TEST(test_plain_readd_keeps_seq_cookie)
+{
+    struct tflow t;
+
+    sync_empty(DPID);
+    tflow_init(&t, 100, 1, 1, 2);
+    installed_seq(&t, OWNER, 5);
+    t.actions[0].output.port = 3;
+    ck_assert_int_eq(add(DPID, OWNER, &t, NULL), 0);
+    run();
+    struct ofp_msg m = sent_msg(last_sent(OFPT_FLOW_MOD));
+    ck_assert_uint_eq(m.flow_mod.cookie, SL_COOKIE(OWNER, 5));
+}
+END_TEST
+
+/* Reconciliation wants a chosen cookie exactly; other flows' sequences do
+ * not matter. */
+START_TEST(test_reconcile_compares_chosen_cookie)
+{
+    struct tflow a, b;
+
+    tflow_init(&a, 100, 1, 1, 2);
+    tflow_init(&b, 100, 1, 2, 2);
+    ck_assert_int_eq(add_seq(DPID, OWNER, &a, 5, NULL), 0);
+    ck_assert_int_eq(add(DPID, OWNER, &b, NULL), 0);
+    struct ofp_flow_stats fs[2] = {
+        tflow_stats(&a, SL_COOKIE(OWNER, 6)),
+        tflow_stats(&b, SL_COOKIE(OWNER, 999)),
+    };
+    reconcile_with(fs, 2);
+    ck_assert_uint_eq(fk.kept, 1);
+    ck_assert_uint_eq(fk.modified, 1);
+    run();
+    ck_assert_uint_eq(count_sent(OFPT_FLOW_MOD, 0), 1);
+    struct ofp_msg m = sent_msg(find_flow_mod(0, 1));
+    ck_assert_uint_eq(m.flow_mod.command, OFPFC_ADD);
+    ck_assert_uint_eq(m.flow_mod.cookie, SL_COOKIE(OWNER, 5));
+
+    fs[0] = tflow_stats(&a, SL_COOKIE(OWNER, 5));
+    fk.n_reconciled = 0;
+    reply_all_barriers(DPID, 0);
+    reconcile_with(fs, 2);
+    ck_assert_uint_eq(fk.kept, 2);
+    ck_assert_uint_eq(fk.modified, 0);
+}
+END_TEST
+
+START_TEST(test_get_desired_only)
+{
+    struct tflow t, other;
+    uint16_t owner = 0;
+    uint64_t cookie = 0;
+
+    tflow_init(&t, 100, 1, 1, 2);
+    tflow_init(&other, 101, 1, 1, 2);
+    ck_assert(
+        !sl_flowprog_get(fp, DPID, 0, 100, &t.spec.match, &owner, &cookie));
+    ck_assert_int_eq(add(DPID, OWNER2, &t, NULL), 0);
+    /* OXM order does not matter. */
+    struct ofp_oxm swapped = t.oxms[0];
+    t.oxms[0] = t.oxms[2];
+    t.oxms[2] = swapped;
+    ck_assert(
+        sl_flowprog_get(fp, DPID, 0, 100, &t.spec.match, &owner, &cookie));
+    ck_assert_uint_eq(owner, OWNER2);
+    ck_assert(SL_COOKIE_IS_SLUICE(cookie));
+    ck_assert_uint_eq(SL_COOKIE_OWNER(cookie), OWNER2);
+    ck_assert(!sl_flowprog_get(fp, DPID, 0, 101, &t.spec.match, NULL, NULL));
+    ck_assert(!sl_flowprog_get(fp, DPID, 1, 100, &t.spec.match, NULL, NULL));
+    ck_assert(!sl_flowprog_get(fp, DPID2, 0, 100, &t.spec.match, NULL, NULL));
+
+    /* A flow being deleted is a tombstone: not desired. */
+    sync_empty(DPID);
+    run();
+    reply_all_barriers(DPID, 0);
+    ck_assert_int_eq(del(DPID, OWNER2, &t, NULL), 0);
+    ck_assert(!sl_flowprog_get(fp, DPID, 0, 100, &t.spec.match, NULL, NULL));
+}
+END_TEST
+
+/* Flows of OWNER on DPID: in_port 1..3 to 10.0.0.1..3, priority 100, out
+ * 2 in table 0; the third in table 1, outputs to group 7 as well. */
+static void
+forget_setup(struct tflow t[3])
+{
+    for (int i = 0; i < 3; i++) {
+        tflow_init(&t[i], 100, (uint32_t) i + 1, (uint32_t) i + 1, 2);
+    }
+    t[2].spec.table_id = 1;
+    t[2].actions[1].type = OFPAT_GROUP;
+    t[2].actions[1].group_id = 7;
+    t[2].inst[0].actions.n = 2;
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(add_seq(DPID, OWNER, &t[i], (uint64_t) i + 1, NULL),
+                         0);
+    }
+}
+
+START_TEST(test_forget_by_table_owner_cookie)
+{
+    struct tflow t[3], mine;
+
+    forget_setup(t);
+    tflow_init(&mine, 100, 9, 9, 2);
+    ck_assert_int_eq(add(DPID, OWNER2, &mine, NULL), 0);
+    ck_assert_uint_eq(sl_flowprog_n_flows(fp, DPID), 4);
+
+    ck_assert_uint_eq(forget(OWNER, 1, NULL, OFPP_ANY, OFPG_ANY, 0, 0), 1);
+    ck_assert(
+        !sl_flowprog_get(fp, DPID, 1, 100, &t[2].spec.match, NULL, NULL));
+    ck_assert_uint_eq(forget(OWNER, 0, NULL, OFPP_ANY, OFPG_ANY,
+                             SL_COOKIE(OWNER, 2), UINT64_MAX),
+                      1);
+    ck_assert(
+        !sl_flowprog_get(fp, DPID, 0, 100, &t[1].spec.match, NULL, NULL));
+    ck_assert_uint_eq(forget(OWNER, 0, NULL, OFPP_ANY, OFPG_ANY,
+                             SL_COOKIE(OWNER, 2), UINT64_MAX),
+                      0);
+    ck_assert_uint_eq(sl_flowprog_n_flows(fp, DPID), 2);
+    /* Every table, another owner's flow stays. */
+    ck_assert_uint_eq(forget(OWNER, OFPTT_ALL, NULL, OFPP_ANY, OFPG_ANY, 0, 0),
+                      1);
+    ck_assert_uint_eq(sl_flowprog_n_flows(fp, DPID), 1);
+    ck_assert(sl_flowprog_get(fp, DPID, 0, 100, &mine.spec.match, NULL, NULL));
+    run();
+    ck_assert_uint_eq(fk.n_sent, 0);
+}
+END_TEST
+
+START_TEST(test_forget_by_out_port_and_group)
+{
+    struct tflow t[3];
+
+    forget_setup(t);
+    ck_assert_uint_eq(forget(OWNER, OFPTT_ALL, NULL, OFPP_ANY, 8, 0, 0), 0);
+    ck_assert_uint_eq(forget(OWNER, OFPTT_ALL, NULL, 3, OFPG_ANY, 0, 0), 0);
+    ck_assert_uint_eq(forget(OWNER, OFPTT_ALL, NULL, 2, 7, 0, 0), 1);
+    ck_assert_uint_eq(sl_flowprog_n_flows(fp, DPID), 2);
+    ck_assert_uint_eq(forget(OWNER, OFPTT_ALL, NULL, 2, OFPG_ANY, 0, 0), 2);
+    ck_assert_uint_eq(sl_flowprog_n_flows(fp, DPID), 0);
+}
+END_TEST
+
+START_TEST(test_forget_match_is_non_strict)
+{
+    struct tflow t[3], masked;
+    struct ofp_oxm oxms[2];
+    struct ofp_match filter = {.type = OFPMT_OXM, .n_oxms = 1, .oxms = oxms};
+
+    forget_setup(t);
+    /* 10.0.0.0/30 exact on the flows' ipv4_dst: masked flow 10.0.0.0/24
+     * (less specific) is not hit. */
+    tflow_init(&masked, 100, 1, 0, 2);
+    masked.oxms[2].has_mask = true;
+    masked.oxms[2].mask.u32 = 0xffffff00;
+    ck_assert_int_eq(add_seq(DPID, OWNER, &masked, 9, NULL), 0);
+
+    /* A field no flow has. */
+    ofp_oxm_init_basic(&oxms[0], OFPXMT_OFB_VLAN_VID);
+    oxms[0].value.u16 = 0x1000 | 5;
+    ck_assert_uint_eq(
+        forget(OWNER, OFPTT_ALL, &filter, OFPP_ANY, OFPG_ANY, 0, 0), 0);
+
+    /* in_port 1: t[0] and the masked one. */
+    ofp_oxm_init_basic(&oxms[0], OFPXMT_OFB_IN_PORT);
+    oxms[0].value.u32 = 1;
+    ofp_oxm_init_basic(&oxms[1], OFPXMT_OFB_ETH_TYPE);
+    oxms[1].value.u16 = 0x0800;
+    filter.n_oxms = 2;
+    ck_assert_uint_eq(forget(OWNER, 0, &filter, 4, OFPG_ANY, 0, 0), 0);
+    ck_assert_uint_eq(forget(OWNER, 0, &filter, OFPP_ANY, OFPG_ANY, 0, 0), 2);
+    ck_assert_uint_eq(sl_flowprog_n_flows(fp, DPID), 2);
+
+    /* ipv4_dst 10.0.0.0/30 covers 10.0.0.2 and 10.0.0.3 (other table). */
+    ck_assert_int_eq(add_seq(DPID, OWNER, &masked, 9, NULL), 0);
+    ofp_oxm_init_basic(&oxms[0], OFPXMT_OFB_IPV4_DST);
+    oxms[0].value.u32 = 0x0a000000;
+    oxms[0].has_mask = true;
+    oxms[0].mask.u32 = 0xfffffffc;
+    filter.n_oxms = 1;
+    ck_assert_uint_eq(
+        forget(OWNER, OFPTT_ALL, &filter, OFPP_ANY, OFPG_ANY, 0, 0), 2);
+    ck_assert_uint_eq(sl_flowprog_n_flows(fp, DPID), 1);
+    ck_assert(
+        sl_flowprog_get(fp, DPID, 0, 100, &masked.spec.match, NULL, NULL));
+
+    /* ipv4_dst 10.0.0.0/16 covers the /24 flow. */
+    oxms[0].mask.u32 = 0xffff0000;
+    ck_assert_uint_eq(
+        forget(OWNER, OFPTT_ALL, &filter, OFPP_ANY, OFPG_ANY, 0, 0), 1);
+    ck_assert_uint_eq(sl_flowprog_n_flows(fp, DPID), 0);
+}
+END_TEST
+
+START_TEST(test_forget_aborts_waiters_sends_nothing)
+{
+    struct tflow t;
+    struct done_rec *d = done_new(2);
+
+    sync_empty(DPID);
+    tflow_init(&t, 100, 1, 1, 2);
+    ck_assert_int_eq(add_seq(DPID, OWNER, &t, 1, &d[0]), 0);
+    ck_assert_uint_eq(forget(OWNER, OFPTT_ALL, NULL, OFPP_ANY, OFPG_ANY, 0, 0),
+                      1);
+    run();
+    ck_assert_uint_eq(fk.n_sent, 1); /* the flow stats request only */
+    ck_assert_int_eq(d[0].calls, 1);
+    ck_assert_int_eq(d[0].result, SL_FLOW_ABORTED);
+
+    /* In flight: its barrier still completes the batch. */
+    ck_assert_int_eq(add_seq(DPID, OWNER, &t, 1, &d[1]), 0);
+    run();
+    ck_assert_uint_eq(count_sent(OFPT_FLOW_MOD, 0), 1);
+    ck_assert_uint_eq(forget(OWNER, OFPTT_ALL, NULL, OFPP_ANY, OFPG_ANY, 0, 0),
+                      1);
+    run();
+    ck_assert_int_eq(d[1].calls, 1);
+    ck_assert_int_eq(d[1].result, SL_FLOW_ABORTED);
+    reply_all_barriers(DPID, 0);
+    ck_assert(sl_flowprog_is_synced(fp, DPID));
+    ck_assert_uint_eq(sl_flowprog_n_flows(fp, DPID), 0);
+    ck_assert_uint_eq(count_sent(OFPT_FLOW_MOD, 0), 1);
+}
+END_TEST
+
+/* While reconciling, the flow stats under way may still list a forgotten
+ * flow: it is not adopted back but deleted. */
+START_TEST(test_forget_while_reconciling_not_adopted)
+{
+    struct tflow t;
+
+    adopter(OWNER);
+    tflow_init(&t, 100, 1, 1, 2);
+    ck_assert_int_eq(add_seq(DPID, OWNER, &t, 3, NULL), 0);
+    sl_flowprog_switch_up(fp, DPID);
+    ck_assert_uint_eq(forget(OWNER, OFPTT_ALL, NULL, OFPP_ANY, OFPG_ANY, 0, 0),
+                      1);
+    ck_assert_uint_eq(sl_flowprog_n_flows(fp, DPID), 0);
+    struct ofp_flow_stats fs = tflow_stats(&t, SL_COOKIE(OWNER, 3));
+    ck_assert(reply_flow_stats(DPID, fk.sent[0].xid, &fs, 1, false));
+    ck_assert_uint_eq(fk.adopted, 0);
+    ck_assert_uint_eq(fk.deleted, 1);
+    ck_assert_uint_eq(sl_flowprog_n_flows(fp, DPID), 0);
+    run();
+    struct ofp_msg m = sent_msg(last_sent(OFPT_FLOW_MOD));
+    ck_assert_uint_eq(m.flow_mod.command, OFPFC_DELETE_STRICT);
+    ck_assert_uint_eq(m.flow_mod.cookie, SL_COOKIE(OWNER, 3));
+}
+END_TEST
+
+START_TEST(test_resync_restores_desired_flows)
+{
+    struct tflow t;
+
+    sync_empty(DPID);
+    tflow_init(&t, 100, 1, 1, 2);
+    installed_seq(&t, OWNER2, 1);
+    size_t from = fk.n_sent;
+    sl_flowprog_resync(fp, DPID);
+    ck_assert_uint_eq(fk.n_sent, from + 1);
+    struct ofp_msg m = sent_msg(from);
+    ck_assert_uint_eq(m.type, OFPT_MULTIPART_REQUEST);
+    ck_assert_uint_eq(m.mp_request.type, OFPMP_FLOW);
+    ck_assert(!sl_flowprog_is_synced(fp, DPID));
+    /* Somebody deleted it on the switch. */
+    fk.n_reconciled = 0;
+    ck_assert(reply_flow_stats(DPID, fk.sent[from].xid, NULL, 0, false));
+    ck_assert_uint_eq(fk.added, 1);
+    run();
+    m = sent_msg(last_sent(OFPT_FLOW_MOD));
+    ck_assert_uint_eq(m.flow_mod.command, OFPFC_ADD);
+    ck_assert_uint_eq(m.flow_mod.cookie, SL_COOKIE(OWNER2, 1));
+    reply_all_barriers(DPID, from);
+    ck_assert(sl_flowprog_is_synced(fp, DPID));
+    ck_assert_uint_eq(sl_flowprog_stats(fp)->reconciliations, 2);
+}
+END_TEST
+
+START_TEST(test_resync_waits_for_flight)
+{
+    struct tflow a, b;
+    struct done_rec *d = done_new(2);
+
+    sync_empty(DPID);
+    tflow_init(&a, 100, 1, 1, 2);
+    tflow_init(&b, 100, 1, 2, 2);
+    ck_assert_int_eq(add(DPID, OWNER, &a, &d[0]), 0);
+    run();
+    size_t barrier = last_sent(OFPT_BARRIER_REQUEST);
+    sl_flowprog_resync(fp, DPID);
+    /* Nothing is sent meanwhile, not even new changes. */
+    ck_assert_int_eq(add(DPID, OWNER, &b, &d[1]), 0);
+    run();
+    ck_assert_uint_eq(fk.n_sent, barrier + 1);
+    ck_assert(reply_barrier(DPID, fk.sent[barrier].xid));
+    ck_assert_int_eq(d[0].calls, 1);
+    ck_assert_int_eq(d[0].result, 0);
+    ck_assert_uint_eq(fk.n_sent, barrier + 2);
+    struct ofp_msg m = sent_msg(barrier + 1);
+    ck_assert_uint_eq(m.type, OFPT_MULTIPART_REQUEST);
+    struct ofp_flow_stats fs = tflow_stats(&a, SL_COOKIE(OWNER, 1));
+    ck_assert(reply_flow_stats(DPID, m.xid, &fs, 1, false));
+    run();
+    /* b is added by the reconciliation; a is kept. */
+    ck_assert_uint_eq(count_sent(OFPT_FLOW_MOD, barrier), 1);
+    find_flow_mod(barrier, 2);
+    reply_all_barriers(DPID, barrier + 1);
+    ck_assert_int_eq(d[1].calls, 1);
+    ck_assert_int_eq(d[1].result, 0);
+    ck_assert(sl_flowprog_is_synced(fp, DPID));
+}
+END_TEST
+
+START_TEST(test_resync_disconnected_or_reconciling)
+{
+    sl_flowprog_resync(fp, DPID); /* unknown */
+    sl_flowprog_switch_up(fp, DPID);
+    sl_flowprog_switch_down(fp, DPID);
+    sl_flowprog_resync(fp, DPID); /* disconnected */
+    ck_assert_uint_eq(fk.n_sent, 1);
+    sl_flowprog_switch_up(fp, DPID);
+    sl_flowprog_resync(fp, DPID); /* reconciling: starts anew */
+    ck_assert_uint_eq(fk.n_sent, 3);
+    ck_assert(!reply_flow_stats(DPID, fk.sent[1].xid, NULL, 0, false));
+    ck_assert(reply_flow_stats(DPID, fk.sent[2].xid, NULL, 0, false));
+    ck_assert(sl_flowprog_is_synced(fp, DPID));
+}
+END_TEST
+
+START_TEST(test_barrier_rtt_histogram)
+{
+    struct tflow t;
+
+    sync_empty(DPID);
+    tflow_init(&t, 100, 1, 1, 2);
+    ck_assert_int_eq(add(DPID, OWNER, &t, NULL), 0);
+    run();
+    const struct sl_flowprog_stats *st = sl_flowprog_stats(fp);
+    ck_assert_uint_eq(st->rtt_count, 0);
+    reply_all_barriers(DPID, 0);
+    ck_assert_uint_eq(st->rtt_count, 1);
+    ck_assert(st->rtt_sum >= 0 && st->rtt_sum < 1.0);
+    uint64_t n = 0;
+    for (size_t i = 0; i < SL_FLOWPROG_RTT_N_BOUNDS; i++) {
+        n += st->rtt_buckets[i];
+        if (i) {
+            ck_assert(sl_flowprog_rtt_bounds[i] >
+                      sl_flowprog_rtt_bounds[i - 1]);
+        }
+    }
+    ck_assert_uint_eq(n, 1);
+}
+END_TEST
+
 static Suite *
 flowprog_suite(void)
 {
@@ -2461,6 +2911,25 @@ flowprog_suite(void)
     tcase_add_test(tc, test_adopt_restart_sends_no_flow_mods);
     tcase_add_test(tc, test_adopt_with_identical_add_while_reconciling);
     tcase_add_test(tc, test_adopt_flow_removed_while_switch_away);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("rest");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_add_seq_cookie_carries_seq);
+    tcase_add_test(tc, test_add_seq_limits);
+    tcase_add_test(tc, test_add_seq_other_seq_is_a_change);
+    tcase_add_test(tc, test_plain_readd_keeps_seq_cookie);
+    tcase_add_test(tc, test_reconcile_compares_chosen_cookie);
+    tcase_add_test(tc, test_get_desired_only);
+    tcase_add_test(tc, test_forget_by_table_owner_cookie);
+    tcase_add_test(tc, test_forget_by_out_port_and_group);
+    tcase_add_test(tc, test_forget_match_is_non_strict);
+    tcase_add_test(tc, test_forget_aborts_waiters_sends_nothing);
+    tcase_add_test(tc, test_forget_while_reconciling_not_adopted);
+    tcase_add_test(tc, test_resync_restores_desired_flows);
+    tcase_add_test(tc, test_resync_waits_for_flight);
+    tcase_add_test(tc, test_resync_disconnected_or_reconciling);
+    tcase_add_test(tc, test_barrier_rtt_histogram);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("completions");

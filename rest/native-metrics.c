@@ -1,0 +1,248 @@
+/* rest/native-metrics: GET /metrics, the Prometheus exposition (text
+ * format 0.0.4) of the controller's counters, rendered at scrape time with
+ * controller/prom.h from the counters each service keeps.
+ *
+ * Every family is always declared, with the same label sets from one
+ * scrape to the next: per-type series (messages, errors, app events) are
+ * written for every type even at zero, so rate() sees each from its
+ * start.  Only sluice_rest_requests_total has a series per HTTP status
+ * seen, as status codes are open-ended. */
+#include <config.h>
+#include "rest/native-private.h"
+
+#include <stdio.h>
+#include <event2/buffer.h>
+#include "controller/prom.h"
+#include "controller/util.h"
+#include "ofproto/ofp-errors.h"
+
+/* A family with its one unlabelled sample. */
+static void
+native_metric(struct sl_prom *p, const char *name, const char *type,
+              const char *help, uint64_t value)
+{
+    sl_prom_family(p, name, type, help);
+    sl_prom_u64(p, name, value, NULL);
+}
+
+static void
+native_metric_double(struct sl_prom *p, const char *name, const char *type,
+                     const char *help, double value)
+{
+    sl_prom_family(p, name, type, help);
+    sl_prom_double(p, name, value, NULL);
+}
+
+/* The label value of OpenFlow message type 'i' (SL_DP_N_TYPES: the
+ * others). */
+static const char *
+native_type_label(size_t i, char *buf, size_t size)
+{
+    const char *name = i < SL_DP_N_TYPES ? ofp_type_name((uint8_t) i) : NULL;
+
+    if (i == SL_DP_N_TYPES) {
+        return "OTHER";
+    }
+    if (name == NULL) {
+        snprintf(buf, size, "TYPE_%zu", i);
+        return buf;
+    }
+    return name;
+}
+
+/* The label value of error type 'i' (the last slot: the others). */
+static const char *
+native_err_type_label(size_t i, char *buf, size_t size)
+{
+    const char *name =
+        i < SL_DP_N_ERR_TYPES - 1 ? ofperr_type_name((uint16_t) i) : NULL;
+
+    if (i == SL_DP_N_ERR_TYPES - 1) {
+        return "OTHER";
+    }
+    if (name == NULL) {
+        snprintf(buf, size, "OFPET_%zu", i);
+        return buf;
+    }
+    return name;
+}
+
+static void
+native_metrics_sessions(struct sl_prom *p, const struct sl_datapaths *dps)
+{
+    char buf[32];
+
+    native_metric(p, "sluice_switches", "gauge",
+                  "Switch sessions past their handshake (READY).",
+                  dps->n_ready);
+    native_metric(p, "sluice_connections_accepted_total", "counter",
+                  "OpenFlow connections accepted.", dps->n_accepted);
+    native_metric(p, "sluice_switches_replaced_total", "counter",
+                  "Sessions closed because a new connection claimed their "
+                  "datapath id.",
+                  dps->n_replaced);
+    native_metric(p, "sluice_handshake_timeouts_total", "counter",
+                  "Sessions closed for not finishing the handshake in time.",
+                  dps->n_handshake_timeouts);
+    native_metric(p, "sluice_dead_peers_total", "counter",
+                  "Sessions closed for unanswered echo requests.",
+                  dps->n_dead_peers);
+    native_metric(p, "sluice_decode_errors_total", "counter",
+                  "Messages from switches that did not decode.",
+                  dps->n_decode_errors);
+    native_metric(p, "sluice_packet_in_dropped_total", "counter",
+                  "PACKET_INs dropped by the per-switch budget.",
+                  dps->n_packet_in_dropped);
+
+    sl_prom_family(p, "sluice_messages_received_total", "counter",
+                   "OpenFlow messages received from switches, by type.");
+    for (size_t i = 0; i <= SL_DP_N_TYPES; i++) {
+        sl_prom_u64(p, "sluice_messages_received_total", dps->rx_by_type[i],
+                    "type", native_type_label(i, buf, sizeof buf), NULL);
+    }
+    sl_prom_family(p, "sluice_messages_sent_total", "counter",
+                   "OpenFlow messages sent to switches, by type.");
+    for (size_t i = 0; i <= SL_DP_N_TYPES; i++) {
+        sl_prom_u64(p, "sluice_messages_sent_total", dps->tx_by_type[i],
+                    "type", native_type_label(i, buf, sizeof buf), NULL);
+    }
+    sl_prom_family(p, "sluice_errors_received_total", "counter",
+                   "OFPT_ERROR messages received from switches, by error "
+                   "type.");
+    for (size_t i = 0; i < SL_DP_N_ERR_TYPES; i++) {
+        sl_prom_u64(p, "sluice_errors_received_total",
+                    dps->rx_errors_by_type[i], "type",
+                    native_err_type_label(i, buf, sizeof buf), NULL);
+    }
+    native_metric(p, "sluice_packet_ins_total", "counter",
+                  "PACKET_INs received (before the budget).",
+                  dps->rx_by_type[OFPT_PACKET_IN]);
+}
+
+static void
+native_metrics_flowprog(struct sl_prom *p, const struct sl_flowprog *fp)
+{
+    static const struct sl_flowprog_stats zero;
+    const struct sl_flowprog_stats *st = fp ? sl_flowprog_stats(fp) : &zero;
+
+    native_metric(p, "sluice_flow_mods_total", "counter",
+                  "FLOW_MODs sent by the flow programmer.", st->flow_mods);
+    native_metric(p, "sluice_barriers_total", "counter",
+                  "BARRIER_REQUESTs sent by the flow programmer.",
+                  st->barriers);
+    native_metric(p, "sluice_flow_errors_total", "counter",
+                  "Flows refused by switches.", st->errors);
+    native_metric(p, "sluice_reconciliations_total", "counter",
+                  "Reconciliations of a switch's flows finished.",
+                  st->reconciliations);
+    sl_prom_family(p, "sluice_barrier_rtt_seconds", "histogram",
+                   "Round trips from BARRIER_REQUEST to BARRIER_REPLY.");
+    sl_prom_histogram(p, "sluice_barrier_rtt_seconds", sl_flowprog_rtt_bounds,
+                      st->rtt_buckets, SL_FLOWPROG_RTT_N_BOUNDS, st->rtt_sum,
+                      st->rtt_count, NULL);
+}
+
+static void
+native_metrics_rest(struct sl_prom *p, const struct rest_server *server)
+{
+    const struct rest_server_stats *st = rest_server_stats(server);
+    char code[8];
+
+    sl_prom_family(p, "sluice_rest_requests_total", "counter",
+                   "REST requests answered, by HTTP status.");
+    for (int i = 0; i < 600; i++) {
+        if (st->by_status[i] != 0) {
+            snprintf(code, sizeof code, "%d", i);
+            sl_prom_u64(p, "sluice_rest_requests_total", st->by_status[i],
+                        "code", code, NULL);
+        }
+    }
+    native_metric(p, "sluice_rest_connections", "gauge",
+                  "REST client connections open.", st->connections);
+    native_metric(p, "sluice_rest_connections_refused_total", "counter",
+                  "REST connections refused over the connection limit.",
+                  st->refused_connections);
+    native_metric(p, "sluice_rest_streams", "gauge", "Event streams open.",
+                  st->streams);
+    native_metric(p, "sluice_rest_streams_dropped_total", "counter",
+                  "Event streams dropped for a slow consumer.",
+                  st->dropped_streams);
+}
+
+/* The label values of app event types. */
+static const char *const native_app_event_labels[SL_EV_N_TYPES] = {
+    [SL_EV_SWITCH_UP] = "switch_up",       [SL_EV_SWITCH_DOWN] = "switch_down",
+    [SL_EV_PORT_STATUS] = "port_status",   [SL_EV_PACKET_IN] = "packet_in",
+    [SL_EV_FLOW_REMOVED] = "flow_removed", [SL_EV_ERROR] = "error",
+    [SL_EV_STATS_REPLY] = "stats_reply",
+};
+
+static void
+native_metrics_apps(struct sl_prom *p, const struct sl_apps *apps)
+{
+    struct sl_app_info info;
+
+    sl_prom_family(p, "sluice_app_events_total", "counter",
+                   "Events delivered to apps, by app and event type.");
+    for (size_t i = 0; apps != NULL && sl_apps_info(apps, i, &info); i++) {
+        for (int t = 0; t < SL_EV_N_TYPES; t++) {
+            sl_prom_u64(p, "sluice_app_events_total", info.events[t], "app",
+                        info.name, "event", native_app_event_labels[t], NULL);
+        }
+    }
+    sl_prom_family(p, "sluice_app_handler_seconds_total", "counter",
+                   "Time spent in apps' event handlers (sampled estimate), "
+                   "by app and event type.");
+    for (size_t i = 0; apps != NULL && sl_apps_info(apps, i, &info); i++) {
+        for (int t = 0; t < SL_EV_N_TYPES; t++) {
+            sl_prom_double(p, "sluice_app_handler_seconds_total",
+                           info.handler_seconds[t], "app", info.name, "event",
+                           native_app_event_labels[t], NULL);
+        }
+    }
+}
+
+void
+rest_native_metrics(struct rest_req *req, void *native_)
+{
+    struct rest_native *native = native_;
+    const struct sl_controller *ctl = native->ctl;
+    struct evbuffer *out = evbuffer_new();
+    struct sl_prom p;
+
+    if (out == NULL) {
+        sl_out_of_memory();
+    }
+    sl_prom_init(&p, out);
+
+    sl_prom_family(&p, "sluice_build_info", "gauge",
+                   "Always 1; the version of this sluice as a label.");
+    sl_prom_u64(&p, "sluice_build_info", 1, "version", PACKAGE_VERSION, NULL);
+    double uptime =
+        ctl->started_at > 0 ? sl_wall_clock() - ctl->started_at : 0.0;
+    native_metric_double(&p, "sluice_uptime_seconds", "gauge",
+                         "Seconds since the controller started.",
+                         uptime > 0 ? uptime : 0.0);
+
+    native_metrics_sessions(&p, &ctl->dps);
+    native_metrics_flowprog(&p, ctl->flowprog);
+    native_metric(&p, "sluice_xacts_open", "gauge",
+                  "REST requests waiting for a switch's answer.",
+                  ctl->xacts ? sl_xacts_count(ctl->xacts) : 0);
+    native_metrics_rest(&p, native->server);
+
+    sl_prom_family(&p, "sluice_loop_lag_seconds", "histogram",
+                   "How late the event loop ran a periodic timer.");
+    sl_prom_histogram(&p, "sluice_loop_lag_seconds", sl_lag_bounds,
+                      ctl->lag.buckets, SL_LAG_N_BOUNDS, ctl->lag.sum,
+                      ctl->lag.count, NULL);
+    native_metric_double(&p, "sluice_loop_lag_max_seconds", "gauge",
+                         "The largest event-loop lag seen.", ctl->lag.max);
+
+    native_metrics_apps(&p, ctl->apps);
+
+    size_t len = evbuffer_get_length(out);
+    rest_reply_data(req, 200, "text/plain; version=0.0.4",
+                    evbuffer_pullup(out, -1), len);
+    evbuffer_free(out);
+}
