@@ -315,3 +315,18 @@ CK_TESTS += test/test-rest-ryu
 test_test_rest_ryu_SOURCES = test/test-rest-ryu.c $(TEST_API_SOURCES)
 test_test_rest_ryu_CFLAGS = $(TEST_CTL_CFLAGS) $(JANSSON_CFLAGS)
 test_test_rest_ryu_LDADD = rest/librest.la $(TEST_CTL_LDADD) $(JANSSON_LIBS)
+
+# sluicectl
+# The REST client runs as a child process against an in-process server;
+# its SPEC, event-stream and output helpers are also linked in directly.
+CK_TESTS += test/test-sluicectl
+test_test_sluicectl_SOURCES = test/test-sluicectl.c test/test-util.c \
+	test/test-tls.c test/test-tls.h \
+	tools/sluicectl-spec.c tools/sluicectl-spec.h \
+	tools/sluicectl-sse.c tools/sluicectl-sse.h \
+	tools/sluicectl-show.c tools/sluicectl-show.h
+test_test_sluicectl_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DSLUICECTL_PATH='"$(abs_top_builddir)/tools/sluicectl$(EXEEXT)"'
+test_test_sluicectl_CFLAGS = $(TEST_CTL_CFLAGS)
+test_test_sluicectl_LDADD = rest/librest.la $(TEST_CTL_LDADD)
+EXTRA_test_test_sluicectl_DEPENDENCIES = tools/sluicectl$(EXEEXT)
