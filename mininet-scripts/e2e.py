@@ -59,6 +59,7 @@ Tests (issue 3):
   daemon_signals     SIGHUP reload (levels, restart-only settings named,
                      twice), a bad reload refused, SIGTERM stops the apps,
                      --detach (failing and starting) and --pidfile
+  rest_*             the REST API (issue 5): see e2e_rest.py
 """
 
 import argparse
@@ -79,6 +80,7 @@ import traceback
 sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sluicenet as sn  # noqa: E402
+import e2e_rest  # noqa: E402
 from mininet.topo import LinearTopo, SingleSwitchTopo  # noqa: E402
 from mininet.topolib import TreeTopo  # noqa: E402
 
@@ -303,6 +305,8 @@ class Ctx:
         self.daemons = []
         self.cleanups = []
         self.notes = []
+        self.rest_port = None       # of the last generated config
+        self.rest_token = None      # rest.token of the generated configs
 
     def note(self, msg):
         for line in str(msg).splitlines() or ['']:
@@ -378,9 +382,12 @@ class Ctx:
             lines.append('  echo_interval: %s' % echo_interval)
         if echo_misses is not None:
             lines.append('  echo_misses: %d' % echo_misses)
+        self.rest_port = sn.free_port()
         lines += ['rest:',
-                  '  listen: %s' % y('127.0.0.1:%d' % sn.free_port()),
-                  'apps:',
+                  '  listen: %s' % y('127.0.0.1:%d' % self.rest_port)]
+        if self.rest_token:
+            lines.append('  token: %s' % y(self.rest_token))
+        lines += ['apps:',
                   '  - name: %s' % y(self.args.app)]
         return '\n'.join(lines) + '\n'
 
@@ -1090,6 +1097,19 @@ TESTS = (
     ('check_config', 30, t_check_config),
     ('daemon_signals', 60, t_daemon_signals),
 )
+
+
+def rest_test(fn):
+    """A test of Sluice's REST API: the stand-in has none."""
+    def run(ctx):
+        if ctx.standin:
+            raise Skip('the stand-in has no REST API')
+        fn(ctx)
+    return run
+
+
+TESTS += tuple((name, timeout, rest_test(fn))
+               for name, timeout, fn in e2e_rest.TESTS)
 
 
 def on_alarm(signum, frame):

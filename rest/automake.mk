@@ -12,3 +12,9 @@ rest_librest_la_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(LIBEVENT_CFLAGS) \
 	$(LIBEVENT_OPENSSL_CFLAGS) $(JANSSON_CFLAGS) $(OPENSSL_CFLAGS)
 rest_librest_la_LIBADD = $(LIBEVENT_OPENSSL_LIBS) $(LIBEVENT_LIBS) \
 	$(JANSSON_LIBS) $(OPENSSL_LIBS)
+
+# openapi
+# The API's description, installed beside the daemon's other data
+# (test/test-openapi.c checks it against the registered routes).
+openapidir = $(pkgdatadir)
+dist_openapi_DATA = rest/openapi.yaml

@@ -295,6 +295,16 @@ clean-fuzz:
 .PHONY: clean-fuzz
 clean-local: clean-valgrind clean-fuzz
 
+# openapi
+# rest/openapi.yaml: its form, and the routes the real registration code
+# adds, both ways.  The document is read from the source tree.
+CK_TESTS += test/test-openapi
+test_test_openapi_SOURCES = test/test-openapi.c test/test-util.c
+test_test_openapi_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DOPENAPI_YAML='"$(abs_top_srcdir)/rest/openapi.yaml"'
+test_test_openapi_CFLAGS = $(TEST_CTL_CFLAGS)
+test_test_openapi_LDADD = rest/librest.la $(TEST_CTL_LDADD) $(YAML_LIBS)
+
 # rest-native
 # The native API (/api/v1/..., /metrics, the event stream) on the test-api
 # fixture, with a plugin that serves REST routes.
