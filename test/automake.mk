@@ -45,9 +45,11 @@ test_test_ofp_actions_SOURCES = test/test-ofp-actions.c test/test-util.c
 test_test_ofp_msgs_SOURCES = test/test-ofp-msgs.c test/test-util.c
 test_test_ofp_multipart_SOURCES = test/test-ofp-multipart.c test/test-util.c
 test_test_ofp_packet_SOURCES = test/test-ofp-packet.c test/test-util.c
-test_test_ofp_json_SOURCES = test/test-ofp-json.c test/test-util.c
+test_test_ofp_json_SOURCES = test/test-ofp-json.c test/test-util.c \
+	test/test-json.c test/test-json.h
 test_test_ofp_json_parse_SOURCES = test/test-ofp-json-parse.c test/test-util.c
-test_test_corpus_SOURCES = test/test-corpus.c test/test-util.c
+test_test_corpus_SOURCES = test/test-corpus.c test/test-util.c \
+	test/test-json.c test/test-json.h
 test_test_hostile_SOURCES = test/test-hostile.c test/test-util.c
 test_interop_gen_SOURCES = test/interop-gen.c
 test_interop_gen_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
@@ -123,7 +125,8 @@ test_test_rest_server_CFLAGS = $(TEST_CTL_CFLAGS)
 test_test_rest_server_LDADD = rest/librest.la $(TEST_CTL_LDADD)
 # The API on a real controller: its wiring (the fixture of the REST tests).
 TEST_API_SOURCES = test/test-api.c test/test-api.h \
-	test/fake-switch.c test/fake-switch.h test/test-util.c
+	test/fake-switch.c test/fake-switch.h test/test-util.c \
+	test/test-json.c test/test-json.h
 test_test_rest_api_SOURCES = test/test-rest-api.c $(TEST_API_SOURCES) \
 	test/test-tls.c test/test-tls.h
 test_test_rest_api_CFLAGS = $(TEST_CTL_CFLAGS) $(JANSSON_CFLAGS)

@@ -42,6 +42,7 @@
 #include "ofproto/ofp-multipart.h"
 #include "ofproto/ofp-types.h"
 #include "ofproto/openflow13.h"
+#include "test/test-json.h"
 #include "test/test-util.h"
 
 #define NX_EXPERIMENTER_ID 0x00002320u
@@ -837,47 +838,20 @@ load_ryu_json(const char *path)
     return root;
 }
 
-static int
-base64_digit(int c)
-{
-    if (c >= 'A' && c <= 'Z') {
-        return c - 'A';
-    } else if (c >= 'a' && c <= 'z') {
-        return c - 'a' + 26;
-    } else if (c >= '0' && c <= '9') {
-        return c - '0' + 52;
-    } else if (c == '+') {
-        return 62;
-    } else if (c == '/') {
-        return 63;
-    }
-    return -1;
-}
-
 /* Decodes base64 'text' into a malloc'd buffer (never NULL on success, even
  * when empty).  Returns NULL on a bad character. */
 static uint8_t *
 base64_decode(const char *text, size_t *len)
 {
-    size_t n = strlen(text);
-    uint8_t *buf = malloc(n / 4 * 3 + 3);
-    uint32_t acc = 0;
-    int bits = 0;
+    size_t cap = strlen(text) / 4 * 3 + 3;
+    uint8_t *buf = malloc(cap);
+    long n = buf ? test_base64_decode(text, buf, cap) : -1;
 
-    *len = 0;
-    for (size_t i = 0; buf && i < n && text[i] != '='; i++) {
-        int d = base64_digit((unsigned char) text[i]);
-        if (d < 0) {
-            free(buf);
-            return NULL;
-        }
-        acc = (acc << 6) | (uint32_t) d;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            buf[(*len)++] = (uint8_t) (acc >> bits);
-        }
+    if (n < 0) {
+        free(buf);
+        return NULL;
     }
+    *len = (size_t) n;
     return buf;
 }
 

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "test/test-json.h"
 #include "test/test-util.h"
 
 /* ---- helpers ---- */
@@ -1781,180 +1782,6 @@ END_TEST
 
 /* ---- corpus: Ryu's ofctl_v1_3 output ---- */
 
-static int
-b64_digit(int c)
-{
-    const char *digits = ("ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                          "abcdefghijklmnopqrstuvwxyz0123456789+/");
-    const char *p = c ? strchr(digits, c) : NULL;
-    return p ? (int) (p - digits) : -1;
-}
-
-/* Decodes base64 'text' into 'out' (room for 'cap'); returns the length
- * or -1. */
-static long
-b64_decode(const char *text, uint8_t *out, size_t cap)
-{
-    size_t n = 0;
-    uint32_t acc = 0;
-    int bits = 0;
-    for (const char *p = text; *p && *p != '='; p++) {
-        int d = b64_digit(*p);
-        if (d < 0) {
-            return -1;
-        }
-        acc = acc << 6 | (uint32_t) d;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            if (n == cap) {
-                return -1;
-            }
-            out[n++] = (uint8_t) (acc >> bits);
-        }
-    }
-    return (long) n;
-}
-
-/* What the comparison leaves out, for one corpus file. */
-struct corpus_rules {
-    const char *const *ignored;  /* keys Ryu has that we do not */
-    const char *drop_numbers_in; /* key whose array we may extend with
-                                  * numbers (unknown flag bits) */
-};
-
-static bool
-is_ignored(const struct corpus_rules *rules, const char *key)
-{
-    for (const char *const *k = rules->ignored; k && *k; k++) {
-        if (!strcmp(*k, key)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/* True if number 'exp' (integer or real) equals 'got', which may be a
- * number or, above INT64_MAX, a decimal string. */
-static bool
-number_equal(const json_t *exp, const json_t *got)
-{
-    double e = json_number_value(exp);
-    if (json_is_string(got)) {
-        return strtod(json_string_value(got), NULL) == e;
-    }
-    if (json_is_integer(exp) && json_is_integer(got)) {
-        return json_integer_value(exp) == json_integer_value(got);
-    }
-    return json_is_number(got) && json_number_value(got) == e;
-}
-
-/* Checks that everything in Ryu's 'exp' is in our 'got' with the same
- * value (extra keys of ours are allowed).  On a difference, writes where
- * into 'why'. */
-static bool
-corpus_subset(const json_t *exp, const json_t *got, const char *path,
-              const struct corpus_rules *rules, char *why, size_t size)
-{
-    char sub[512];
-
-    if (!got) {
-        snprintf(why, size, "%s: missing", path);
-        return false;
-    }
-    if (json_is_object(exp)) {
-        const char *key;
-        json_t *v;
-        if (!json_is_object(got)) {
-            snprintf(why, size, "%s: not an object", path);
-            return false;
-        }
-        json_object_foreach((json_t *) exp, key, v)
-        {
-            if (is_ignored(rules, key)) {
-                continue;
-            }
-            snprintf(sub, sizeof sub, "%s.%s", path, key);
-            json_t *g = json_object_get(got, key);
-            if (rules->drop_numbers_in &&
-                !strcmp(key, rules->drop_numbers_in) && json_is_array(g)) {
-                json_t *names = json_array();
-                size_t i;
-                json_t *e;
-                json_array_foreach(g, i, e)
-                {
-                    if (!json_is_integer(e)) {
-                        json_array_append(names, e);
-                    }
-                }
-                bool ok = corpus_subset(v, names, sub, rules, why, size);
-                json_decref(names);
-                if (!ok) {
-                    return false;
-                }
-                continue;
-            }
-            if (!corpus_subset(v, g, sub, rules, why, size)) {
-                return false;
-            }
-        }
-        return true;
-    }
-    if (json_is_array(exp)) {
-        if (json_is_string(got)) {
-            /* Ryu's bytes as a list of numbers, ours as base64. */
-            uint8_t bytes[4096];
-            long n = b64_decode(json_string_value(got), bytes, sizeof bytes);
-            if (n < 0 || (size_t) n != json_array_size(exp)) {
-                snprintf(why, size, "%s: data length", path);
-                return false;
-            }
-            for (long i = 0; i < n; i++) {
-                if (json_integer_value(json_array_get(exp, (size_t) i)) !=
-                    bytes[i]) {
-                    snprintf(why, size, "%s[%ld]: data byte", path, i);
-                    return false;
-                }
-            }
-            return true;
-        }
-        if (!json_is_array(got) ||
-            json_array_size(got) != json_array_size(exp)) {
-            snprintf(why, size, "%s: array size %zu, expected %zu", path,
-                     json_is_array(got) ? json_array_size(got) : 0,
-                     json_array_size(exp));
-            return false;
-        }
-        for (size_t i = 0; i < json_array_size(exp); i++) {
-            snprintf(sub, sizeof sub, "%s[%zu]", path, i);
-            if (!corpus_subset(json_array_get(exp, i), json_array_get(got, i),
-                               sub, rules, why, size)) {
-                return false;
-            }
-        }
-        return true;
-    }
-    if (json_is_number(exp)) {
-        if (!number_equal(exp, got)) {
-            char *g = json_dumps(got, JSON_ENCODE_ANY);
-            snprintf(why, size, "%s: %g, got %s", path, json_number_value(exp),
-                     g ? g : "?");
-            free(g);
-            return false;
-        }
-        return true;
-    }
-    if (!json_equal((json_t *) exp, (json_t *) got)) {
-        char *e = json_dumps(exp, JSON_ENCODE_ANY);
-        char *g = json_dumps(got, JSON_ENCODE_ANY);
-        snprintf(why, size, "%s: %s, got %s", path, e ? e : "?", g ? g : "?");
-        free(e);
-        free(g);
-        return false;
-    }
-    return true;
-}
-
 /* The intentional differences from Ryu's output, by message:
  *  - QUEUE_GET_CONFIG_REPLY: Ryu's test output has the wire "len" of each
  *    queue and property; the decoded message does not keep them (Ryu's own
@@ -1966,7 +1793,7 @@ corpus_subset(const json_t *exp, const json_t *got, const char *path,
  *  - meter features: Ryu drops a band_types bit it has no name for (bit 31
  *    in this file); we keep it, as a number after the names. */
 static void
-corpus_rules_for(const struct ofp_msg *msg, struct corpus_rules *rules)
+corpus_rules_for(const struct ofp_msg *msg, struct test_json_rules *rules)
 {
     static const char *const len[] = {"len", NULL};
     static const char *const length[] = {"length", NULL};
@@ -1980,7 +1807,7 @@ corpus_rules_for(const struct ofp_msg *msg, struct corpus_rules *rules)
         rules->ignored = length;
     } else if (msg->type == OFPT_MULTIPART_REPLY &&
                msg->mp_reply.type == OFPMP_METER_FEATURES) {
-        rules->drop_numbers_in = "band_types";
+        rules->names_only = "band_types";
     }
 }
 
@@ -1998,7 +1825,7 @@ static bool
 corpus_compare(const json_t *exp, json_t *got, const struct ofp_msg *msg,
                char *why, size_t size)
 {
-    struct corpus_rules rules;
+    struct test_json_rules rules;
     json_t *reply = json_object_get(exp, "1");
     json_t *v;
     const char *key;
@@ -2016,13 +1843,14 @@ corpus_compare(const json_t *exp, json_t *got, const struct ofp_msg *msg,
             }
             reply = json_array_get(reply, 0);
         }
-        return corpus_subset(reply, body, "reply", &rules, why, size);
+        return test_json_subset(reply, body, "reply", &rules, why, size);
     }
 
     json_object_foreach((json_t *) exp, key, v)
     {
         if (!strcmp(key, "cmd")) {
-            if (!number_equal(v, json_object_get(got, "command"))) {
+            if (!test_json_number_equal(v,
+                                        json_object_get(got, "command"))) {
                 snprintf(why, size, "cmd");
                 return false;
             }
@@ -2033,7 +1861,7 @@ corpus_compare(const json_t *exp, json_t *got, const struct ofp_msg *msg,
             json_object_set(renamed, "group_type",
                             json_object_get(renamed, "type"));
             json_object_del(renamed, "type");
-            bool ok = corpus_subset(renamed, got, key, &rules, why, size);
+            bool ok = test_json_subset(renamed, got, key, &rules, why, size);
             json_decref(renamed);
             if (!ok) {
                 return false;
@@ -2041,26 +1869,27 @@ corpus_compare(const json_t *exp, json_t *got, const struct ofp_msg *msg,
         } else if (!strcmp(key, "flow") && msg->type != OFPT_FLOW_MOD) {
             json_t *flow = json_deep_copy(v);
             json_t *flags = json_object_get(flow, "flags");
-            if (!number_equal(flags, json_object_get(got, "flags"))) {
+            if (!test_json_number_equal(flags,
+                                        json_object_get(got, "flags"))) {
                 snprintf(why, size, "flow.flags");
                 json_decref(flow);
                 return false;
             }
             json_object_del(flow, "flags");
-            bool ok = corpus_subset(flow, json_object_get(got, "body"), key,
+            bool ok = test_json_subset(flow, json_object_get(got, "body"), key,
                                     &rules, why, size);
             json_decref(flow);
             if (!ok) {
                 return false;
             }
         } else if (json_is_object(v)) {
-            if (!corpus_subset(v, got, key, &rules, why, size)) {
+            if (!test_json_subset(v, got, key, &rules, why, size)) {
                 return false;
             }
         } else {
             json_t *one = json_object();
             json_object_set(one, key, v);
-            bool ok = corpus_subset(one, got, key, &rules, why, size);
+            bool ok = test_json_subset(one, got, key, &rules, why, size);
             json_decref(one);
             if (!ok) {
                 return false;
