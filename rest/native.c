@@ -503,6 +503,16 @@ native_register_app_routes(struct rest_native *native)
 
 /* ---- the module ---- */
 
+/* GET /v1.0/topology/...: the paths of Ryu's rest_topology, reserved: 501
+ * until the topology service (LLDP discovery, hosts) exists. */
+static void
+native_topology_reserved(struct rest_req *req, void *native_)
+{
+    (void) native_;
+    rest_reply_error(req, 501, "not implemented yet",
+                     "%s arrives with topology discovery", rest_req_path(req));
+}
+
 struct rest_native *
 rest_native_create(struct rest_server *server, struct sl_controller *ctl,
                    int *error)
@@ -518,6 +528,14 @@ rest_native_create(struct rest_server *server, struct sl_controller *ctl,
         {REST_GET, "/api/v1/apps", native_apps},
         {REST_GET, "/api/v1/events", rest_native_events},
         {REST_GET, "/metrics", rest_native_metrics},
+        /* Ryu's topology API, reserved until topology discovery exists. */
+        {REST_GET, "/v1.0/topology/switches", native_topology_reserved},
+        {REST_GET, "/v1.0/topology/switches/{dpid}",
+         native_topology_reserved},
+        {REST_GET, "/v1.0/topology/links", native_topology_reserved},
+        {REST_GET, "/v1.0/topology/links/{dpid}", native_topology_reserved},
+        {REST_GET, "/v1.0/topology/hosts", native_topology_reserved},
+        {REST_GET, "/v1.0/topology/hosts/{dpid}", native_topology_reserved},
     };
     struct rest_native *native = sl_xcalloc(1, sizeof *native);
 
