@@ -174,6 +174,7 @@ START_TEST(test_topology_reserved)
         "/v1.0/topology/links",    "/v1.0/topology/links/1",
         "/v1.0/topology/hosts",    "/v1.0/topology/hosts/1",
     };
+    tapi_setup(NULL, NULL);
     for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
         json_t *j;
         ck_assert_int_eq(tapi_request("GET", paths[i], NULL, NULL, &j), 501);
@@ -181,6 +182,7 @@ START_TEST(test_topology_reserved)
                          "not implemented yet");
         json_decref(j);
     }
+    tapi_teardown();
 }
 END_TEST
 
