@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """run: the demo of `sudo ./quickstart run` -- sluice with its embedded
-defaults (OpenFlow on tcp:0.0.0.0:6653, the l2_learning app) and a small
-Mininet tree of userspace Open vSwitch bridges (depth 2, fanout 2: 3
-switches, 4 hosts) connected to it.
+defaults (OpenFlow on tcp:0.0.0.0:6653, REST on 127.0.0.1:8080, the
+l2_learning app) and a small Mininet tree of userspace Open vSwitch bridges
+(depth 2, fanout 2: 3 switches, 4 hosts) connected to it.
 
     sudo /usr/bin/python3 mininet-scripts/run.py \\
         [--sluice _build/controller/sluice] [--app-path _build/apps/.libs]
@@ -33,6 +33,7 @@ from mininet.log import setLogLevel  # noqa: E402
 from mininet.topolib import TreeTopo  # noqa: E402
 
 PORT = 6653
+REST_PORT = 8080
 
 
 class Stop(BaseException):
@@ -97,6 +98,8 @@ def main(argv):
     if args.app_path:
         argv += ['--app-path', args.app_path]
     daemon = sn.Daemon(argv, log)
+    sluicectl = os.path.join(os.path.dirname(os.path.dirname(
+        os.path.abspath(args.sluice))), 'tools', 'sluicectl')
     net = None
     status = 0
     try:
@@ -116,6 +119,9 @@ def main(argv):
             raise sn.Error('not every switch connected in 20 s')
         if not show_pingall(net):
             status = 1
+        print('*** REST API on http://127.0.0.1:%d: try `%s switches`, '
+              '`curl -s 127.0.0.1:%d/stats/flow/1`' % (REST_PORT, sluicectl,
+                                                        REST_PORT))
         if args.no_cli:
             print('*** Up; SIGINT or SIGTERM stops it', flush=True)
             while daemon.running():
