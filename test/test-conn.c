@@ -1873,16 +1873,5 @@ conn_suite(void)
 int
 main(void)
 {
-    /* Writes to a peer that went away must fail with EPIPE, as in the
-     * daemon. */
-    signal(SIGPIPE, SIG_IGN);
-    tls_dir = test_tls_make_temp();
-    if (!tls_dir) {
-        printf("Bail out! cannot make the test PKI\n");
-        return 99;
-    }
-    int status = test_run_suite(conn_suite());
-    test_tls_rmdir(tls_dir);
-    free(tls_dir);
-    return status;
+    return test_tls_run_suite(conn_suite(), &tls_dir);
 }

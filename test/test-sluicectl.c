@@ -1569,14 +1569,5 @@ sluicectl_suite(void)
 int
 main(void)
 {
-    signal(SIGPIPE, SIG_IGN);
-    tls_dir = test_tls_make_temp();
-    if (!tls_dir) {
-        printf("Bail out! cannot make the test PKI\n");
-        return 99;
-    }
-    int status = test_run_suite(sluicectl_suite());
-    test_tls_rmdir(tls_dir);
-    free(tls_dir);
-    return status;
+    return test_tls_run_suite(sluicectl_suite(), &tls_dir);
 }

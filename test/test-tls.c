@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include "test/test-util.h"
 
 #define DAY (24L * 60 * 60)
 
@@ -328,4 +330,20 @@ test_tls_rmdir(const char *dir)
         closedir(d);
     }
     rmdir(dir);
+}
+
+int
+test_tls_run_suite(Suite *suite, char **dir)
+{
+    signal(SIGPIPE, SIG_IGN);
+    *dir = test_tls_make_temp();
+    if (*dir == NULL) {
+        printf("Bail out! cannot make the test PKI\n");
+        return 99;
+    }
+    int status = test_run_suite(suite);
+    test_tls_rmdir(*dir);
+    free(*dir);
+    *dir = NULL;
+    return status;
 }

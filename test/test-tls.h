@@ -21,6 +21,7 @@
 #ifndef TEST_TLS_H
 #define TEST_TLS_H 1
 
+#include <check.h>
 #include <stdint.h>
 #include <openssl/ssl.h>
 
@@ -53,5 +54,12 @@ int test_tls_fingerprint(const char *path, uint8_t out[32]);
 /* Removes every entry of the directory 'dir' (not recursively) and 'dir'
  * itself.  Errors are ignored; NULL is ignored. */
 void test_tls_rmdir(const char *dir);
+
+/* The main() of a test program whose tests need a PKI: ignores SIGPIPE
+ * (writes to a peer that went away fail with EPIPE, as in the daemon),
+ * makes a fresh PKI into '*dir' (test_tls_make_temp()), runs 'suite'
+ * (test_run_suite()), removes the PKI and returns the exit status (99,
+ * "Bail out!", when the PKI cannot be made). */
+int test_tls_run_suite(Suite *suite, char **dir);
 
 #endif /* TEST_TLS_H */
