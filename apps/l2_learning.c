@@ -17,9 +17,19 @@
  * comes back as another network (same dpid, no such flows), nothing stale
  * is reinstalled.
  *
- * Flooding uses OFPP_FLOOD, so this is for loop-free topologies; the
- * topology-aware app replaces it.  Config (optional): {priority: N}, the
- * priority of the learned flows (default 100). */
+ * Flooding follows the topology's spanning tree (sluice/topo.h), so
+ * looped networks do not storm: a frame is flooded out of the switch's
+ * ports but the blocked ones (one OFPP_FLOOD action when none is
+ * blocked), and a frame arriving on a blocked port (a copy that came
+ * round a loop) is dropped without learning.  When
+ * the tree changes every learned MAC is forgotten and its flow deleted,
+ * as a spanning-tree bridge flushes its table, so traffic re-learns the
+ * new paths.  The switch's port roles are cached per topology version:
+ * one call per packet-in while nothing changes.  Without a topology
+ * (version 0) it floods with OFPP_FLOOD.
+ *
+ * Config (optional): {priority: N}, the priority of the learned flows
+ * (default 100). */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -30,6 +40,8 @@
 #define L2_MAX_MACS 8192 /* per switch: spoofed sources cannot exhaust us */
 #define L2_MIN_SLOTS 64  /* a switch's table starts this small... */
 #define L2_MULTICAST(MAC) ((MAC)[0] & 1) /* broadcast included */
+#define L2_ROLE_PORTS 64 /* port roles cached for ports 1..64 */
+#define L2_MAX_FLOOD 256 /* output actions of one flood */
 
 static const struct sl_host *host;
 
@@ -51,6 +63,11 @@ struct l2_switch {
     uint8_t *tags;   /* [slots] */
     uint64_t *keys;  /* [slots], valid where the tag is not 0 */
     uint32_t *ports; /* [slots], likewise */
+
+    /* The topology's view of this switch at 'topo_version'. */
+    uint64_t topo_version;
+    bool flood_all;                  /* OFPP_FLOOD floods on the tree */
+    uint8_t roles[L2_ROLE_PORTS];    /* enum sl_port_role of ports 1..64 */
 };
 
 struct l2 {
@@ -220,6 +237,66 @@ l2_learn(struct l2 *l2, struct l2_switch *sw, const uint8_t *mac,
     l2_flow(l2, sw->dpid, mac, port);
 }
 
+/* Refreshes the cached view of 'sw' when the topology changed.  Returns
+ * the topology version (0: there is no topology). */
+static uint64_t
+l2_topo_refresh(struct sl_ctx *ctx, struct l2_switch *sw)
+{
+    uint64_t v = host->topo_version(ctx);
+
+    if (v != sw->topo_version) {
+        sw->topo_version = v;
+        sw->flood_all = host->topo_flood_all(ctx, sw->dpid);
+        for (uint32_t p = 1; p <= L2_ROLE_PORTS; p++) {
+            sw->roles[p - 1] = (uint8_t) host->topo_port_role(ctx, sw->dpid,
+                                                              p);
+        }
+    }
+    return v;
+}
+
+static enum sl_port_role
+l2_role(struct sl_ctx *ctx, const struct l2_switch *sw, uint32_t port)
+{
+    return (port <= L2_ROLE_PORTS ? (enum sl_port_role) sw->roles[port - 1]
+                                  : host->topo_port_role(ctx, sw->dpid, port));
+}
+
+/* Floods the frame of 'pi' (in on 'in_port') on the tree of 'sw'. */
+static void
+l2_flood(struct sl_ctx *ctx, const struct l2_switch *sw, bool tree,
+         const struct ofp_packet_in *pi, uint32_t in_port)
+{
+    struct ofp_action actions[L2_MAX_FLOOD];
+    uint32_t ports[L2_MAX_FLOOD];
+    size_t n = 0;
+
+    if (!tree || sw->flood_all) {
+        actions[n++] = (struct ofp_action) {
+            OFPAT_OUTPUT, .output = {.port = OFPP_FLOOD}};
+    } else {
+        size_t n_ports = host->topo_flood_ports(ctx, sw->dpid, ports,
+                                                L2_MAX_FLOOD);
+        for (size_t i = 0; i < n_ports && i < L2_MAX_FLOOD; i++) {
+            if (ports[i] != in_port) {
+                actions[n++] = (struct ofp_action) {
+                    OFPAT_OUTPUT, .output = {.port = ports[i]}};
+            }
+        }
+        if (n == 0) {
+            return; /* nowhere else to go */
+        }
+    }
+    struct ofp_packet_out po = {
+        .buffer_id = pi->buffer_id,
+        .in_port = in_port,
+        .actions = {n, actions},
+        .len = pi->buffer_id == OFP_NO_BUFFER ? pi->len : 0,
+        .data = pi->data,
+    };
+    host->packet_out(ctx, sw->dpid, &po);
+}
+
 static enum sl_verdict
 l2_packet_in(struct sl_ctx *ctx, const struct sl_event *ev, void *aux)
 {
@@ -236,22 +313,36 @@ l2_packet_in(struct sl_ctx *ctx, const struct sl_event *ev, void *aux)
     struct l2_switch **slot = l2_switch_slot(l2, ev->dpid);
     if (!*slot) {
         *slot = l2_switch_create(ev->dpid);
-    }
-    uint32_t out = OFPP_FLOOD;
-    if (*slot) {
-        if (!L2_MULTICAST(pkt->eth_src)) {
-            l2_learn(l2, *slot, pkt->eth_src, in_port);
+        if (!*slot) {
+            return SL_CONTINUE;
         }
-        if (!L2_MULTICAST(pkt->eth_dst)) {
-            uint8_t tag;
-            size_t i = l2_slot(*slot, l2_key(pkt->eth_dst), &tag);
-            if ((*slot)->tags[i]) {
-                out = (*slot)->ports[i];
-                if (out == in_port) {
-                    return SL_STOP; /* already where it wants to go */
-                }
+    }
+    struct l2_switch *sw = *slot;
+    bool tree = l2_topo_refresh(ctx, sw) != 0;
+    if (tree) {
+        enum sl_port_role role = l2_role(ctx, sw, in_port);
+        if (role == SL_PORT_BLOCKED || role == SL_PORT_NONE) {
+            return SL_STOP; /* a copy off the tree, or from the unknown */
+        }
+    }
+
+    uint32_t out = OFPP_FLOOD;
+    if (!L2_MULTICAST(pkt->eth_src)) {
+        l2_learn(l2, sw, pkt->eth_src, in_port);
+    }
+    if (!L2_MULTICAST(pkt->eth_dst)) {
+        uint8_t tag;
+        size_t i = l2_slot(sw, l2_key(pkt->eth_dst), &tag);
+        if (sw->tags[i]) {
+            out = sw->ports[i];
+            if (out == in_port) {
+                return SL_STOP; /* already where it wants to go */
             }
         }
+    }
+    if (out == OFPP_FLOOD) {
+        l2_flood(ctx, sw, tree, pi, in_port);
+        return SL_STOP;
     }
 
     struct ofp_action action = {OFPAT_OUTPUT, .output = {.port = out}};
@@ -278,6 +369,32 @@ l2_switch_down(struct sl_ctx *ctx, const struct sl_event *ev, void *aux)
     }
     if (ev->dpid) { /* 0 would mean every switch */
         host->flow_del_all(ctx, ev->dpid);
+    }
+    return SL_CONTINUE;
+}
+
+/* The flooding tree changed: forget what was learned (frames may now take
+ * other paths), as a bridge flushes its table on a topology change. */
+static enum sl_verdict
+l2_tree_changed(struct sl_ctx *ctx, const struct sl_event *ev, void *aux)
+{
+    struct l2 *l2 = aux;
+    size_t forgotten = 0;
+
+    (void) ev;
+    for (size_t b = 0; b < L2_SW_BUCKETS; b++) {
+        for (struct l2_switch *sw = l2->switches[b]; sw; sw = sw->next) {
+            if (sw->n_macs) {
+                forgotten += sw->n_macs;
+                memset(sw->tags, 0, sw->mask + 1);
+                sw->n_macs = 0;
+            }
+        }
+    }
+    if (forgotten) {
+        host->flow_del_all(ctx, 0);
+        host->log(ctx, SL_APP_LOG_INFO, "spanning tree changed: %zu learned "
+                  "MACs forgotten", forgotten);
     }
     return SL_CONTINUE;
 }
@@ -324,6 +441,7 @@ l2_init(struct sl_ctx *ctx, const struct sl_host *h,
     }
     host->subscribe(ctx, SL_EV_PACKET_IN, 0, l2_packet_in, l2);
     host->subscribe(ctx, SL_EV_SWITCH_DOWN, 0, l2_switch_down, l2);
+    host->subscribe(ctx, SL_EV_TREE_CHANGED, 0, l2_tree_changed, l2);
     return 0;
 }
 

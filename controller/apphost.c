@@ -45,6 +45,7 @@ SL_LOG_MODULE(apphost);
 static const size_t app_def_sizes[SL_APP_ABI_MINOR + 1] = {
     [0] = APP_DEF_SIZE_TO(flags),
     [1] = APP_DEF_SIZE_TO(flags), /* minor 1 added host functions only */
+    [2] = APP_DEF_SIZE_TO(flags), /* minor 2 likewise (and events) */
 };
 
 /* Bytes of the descriptor read before its size is known. */
@@ -120,6 +121,8 @@ struct sl_apps {
     uint64_t dispatches[SL_EV_N_TYPES]; /* picks the timed dispatches */
     struct sl_app_route *routes;        /* 'rest_route' registrations */
     size_t n_routes;
+    const struct sl_apps_topo *topo;    /* NULL: none */
+    void *topo_aux;
 };
 
 /* A call of an app's REST handler, behind sl_rest_request.host_data. */
@@ -592,6 +595,114 @@ sl_apps_route_call(struct sl_apps *apps, const struct sl_app_route *route,
     }
 }
 
+/* ---- the topology (minor 2) ---- */
+
+void
+sl_apps_set_topo(struct sl_apps *apps, const struct sl_apps_topo *topo,
+                 void *aux)
+{
+    apps->topo = topo;
+    apps->topo_aux = aux;
+}
+
+static size_t
+host_topo_links(struct sl_ctx *ctx, uint64_t dpid, struct sl_link *links,
+                size_t max)
+{
+    const struct sl_apps *apps = ctx->apps;
+
+    if (!links) {
+        max = 0;
+    }
+    return apps->topo ? apps->topo->links(apps->topo_aux, dpid, links, max)
+                      : 0;
+}
+
+static enum sl_port_role
+host_topo_port_role(struct sl_ctx *ctx, uint64_t dpid, uint32_t port_no)
+{
+    const struct sl_apps *apps = ctx->apps;
+
+    return (apps->topo ? apps->topo->port_role(apps->topo_aux, dpid, port_no)
+                       : SL_PORT_NONE);
+}
+
+static size_t
+host_topo_flood_ports(struct sl_ctx *ctx, uint64_t dpid, uint32_t *ports,
+                      size_t max)
+{
+    const struct sl_apps *apps = ctx->apps;
+
+    if (!ports) {
+        max = 0;
+    }
+    return (apps->topo
+                ? apps->topo->flood_ports(apps->topo_aux, dpid, ports, max)
+                : 0);
+}
+
+static bool
+host_topo_flood_all(struct sl_ctx *ctx, uint64_t dpid)
+{
+    const struct sl_apps *apps = ctx->apps;
+
+    return apps->topo ? apps->topo->flood_all(apps->topo_aux, dpid) : false;
+}
+
+static uint32_t
+host_topo_next_hop(struct sl_ctx *ctx, uint64_t from, uint64_t to)
+{
+    const struct sl_apps *apps = ctx->apps;
+
+    return apps->topo ? apps->topo->next_hop(apps->topo_aux, from, to) : 0;
+}
+
+static size_t
+host_topo_path(struct sl_ctx *ctx, uint64_t src, uint64_t dst,
+               enum sl_path_metric metric, struct sl_path_hop *hops,
+               size_t max)
+{
+    const struct sl_apps *apps = ctx->apps;
+
+    if (!hops) {
+        max = 0;
+    }
+    return (apps->topo ? apps->topo->path(apps->topo_aux, src, dst, metric,
+                                          hops, max)
+                       : 0);
+}
+
+static const struct sl_topo_host *
+host_topo_host_find(struct sl_ctx *ctx, const uint8_t mac[6], uint16_t vlan)
+{
+    const struct sl_apps *apps = ctx->apps;
+
+    return (apps->topo && mac
+                ? apps->topo->host_find(apps->topo_aux, mac, vlan)
+                : NULL);
+}
+
+static size_t
+host_topo_hosts(struct sl_ctx *ctx, uint64_t dpid,
+                const struct sl_topo_host **hosts, size_t max)
+{
+    const struct sl_apps *apps = ctx->apps;
+
+    if (!hosts) {
+        max = 0;
+    }
+    return (apps->topo ? apps->topo->hosts(apps->topo_aux, dpid, hosts, max)
+                       : 0);
+}
+
+static uint64_t
+host_topo_version(struct sl_ctx *ctx)
+{
+    const struct sl_apps *apps = ctx->apps;
+
+    return apps->topo ? apps->topo->version(apps->topo_aux) : 0;
+}
+
 static const struct sl_host app_host = {
     .abi_major = SL_APP_ABI_MAJOR,
     .abi_minor = SL_APP_ABI_MINOR,
@@ -615,6 +726,15 @@ static const struct sl_host app_host = {
     .set_data = host_set_data,
     .rest_route = host_rest_route,
     .rest_reply = host_rest_reply,
+    .topo_links = host_topo_links,
+    .topo_port_role = host_topo_port_role,
+    .topo_flood_ports = host_topo_flood_ports,
+    .topo_flood_all = host_topo_flood_all,
+    .topo_next_hop = host_topo_next_hop,
+    .topo_path = host_topo_path,
+    .topo_host_find = host_topo_host_find,
+    .topo_hosts = host_topo_hosts,
+    .topo_version = host_topo_version,
 };
 
 /* ---- loading and unloading ---- */

@@ -79,6 +79,30 @@ struct sl_apps_services {
     int (*table_id)(void *aux, const char *name);
 };
 
+/* The topology behind the topo_* host functions (sluice/app.h, minor 2):
+ * each has the semantics of the host function of the same name.  Without
+ * one (sl_apps_set_topo() never called) they answer: no links, every port
+ * SL_PORT_NONE, no flood ports (flood_all false), no next hop, no path,
+ * no hosts, version 0. */
+struct sl_apps_topo {
+    size_t (*links)(void *aux, uint64_t dpid, struct sl_link *links,
+                    size_t max);
+    enum sl_port_role (*port_role)(void *aux, uint64_t dpid,
+                                   uint32_t port_no);
+    size_t (*flood_ports)(void *aux, uint64_t dpid, uint32_t *ports,
+                          size_t max);
+    bool (*flood_all)(void *aux, uint64_t dpid);
+    uint32_t (*next_hop)(void *aux, uint64_t from, uint64_t to);
+    size_t (*path)(void *aux, uint64_t src, uint64_t dst,
+                   enum sl_path_metric metric, struct sl_path_hop *hops,
+                   size_t max);
+    const struct sl_topo_host *(*host_find)(void *aux, const uint8_t mac[6],
+                                       uint16_t vlan);
+    size_t (*hosts)(void *aux, uint64_t dpid, const struct sl_topo_host **hosts,
+                    size_t max);
+    uint64_t (*version)(void *aux);
+};
+
 /* Creates an empty app host.  'services' and 'aux' are borrowed; timers
  * run on 'base'. */
 struct sl_apps *sl_apps_create(struct event_base *base,
@@ -107,6 +131,11 @@ void sl_apps_destroy(struct sl_apps *apps);
  * config. */
 int sl_apps_reconfigure(struct sl_apps *apps, const struct sl_config *cfg,
                         char *err, size_t errlen);
+
+/* Sets the topology behind the topo_* host functions ('topo' and 'aux'
+ * borrowed; NULL to clear). */
+void sl_apps_set_topo(struct sl_apps *apps, const struct sl_apps_topo *topo,
+                      void *aux);
 
 /* Delivers 'ev' to the subscribers of its type (see above). */
 void sl_apps_dispatch(struct sl_apps *apps, const struct sl_event *ev);

@@ -29,4 +29,5 @@ controller_sluice_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DSL_SYSCONFDIR='"$(sysconfdir)"'
 controller_sluice_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(LIBEVENT_CFLAGS) \
 	$(OPENSSL_CFLAGS) $(JANSSON_CFLAGS)
-controller_sluice_LDADD = rest/librest.la controller/libcontroller.la
+controller_sluice_LDADD = rest/librest.la topology/libtopology.la \
+	controller/libcontroller.la

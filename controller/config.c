@@ -889,12 +889,43 @@ cfg_topo_lldp_key(struct cfg_ctx *ctx, struct sl_config *cfg,
 }
 
 static int
+cfg_topo_enabled(struct cfg_ctx *ctx, struct sl_config *cfg,
+                 yaml_node_t *node)
+{
+    return cfg_get_bool(ctx, "topology.enabled", node, &cfg->topo_enabled);
+}
+
+static int
+cfg_topo_host_timeout(struct cfg_ctx *ctx, struct sl_config *cfg,
+                      yaml_node_t *node)
+{
+    return cfg_get_positive(ctx, "topology.host_timeout", node,
+                            &cfg->host_timeout);
+}
+
+static int
+cfg_topo_max_hosts(struct cfg_ctx *ctx, struct sl_config *cfg,
+                   yaml_node_t *node)
+{
+    long long v;
+    int error = cfg_get_int(ctx, "topology.max_hosts", node, 0, 1 << 24, &v);
+
+    if (!error) {
+        cfg->max_hosts = (unsigned int) v;
+    }
+    return error;
+}
+
+static int
 cfg_topology(struct cfg_ctx *ctx, struct sl_config *cfg, yaml_node_t *node)
 {
     static const struct cfg_key keys[] = {
+        { "enabled", cfg_topo_enabled },
         { "lldp_interval", cfg_topo_lldp_interval },
         { "link_timeout", cfg_topo_link_timeout },
         { "lldp_key", cfg_topo_lldp_key },
+        { "host_timeout", cfg_topo_host_timeout },
+        { "max_hosts", cfg_topo_max_hosts },
     };
     int error;
 
@@ -1266,6 +1297,9 @@ sl_config_defaults(struct sl_config *cfg)
     cfg->rest_enabled = true;
     cfg->lldp_interval = 1.0;
     cfg->link_timeout = 3.0;
+    cfg->topo_enabled = true;
+    cfg->host_timeout = 300.0;
+    cfg->max_hosts = 65536;
     cfg->log_levels = sl_xcalloc(1, sizeof *cfg->log_levels);
     cfg->log_levels[0].module = sl_xstrdup("default");
     cfg->log_levels[0].level = sl_xstrdup("info");
@@ -1561,9 +1595,11 @@ sl_config_dump(const struct sl_config *cfg, FILE *out)
             cfg->rest_ipv6 ? "]" : "", cfg->rest_port,
             cfg->rest_https ? "true" : "false");
     cfg_dump_opt(out, "token", cfg->rest_token);
-    fprintf(out, "topology:\n  lldp_interval: %.17g\n"
-            "  link_timeout: %.17g\n", cfg->lldp_interval,
-            cfg->link_timeout);
+    fprintf(out, "topology:\n  enabled: %s\n  lldp_interval: %.17g\n"
+            "  link_timeout: %.17g\n  host_timeout: %.17g\n"
+            "  max_hosts: %u\n", cfg->topo_enabled ? "true" : "false",
+            cfg->lldp_interval, cfg->link_timeout, cfg->host_timeout,
+            cfg->max_hosts);
     cfg_dump_opt(out, "lldp_key", cfg->lldp_key);
     fputs("log:\n  level: {", out);
     for (i = 0; i < cfg->n_log_levels; i++) {

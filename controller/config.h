@@ -97,6 +97,9 @@ struct sl_config {
     double lldp_interval;          /* seconds, default 1.0 */
     double link_timeout;           /* seconds, default 3.0, > lldp_interval */
     char *lldp_key;                /* NULL = generate at start */
+    bool topo_enabled;             /* default true */
+    double host_timeout;           /* seconds, default 300 */
+    unsigned int max_hosts;        /* default 65536 */
 
     /* log */
     struct sl_config_log_level *log_levels;

@@ -88,6 +88,22 @@ sl_controller_observe(struct sl_controller *ctl, const struct sl_event *ev,
     }
 }
 
+void
+sl_controller_set_hooks(struct sl_controller *ctl,
+                        const struct sl_controller_hooks *hooks, void *aux)
+{
+    ctl->hooks = hooks;
+    ctl->hooks_aux = aux;
+}
+
+void
+sl_controller_publish(struct sl_controller *ctl, const struct sl_event *ev,
+                      const char *detail)
+{
+    sl_apps_dispatch(ctl->apps, ev);
+    sl_controller_observe(ctl, ev, detail);
+}
+
 /* ---- event-loop lag ---- */
 
 const double sl_lag_bounds[SL_LAG_N_BOUNDS] = {
@@ -129,6 +145,9 @@ sl_controller_dp_ready(struct sl_datapath *dp, void *aux)
     struct sl_event ev;
 
     sl_controller_table_miss(ctl, dpid);
+    if (ctl->hooks != NULL) {
+        ctl->hooks->switch_up(ctl->hooks_aux, dp);
+    }
 
     memset(&ev, 0, sizeof ev);
     ev.type = SL_EV_SWITCH_UP;
@@ -170,6 +189,10 @@ sl_controller_dp_msg(struct sl_datapath *dp, const struct ofp_msg *msg,
         ev.type = SL_EV_PACKET_IN;
         ev.packet_in.pkt = pkt;
         ev.packet_in.in_port = in_port != NULL ? in_port->value.u32 : 0;
+        if (ctl->hooks != NULL
+            && ctl->hooks->packet_in(ctl->hooks_aux, dp, &ev)) {
+            return;
+        }
         break;
     }
     case OFPT_PORT_STATUS:
@@ -183,6 +206,9 @@ sl_controller_dp_msg(struct sl_datapath *dp, const struct ofp_msg *msg,
                                                              : "modified",
                    (msg->port_status.desc.state & OFPPS_LINK_DOWN)
                        ? ", link down" : "");
+        if (ctl->hooks != NULL) {
+            ctl->hooks->port_status(ctl->hooks_aux, dp, &msg->port_status);
+        }
         sl_controller_observe(ctl, &ev, NULL);
         break;
     case OFPT_FLOW_REMOVED:
@@ -222,6 +248,9 @@ sl_controller_dp_down(struct sl_datapath *dp, const char *reason,
 
     sl_xacts_switch_down(ctl->xacts, dpid);
     sl_flowprog_switch_down(ctl->flowprog, dpid);
+    if (ctl->hooks != NULL) {
+        ctl->hooks->switch_down(ctl->hooks_aux, dp);
+    }
     memset(&ev, 0, sizeof ev);
     ev.type = SL_EV_SWITCH_DOWN;
     ev.dpid = dpid;
@@ -624,7 +653,10 @@ sl_controller_warn_restart(const struct sl_config *cur,
     }
     if (cur->lldp_interval != next->lldp_interval
         || cur->link_timeout != next->link_timeout
-        || sl_str_differs(cur->lldp_key, next->lldp_key)) {
+        || sl_str_differs(cur->lldp_key, next->lldp_key)
+        || cur->topo_enabled != next->topo_enabled
+        || cur->host_timeout != next->host_timeout
+        || cur->max_hosts != next->max_hosts) {
         SL_WARN("reload: topology settings changed: restart sluice to "
                 "apply them");
     }
@@ -658,6 +690,9 @@ sl_controller_keep_restart_settings(struct sl_config *a, struct sl_config *b)
     SL_SWAP(lldp_interval);
     SL_SWAP(link_timeout);
     SL_SWAP(lldp_key);
+    SL_SWAP(topo_enabled);
+    SL_SWAP(host_timeout);
+    SL_SWAP(max_hosts);
 #undef SL_SWAP
 }
 

@@ -57,6 +57,27 @@ struct sl_loop_lag {
     double sum;
 };
 
+struct topo;
+
+/* The service between the sessions and the apps (the topology, which sits
+ * above the controller and hooks itself in: sl_controller_set_hooks()).
+ * Each hook runs before the apps hear of the same thing. */
+struct sl_controller_hooks {
+    /* The handshake finished (before the apps' SWITCH_UP). */
+    void (*switch_up)(void *aux, struct sl_datapath *dp);
+    /* The session ended (before the apps' SWITCH_DOWN); 'dp' is still
+     * valid and its switch still described. */
+    void (*switch_down)(void *aux, struct sl_datapath *dp);
+    /* A PORT_STATUS, after the session's port table took it in. */
+    void (*port_status)(void *aux, struct sl_datapath *dp,
+                        const struct ofp_port_status *ps);
+    /* A PACKET_IN within the budget ('ev' as the apps would get it).
+     * Returns true when the hook consumed it (LLDP): the apps never see
+     * it. */
+    bool (*packet_in)(void *aux, struct sl_datapath *dp,
+                      const struct sl_event *ev);
+};
+
 struct sl_controller {
     struct event_base *base;      /* borrowed */
     struct sl_config cfg;         /* running configuration (owned) */
@@ -76,6 +97,9 @@ struct sl_controller {
     struct sl_loop_lag lag;
     sl_controller_observer *observer;
     void *observer_aux;
+    const struct sl_controller_hooks *hooks; /* NULL: none */
+    void *hooks_aux;
+    struct topo *topo;            /* set by topo_create(); NULL without */
 };
 
 /* Builds the controller from 'cfg' (ownership of its contents passes to
@@ -107,6 +131,17 @@ int sl_controller_reload(struct sl_controller *ctl, char *err,
 /* Sets the one observer (NULL to clear). */
 void sl_controller_set_observer(struct sl_controller *ctl,
                                 sl_controller_observer *cb, void *aux);
+
+/* Sets the hooks of the service above the controller (NULL to clear). */
+void sl_controller_set_hooks(struct sl_controller *ctl,
+                             const struct sl_controller_hooks *hooks,
+                             void *aux);
+
+/* Tells the apps about 'ev' (sl_apps_dispatch()), then the observer (with
+ * 'detail', may be NULL): for events that services above the controller
+ * raise (the topology's). */
+void sl_controller_publish(struct sl_controller *ctl,
+                           const struct sl_event *ev, const char *detail);
 
 /* Returns the table id of pipeline table 'name', or -1. */
 int sl_controller_table_id(const char *name);

@@ -67,6 +67,7 @@ struct sl_datapath {
 
     unsigned int n_bad_in_row; /* decode errors since a good message */
     double ready_since;        /* wall clock of 'ready' */
+    void *ext;                 /* the topology's (sl_datapath_set_ext()) */
 
     /* The switch. */
     struct sl_switch sw;
@@ -1136,6 +1137,18 @@ uint64_t
 sl_datapath_dpid(const struct sl_datapath *dp)
 {
     return dp->sw.dpid;
+}
+
+void *
+sl_datapath_ext(const struct sl_datapath *dp)
+{
+    return dp->ext;
+}
+
+void
+sl_datapath_set_ext(struct sl_datapath *dp, void *ext)
+{
+    dp->ext = ext;
 }
 
 double

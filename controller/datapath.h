@@ -178,6 +178,12 @@ const struct ofp_port *sl_datapath_port(const struct sl_datapath *dp,
 const char *sl_datapath_name(const struct sl_datapath *dp);
 /* The session's conn (owned by the session). */
 struct sl_conn *sl_datapath_conn(const struct sl_datapath *dp);
+/* A pointer the service above the controller (the topology) keeps with the
+ * session, for O(1) access from its hooks; NULL until set.  The session
+ * never dereferences it. */
+void *sl_datapath_ext(const struct sl_datapath *dp);
+void sl_datapath_set_ext(struct sl_datapath *dp, void *ext);
+
 /* Wall-clock time (seconds since the epoch) of the 'ready' callback. */
 double sl_datapath_ready_since(const struct sl_datapath *dp);
 /* Packet-ins dropped by this session's budget. */

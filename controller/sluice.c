@@ -28,6 +28,7 @@
 #include "controller/controller.h"
 #include "controller/log.h"
 #include "rest/api.h"
+#include "topology/topo.h"
 
 SL_LOG_MODULE(sluice);
 
@@ -197,6 +198,7 @@ struct sl_daemon {
     struct event_base *base;
     struct sl_controller ctl;
     struct rest_api *api;       /* NULL with rest.enabled false */
+    struct topo *topo;
     const char *log_levels;     /* --log-level, re-applied after reloads */
     int stop_signal;
 };
@@ -393,8 +395,17 @@ main(int argc, char *argv[])
         sl_detach_done(detach_fd, 2);
         return 2;
     }
+    d.topo = topo_create(&d.ctl, err, sizeof err);
+    if (d.topo == NULL) {
+        sl_report_failure(echo_failures, err);
+        sl_controller_uninit(&d.ctl);
+        event_base_free(d.base);
+        sl_detach_done(detach_fd, 1);
+        return 1;
+    }
     if (sl_controller_start(&d.ctl, err, sizeof err)) {
         sl_report_failure(echo_failures, err);
+        topo_destroy(d.topo);
         sl_controller_uninit(&d.ctl);
         event_base_free(d.base);
         sl_detach_done(detach_fd, 1);
@@ -404,6 +415,7 @@ main(int argc, char *argv[])
         d.api = rest_api_start(&d.ctl, err, sizeof err);
         if (d.api == NULL) {
             sl_report_failure(echo_failures, err);
+            topo_destroy(d.topo);
             sl_controller_uninit(&d.ctl);
             event_base_free(d.base);
             sl_detach_done(detach_fd, 1);
@@ -412,6 +424,7 @@ main(int argc, char *argv[])
     }
     if (opt.pidfile != NULL && sl_write_pidfile(opt.pidfile)) {
         rest_api_destroy(d.api);
+        topo_destroy(d.topo);
         sl_controller_uninit(&d.ctl);
         event_base_free(d.base);
         sl_detach_done(detach_fd, 1);
@@ -458,6 +471,7 @@ out:
         event_free(ev_hup);
     }
     rest_api_destroy(d.api);
+    topo_destroy(d.topo);
     sl_controller_uninit(&d.ctl);
     event_base_free(d.base);
     if (opt.pidfile != NULL) {

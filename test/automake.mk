@@ -84,8 +84,8 @@ test_test_config_LDADD = controller/libcontroller.la $(TEST_CK_LDADD)
 # Controller services: each test links the whole service library.
 TEST_CTL_CFLAGS = $(TEST_CK_CFLAGS) $(YAML_CFLAGS) $(LIBEVENT_CFLAGS) \
 	$(OPENSSL_CFLAGS)
-TEST_CTL_LDADD = controller/libcontroller.la $(TEST_CK_LDADD) \
-	$(LIBEVENT_OPENSSL_LIBS) $(LIBEVENT_LIBS) $(OPENSSL_LIBS)
+TEST_CTL_LDADD = topology/libtopology.la controller/libcontroller.la \
+	$(TEST_CK_LDADD) $(LIBEVENT_OPENSSL_LIBS) $(LIBEVENT_LIBS) $(OPENSSL_LIBS)
 test_test_prom_SOURCES = test/test-prom.c test/test-util.c
 test_test_prom_CFLAGS = $(TEST_CTL_CFLAGS)
 test_test_prom_LDADD = $(TEST_CTL_LDADD)
@@ -343,3 +343,36 @@ test_test_sluicectl_CPPFLAGS = $(AM_CPPFLAGS) \
 test_test_sluicectl_CFLAGS = $(TEST_CTL_CFLAGS)
 test_test_sluicectl_LDADD = rest/librest.la $(TEST_CTL_LDADD)
 EXTRA_test_test_sluicectl_DEPENDENCIES = tools/sluicectl$(EXEEXT)
+
+# topo-lldp
+# Signed LLDP probes: build/verify round trips, a byte-for-byte frame,
+# forgeries, truncations, foreign LLDP; and a libFuzzer target for the
+# verifier, which links topology/lldp.c and OpenSSL.
+CK_TESTS += test/test-topo-lldp
+test_test_topo_lldp_SOURCES = test/test-topo-lldp.c test/test-util.c \
+	topology/lldp.c
+test_test_topo_lldp_CFLAGS = $(TEST_CK_CFLAGS) $(OPENSSL_CFLAGS)
+test_test_topo_lldp_LDADD = $(TEST_CK_LDADD) $(OPENSSL_LIBS)
+FUZZ_TARGETS += fuzz-lldp-probe
+EXTRA_DIST += test/fuzz/fuzz-lldp-probe.c
+test/fuzz/fuzz-lldp-probe: $(top_srcdir)/test/fuzz/fuzz-lldp-probe.c \
+		$(top_srcdir)/topology/lldp.c $(top_srcdir)/topology/lldp.h \
+		$(FUZZ_CODEC_FILES:%=$(top_srcdir)/%) \
+		$(FUZZ_CODEC_HDRS:%=$(top_srcdir)/%) config.h
+	@test -n "$(CLANG)" || { \
+	    echo "make fuzz: no clang (configure CLANG=/path/to/clang)" >&2; \
+	    exit 1; }
+	@mkdir -p test/fuzz
+	$(AM_V_CC)$(CLANG) $(FUZZ_CFLAGS) $(OPENSSL_CFLAGS) -o $@ $< \
+	    $(top_srcdir)/topology/lldp.c \
+	    $(FUZZ_CODEC_FILES:%=$(top_srcdir)/%) $(OPENSSL_LIBS) $(JANSSON_LIBS)
+
+# topo-graph
+# topology/graph: hand-made graphs, then generated ones against brute-force
+# references (Floyd-Warshall, a naive tie-break scan, union-find), and one
+# of 1000 nodes and about 8000 arcs.
+CK_TESTS += test/test-topo-graph
+test_test_topo_graph_SOURCES = test/test-topo-graph.c test/test-util.c \
+	topology/graph.c
+test_test_topo_graph_CFLAGS = $(TEST_CK_CFLAGS)
+test_test_topo_graph_LDADD = $(TEST_CK_LDADD)

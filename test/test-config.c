@@ -33,9 +33,12 @@ static const char design_example[] =
     "  listen: \"127.0.0.1:8080\"\n"
     "  token: null\n"
     "topology:\n"
+    "  enabled: true\n"
     "  lldp_interval: 1.0\n"
     "  link_timeout: 3.0\n"
     "  lldp_key: null\n"
+    "  host_timeout: 300\n"
+    "  max_hosts: 65536\n"
     "log:\n"
     "  level: info\n"
     "  syslog: false\n"
@@ -91,6 +94,9 @@ assert_defaults(const struct sl_config *cfg)
     ck_assert_double_eq(cfg->lldp_interval, 1.0);
     ck_assert_double_eq(cfg->link_timeout, 3.0);
     ck_assert_ptr_null(cfg->lldp_key);
+    ck_assert(cfg->topo_enabled);
+    ck_assert_double_eq(cfg->host_timeout, 300.0);
+    ck_assert_uint_eq(cfg->max_hosts, 65536);
     ck_assert_uint_eq(cfg->n_log_levels, 1);
     ck_assert_str_eq(cfg->log_levels[0].module, "default");
     ck_assert_str_eq(cfg->log_levels[0].level, "info");
@@ -149,6 +155,9 @@ assert_design_example(const struct sl_config *cfg)
     ck_assert_double_eq(cfg->lldp_interval, 1.0);
     ck_assert_double_eq(cfg->link_timeout, 3.0);
     ck_assert_ptr_null(cfg->lldp_key);
+    ck_assert(cfg->topo_enabled);
+    ck_assert_double_eq(cfg->host_timeout, 300.0);
+    ck_assert_uint_eq(cfg->max_hosts, 65536);
     ck_assert_uint_eq(cfg->n_log_levels, 1);
     ck_assert_str_eq(cfg->log_levels[0].module, "default");
     ck_assert_str_eq(cfg->log_levels[0].level, "info");
@@ -300,8 +309,8 @@ START_TEST(unknown_keys_at_every_level)
     assert_error("rest: {port: 80}\n", "sluice.yaml:1:8: unknown key "
                  "'port' in rest (known: enabled, listen, token, https)");
     assert_error("topology:\n  lldp: 1\n", "sluice.yaml:2:3: unknown key "
-                 "'lldp' in topology (known: lldp_interval, link_timeout, "
-                 "lldp_key)");
+                 "'lldp' in topology (known: enabled, lldp_interval, "
+                 "link_timeout, lldp_key, host_timeout, max_hosts)");
     assert_error("log:\n  file: x\n", "sluice.yaml:2:3: unknown key 'file' "
                  "in log (known: level, syslog)");
     assert_error("apps:\n  - name: a\n    cfg: {}\n", "sluice.yaml:3:5: "
@@ -404,6 +413,15 @@ START_TEST(range_errors)
     assert_error("openflow: {packet_in_rate: 12abc}\n", "sluice.yaml:1:28: "
                  "openflow.packet_in_rate: expected an integer, got "
                  "'12abc'");
+    assert_error("topology: {enabled: maybe}\n", "sluice.yaml:1:21: "
+                 "topology.enabled: expected true or false, got 'maybe'");
+    assert_error("topology: {host_timeout: 0}\n", "sluice.yaml:1:26: "
+                 "topology.host_timeout: 0 is out of range (must be > 0 "
+                 "and <= 1e9)");
+    assert_error("topology: {max_hosts: -1}\n", "sluice.yaml:1:23: "
+                 "topology.max_hosts: -1 is out of range (0 to 16777216)");
+    assert_error("topology: {max_hosts: many}\n", "sluice.yaml:1:23: "
+                 "topology.max_hosts: expected an integer, got 'many'");
     assert_error("topology: {lldp_interval: 0}\n", "sluice.yaml:1:27: "
                  "topology.lldp_interval: 0 is out of range (must be > 0 "
                  "and <= 1e9)");

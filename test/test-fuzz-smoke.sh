@@ -1,8 +1,8 @@
 #!/bin/sh
 # test-fuzz-smoke: a short libFuzzer run of every fuzz target (TAP).
 #
-# Builds test/fuzz/fuzz-ofp-msg, fuzz-packet, fuzz-config and
-# fuzz-json-flow with clang
+# Builds test/fuzz/fuzz-ofp-msg, fuzz-packet, fuzz-config,
+# fuzz-json-flow and fuzz-lldp-probe with clang
 # (`make fuzz-build`'s rule: ASan, UBSan, libFuzzer) and runs each for
 # FUZZ_SMOKE_SECONDS (default 15) seeded from ../shared/corpus, through
 # test/fuzz/run.sh.  One "ok" per target that builds and survives; a crash
@@ -16,7 +16,7 @@ top_builddir=${top_builddir:-.}
 abs_srcdir=$(cd "$top_srcdir" && pwd) || exit 1
 abs_builddir=$(cd "$top_builddir" && pwd) || exit 1
 seconds=${FUZZ_SMOKE_SECONDS:-15}
-targets="fuzz-ofp-msg fuzz-packet fuzz-config fuzz-json-flow"
+targets="fuzz-ofp-msg fuzz-packet fuzz-config fuzz-json-flow fuzz-lldp-probe"
 
 clang=${CLANG:-}
 if [ -z "$clang" ]; then

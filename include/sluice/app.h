@@ -42,9 +42,10 @@
 #include "sluice/event.h"
 #include "sluice/flow.h"
 #include "sluice/ofp.h"
+#include "sluice/topo.h"
 
 #define SL_APP_ABI_MAJOR 1
-#define SL_APP_ABI_MINOR 1
+#define SL_APP_ABI_MINOR 2
 
 /* The host's handle for one loaded app (opaque). */
 struct sl_ctx;
@@ -197,6 +198,58 @@ struct sl_host {
     void (*rest_reply)(struct sl_ctx *ctx, const struct sl_rest_request *req,
                        int status, const char *content_type,
                        const char *body, size_t len);
+
+    /* ---- minor 2: the topology (sluice/topo.h) ----
+     *
+     * With topology discovery turned off (topology.enabled: false) these
+     * answer as for a network without links: every live port is an edge
+     * port, no paths but within one switch, no hosts. */
+
+    /* Stores up to 'max' links in 'links': those leaving switch 'dpid', or
+     * all when 'dpid' is 0, sorted by (src_dpid, src_port).  Returns how
+     * many there are (which may exceed 'max'). */
+    size_t (*topo_links)(struct sl_ctx *ctx, uint64_t dpid,
+                         struct sl_link *links, size_t max);
+    /* Returns the role of port 'port_no' of switch 'dpid' for flooding and
+     * learning (enum sl_port_role).  O(1). */
+    enum sl_port_role (*topo_port_role)(struct sl_ctx *ctx, uint64_t dpid,
+                                        uint32_t port_no);
+    /* Stores in 'ports' (up to 'max', ascending) the ports a frame flooded
+     * on switch 'dpid' goes out of: its live ports but the blocked ones
+     * (edge, pending and spanning-tree ports).  Returns how many there
+     * are. */
+    size_t (*topo_flood_ports)(struct sl_ctx *ctx, uint64_t dpid,
+                               uint32_t *ports, size_t max);
+    /* Returns true when flooding on switch 'dpid' by its flood ports is
+     * what OFPP_FLOOD does: none of its ports is blocked, so one
+     * OFPP_FLOOD action may stand for the list.  O(1). */
+    bool (*topo_flood_all)(struct sl_ctx *ctx, uint64_t dpid);
+    /* Returns the port of switch 'from' on a shortest path (by hops)
+     * toward switch 'to', or 0 when 'to' is unreachable or is 'from'.
+     * Amortised O(1): one breadth-first search per destination and
+     * topology version. */
+    uint32_t (*topo_next_hop)(struct sl_ctx *ctx, uint64_t from,
+                              uint64_t to);
+    /* Stores the shortest path from switch 'src' to switch 'dst' by
+     * 'metric' in 'hops' (up to 'max', from 'src' to 'dst').  Returns its
+     * number of switches (1 when src == dst), or 0 when there is none or
+     * a switch is unknown. */
+    size_t (*topo_path)(struct sl_ctx *ctx, uint64_t src, uint64_t dst,
+                        enum sl_path_metric metric, struct sl_path_hop *hops,
+                        size_t max);
+    /* Returns the host (mac, vlan) (vlan SL_HOST_NO_VLAN: untagged), or
+     * NULL.  Borrowed: valid until the callback returns. */
+    const struct sl_topo_host *(*topo_host_find)(struct sl_ctx *ctx,
+                                            const uint8_t mac[6],
+                                            uint16_t vlan);
+    /* Stores up to 'max' borrowed host pointers in 'hosts': those attached
+     * to switch 'dpid', or all when 'dpid' is 0.  Returns how many there
+     * are. */
+    size_t (*topo_hosts)(struct sl_ctx *ctx, uint64_t dpid,
+                         const struct sl_topo_host **hosts, size_t max);
+    /* A number that changes whenever links, port roles or the tree change:
+     * apps that cache paths compare it. */
+    uint64_t (*topo_version)(struct sl_ctx *ctx);
 };
 
 /* The descriptor a plugin exports as 'sluice_app'. */

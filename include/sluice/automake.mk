@@ -5,7 +5,8 @@ pkginclude_HEADERS += \
 	include/sluice/app.h \
 	include/sluice/event.h \
 	include/sluice/flow.h \
-	include/sluice/ofp.h
+	include/sluice/ofp.h \
+	include/sluice/topo.h
 ofprotoincludedir = $(pkgincludedir)/ofproto
 ofprotoinclude_HEADERS = \
 	ofproto/openflow13.h ofproto/ofp-buf.h ofproto/ofp-errors.h \

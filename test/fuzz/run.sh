@@ -2,7 +2,8 @@
 # run.sh TARGET SECONDS: runs one libFuzzer target of the build directory
 # (the current directory) for SECONDS, seeded from ../shared/corpus.
 #
-#   TARGET   fuzz-ofp-msg, fuzz-packet, fuzz-config or fuzz-json-flow
+#   TARGET   fuzz-ofp-msg, fuzz-packet, fuzz-config, fuzz-json-flow or
+#            fuzz-lldp-probe
 #            (`make fuzz-build`)
 #   SECONDS  -max_total_time (default 60)
 #
@@ -167,9 +168,9 @@ apps:
 EOF
 }
 
-if [ "$target" = fuzz-packet ]; then
-    seed_frames
-fi
+case $target in
+fuzz-packet|fuzz-lldp-probe) seed_frames ;;
+esac
 if [ "$target" = fuzz-config ]; then
     seed_configs
 elif [ "$target" = fuzz-json-flow ]; then
@@ -186,11 +187,11 @@ elif [ -d "$corpus" ]; then
         src=$(basename "$(dirname "$f")")
         name=seed-$src-$(basename "$f")
         case $target in
-        fuzz-packet) frame_of_msg "$f" "$name" ;;
+        fuzz-packet|fuzz-lldp-probe) frame_of_msg "$f" "$name" ;;
         *) seed "$f" "$name" ;;
         esac
     done
-    if [ "$target" = fuzz-packet ]; then
+    if [ "$target" = fuzz-packet ] || [ "$target" = fuzz-lldp-probe ]; then
         for f in "$corpus"/ryu-of13/pcap/*.pcap; do
             [ -f "$f" ] && frames_of_pcap "$f" "seed-pcap-$(basename "$f")"
         done
