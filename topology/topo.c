@@ -25,6 +25,13 @@ SL_LOG_MODULE(topology);
 #define TOPO_BURST 256
 /* Priority of the LLDP punt flow (table 0). */
 #define TOPO_PUNT_PRIORITY 65535
+/* Priority of the flows copying ARP and ND to the controller (table 0). */
+#define TOPO_COPY_PRIORITY 65534
+/* Cookie sequences of the topology's flows (owner SL_OWNER_CORE). */
+#define TOPO_SEQ_PUNT (UINT64_C(1) << 39 | 1)
+#define TOPO_SEQ_COPY (UINT64_C(1) << 39 | 2)
+/* Least time between two computations of the tree. */
+#define TOPO_TREE_GAP 0.02
 
 struct topo_switch;
 
@@ -43,7 +50,8 @@ struct topo_port {
     struct sl_list pending_node; /* in t->pending, while probed && pending */
     struct sl_list links_out;    /* struct topo_link by 'out_node' */
     struct sl_list links_in;     /* struct topo_link by 'in_node' */
-    size_t n_links;              /* out + in */
+    size_t n_links;              /* confirmed links, out + in */
+    size_t n_seen;               /* links seen, confirmed or not */
 };
 
 struct topo_switch {
@@ -64,6 +72,7 @@ struct topo_link {
     struct sl_list lru_node;  /* in t->lru, oldest first */
     double last_seen;         /* monotonic */
     bool in_tree;
+    bool confirmed;           /* the reverse direction is seen too */
 };
 
 struct topo_host {
@@ -84,7 +93,8 @@ struct topo {
 
     struct sl_hmap links;              /* struct topo_link by endpoints */
     struct sl_list lru;
-    size_t n_links;
+    size_t n_links;                    /* confirmed */
+    size_t n_records;                  /* seen, confirmed or not */
 
     /* Probes. */
     struct sl_list wheel[TOPO_WHEEL_SLOTS];
@@ -119,8 +129,10 @@ struct topo {
     size_t cap_toward;
     struct event *tree_event;          /* recompute the tree, deferred */
     bool tree_dirty;
+    double tree_at;                    /* monotonic, last computation */
 
     struct topo_stats stats;
+    uint64_t copy_cookie;              /* of the ARP/ND copy flows */
 };
 
 /* ---- small helpers ---- */
@@ -152,22 +164,33 @@ topo_timeval(double s, struct timeval *tv)
     tv->tv_usec = (suseconds_t) ((s - (double) tv->tv_sec) * 1e6);
 }
 
-/* Port roles or links changed: a new version, and the edge ports are
- * counted again (O(ports): changes are rare, lookups are not). */
+/* Port roles or links changed: a new version. */
 static void
 topo_changed(struct topo *t)
 {
-    size_t n = 0;
-
     t->version++;
-    for (size_t i = 0; i < t->n_switches; i++) {
-        const struct topo_switch *sw = t->by_index[i];
-        for (size_t j = 0; j < sw->n_ports; j++) {
-            const struct topo_port *p = sw->ports[j];
-            n += p->live && !p->pending && p->n_links == 0;
+}
+
+static bool
+topo_is_edge(const struct topo_port *p)
+{
+    return p->live && !p->pending && p->n_seen == 0;
+}
+
+/* Keeps the count of edge ports after a change of 'p' that may have made
+ * it one or unmade it ('was': whether it was one before). */
+static void
+topo_edge_update(struct topo *t, const struct topo_port *p, bool was)
+{
+    bool is = topo_is_edge(p);
+
+    if (is != was) {
+        if (is) {
+            t->stats.n_edge_ports++;
+        } else {
+            t->stats.n_edge_ports--;
         }
     }
-    t->stats.n_edge_ports = n;
 }
 
 static struct topo_switch *
@@ -224,9 +247,11 @@ topo_role(const struct topo_port *p)
     if (p->pending) {
         return SL_PORT_PENDING;
     }
-    if (p->n_links == 0) {
+    if (p->n_seen == 0) {
         return SL_PORT_EDGE;
     }
+    /* A link seen one way only blocks its ports until the other way is
+     * seen: a flood through it could come back round a loop. */
     return p->tree ? SL_PORT_TREE : SL_PORT_BLOCKED;
 }
 
@@ -616,6 +641,9 @@ topo_graph_update(struct topo *t)
     }
     arcs = sl_xmalloc((t->n_links ? t->n_links : 1) * sizeof *arcs);
     SL_LIST_FOR_EACH (l, lru_node, &t->lru) {
+        if (!l->confirmed) {
+            continue;
+        }
         arcs[n].from = l->src->sw->index;
         arcs[n].to = l->dst->sw->index;
         arcs[n].from_port = l->src->port_no;
@@ -706,20 +734,29 @@ topo_tree_compute(struct topo *t)
 static void
 topo_tree_event_cb(evutil_socket_t fd, short what, void *t_)
 {
+    struct topo *t = t_;
+
     (void) fd;
     (void) what;
-    topo_tree_compute(t_);
+    t->tree_at = sl_monotonic();
+    topo_tree_compute(t);
 }
 
-/* The links changed: the tree is recomputed once this loop pass is done
- * (many links found in one read cost one computation). */
+/* The links changed: the tree is recomputed once this loop pass is done,
+ * and no sooner than TOPO_TREE_GAP after the last computation, so a
+ * thousand switches being discovered cost tens of computations, not
+ * thousands. */
 static void
 topo_tree_schedule(struct topo *t)
 {
     topo_changed(t);
     if (!t->tree_dirty) {
+        double wait = t->tree_at + TOPO_TREE_GAP - sl_monotonic();
+        struct timeval tv;
+
         t->tree_dirty = true;
-        event_active(t->tree_event, EV_TIMEOUT, 0);
+        topo_timeval(wait > 0 ? wait : 0, &tv);
+        event_add(t->tree_event, &tv);
     }
 }
 
@@ -747,24 +784,98 @@ topo_link_find(const struct topo *t, const struct topo_port *src,
     return NULL;
 }
 
+static void topo_probe(struct topo *t, struct topo_port *p);
+
+/* Counts 'l' (delta 1) or stops counting it (-1) at its two ports. */
 static void
-topo_link_remove(struct topo *t, struct topo_link *l, const char *reason)
+topo_link_ends_seen(struct topo *t, struct topo_link *l, int delta)
 {
+    struct topo_port *ends[2] = {l->src, l->dst};
+
+    t->n_records += delta;
+    t->stats.n_one_way = t->n_records - t->n_links;
+    for (int i = 0; i < 2; i++) {
+        bool was = topo_is_edge(ends[i]);
+        ends[i]->n_seen += delta;
+        topo_edge_update(t, ends[i], was);
+    }
+    topo_switch_recount(l->src->sw);
+    topo_switch_recount(l->dst->sw);
+    topo_changed(t);
+}
+
+/* 'l' and its reverse are both seen: 'l' counts from now on. */
+static void
+topo_link_confirm(struct topo *t, struct topo_link *l)
+{
+    struct topo_port *ends[2] = {l->src, l->dst};
+
+    l->confirmed = true;
+    for (int i = 0; i < 2; i++) {
+        struct topo_port *p = ends[i];
+        p->n_links++;
+        if (p->n_links == 1) {
+            /* A switch is behind it: what was learned there is not a
+             * host. */
+            topo_hosts_remove_at(t, p->sw->dpid, p->port_no, "link found");
+        }
+    }
+    t->n_links++;
+    t->stats.n_links = t->n_links;
+    t->stats.n_one_way = t->n_records - t->n_links;
+    t->stats.link_up++;
+    SL_INFO("link 0x%016" PRIx64 ":%" PRIu32 " -> 0x%016" PRIx64 ":%" PRIu32
+            " up", l->pub.src_dpid, l->pub.src_port, l->pub.dst_dpid,
+            l->pub.dst_port);
+    /* Blocked until the tree says otherwise. */
+    topo_switch_recount(l->src->sw);
+    topo_switch_recount(l->dst->sw);
+    topo_publish_link(t, l, true, NULL);
+    topo_tree_schedule(t);
+}
+
+/* 'l' stops counting (it or its reverse went). */
+static void
+topo_link_unconfirm(struct topo *t, struct topo_link *l, const char *reason)
+{
+    struct topo_port *ends[2] = {l->src, l->dst};
+
+    if (!l->confirmed) {
+        return;
+    }
     SL_INFO("link 0x%016" PRIx64 ":%" PRIu32 " -> 0x%016" PRIx64 ":%" PRIu32
             " down (%s)", l->pub.src_dpid, l->pub.src_port, l->pub.dst_dpid,
             l->pub.dst_port, reason);
     topo_publish_link(t, l, false, reason);
+    l->confirmed = false;
+    l->in_tree = false;
+    for (int i = 0; i < 2; i++) {
+        ends[i]->n_links--;
+    }
+    t->n_links--;
+    t->stats.n_links = t->n_links;
+    t->stats.n_one_way = t->n_records - t->n_links;
+    t->stats.link_down++;
+    topo_switch_recount(l->src->sw);
+    topo_switch_recount(l->dst->sw);
+    topo_tree_schedule(t);
+}
+
+static void
+topo_link_remove(struct topo *t, struct topo_link *l, const char *reason)
+{
+    struct topo_link *rev = topo_link_find(t, l->dst, l->src);
+
+    topo_link_unconfirm(t, l, reason);
+    if (rev != NULL) {
+        topo_link_unconfirm(t, rev, "reverse direction lost");
+    }
     sl_hmap_remove(&t->links, &l->node);
     sl_list_remove(&l->out_node);
     sl_list_remove(&l->in_node);
     sl_list_remove(&l->lru_node);
-    l->src->n_links--;
-    l->dst->n_links--;
-    t->n_links--;
-    t->stats.n_links = t->n_links;
-    t->stats.link_down++;
+    topo_link_ends_seen(t, l, -1);
     free(l);
-    topo_tree_schedule(t);
 }
 
 /* Removes every link out of or into 'p'. */
@@ -781,6 +892,11 @@ topo_port_unlink(struct topo *t, struct topo_port *p, const char *reason)
     }
 }
 
+/* A verified probe of 'src' arrived at 'dst' after 'latency' seconds.  A
+ * direction seen alone is kept but does not count: a link is up when both
+ * of its directions are seen, so one host relaying probes between two
+ * ports makes no link (and a link that carries frames one way only is not
+ * used). */
 static void
 topo_link_seen(struct topo *t, struct topo_port *src, struct topo_port *dst,
                double latency)
@@ -812,27 +928,18 @@ topo_link_seen(struct topo *t, struct topo_port *src, struct topo_port *dst,
     sl_list_push_back(&src->links_out, &l->out_node);
     sl_list_push_back(&dst->links_in, &l->in_node);
     sl_list_push_back(&t->lru, &l->lru_node);
-    src->n_links++;
-    dst->n_links++;
-    t->n_links++;
-    t->stats.n_links = t->n_links;
-    t->stats.link_up++;
-    SL_INFO("link 0x%016" PRIx64 ":%" PRIu32 " -> 0x%016" PRIx64 ":%" PRIu32
-            " up", l->pub.src_dpid, l->pub.src_port, l->pub.dst_dpid,
-            l->pub.dst_port);
 
-    /* Both ends have a switch behind them: not edge ports. */
-    if (src->n_links == 1) {
-        topo_hosts_remove_at(t, src->sw->dpid, src->port_no, "link found");
+    topo_link_ends_seen(t, l, 1);
+
+    struct topo_link *rev = topo_link_find(t, dst, src);
+    if (rev != NULL) {
+        rev->pub.up_since = l->pub.up_since;
+        topo_link_confirm(t, rev);
+        topo_link_confirm(t, l);
+    } else {
+        /* Ask for the other way now rather than at its slot. */
+        topo_probe(t, dst);
     }
-    if (dst->n_links == 1) {
-        topo_hosts_remove_at(t, dst->sw->dpid, dst->port_no, "link found");
-    }
-    /* Blocked until the tree says otherwise. */
-    topo_switch_recount(src->sw);
-    topo_switch_recount(dst->sw);
-    topo_publish_link(t, l, true, NULL);
-    topo_tree_schedule(t);
 }
 
 /* Ages out links not refreshed for the timeout (oldest first). */
@@ -943,6 +1050,7 @@ topo_pending_expire(struct topo *t)
         }
         sl_list_remove(&p->pending_node);
         p->pending = false;
+        topo_edge_update(t, p, false);
         topo_switch_recount(p->sw);
         any = true;
     }
@@ -986,6 +1094,7 @@ topo_port_up(struct topo *t, struct topo_port *p, bool now)
     p->probed = false;
     if (!t->enabled) {
         p->pending = false;
+        topo_edge_update(t, p, false);
         return;
     }
     p->pending = true;
@@ -999,6 +1108,9 @@ topo_port_up(struct topo *t, struct topo_port *p, bool now)
 static void
 topo_port_down(struct topo *t, struct topo_port *p, const char *why)
 {
+    if (topo_is_edge(p)) {
+        t->stats.n_edge_ports--;
+    }
     p->live = false;
     p->pending = false;
     p->probed = false;
@@ -1054,6 +1166,83 @@ topo_switch_delete_port(struct topo_switch *sw, struct topo_port *p)
     free(p);
 }
 
+/* An OXM of the OpenFlow basic class. */
+static struct ofp_oxm
+topo_oxm(uint8_t field, uint8_t length, uint64_t value)
+{
+    struct ofp_oxm oxm;
+
+    memset(&oxm, 0, sizeof oxm);
+    oxm.cls = OFPXMC_OPENFLOW_BASIC;
+    oxm.field = field;
+    oxm.length = length;
+    if (length == 1) {
+        oxm.value.u8 = (uint8_t) value;
+    } else {
+        oxm.value.u16 = (uint16_t) value;
+    }
+    return oxm;
+}
+
+/* States one flow of the topology in table 0: 'oxms' to the controller
+ * (whole frames), and on to table 1 when 'copy'. */
+static void
+topo_flow(struct topo *t, uint64_t dpid, uint16_t priority, uint64_t seq,
+          struct ofp_oxm *oxms, size_t n_oxms, bool copy)
+{
+    struct ofp_action output = {.type = OFPAT_OUTPUT};
+    struct ofp_instruction insts[2];
+    struct sl_flow_spec spec;
+
+    output.output.port = OFPP_CONTROLLER;
+    output.output.max_len = OFPCML_NO_BUFFER;
+    memset(insts, 0, sizeof insts);
+    insts[0].type = OFPIT_APPLY_ACTIONS;
+    insts[0].actions.n = 1;
+    insts[0].actions.actions = &output;
+    insts[1].type = OFPIT_GOTO_TABLE;
+    insts[1].table_id = SL_TABLE_ACL + 1;
+    memset(&spec, 0, sizeof spec);
+    spec.table_id = SL_TABLE_ACL;
+    spec.priority = priority;
+    spec.match.type = OFPMT_OXM;
+    spec.match.n_oxms = n_oxms;
+    spec.match.oxms = oxms;
+    spec.instructions.n = copy ? 2 : 1;
+    spec.instructions.instructions = insts;
+    int error = sl_flowprog_add_seq(t->ctl->flowprog, dpid, SL_OWNER_CORE,
+                                    &spec, seq, NULL, NULL);
+    if (error) {
+        SL_ERR("switch 0x%016" PRIx64 ": topology flow at priority %u "
+               "refused by the flow programmer (%s)", dpid, priority,
+               strerror(error));
+    }
+}
+
+/* The topology's flows on switch 'dpid' (table 0): LLDP to the controller
+ * (and nowhere else), and a copy of ARP and of IPv6 neighbor
+ * solicitations and advertisements, which go on through the pipeline:
+ * hosts are learned from them even when the apps' flows forward the
+ * traffic without the controller. */
+static void
+topo_flows(struct topo *t, uint64_t dpid)
+{
+    struct ofp_oxm lldp = topo_oxm(OFPXMT_OFB_ETH_TYPE, 2,
+                                   OFP_ETH_TYPE_LLDP);
+    struct ofp_oxm arp = topo_oxm(OFPXMT_OFB_ETH_TYPE, 2, OFP_ETH_TYPE_ARP);
+    struct ofp_oxm nd[3] = {
+        topo_oxm(OFPXMT_OFB_ETH_TYPE, 2, OFP_ETH_TYPE_IPV6),
+        topo_oxm(OFPXMT_OFB_IP_PROTO, 1, OFP_IPPROTO_ICMPV6),
+        topo_oxm(OFPXMT_OFB_ICMPV6_TYPE, 1, OFP_ICMPV6_ND_NS),
+    };
+
+    topo_flow(t, dpid, TOPO_PUNT_PRIORITY, TOPO_SEQ_PUNT, &lldp, 1, false);
+    topo_flow(t, dpid, TOPO_COPY_PRIORITY, TOPO_SEQ_COPY, &arp, 1, true);
+    topo_flow(t, dpid, TOPO_COPY_PRIORITY, TOPO_SEQ_COPY, nd, 3, true);
+    nd[2].value.u8 = OFP_ICMPV6_ND_NA;
+    topo_flow(t, dpid, TOPO_COPY_PRIORITY, TOPO_SEQ_COPY, nd, 3, true);
+}
+
 static void
 topo_hook_switch_up(void *t_, struct sl_datapath *dp)
 {
@@ -1094,34 +1283,7 @@ topo_hook_switch_up(void *t_, struct sl_datapath *dp)
     topo_switch_recount(sw);
 
     if (t->enabled) {
-        struct ofp_action output = {.type = OFPAT_OUTPUT};
-        struct ofp_instruction inst;
-        struct ofp_oxm oxm;
-        struct sl_flow_spec spec;
-
-        output.output.port = OFPP_CONTROLLER;
-        output.output.max_len = OFPCML_NO_BUFFER;
-        memset(&inst, 0, sizeof inst);
-        inst.type = OFPIT_APPLY_ACTIONS;
-        inst.actions.n = 1;
-        inst.actions.actions = &output;
-        memset(&oxm, 0, sizeof oxm);
-        oxm.field = OFPXMT_OFB_ETH_TYPE;
-        oxm.value.u16 = OFP_ETH_TYPE_LLDP;
-        memset(&spec, 0, sizeof spec);
-        spec.table_id = SL_TABLE_ACL;
-        spec.priority = TOPO_PUNT_PRIORITY;
-        spec.match.type = OFPMT_OXM;
-        spec.match.n_oxms = 1;
-        spec.match.oxms = &oxm;
-        spec.instructions.n = 1;
-        spec.instructions.instructions = &inst;
-        int error = sl_flowprog_add(t->ctl->flowprog, dpid, SL_OWNER_CORE,
-                                    &spec, NULL, NULL);
-        if (error) {
-            SL_ERR("switch 0x%016" PRIx64 ": LLDP punt flow refused by the "
-                   "flow programmer (%s)", dpid, strerror(error));
-        }
+        topo_flows(t, dpid);
     }
     topo_tree_schedule(t);
 }
@@ -1282,7 +1444,10 @@ topo_hook_packet_in(void *t_, struct sl_datapath *dp,
     if (p != NULL && topo_role(p) == SL_PORT_EDGE) {
         topo_host_learn(t, p, pkt);
     }
-    return false;
+    /* A copy of ARP or ND made for us: the frame goes on in the switch,
+     * the apps see it only if the pipeline sends it here again. */
+    return (ev->msg->packet_in.cookie == t->copy_cookie
+            && ev->msg->packet_in.table_id == SL_TABLE_ACL);
 }
 
 static const struct sl_controller_hooks topo_hooks = {
@@ -1325,6 +1490,9 @@ topo_links(const struct topo *t, uint64_t dpid, struct sl_link *links,
         for (size_t i = 0; i < sw->n_ports; i++) {
             const struct topo_link *l;
             SL_LIST_FOR_EACH (l, out_node, &sw->ports[i]->links_out) {
+                if (!l->confirmed) {
+                    continue;
+                }
                 if (n < max) {
                     links[n] = l->pub;
                 }
@@ -1334,6 +1502,9 @@ topo_links(const struct topo *t, uint64_t dpid, struct sl_link *links,
     } else {
         const struct topo_link *l;
         SL_LIST_FOR_EACH (l, lru_node, &t->lru) {
+            if (!l->confirmed) {
+                continue;
+            }
             if (n < max) {
                 links[n] = l->pub;
             }
@@ -1676,6 +1847,7 @@ topo_create(struct sl_controller *ctl, char *err, size_t errlen)
         sl_list_init(&t->wheel[i]);
     }
     t->version = 1;
+    t->copy_cookie = SL_COOKIE(SL_OWNER_CORE, TOPO_SEQ_COPY);
 
     if (t->enabled) {
         const char *k = cfg->lldp_key;

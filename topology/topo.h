@@ -8,7 +8,11 @@
  * minor 2), and the REST API, which reads it through this header.
  *
  * Discovery.  On every switch a flow at priority 65535 in table 0 sends
- * LLDP (eth_type 0x88cc) to the controller.  Every live port is probed
+ * LLDP (eth_type 0x88cc) to the controller, and flows at 65534 send it a
+ * copy of ARP and of IPv6 neighbor solicitations and advertisements
+ * before the frame goes on to table 1 (hosts are learned from them even
+ * when the apps' flows forward the traffic; the copies are consumed
+ * here, the apps never see them).  Every live port is probed
  * once per 'lldp_interval': ports sit in the slots of a wheel of
  * TOPO_WHEEL_SLOTS ticks, so probes are spread over the interval; a new
  * port (switch up, port added or back up) is probed at once and then takes
@@ -19,7 +23,13 @@
  * verifies, its timestamp is no older than 'link_timeout' (and not from
  * the future), the sender is a connected switch with that port live, and
  * it did not come back to its own port.  Everything else is counted
- * (struct topo_stats) and dropped; LLDP never reaches the apps.
+ * (struct topo_stats) and dropped; LLDP never reaches the apps.  A link
+ * counts (is listed, used, announced) only while both of its directions
+ * are seen: a host that relays the probes it receives on one edge port
+ * into another makes no link, and a cable that carries frames one way
+ * only is not used.  (Two colluding hosts relaying both ways -- a
+ * wormhole -- can still make one: no signature tells a relayed frame
+ * from a forwarded one.)
  *
  * Links age out after 'link_timeout' without a probe (kept in an LRU list:
  * aging costs O(1) per expired link, no scans); a PORT_STATUS taking a
@@ -46,8 +56,9 @@
  * port that turns out to have a link are removed.
  *
  * The graph (topology/graph.h) is rebuilt lazily when links change: the
- * spanning tree once per event-loop pass at most (a zero-delay event), and
- * paths and next hops on demand, cached per topology version.
+ * spanning tree after the event-loop pass that changed them, at most once
+ * per TOPO_TREE_GAP (20 ms), and paths and next hops on demand, cached
+ * per topology version.
  *
  * Every change is published through sl_controller_publish() (apps, then
  * the REST event stream) as the SL_EV_PORT_UP .. SL_EV_TREE_CHANGED events
@@ -87,7 +98,9 @@ struct topo_stats {
     uint64_t hosts_not_learned;   /* the host table was full */
     uint64_t tree_computations;
     uint64_t tree_changes;
-    size_t n_links;               /* now (directed) */
+    size_t n_links;               /* now (directed, both ways seen) */
+    size_t n_one_way;             /* directions seen without their
+                                   * reverse (their ports are blocked) */
     size_t n_hosts;
     size_t n_tree_links;          /* cables on the tree */
     size_t n_edge_ports;
