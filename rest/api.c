@@ -10,6 +10,7 @@
 #include "controller/log.h"
 #include "rest/native.h"
 #include "rest/ryu.h"
+#include "rest/topology.h"
 
 SL_LOG_MODULE(rest);
 
@@ -18,6 +19,7 @@ struct rest_api {
     struct rest_server *server;
     struct rest_ryu *ryu;
     struct rest_native *native;
+    struct rest_topology *topology;
     SSL_CTX *ssl_ctx;             /* HTTPS (owned), or NULL */
 };
 
@@ -114,7 +116,11 @@ rest_api_register(struct rest_api *api)
         return error;
     }
     api->native = rest_native_create(api->server, api->ctl, &error);
-    return api->native == NULL ? error : 0;
+    if (api->native == NULL) {
+        return error;
+    }
+    api->topology = rest_topology_create(api->server, api->ctl, &error);
+    return api->topology == NULL ? error : 0;
 }
 
 void
@@ -128,6 +134,7 @@ rest_api_destroy(struct rest_api *api)
     rest_server_destroy(api->server);
     rest_ryu_destroy(api->ryu);
     rest_native_destroy(api->native);
+    rest_topology_destroy(api->topology);
     SSL_CTX_free(api->ssl_ctx);
     free(api);
 }

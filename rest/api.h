@@ -1,7 +1,9 @@
 /* rest/api: the northbound API of a running controller -- the server of
  * rest/server.c with every route on it: the Ryu-compatible /stats/...
  * family (rest/ryu.c), the native /api/v1/..., /metrics and the event
- * stream (rest/native.c), and the apps' routes under /api/v1/apps/<app>.
+ * stream (rest/native.c), the topology's /v1.0/topology/..., /api/v1/
+ * topology and /api/v1/paths (rest/topology.c), and the apps' routes under
+ * /api/v1/apps/<app>.
  *
  * Sits beside the apps, above controller/: it reads the controller's
  * services (struct sl_controller) and is never called by them, except

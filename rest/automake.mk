@@ -7,7 +7,8 @@ rest_librest_la_SOURCES = \
 	rest/api.c rest/api.h \
 	rest/ryu.c rest/ryu.h rest/ryu-private.h rest/ryu-write.c \
 	rest/native.c rest/native.h rest/native-private.h \
-	rest/native-metrics.c rest/native-events.c
+	rest/native-metrics.c rest/native-events.c \
+	rest/topology.c rest/topology.h
 rest_librest_la_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(LIBEVENT_CFLAGS) \
 	$(LIBEVENT_OPENSSL_CFLAGS) $(JANSSON_CFLAGS) $(OPENSSL_CFLAGS)
 rest_librest_la_LIBADD = $(LIBEVENT_OPENSSL_LIBS) $(LIBEVENT_LIBS) \

@@ -18,6 +18,7 @@
 #include "controller/log.h"
 #include "controller/util.h"
 #include "ofproto/ofp-errors.h"
+#include "rest/topology.h"
 
 SL_LOG_MODULE(rest_events);
 
@@ -137,6 +138,73 @@ native_error_fields(json_t *data, const struct sl_event *ev,
     return "switch_error";
 }
 
+/* One end of a link: {"dpid", "port_no"}. */
+static json_t *
+native_link_end(uint64_t dpid, uint32_t port_no)
+{
+    json_t *j = json_object();
+
+    json_object_set_new(j, "dpid", rest_native_json_dpid(dpid));
+    json_object_set_new(j, "port_no", rest_native_json_port_no(port_no));
+    return j;
+}
+
+/* Adds the fields of a LINK_UP or LINK_DOWN event to 'data'; returns its
+ * type name, or NULL when the event has no link. */
+static const char *
+native_link_fields(json_t *data, const struct sl_event *ev, const char *detail)
+{
+    const struct sl_link *link = ev->link.link;
+
+    if (link == NULL) {
+        return NULL;
+    }
+    json_object_set_new(data, "src",
+                        native_link_end(link->src_dpid, link->src_port));
+    json_object_set_new(data, "dst",
+                        native_link_end(link->dst_dpid, link->dst_port));
+    json_object_set_new(
+        data, "latency_ms",
+        json_real(link->latency > 0 ? link->latency * 1e3 : 0.0));
+    if (ev->type == SL_EV_LINK_UP) {
+        return "link_up";
+    }
+    const char *reason = ev->link.reason ? ev->link.reason : detail;
+    json_object_set_new(data, "reason",
+                        rest_native_json_str(reason ? reason : ""));
+    return "link_down";
+}
+
+/* Adds the fields of a HOST_ADD, HOST_MOVE or HOST_REMOVE event to 'data';
+ * returns its type name, or NULL when the event has no host. */
+static const char *
+native_host_fields(json_t *data, const struct sl_event *ev)
+{
+    const struct sl_topo_host *host = ev->host.host;
+
+    if (host == NULL) {
+        return NULL;
+    }
+    json_object_set_new(data, "mac", rest_topology_json_mac(host->mac));
+    json_object_set_new(data, "vlan", rest_topology_json_vlan(host->vlan));
+    json_object_set_new(data, "ipv4", rest_topology_json_ipv4s(host));
+    json_object_set_new(data, "ipv6", rest_topology_json_ipv6s(host));
+    json_object_set_new(data, "port_no",
+                        rest_native_json_port_no(host->port_no));
+    switch (ev->type) {
+    case SL_EV_HOST_ADD:
+        return "host_add";
+    case SL_EV_HOST_MOVE:
+        json_object_set_new(data, "old_dpid",
+                            rest_native_json_dpid(ev->host.old_dpid));
+        json_object_set_new(data, "old_port_no",
+                            rest_native_json_port_no(ev->host.old_port));
+        return "host_move";
+    default:
+        return "host_remove";
+    }
+}
+
 /* Returns the data of 'ev' (a new reference) and its type in '*type', or
  * NULL for an event the stream does not carry. */
 static json_t *
@@ -186,11 +254,45 @@ native_event_json(const struct sl_event *ev, const char *detail,
     case SL_EV_ERROR:
         *type = native_error_fields(data, ev, detail);
         break;
+    case SL_EV_PORT_UP:
+    case SL_EV_PORT_DOWN: {
+        const struct ofp_port *port = ev->port.port;
+
+        if (port == NULL) {
+            json_decref(data);
+            return NULL;
+        }
+        *type = ev->type == SL_EV_PORT_UP ? "port_up" : "port_down";
+        json_object_set_new(data, "port_no",
+                            rest_native_json_port_no(port->port_no));
+        json_object_set_new(data, "name", rest_native_json_str(port->name));
+        break;
+    }
+    case SL_EV_LINK_UP:
+    case SL_EV_LINK_DOWN:
+        *type = native_link_fields(data, ev, detail);
+        break;
+    case SL_EV_HOST_ADD:
+    case SL_EV_HOST_MOVE:
+    case SL_EV_HOST_REMOVE:
+        *type = native_host_fields(data, ev);
+        break;
+    case SL_EV_TREE_CHANGED:
+        *type = "tree_changed";
+        json_object_set_new(data, "links",
+                            json_integer((json_int_t) ev->tree.n_tree_links));
+        json_object_set_new(data, "switches",
+                            json_integer((json_int_t) ev->tree.n_switches));
+        break;
     case SL_EV_PACKET_IN:
     case SL_EV_FLOW_REMOVED:
     case SL_EV_STATS_REPLY:
     case SL_EV_N_TYPES:
     default:
+        json_decref(data);
+        return NULL;
+    }
+    if (*type == NULL) {
         json_decref(data);
         return NULL;
     }

@@ -1,6 +1,7 @@
 /* rest/native-metrics: GET /metrics, the Prometheus exposition (text
  * format 0.0.4) of the controller's counters, rendered at scrape time with
- * controller/prom.h from the counters each service keeps.
+ * controller/prom.h from the counters each service keeps (the topology's
+ * too: zero when there is none).
  *
  * Every family is always declared, with the same label sets from one
  * scrape to the next: per-type series (messages, errors, app events) are
@@ -15,6 +16,7 @@
 #include "controller/prom.h"
 #include "controller/util.h"
 #include "ofproto/ofp-errors.h"
+#include "topology/topo.h"
 
 /* A family with its one unlabelled sample. */
 static void
@@ -169,12 +171,77 @@ native_metrics_rest(struct sl_prom *p, const struct rest_server *server)
                   st->dropped_streams);
 }
 
+static void
+native_metrics_topology(struct sl_prom *p, const struct topo *t)
+{
+    static const struct topo_stats zero;
+    const struct topo_stats *st = t ? topo_stats(t) : &zero;
+    static const char lldp[] = "sluice_lldp_received_total";
+    static const char links[] = "sluice_topology_link_events_total";
+    static const char hosts[] = "sluice_topology_host_events_total";
+
+    native_metric(p, "sluice_lldp_probes_sent_total", "counter",
+                  "LLDP probes sent (PACKET_OUTs).", st->probes_sent);
+    native_metric(p, "sluice_lldp_probes_failed_total", "counter",
+                  "LLDP probes that could not be built or sent.",
+                  st->probes_failed);
+    sl_prom_family(p, lldp, "counter",
+                   "LLDP frames received, by what they were: ok (a verified "
+                   "probe), malformed, foreign (another agent's), bad_hmac "
+                   "(forged or altered), stale, unknown_port.");
+    sl_prom_u64(p, lldp, st->lldp_ok, "result", "ok", NULL);
+    sl_prom_u64(p, lldp, st->lldp_malformed, "result", "malformed", NULL);
+    sl_prom_u64(p, lldp, st->lldp_foreign, "result", "foreign", NULL);
+    sl_prom_u64(p, lldp, st->lldp_bad_hmac, "result", "bad_hmac", NULL);
+    sl_prom_u64(p, lldp, st->lldp_stale, "result", "stale", NULL);
+    sl_prom_u64(p, lldp, st->lldp_unknown_port, "result", "unknown_port",
+                NULL);
+    native_metric(p, "sluice_topology_links", "gauge",
+                  "Directed links discovered (both directions seen).",
+                  st->n_links);
+    native_metric(p, "sluice_topology_one_way_links", "gauge",
+                  "Directions seen without their reverse: not links, their "
+                  "ports are blocked.",
+                  st->n_one_way);
+    native_metric(p, "sluice_topology_hosts", "gauge", "Hosts known.",
+                  st->n_hosts);
+    native_metric(p, "sluice_topology_tree_links", "gauge",
+                  "Links (cables, both directions once) on the flooding "
+                  "spanning tree.",
+                  st->n_tree_links);
+    native_metric(p, "sluice_topology_edge_ports", "gauge",
+                  "Live ports without a link (where hosts are learned).",
+                  st->n_edge_ports);
+    sl_prom_family(p, links, "counter",
+                   "Directed links discovered (up) and lost (down).");
+    sl_prom_u64(p, links, st->link_up, "event", "up", NULL);
+    sl_prom_u64(p, links, st->link_down, "event", "down", NULL);
+    sl_prom_family(p, hosts, "counter",
+                   "Hosts learned (add), seen at another port (move) and "
+                   "forgotten (remove).");
+    sl_prom_u64(p, hosts, st->host_add, "event", "add", NULL);
+    sl_prom_u64(p, hosts, st->host_move, "event", "move", NULL);
+    sl_prom_u64(p, hosts, st->host_remove, "event", "remove", NULL);
+    native_metric(p, "sluice_topology_hosts_not_learned_total", "counter",
+                  "Hosts not learned because the host table was full.",
+                  st->hosts_not_learned);
+    native_metric(p, "sluice_topology_tree_computations_total", "counter",
+                  "Spanning-tree computations.", st->tree_computations);
+    native_metric(p, "sluice_topology_tree_changes_total", "counter",
+                  "Spanning-tree computations that changed the tree.",
+                  st->tree_changes);
+}
+
 /* The label values of app event types. */
 static const char *const native_app_event_labels[SL_EV_N_TYPES] = {
     [SL_EV_SWITCH_UP] = "switch_up",       [SL_EV_SWITCH_DOWN] = "switch_down",
     [SL_EV_PORT_STATUS] = "port_status",   [SL_EV_PACKET_IN] = "packet_in",
     [SL_EV_FLOW_REMOVED] = "flow_removed", [SL_EV_ERROR] = "error",
-    [SL_EV_STATS_REPLY] = "stats_reply",
+    [SL_EV_STATS_REPLY] = "stats_reply",   [SL_EV_PORT_UP] = "port_up",
+    [SL_EV_PORT_DOWN] = "port_down",       [SL_EV_LINK_UP] = "link_up",
+    [SL_EV_LINK_DOWN] = "link_down",       [SL_EV_HOST_ADD] = "host_add",
+    [SL_EV_HOST_MOVE] = "host_move",       [SL_EV_HOST_REMOVE] = "host_remove",
+    [SL_EV_TREE_CHANGED] = "tree_changed",
 };
 
 static void
@@ -230,6 +297,7 @@ rest_native_metrics(struct rest_req *req, void *native_)
                   "REST requests waiting for a switch's answer.",
                   ctl->xacts ? sl_xacts_count(ctl->xacts) : 0);
     native_metrics_rest(&p, native->server);
+    native_metrics_topology(&p, ctl->topo);
 
     sl_prom_family(&p, "sluice_loop_lag_seconds", "histogram",
                    "How late the event loop ran a periodic timer.");

@@ -270,7 +270,11 @@ static const char *const native_event_names[SL_EV_N_TYPES] = {
     [SL_EV_SWITCH_UP] = "SWITCH_UP",       [SL_EV_SWITCH_DOWN] = "SWITCH_DOWN",
     [SL_EV_PORT_STATUS] = "PORT_STATUS",   [SL_EV_PACKET_IN] = "PACKET_IN",
     [SL_EV_FLOW_REMOVED] = "FLOW_REMOVED", [SL_EV_ERROR] = "ERROR",
-    [SL_EV_STATS_REPLY] = "STATS_REPLY",
+    [SL_EV_STATS_REPLY] = "STATS_REPLY",   [SL_EV_PORT_UP] = "PORT_UP",
+    [SL_EV_PORT_DOWN] = "PORT_DOWN",       [SL_EV_LINK_UP] = "LINK_UP",
+    [SL_EV_LINK_DOWN] = "LINK_DOWN",       [SL_EV_HOST_ADD] = "HOST_ADD",
+    [SL_EV_HOST_MOVE] = "HOST_MOVE",       [SL_EV_HOST_REMOVE] = "HOST_REMOVE",
+    [SL_EV_TREE_CHANGED] = "TREE_CHANGED",
 };
 
 static json_t *
@@ -503,16 +507,6 @@ native_register_app_routes(struct rest_native *native)
 
 /* ---- the module ---- */
 
-/* GET /v1.0/topology/...: the paths of Ryu's rest_topology, reserved: 501
- * until the topology service (LLDP discovery, hosts) exists. */
-static void
-native_topology_reserved(struct rest_req *req, void *native_)
-{
-    (void) native_;
-    rest_reply_error(req, 501, "not implemented yet",
-                     "%s arrives with topology discovery", rest_req_path(req));
-}
-
 struct rest_native *
 rest_native_create(struct rest_server *server, struct sl_controller *ctl,
                    int *error)
@@ -528,14 +522,6 @@ rest_native_create(struct rest_server *server, struct sl_controller *ctl,
         {REST_GET, "/api/v1/apps", native_apps},
         {REST_GET, "/api/v1/events", rest_native_events},
         {REST_GET, "/metrics", rest_native_metrics},
-        /* Ryu's topology API, reserved until topology discovery exists. */
-        {REST_GET, "/v1.0/topology/switches", native_topology_reserved},
-        {REST_GET, "/v1.0/topology/switches/{dpid}",
-         native_topology_reserved},
-        {REST_GET, "/v1.0/topology/links", native_topology_reserved},
-        {REST_GET, "/v1.0/topology/links/{dpid}", native_topology_reserved},
-        {REST_GET, "/v1.0/topology/hosts", native_topology_reserved},
-        {REST_GET, "/v1.0/topology/hosts/{dpid}", native_topology_reserved},
     };
     struct rest_native *native = sl_xcalloc(1, sizeof *native);
 

@@ -376,3 +376,14 @@ test_test_topo_graph_SOURCES = test/test-topo-graph.c test/test-util.c \
 	topology/graph.c
 test_test_topo_graph_CFLAGS = $(TEST_CK_CFLAGS)
 test_test_topo_graph_LDADD = $(TEST_CK_LDADD)
+
+# rest-topo
+# The topology over REST (Ryu's /v1.0/topology shapes, /api/v1/topology,
+# /api/v1/paths), its events on the stream and its /metrics families, on
+# the test-api fixture with the topology service and LLDP carried between
+# fake switches.
+CK_TESTS += test/test-rest-topo
+test_test_rest_topo_SOURCES = test/test-rest-topo.c $(TEST_API_SOURCES)
+test_test_rest_topo_CFLAGS = $(TEST_CTL_CFLAGS) $(JANSSON_CFLAGS)
+test_test_rest_topo_LDADD = rest/librest.la topology/libtopology.la \
+	$(TEST_CTL_LDADD) $(JANSSON_LIBS)

@@ -11,15 +11,19 @@
 #include <event2/http.h>
 #include <sys/queue.h>
 #include <event2/keyvalq_struct.h>
+#include "ofproto/ofp-match.h"
 #include "ofproto/ofp-multipart.h"
 #include "test/test-loop.h"
+#include "topology/topo.h"
 
 struct tapi tapi;
 
 static struct event *tick;
 
-void
-tapi_setup(const char *token, const char *apps)
+/* Sets up the fixture; with 'topology' (a YAML flow mapping) the topology
+ * service too. */
+static void
+tapi_setup_with(const char *token, const char *apps, const char *topology)
 {
     char err[512];
     char text[1024];
@@ -35,9 +39,12 @@ tapi_setup(const char *token, const char *apps)
     snprintf(text, sizeof text,
              "openflow: {listen: []}\n"
              "rest: {listen: \"127.0.0.1:0\"%s%s%s}\n"
-             "apps: %s\n",
+             "apps: %s\n"
+             "%s%s%s",
              token ? ", token: \"" : "", token ? token : "",
-             token ? "\"" : "", apps ? apps : "[]");
+             token ? "\"" : "", apps ? apps : "[]",
+             topology ? "topology: " : "", topology ? topology : "",
+             topology ? "\n" : "");
     ck_assert_msg(!sl_config_load_string(text, strlen(text), "tapi", &cfg,
                                          err, sizeof err),
                   "config: %s", err);
@@ -52,6 +59,10 @@ tapi_setup(const char *token, const char *apps)
     ck_assert_msg(!sl_controller_init(&tapi.ctl, tapi.base, &cfg, NULL,
                                       app_path, err, sizeof err),
                   "controller: %s", err);
+    if (topology != NULL) {
+        ck_assert_msg(topo_create(&tapi.ctl, err, sizeof err) != NULL,
+                      "topology: %s", err);
+    }
     ck_assert_msg(!sl_controller_start(&tapi.ctl, err, sizeof err),
                   "start: %s", err);
     tapi.api = rest_api_start(&tapi.ctl, err, sizeof err);
@@ -61,9 +72,23 @@ tapi_setup(const char *token, const char *apps)
 }
 
 void
+tapi_setup(const char *token, const char *apps)
+{
+    tapi_setup_with(token, apps, NULL);
+}
+
+void
+tapi_setup_topo(const char *token, const char *apps, const char *topology)
+{
+    tapi_setup_with(token, apps, topology ? topology : TAPI_TOPOLOGY);
+}
+
+void
 tapi_teardown(void)
 {
     rest_api_destroy(tapi.api);
+    topo_destroy(tapi.ctl.topo);
+    tapi.ctl.topo = NULL;
     sl_controller_uninit(&tapi.ctl);
     fsw_uninit();
     event_free(tick);
@@ -90,6 +115,35 @@ tapi_rx_pending(const struct fsw *s)
     return s->next < s->n_rx;
 }
 
+/* Answers 'm', which the controller sent to 's', as a switch with no
+ * flows would: FLOW_MODs and PACKET_OUTs consumed, a BARRIER_REQUEST and
+ * an OFPMP_FLOW request answered.  Anything else fails the test. */
+static void
+tapi_answer(struct fsw *s, const struct ofp_msg *m)
+{
+    uint64_t dpid = s->dp ? sl_datapath_dpid(s->dp) : 0;
+    struct ofp_msg r;
+
+    switch (m->type) {
+    case OFPT_FLOW_MOD:
+    case OFPT_PACKET_OUT:
+        break;
+    case OFPT_BARRIER_REQUEST:
+        ofp_msg_init(&r, OFPT_BARRIER_REPLY, m->xid);
+        fsw_send(s, &r);
+        break;
+    case OFPT_MULTIPART_REQUEST:
+        ck_assert_int_eq(m->mp_request.type, OFPMP_FLOW);
+        ofp_msg_init(&r, OFPT_MULTIPART_REPLY, m->xid);
+        r.mp_reply.type = OFPMP_FLOW;
+        fsw_send(s, &r);
+        break;
+    default:
+        ck_abort_msg("switch %llx: unexpected %s while settling",
+                     (unsigned long long) dpid, ofp_type_name(m->type));
+    }
+}
+
 void
 tapi_settle(struct fsw *s)
 {
@@ -109,26 +163,92 @@ tapi_settle(struct fsw *s)
             continue;
         }
 
-        struct ofp_msg m, r;
+        struct ofp_msg m;
         fsw_next(s, &m);
-        switch (m.type) {
-        case OFPT_FLOW_MOD:
-            break;
-        case OFPT_BARRIER_REQUEST:
-            ofp_msg_init(&r, OFPT_BARRIER_REPLY, m.xid);
-            fsw_send(s, &r);
-            break;
-        case OFPT_MULTIPART_REQUEST:
-            ck_assert_int_eq(m.mp_request.type, OFPMP_FLOW);
-            ofp_msg_init(&r, OFPT_MULTIPART_REPLY, m.xid);
-            r.mp_reply.type = OFPMP_FLOW;
-            fsw_send(s, &r);
-            break;
-        default:
-            ck_abort_msg("switch %llx: unexpected %s while settling",
-                         (unsigned long long) dpid, ofp_type_name(m.type));
-        }
+        tapi_answer(s, &m);
     }
+}
+
+/* ---- frames from the switches ---- */
+
+/* True if 'm' is an LLDP probe going out of port 'port_no'. */
+static bool
+tapi_is_probe(const struct ofp_msg *m, uint32_t port_no)
+{
+    const struct ofp_packet_out *po = &m->packet_out;
+    bool out = false;
+
+    if (m->type != OFPT_PACKET_OUT || po->len < 14 || po->data == NULL ||
+        po->data[12] != 0x88 || po->data[13] != 0xcc) {
+        return false;
+    }
+    for (size_t i = 0; i < po->actions.n; i++) {
+        const struct ofp_action *a = &po->actions.actions[i];
+        out |= a->type == OFPAT_OUTPUT && a->output.port == port_no;
+    }
+    return out;
+}
+
+/* Sends a PACKET_IN of 'len' bytes of 'frame' on 's' and waits until the
+ * controller read it. */
+static void
+tapi_send_packet_in(struct fsw *s, uint8_t reason, uint8_t table_id,
+                    uint32_t in_port, const void *frame, size_t len)
+{
+    uint64_t before = tapi.ctl.dps.rx_by_type[OFPT_PACKET_IN];
+    struct ofp_oxm oxm;
+    struct ofp_msg m;
+
+    ck_assert(ofp_oxm_init_basic(&oxm, OFPXMT_OFB_IN_PORT));
+    oxm.value.u32 = in_port;
+    ofp_msg_init(&m, OFPT_PACKET_IN, 0);
+    m.packet_in.buffer_id = OFP_NO_BUFFER;
+    m.packet_in.total_len = (uint16_t) len;
+    m.packet_in.reason = reason;
+    m.packet_in.table_id = table_id;
+    m.packet_in.match.n_oxms = 1;
+    m.packet_in.match.oxms = &oxm;
+    m.packet_in.data = frame;
+    m.packet_in.len = len;
+    fsw_send(s, &m);
+    ck_assert_msg(
+        TEST_LOOP_UNTIL(tapi.base,
+                        tapi.ctl.dps.rx_by_type[OFPT_PACKET_IN] > before,
+                        FSW_STEP_TIMEOUT),
+        "the controller did not read a PACKET_IN");
+}
+
+size_t
+tapi_lldp_probe(struct fsw *from, uint32_t from_port, uint8_t *frame,
+                size_t size)
+{
+    for (;;) {
+        struct ofp_msg m;
+
+        fsw_next(from, &m);
+        if (tapi_is_probe(&m, from_port)) {
+            ck_assert_uint_le(m.packet_out.len, size);
+            memcpy(frame, m.packet_out.data, m.packet_out.len);
+            return m.packet_out.len;
+        }
+        tapi_answer(from, &m);
+    }
+}
+
+void
+tapi_lldp_pass(struct fsw *from, uint32_t from_port, struct fsw *to,
+               uint32_t to_port)
+{
+    uint8_t frame[2048];
+    size_t len = tapi_lldp_probe(from, from_port, frame, sizeof frame);
+
+    tapi_send_packet_in(to, OFPR_ACTION, 0, to_port, frame, len);
+}
+
+void
+tapi_packet_in(struct fsw *s, uint32_t in_port, const void *frame, size_t len)
+{
+    tapi_send_packet_in(s, OFPR_NO_MATCH, 2, in_port, frame, len);
 }
 
 /* ---- HTTP client ---- */

@@ -6,11 +6,11 @@
  * declared (and every declared one is in the template), every operation
  * has responses with descriptions, writes carry the bearer token and their
  * error answers.  Its coverage, both ways: the route table that the real
- * registration code (rest_ryu_create(), rest_native_create()) builds on a
- * bare server of a controller without listeners or apps must be exactly
- * what the document describes, but for the generic entry of the apps'
- * routes (/api/v1/apps/{app}/{path}), which stands for whatever apps
- * register.  HEAD is implied by GET.
+ * registration code (rest_ryu_create(), rest_native_create(),
+ * rest_topology_create()) builds on a bare server of a controller without
+ * listeners or apps must be exactly what the document describes, but for
+ * the generic entry of the apps' routes (/api/v1/apps/{app}/{path}), which
+ * stands for whatever apps register.  HEAD is implied by GET.
  *
  * A path of the document matches a registered pattern when their segments
  * pair up: equal literals, or anything against a parameter of the
@@ -32,6 +32,7 @@
 #include "rest/native.h"
 #include "rest/ryu.h"
 #include "rest/server.h"
+#include "rest/topology.h"
 #include "test/test-util.h"
 
 #ifndef OPENAPI_YAML
@@ -416,6 +417,7 @@ static bool ctl_inited;
 static struct rest_server *server;
 static struct rest_ryu *ryu;
 static struct rest_native *native;
+static struct rest_topology *topology;
 static struct route *routes;
 static size_t n_routes;
 
@@ -468,6 +470,9 @@ routes_setup(void)
     ck_assert_msg(ryu != NULL, "rest_ryu_create: %s", strerror(error));
     native = rest_native_create(server, &ctl, &error);
     ck_assert_msg(native != NULL, "rest_native_create: %s", strerror(error));
+    topology = rest_topology_create(server, &ctl, &error);
+    ck_assert_msg(topology != NULL, "rest_topology_create: %s",
+                  strerror(error));
     rest_route_foreach(server, collect_route, NULL);
 }
 
@@ -477,6 +482,8 @@ routes_teardown(void)
     rest_server_destroy(server);
     rest_ryu_destroy(ryu);
     rest_native_destroy(native);
+    rest_topology_destroy(topology);
+    topology = NULL;
     server = NULL;
     ryu = NULL;
     native = NULL;

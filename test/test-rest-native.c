@@ -166,22 +166,40 @@ send_port_status(struct fsw *s, uint8_t reason, uint32_t no, const char *name,
 
 /* ---- health ---- */
 
-/* Ryu's topology paths are reserved: a JSON 501, not a 404. */
-START_TEST(test_topology_reserved)
+/* Ryu's topology paths without a topology (none created): the switches
+ * from the sessions, no links, no hosts. */
+START_TEST(test_topology_without_discovery)
 {
-    static const char *const paths[] = {
-        "/v1.0/topology/switches", "/v1.0/topology/switches/1",
-        "/v1.0/topology/links",    "/v1.0/topology/links/1",
-        "/v1.0/topology/hosts",    "/v1.0/topology/hosts/1",
+    static const char *const empty[] = {
+        "/v1.0/topology/switches/2", "/v1.0/topology/links",
+        "/v1.0/topology/links/1",    "/v1.0/topology/hosts",
+        "/v1.0/topology/hosts/1",
     };
+    json_t *j;
+
     tapi_setup(NULL, NULL);
-    for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
-        json_t *j;
-        ck_assert_int_eq(tapi_request("GET", paths[i], NULL, NULL, &j), 501);
-        ck_assert_str_eq(json_string_value(json_object_get(j, "error")),
-                         "not implemented yet");
+    ck_assert_ptr_null(tapi.ctl.topo);
+    ck_assert_int_eq(
+        tapi_request("GET", "/v1.0/topology/switches", NULL, NULL, &j), 200);
+    ck_assert(json_is_array(j));
+    ck_assert_uint_eq(json_array_size(j), 0);
+    json_decref(j);
+
+    tapi_switch(1);
+    for (size_t i = 0; i < sizeof empty / sizeof *empty; i++) {
+        ck_assert_int_eq(tapi_request("GET", empty[i], NULL, NULL, &j), 200);
+        ck_assert_msg(json_is_array(j) && json_array_size(j) == 0,
+                      "%s is not []", empty[i]);
         json_decref(j);
     }
+    ck_assert_int_eq(
+        tapi_request("GET", "/v1.0/topology/switches/1", NULL, NULL, &j), 200);
+    ck_assert_uint_eq(json_array_size(j), 1);
+    const json_t *sw = json_array_get(j, 0);
+    ck_assert_str_eq(jstr(sw, "dpid"), "0000000000000001");
+    /* Ports 1, 2, 3; LOCAL is not listed. */
+    ck_assert_uint_eq(json_array_size(json_object_get(sw, "ports")), 3);
+    json_decref(j);
     tapi_teardown();
 }
 END_TEST
@@ -1601,7 +1619,7 @@ rest_native_suite(void)
     tc = tcase_create("views");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_health);
-    tcase_add_test(tc, test_topology_reserved);
+    tcase_add_test(tc, test_topology_without_discovery);
     tcase_add_test(tc, test_switches_list);
     tcase_add_test(tc, test_switch_by_dpid);
     tcase_add_test(tc, test_apps_list);

@@ -1486,6 +1486,240 @@ START_TEST(durations)
 }
 END_TEST
 
+/* ---- topology ---- */
+
+/* /api/v1/topology as the API writes it (rest/topology.c). */
+static const char topology_json[] =
+    "{\"switches\": [], \"links\": ["
+    "{\"src\": {\"dpid\": \"0000000000000001\", \"port_no\": 2},"
+    " \"dst\": {\"dpid\": \"0000000000000002\", \"port_no\": 3},"
+    " \"latency_ms\": 0.123456, \"up_since\": \"2026-11-21T10:00:00.000Z\","
+    " \"tree\": true},"
+    "{\"src\": {\"dpid\": \"0000000000000002\", \"port_no\": 3},"
+    " \"dst\": {\"dpid\": \"0000000000000001\", \"port_no\": 2},"
+    " \"latency_ms\": 0.2, \"up_since\": \"2026-11-21T10:00:00.020Z\","
+    " \"tree\": true},"
+    "{\"src\": {\"dpid\": \"0000000000000002\", \"port_no\": 14},"
+    " \"dst\": {\"dpid\": \"00000000000000ab\", \"port_no\": 1},"
+    " \"latency_ms\": 12.5, \"up_since\": \"2026-11-21T10:00:01.500Z\","
+    " \"tree\": false}],"
+    " \"hosts\": ["
+    "{\"mac\": \"00:00:00:00:aa:01\", \"vlan\": null,"
+    " \"ipv4\": [\"10.0.0.11\", \"10.0.0.1\"], \"ipv6\": [],"
+    " \"dpid\": \"0000000000000001\", \"port_no\": 1,"
+    " \"first_seen\": \"2026-11-21T10:00:00.000Z\","
+    " \"last_seen\": \"2026-11-21T10:00:05.000Z\"},"
+    "{\"mac\": \"00:00:00:00:bb:02\", \"vlan\": 10, \"ipv4\": [],"
+    " \"ipv6\": [\"2001:db8::2\", \"fe80::2\"],"
+    " \"dpid\": \"0000000000000002\", \"port_no\": 1,"
+    " \"first_seen\": \"2026-11-21T10:00:00.000Z\","
+    " \"last_seen\": \"2026-11-21T10:00:06.250Z\"}],"
+    " \"enabled\": true, \"version\": 7}";
+
+START_TEST(links_table_filter_json)
+{
+    start_server();
+    can("GET", "/api/v1/topology", 200, topology_json);
+    CTL("--token", TOKEN, "links");
+    assert_result(0,
+                  "SRC               PORT  DST               PORT  "
+                  "LATENCY_MS  TREE  UP_SINCE\n"
+                  "0000000000000001     2  0000000000000002     3  "
+                  "     0.123  yes   2026-11-21T10:00:00.000Z\n"
+                  "0000000000000002     3  0000000000000001     2  "
+                  "     0.200  yes   2026-11-21T10:00:00.020Z\n"
+                  "0000000000000002    14  00000000000000ab     1  "
+                  "    12.500  no    2026-11-21T10:00:01.500Z\n",
+                  "");
+    assert_seen(0, "GET", "/api/v1/topology", "Bearer " TOKEN);
+
+    /* Those leaving one switch, in any DPID form. */
+    output_uninit(&child.out);
+    output_uninit(&child.err);
+    CTL("links", "0x1");
+    assert_result(0,
+                  "SRC               PORT  DST               PORT  "
+                  "LATENCY_MS  TREE  UP_SINCE\n"
+                  "0000000000000001     2  0000000000000002     3  "
+                  "     0.123  yes   2026-11-21T10:00:00.000Z\n",
+                  "");
+    output_uninit(&child.out);
+    output_uninit(&child.err);
+    CTL("links", "9");
+    assert_result(0, "SRC  PORT  DST  PORT  LATENCY_MS  TREE  UP_SINCE\n", "");
+
+    /* --json: the API's link objects, filtered. */
+    output_uninit(&child.out);
+    output_uninit(&child.err);
+    CTL("--json", "links", "0000000000000002");
+    json_t *got = json_loads(child.out.buf, 0, NULL);
+    ck_assert(json_is_array(got));
+    ck_assert_int_eq(json_array_size(got), 2);
+    ck_assert_str_eq(
+        json_string_value(json_object_get(
+            json_object_get(json_array_get(got, 1), "dst"), "dpid")),
+        "00000000000000ab");
+    json_decref(got);
+    ck_assert_int_eq(n_seen, 4);
+    assert_seen(3, "GET", "/api/v1/topology", NULL);
+}
+END_TEST
+
+START_TEST(hosts_table_filter_json)
+{
+    start_server();
+    can("GET", "/api/v1/topology", 200, topology_json);
+    CTL("hosts");
+    assert_result(0,
+                  "MAC                VLAN  DPID              PORT  "
+                  "IPV4                IPV6                 LAST_SEEN\n"
+                  "00:00:00:00:aa:01     -  0000000000000001     1  "
+                  "10.0.0.11,10.0.0.1  -                    "
+                  "2026-11-21T10:00:05.000Z\n"
+                  "00:00:00:00:bb:02    10  0000000000000002     1  "
+                  "-                   2001:db8::2,fe80::2  "
+                  "2026-11-21T10:00:06.250Z\n",
+                  "");
+    output_uninit(&child.out);
+    output_uninit(&child.err);
+    CTL("--json", "hosts", "2");
+    json_t *got = json_loads(child.out.buf, 0, NULL);
+    ck_assert_int_eq(json_array_size(got), 1);
+    ck_assert_str_eq(
+        json_string_value(json_object_get(json_array_get(got, 0), "mac")),
+        "00:00:00:00:bb:02");
+    json_decref(got);
+
+    /* An answer without the list is an API error. */
+    output_uninit(&child.out);
+    output_uninit(&child.err);
+    n_canned = 0;
+    can("GET", "/api/v1/topology", 200, "{\"links\": []}");
+    CTL("hosts");
+    assert_result(1, "",
+                  "sluicectl: GET /api/v1/topology: unexpected answer: no "
+                  "\"hosts\" array\n");
+}
+END_TEST
+
+/* The metric of the last /api/v1/paths request ("" without one). */
+static char path_metric[16];
+
+/* /api/v1/paths/{src}/{dst}: notes the query's metric (the canned route
+ * sees paths only), then answers as canned. */
+static void
+h_path(struct rest_req *req, void *aux)
+{
+    const char *metric = rest_req_query(req, "metric");
+
+    snprintf(path_metric, sizeof path_metric, "%s", metric ? metric : "");
+    h_canned(req, aux);
+}
+
+START_TEST(path_table_and_metric)
+{
+    static const char answer[] =
+        "{\"src\": {\"type\": \"host\", \"mac\": \"00:00:00:00:aa:01\","
+        " \"dpid\": \"0000000000000001\", \"port_no\": 1},"
+        " \"dst\": {\"type\": \"switch\", \"dpid\": \"0000000000000003\"},"
+        " \"metric\": \"latency\", \"hops\": ["
+        "{\"dpid\": \"0000000000000001\", \"in_port\": 1, \"out_port\": 2},"
+        "{\"dpid\": \"0000000000000002\", \"in_port\": 3, \"out_port\": 14},"
+        "{\"dpid\": \"0000000000000003\", \"in_port\": 1,"
+        " \"out_port\": null}],"
+        " \"latency_ms\": 0.25, \"length\": 2}";
+
+    start_server();
+    ck_assert_int_eq(rest_route_add(server, REST_GET,
+                                    "/api/v1/paths/{src}/{dst}", h_path, NULL,
+                                    NULL),
+                     0);
+    can("GET", "/api/v1/paths/00:00:00:00:aa:01/0x3", 200, answer);
+    can("GET", "/api/v1/paths/10.0.0.1/2001:db8::2", 404,
+        "{\"error\": \"no path\", \"detail\": \"no path from "
+        "0000000000000001 to 0000000000000002\"}");
+
+    CTL("path", "00:00:00:00:aa:01", "0x3", "--latency");
+    assert_result(0,
+                  "HOP  DPID              IN  OUT\n"
+                  "  1  0000000000000001   1    2\n"
+                  "  2  0000000000000002   3   14\n"
+                  "  3  0000000000000003   1    -\n"
+                  "2 links, 0.250 ms, by latency\n",
+                  "");
+    assert_seen(0, "GET", "/api/v1/paths/00:00:00:00:aa:01/0x3", NULL);
+    ck_assert_str_eq(path_metric, "latency");
+
+    output_uninit(&child.out);
+    output_uninit(&child.err);
+    CTL("--json", "path", "00:00:00:00:aa:01", "0x3");
+    ck_assert_str_eq(path_metric, "");
+    json_t *got = json_loads(child.out.buf, 0, NULL);
+    json_t *want = json_loads(answer, 0, NULL);
+    ck_assert(json_equal(got, want));
+    json_decref(got);
+    json_decref(want);
+
+    /* The API's 404 is exit 1 with its error. */
+    output_uninit(&child.out);
+    output_uninit(&child.err);
+    CTL("path", "10.0.0.1", "2001:db8::2");
+    assert_result(1, "",
+                  "sluicectl: HTTP 404: no path: no path from "
+                  "0000000000000001 to 0000000000000002\n");
+    ck_assert_int_eq(n_seen, 3);
+
+    /* Usage errors send nothing. */
+    static const struct {
+        const char *args[5];
+        const char *err;
+    } cases[] = {
+        {{"path", "1"},
+         "sluicectl: usage: sluicectl path SRC DST [--latency]\n"},
+        {{"path", "1", "2", "3"},
+         "sluicectl: usage: sluicectl path SRC DST [--latency]\n"},
+        {{"path", "1", "2", "--hops"},
+         "sluicectl: usage: sluicectl path SRC DST [--latency]\n"},
+        {{"path", "1/2", "3"},
+         "sluicectl: '1/2' is not a datapath id, a MAC or an IP address\n"},
+        {{"path", "1", "a b"},
+         "sluicectl: 'a b' is not a datapath id, a MAC or an IP address\n"},
+        {{"links", "s1"},
+         "sluicectl: 's1' is not a datapath id (decimal, 0x-hex, or 16 hex "
+         "digits)\n"},
+        {{"hosts", "1", "2"}, "sluicectl: usage: sluicectl hosts [DPID]\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        output_uninit(&child.out);
+        output_uninit(&child.err);
+        CTL(cases[i].args[0], cases[i].args[1], cases[i].args[2],
+            cases[i].args[3]);
+        assert_result(2, "", cases[i].err);
+    }
+    ck_assert_int_eq(n_seen, 3);
+}
+END_TEST
+
+START_TEST(topology_summary)
+{
+    start_server();
+    can("GET", "/api/v1/topology/summary", 200,
+        "{\"enabled\": true, \"version\": 42, \"switches\": 3, \"links\": 4,"
+        " \"hosts\": 2, \"tree_links\": 2, \"edge_ports\": 5}");
+    CTL("topology");
+    assert_result(0,
+                  "enabled:    true\n"
+                  "version:    42\n"
+                  "switches:   3\n"
+                  "links:      4\n"
+                  "hosts:      2\n"
+                  "tree_links: 2\n"
+                  "edge_ports: 5\n",
+                  "");
+    assert_seen(0, "GET", "/api/v1/topology/summary", NULL);
+}
+END_TEST
+
 static Suite *
 sluicectl_suite(void)
 {
@@ -1502,6 +1736,10 @@ sluicectl_suite(void)
     tcase_add_test(tc, dpid_forms_become_decimal);
     tcase_add_test(tc, ports_merged_table_and_json);
     tcase_add_test(tc, health_metrics_events_paths);
+    tcase_add_test(tc, links_table_filter_json);
+    tcase_add_test(tc, hosts_table_filter_json);
+    tcase_add_test(tc, path_table_and_metric);
+    tcase_add_test(tc, topology_summary);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("writes");

@@ -597,6 +597,193 @@ ctl_show_ports(FILE *out, const json_t *ports)
     table_uninit(&t);
 }
 
+/* ---- topology ---- */
+
+json_t *
+ctl_show_topology_list(const json_t *answer, const char *member, bool filter,
+                       uint64_t dpid, char *err, size_t errlen)
+{
+    const json_t *list = json_object_get(answer, member);
+    bool links = !strcmp(member, "links");
+    const json_t *entry;
+    char want[17];
+    json_t *result;
+    size_t i;
+
+    if (!json_is_array(list)) {
+        snprintf(err, errlen, "no \"%s\" array", member);
+        return NULL;
+    }
+    snprintf(want, sizeof want, "%016" PRIx64, dpid);
+    result = json_array();
+    json_array_foreach(list, i, entry)
+    {
+        const json_t *owner = links ? json_object_get(entry, "src") : entry;
+        const json_t *d = json_object_get(owner, "dpid");
+
+        if (!json_is_object(entry)) {
+            snprintf(err, errlen, "the %s hold a non-object", member);
+            json_decref(result);
+            return NULL;
+        }
+        if (!filter ||
+            (json_is_string(d) && !strcmp(json_string_value(d), want))) {
+            json_array_append(result, (json_t *) entry);
+        }
+    }
+    return result;
+}
+
+/* Writes 'value' (a number of milliseconds) as "0.123", or "-". */
+static const char *
+millis_text(const json_t *value, char *buf, size_t size)
+{
+    if (json_is_number(value)) {
+        snprintf(buf, size, "%.3f", json_number_value(value));
+    } else {
+        snprintf(buf, size, "-");
+    }
+    return buf;
+}
+
+/* Writes the strings of array 'list' comma-separated, or "-". */
+static const char *
+list_text(const json_t *list, char *buf, size_t size)
+{
+    const json_t *item;
+    size_t i, n = 0;
+
+    buf[0] = '\0';
+    json_array_foreach(list, i, item)
+    {
+        if (json_is_string(item) && n < size) {
+            n += (size_t) snprintf(buf + n, size - n, "%s%s", n ? "," : "",
+                                   json_string_value(item));
+        }
+    }
+    if (!buf[0]) {
+        snprintf(buf, size, "-");
+    }
+    return buf;
+}
+
+static const char *
+yes_no(const json_t *value)
+{
+    return json_is_boolean(value) ? json_is_true(value) ? "yes" : "no" : "-";
+}
+
+void
+ctl_show_links(FILE *out, const json_t *links)
+{
+    static const struct column cols[] = {
+        {"SRC", false},      {"PORT", true},       {"DST", false},
+        {"PORT", true},      {"LATENCY_MS", true}, {"TREE", false},
+        {"UP_SINCE", false},
+    };
+    const json_t *link;
+    struct table t;
+    size_t i;
+
+    table_init(&t, cols, sizeof cols / sizeof cols[0]);
+    json_array_foreach(links, i, link)
+    {
+        const json_t *src = json_object_get(link, "src");
+        const json_t *dst = json_object_get(link, "dst");
+        char sd[32], sp[24], dd[32], dp[24], latency[32], since[40];
+        const char *row[] = {
+            cell_text(json_object_get(src, "dpid"), sd, sizeof sd),
+            count_text(json_object_get(src, "port_no"), sp, sizeof sp),
+            cell_text(json_object_get(dst, "dpid"), dd, sizeof dd),
+            count_text(json_object_get(dst, "port_no"), dp, sizeof dp),
+            millis_text(json_object_get(link, "latency_ms"), latency,
+                        sizeof latency),
+            yes_no(json_object_get(link, "tree")),
+            cell_text(json_object_get(link, "up_since"), since, sizeof since),
+        };
+        table_add(&t, row);
+    }
+    table_print(&t, out);
+    table_uninit(&t);
+}
+
+void
+ctl_show_hosts(FILE *out, const json_t *hosts)
+{
+    static const struct column cols[] = {
+        {"MAC", false},  {"VLAN", true},  {"DPID", false},      {"PORT", true},
+        {"IPV4", false}, {"IPV6", false}, {"LAST_SEEN", false},
+    };
+    const json_t *host;
+    struct table t;
+    size_t i;
+
+    table_init(&t, cols, sizeof cols / sizeof cols[0]);
+    json_array_foreach(hosts, i, host)
+    {
+        char mac[32], vlan[16], dpid[32], port[24], v4[256], v6[512], seen[40];
+        const char *row[] = {
+            cell_text(json_object_get(host, "mac"), mac, sizeof mac),
+            count_text(json_object_get(host, "vlan"), vlan, sizeof vlan),
+            cell_text(json_object_get(host, "dpid"), dpid, sizeof dpid),
+            count_text(json_object_get(host, "port_no"), port, sizeof port),
+            list_text(json_object_get(host, "ipv4"), v4, sizeof v4),
+            list_text(json_object_get(host, "ipv6"), v6, sizeof v6),
+            cell_text(json_object_get(host, "last_seen"), seen, sizeof seen),
+        };
+        table_add(&t, row);
+    }
+    table_print(&t, out);
+    table_uninit(&t);
+}
+
+int
+ctl_show_path(FILE *out, const json_t *answer, char *err, size_t errlen)
+{
+    static const struct column cols[] = {
+        {"HOP", true},
+        {"DPID", false},
+        {"IN", true},
+        {"OUT", true},
+    };
+    const json_t *hops = json_object_get(answer, "hops");
+    const json_t *length = json_object_get(answer, "length");
+    const json_t *metric = json_object_get(answer, "metric");
+    const json_t *hop;
+    struct table t;
+    char latency[32];
+    size_t i;
+
+    if (!json_is_array(hops) || !json_is_integer(length)) {
+        snprintf(err, errlen, "no \"hops\" array and \"length\"");
+        return EINVAL;
+    }
+    table_init(&t, cols, sizeof cols / sizeof cols[0]);
+    json_array_foreach(hops, i, hop)
+    {
+        char n[24], dpid[32], in[24], hop_out[24];
+
+        snprintf(n, sizeof n, "%zu", i + 1);
+        const char *row[] = {
+            n,
+            cell_text(json_object_get(hop, "dpid"), dpid, sizeof dpid),
+            count_text(json_object_get(hop, "in_port"), in, sizeof in),
+            count_text(json_object_get(hop, "out_port"), hop_out,
+                       sizeof hop_out),
+        };
+        table_add(&t, row);
+    }
+    table_print(&t, out);
+    table_uninit(&t);
+    fprintf(out, "%" JSON_INTEGER_FORMAT " link%s, %s ms, by %s\n",
+            json_integer_value(length),
+            json_integer_value(length) == 1 ? "" : "s",
+            millis_text(json_object_get(answer, "latency_ms"), latency,
+                        sizeof latency),
+            json_is_string(metric) ? json_string_value(metric) : "hops");
+    return 0;
+}
+
 /* ---- objects and events ---- */
 
 void

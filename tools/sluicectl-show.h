@@ -47,6 +47,23 @@ json_t *ctl_show_ports_merge(const json_t *desc_answer,
  * TX_BYTES ERRORS (STATE: up, down (no link), admin-down, blocked). */
 void ctl_show_ports(FILE *out, const json_t *ports);
 
+/* Returns the members "links" or "hosts" (named 'member') of an answer of
+ * GET /api/v1/topology: all of them, or with 'filter' those of switch
+ * 'dpid' (links leaving it, hosts attached to it).  Returns a new array,
+ * or NULL with 'err' set. */
+json_t *ctl_show_topology_list(const json_t *answer, const char *member,
+                               bool filter, uint64_t dpid, char *err,
+                               size_t errlen);
+/* Prints links of /api/v1/topology: SRC PORT DST PORT LATENCY_MS TREE
+ * UP_SINCE. */
+void ctl_show_links(FILE *out, const json_t *links);
+/* Prints hosts of /api/v1/topology: MAC VLAN DPID PORT IPV4 IPV6
+ * LAST_SEEN (addresses comma-separated). */
+void ctl_show_hosts(FILE *out, const json_t *hosts);
+/* GET /api/v1/paths/SRC/DST: one line per switch, HOP DPID IN OUT, then
+ * "N link(s), LATENCY ms, by METRIC". */
+int ctl_show_path(FILE *out, const json_t *answer, char *err, size_t errlen);
+
 /* Prints each member of 'obj' as "key:  value", aligned. */
 void ctl_show_object(FILE *out, const json_t *obj);
 

@@ -3,7 +3,8 @@
  *   sluicectl [OPTIONS] COMMAND [ARGS]
  *
  * Each command is one or two requests to the API (rest/ryu.c's Ryu-style
- * /stats/..., rest/native.c's /api/v1/...) and an answer printed for a
+ * /stats/..., rest/native.c's /api/v1/..., rest/topology.c's
+ * /api/v1/topology and /api/v1/paths) and an answer printed for a
  * human -- an aligned table, flows as ovs-ofctl prints them -- or, with
  * --json, the API's own JSON, pretty-printed, for scripts.  The pieces:
  * sluicectl-http (the evhttp client, TLS), sluicectl-spec (flow SPECs into
@@ -63,6 +64,13 @@ usage(FILE *stream)
             "  ports DPID             a switch's ports and counters\n"
             "  add-flow DPID SPEC     add a flow\n"
             "  del-flows DPID [SPEC]  delete all flows, or SPEC's\n"
+            "  links [DPID]           the links LLDP discovered (those\n"
+            "                         leaving DPID)\n"
+            "  hosts [DPID]           the hosts learned (those on DPID)\n"
+            "  path SRC DST [--latency]\n"
+            "                         a shortest path; SRC and DST are\n"
+            "                         DPIDs or hosts' MAC or IP addresses\n"
+            "  topology               the topology's counts\n"
             "  events                 follow the events (until Ctrl-C)\n"
             "  metrics                the Prometheus metrics\n"
             "  health                 the controller's health\n"
@@ -364,6 +372,142 @@ cmd_ports(struct ctl *ctl, char *argv[])
     return status;
 }
 
+/* links [DPID] and hosts [DPID]: the 'member' list of /api/v1/topology,
+ * filtered by switch.  With --json, prints the (filtered) list. */
+static int
+topology_list(struct ctl *ctl, char *argv[], const char *member)
+{
+    static const char path[] = "/api/v1/topology";
+    uint64_t dpid = 0;
+    char err[256];
+    json_t *answer;
+
+    int status = argv[0] ? dpid_arg(argv[0], &dpid) : 0;
+    if (status) {
+        return status;
+    }
+    status = ctl_get_json(ctl, path, &answer);
+    if (status) {
+        return status;
+    }
+    json_t *list = ctl_show_topology_list(answer, member, argv[0] != NULL,
+                                          dpid, err, sizeof err);
+    if (!list) {
+        status = unexpected_answer(path, err);
+    } else if (ctl->json) {
+        print_json(list);
+    } else if (!strcmp(member, "links")) {
+        ctl_show_links(stdout, list);
+    } else {
+        ctl_show_hosts(stdout, list);
+    }
+    json_decref(list);
+    json_decref(answer);
+    return status;
+}
+
+static int
+cmd_links(struct ctl *ctl, char *argv[])
+{
+    return topology_list(ctl, argv, "links");
+}
+
+static int
+cmd_hosts(struct ctl *ctl, char *argv[])
+{
+    return topology_list(ctl, argv, "hosts");
+}
+
+/* Checks that 'arg' can be one end of a path in a URL as it is: a DPID, a
+ * MAC or an IP address needs nothing else.  Returns 0 or EXIT_USAGE after
+ * saying why. */
+static int
+endpoint_arg(const char *arg)
+{
+    size_t len = strlen(arg);
+
+    if (!len || len > 64 ||
+        strspn(arg, "0123456789abcdefABCDEFxX:.-") != len) {
+        fprintf(stderr,
+                "%s: '%s' is not a datapath id, a MAC or an IP address\n",
+                program_name, arg);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* path SRC DST [--latency]: the option may come anywhere after "path". */
+static int
+cmd_path(struct ctl *ctl, char *argv[])
+{
+    const char *ends[2] = {NULL, NULL};
+    bool latency = false;
+    size_t n_ends = 0;
+    char err[256];
+
+    for (size_t i = 0; argv[i]; i++) {
+        if (!strcmp(argv[i], "--latency")) {
+            latency = true;
+        } else if (n_ends < 2 && argv[i][0] != '-') {
+            ends[n_ends++] = argv[i];
+        } else {
+            fprintf(stderr, "%s: usage: %s path SRC DST [--latency]\n",
+                    program_name, program_name);
+            return EXIT_USAGE;
+        }
+    }
+    if (n_ends != 2) {
+        fprintf(stderr, "%s: usage: %s path SRC DST [--latency]\n",
+                program_name, program_name);
+        return EXIT_USAGE;
+    }
+    int status = endpoint_arg(ends[0]);
+    if (!status) {
+        status = endpoint_arg(ends[1]);
+    }
+    if (status) {
+        return status;
+    }
+
+    char *path = NULL;
+    json_t *answer;
+    if (asprintf(&path, "/api/v1/paths/%s/%s%s", ends[0], ends[1],
+                 latency ? "?metric=latency" : "") < 0) {
+        fprintf(stderr, "%s: out of memory\n", program_name);
+        return EXIT_API;
+    }
+    status = ctl_get_json(ctl, path, &answer);
+    if (!status) {
+        if (ctl->json) {
+            print_json(answer);
+        } else if (ctl_show_path(stdout, answer, err, sizeof err)) {
+            status = unexpected_answer(path, err);
+        }
+        json_decref(answer);
+    }
+    free(path);
+    return status;
+}
+
+static int
+cmd_topology(struct ctl *ctl, char *argv[])
+{
+    json_t *answer;
+
+    (void) argv;
+    int status = ctl_get_json(ctl, "/api/v1/topology/summary", &answer);
+    if (status) {
+        return status;
+    }
+    if (ctl->json || !json_is_object(answer)) {
+        print_json(answer);
+    } else {
+        ctl_show_object(stdout, answer);
+    }
+    json_decref(answer);
+    return 0;
+}
+
 /* Parses 'spec' for 'dpid' and POSTs the body to 'path'. */
 static int
 post_spec(struct ctl *ctl, const char *path, const char *spec,
@@ -599,6 +743,10 @@ static const struct command commands[] = {
     {"switches", "", 0, 0, cmd_switches},
     {"flows", " DPID", 1, 1, cmd_flows},
     {"ports", " DPID", 1, 1, cmd_ports},
+    {"links", " [DPID]", 0, 1, cmd_links},
+    {"hosts", " [DPID]", 0, 1, cmd_hosts},
+    {"path", " SRC DST [--latency]", 2, 3, cmd_path},
+    {"topology", "", 0, 0, cmd_topology},
     {"add-flow", " DPID SPEC", 2, 2, cmd_add_flow},
     {"del-flows", " DPID [SPEC]", 1, 2, cmd_del_flows},
     {"events", "", 0, 0, cmd_events},
