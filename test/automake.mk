@@ -387,3 +387,14 @@ test_test_rest_topo_SOURCES = test/test-rest-topo.c $(TEST_API_SOURCES)
 test_test_rest_topo_CFLAGS = $(TEST_CTL_CFLAGS) $(JANSSON_CFLAGS)
 test_test_rest_topo_LDADD = rest/librest.la topology/libtopology.la \
 	$(TEST_CTL_LDADD) $(JANSSON_LIBS)
+
+# topo-core
+# The topology service core (topology/topo) on the test-api fixture: probes
+# and the punt flow, links and their removal, forged and invalid LLDP, port
+# roles, the flooding tree and paths, hosts (a random run against a
+# reference), and l2_learning flooding on the tree.
+CK_TESTS += test/test-topo
+test_test_topo_SOURCES = test/test-topo.c $(TEST_API_SOURCES)
+test_test_topo_CFLAGS = $(TEST_CTL_CFLAGS) $(JANSSON_CFLAGS)
+test_test_topo_LDADD = rest/librest.la topology/libtopology.la \
+	$(TEST_CTL_LDADD) $(JANSSON_LIBS)

@@ -25,8 +25,10 @@ SL_LOG_MODULE(topology);
 #define TOPO_BURST 256
 /* Priority of the LLDP punt flow (table 0). */
 #define TOPO_PUNT_PRIORITY 65535
-/* Priority of the flows copying ARP and ND to the controller (table 0). */
-#define TOPO_COPY_PRIORITY 65534
+/* Priority of the flows copying ARP and ND to the controller (table 0):
+ * just above the table-miss flow, so any rule of the acl table (an
+ * anti-spoofing drop, an allow) takes precedence over the copy. */
+#define TOPO_COPY_PRIORITY 1
 /* Cookie sequences of the topology's flows (owner SL_OWNER_CORE). */
 #define TOPO_SEQ_PUNT (UINT64_C(1) << 39 | 1)
 #define TOPO_SEQ_COPY (UINT64_C(1) << 39 | 2)
@@ -43,6 +45,7 @@ struct topo_port {
     bool live;              /* up, not reserved */
     bool pending;           /* live, waiting for its first probe + grace */
     bool tree;              /* a link here is on the spanning tree */
+    bool tree_was;          /* 'tree' before the last computation */
     bool probed;            /* its first probe went out */
     int slot;               /* wheel slot, -1 when not in the wheel */
     double probed_at;       /* monotonic, of the first probe */
@@ -544,8 +547,12 @@ topo_host_learn(struct topo *t, struct topo_port *p,
     uint64_t key;
     size_t slot;
 
-    if (mac[0] & 1 || t->host_slots == NULL) {
+    if (mac[0] & 1) {
         return; /* multicast or broadcast source: not a host */
+    }
+    if (t->host_slots == NULL) {
+        t->stats.hosts_not_learned++;
+        return;
     }
     key = topo_host_key(mac, vlan);
     slot = topo_host_slot(t, key);
@@ -569,9 +576,6 @@ topo_host_learn(struct topo *t, struct topo_port *p,
         }
         return;
     }
-    if ((mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]) == 0) {
-        return;
-    }
     if (t->n_hosts >= t->max_hosts) {
         /* Said once per time it fills up: under a flood of spoofed
          * sources even a rate-limited log call per packet would cost. */
@@ -585,6 +589,9 @@ topo_host_learn(struct topo *t, struct topo_port *p,
         return;
     }
     t->hosts_full = false;
+    if ((mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]) == 0) {
+        return; /* not an address */
+    }
     struct topo_host *h = &t->hosts[t->n_hosts];
     memset(h, 0, sizeof *h);
     h->key = key;
@@ -693,6 +700,7 @@ topo_tree_compute(struct topo *t)
     for (size_t i = 0; i < t->n_switches; i++) {
         struct topo_switch *sw = t->by_index[i];
         for (size_t j = 0; j < sw->n_ports; j++) {
+            sw->ports[j]->tree_was = sw->ports[j]->tree;
             sw->ports[j]->tree = false;
         }
     }
@@ -707,9 +715,14 @@ topo_tree_compute(struct topo *t)
             l->dst->tree = true;
         }
     }
+    changed |= n_tree != t->stats.n_tree_links;
     t->stats.n_tree_links = n_tree;
     for (size_t i = 0; i < t->n_switches; i++) {
-        topo_switch_recount(t->by_index[i]);
+        struct topo_switch *sw = t->by_index[i];
+        for (size_t j = 0; j < sw->n_ports; j++) {
+            changed |= sw->ports[j]->tree != sw->ports[j]->tree_was;
+        }
+        topo_switch_recount(sw);
     }
     free(ids);
     free(in_tree);
@@ -868,7 +881,7 @@ topo_link_remove(struct topo *t, struct topo_link *l, const char *reason)
 
     topo_link_unconfirm(t, l, reason);
     if (rev != NULL) {
-        topo_link_unconfirm(t, rev, "reverse direction lost");
+        topo_link_unconfirm(t, rev, reason);
     }
     sl_hmap_remove(&t->links, &l->node);
     sl_list_remove(&l->out_node);
@@ -1115,6 +1128,7 @@ topo_port_down(struct topo *t, struct topo_port *p, const char *why)
     p->pending = false;
     p->probed = false;
     sl_list_remove(&p->pending_node);
+    topo_switch_recount(p->sw);
     topo_wheel_remove(t, p);
     topo_port_unlink(t, p, why);
     topo_hosts_remove_at(t, p->sw->dpid, p->port_no, why);
@@ -1401,7 +1415,8 @@ topo_lldp_in(struct topo *t, struct topo_switch *sw, uint32_t in_port,
     }
 
     uint64_t now = topo_now_ns();
-    if (ts > now + 1000000u || (double) (now - ts) > t->timeout * 1e9) {
+    uint64_t age = ts > now ? 0 : now - ts; /* up to 1 ms ahead: clocks */
+    if (ts > now + 1000000u || (double) age > t->timeout * 1e9) {
         t->stats.lldp_stale++;
         SL_WARN_RL(&rl, "stale LLDP probe of 0x%016" PRIx64 ":%" PRIu32
                    " at 0x%016" PRIx64 ":%" PRIu32 ": ignored (replayed?)",
@@ -1417,7 +1432,7 @@ topo_lldp_in(struct topo *t, struct topo_switch *sw, uint32_t in_port,
         return true;
     }
     t->stats.lldp_ok++;
-    topo_link_seen(t, src, dst, (double) (now - ts) / 1e9);
+    topo_link_seen(t, src, dst, (double) age / 1e9);
     return true;
 }
 

@@ -8,7 +8,8 @@
  * minor 2), and the REST API, which reads it through this header.
  *
  * Discovery.  On every switch a flow at priority 65535 in table 0 sends
- * LLDP (eth_type 0x88cc) to the controller, and flows at 65534 send it a
+ * LLDP (eth_type 0x88cc) to the controller, and flows at priority 1 (above
+ * the table-miss flow only: the acl table's rules come first) send it a
  * copy of ARP and of IPv6 neighbor solicitations and advertisements
  * before the frame goes on to table 1 (hosts are learned from them even
  * when the apps' flows forward the traffic; the copies are consumed
