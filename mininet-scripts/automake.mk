@@ -3,6 +3,7 @@
 # one that imports mininet; $(SYSTEM_PYTHON)).  Nothing is built here.
 dist_noinst_SCRIPTS += mininet-scripts/e2e.py mininet-scripts/run.py
 EXTRA_DIST += mininet-scripts/e2e_rest.py
+EXTRA_DIST += mininet-scripts/e2e_topo.py
 EXTRA_DIST += mininet-scripts/sluicenet.py mininet-scripts/topos.py
 
 # ---- end to end: sudo make check-e2e ----

@@ -60,6 +60,7 @@ Tests (issue 3):
                      twice), a bad reload refused, SIGTERM stops the apps,
                      --detach (failing and starting) and --pidfile
   rest_*             the REST API (issue 5): see e2e_rest.py
+  topo_*             the topology service (issue 6): see e2e_topo.py
 """
 
 import argparse
@@ -81,6 +82,7 @@ sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sluicenet as sn  # noqa: E402
 import e2e_rest  # noqa: E402
+import e2e_topo  # noqa: E402
 from mininet.topo import LinearTopo, SingleSwitchTopo  # noqa: E402
 from mininet.topolib import TreeTopo  # noqa: E402
 
@@ -1110,6 +1112,8 @@ def rest_test(fn):
 
 TESTS += tuple((name, timeout, rest_test(fn))
                for name, timeout, fn in e2e_rest.TESTS)
+TESTS += tuple((name, timeout, rest_test(fn))
+               for name, timeout, fn in e2e_topo.TESTS)
 
 
 def on_alarm(signum, frame):

@@ -377,6 +377,17 @@ test_test_topo_graph_SOURCES = test/test-topo-graph.c test/test-util.c \
 test_test_topo_graph_CFLAGS = $(TEST_CK_CFLAGS)
 test_test_topo_graph_LDADD = $(TEST_CK_LDADD)
 
+# e2e-topo
+# sluice-bench --rest: the HTTP client that polls the controller's topology
+# summary (sb-rest), and its unit test (replies parsed, malformed ones
+# refused, a throwaway server in a thread for the socket paths).
+test_bench_sluice_bench_SOURCES += test/bench/sb-rest.c test/bench/sb-rest.h
+CK_TESTS += test/test-bench-rest
+test_test_bench_rest_SOURCES = test/test-bench-rest.c test/test-util.c \
+	test/bench/sb-rest.c test/bench/sb-rest.h
+test_test_bench_rest_CFLAGS = $(TEST_CK_CFLAGS) -pthread
+test_test_bench_rest_LDADD = $(TEST_CK_LDADD) -lpthread
+
 # rest-topo
 # The topology over REST (Ryu's /v1.0/topology shapes, /api/v1/topology,
 # /api/v1/paths), its events on the stream and its /metrics families, on

@@ -8,7 +8,9 @@
 #   connect              sluice; memory read from /proc/PID/status
 #   fabric               sluice with test/plugins/lldp_probe (the stand-in
 #                        for LLDP discovery): every link of a ring carries
-#                        LLDP and the plugin logs each directed link
+#                        LLDP and the plugin logs each directed link; then
+#                        sluice's own discovery with --rest: the controller
+#                        lists every link, and drops a failed one
 #
 # Run by `make check` (top_srcdir, top_builddir, SYSTEM_PYTHON set).
 top_srcdir=${top_srcdir:-$(dirname "$0")/..}
@@ -36,7 +38,8 @@ free_port() {
     "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# start_sluice APP [APP_PATH]: sluice on a free port with one app.
+# start_sluice APP APP_PATH [YAML]: sluice on a free port with one app (and
+# the top-level YAML lines given).
 start_sluice() {
     port=$(free_port)
     cat >"$tmp/sluice.yaml" <<EOF
@@ -50,6 +53,9 @@ log:
 apps:
   - name: $1
 EOF
+    if [ -n "$3" ]; then
+        printf '%s\n' "$3" >>"$tmp/sluice.yaml"
+    fi
     "$SLUICE" -c "$tmp/sluice.yaml" --app-path "$2" >"$tmp/sluice-$1.log" 2>&1 &
     pid=$!
     "$PY" - "$port" <<'EOF'
@@ -185,8 +191,9 @@ usage_case fabric --topo ring,2
 usage_case fabric --topo file:/nonexistent/topo.txt
 
 # Fabric: a ring of 4 with the LLDP probe plugin standing in for the
-# topology module.
-if start_sluice lldp_probe "$top_builddir/test/plugins/.libs"; then
+# topology module (which is off: it would keep LLDP from the apps).
+if start_sluice lldp_probe "$top_builddir/test/plugins/.libs" \
+    "topology: {enabled: false}"; then
     ok "sluice with lldp_probe listens"
 else
     not_ok "sluice with lldp_probe listens" "$(tail -3 "$tmp/sluice-lldp_probe.log")"
@@ -221,4 +228,83 @@ else
         "$(tail -3 "$tmp/sluice-lldp_probe.log")"
 fi
 stop_sluice
+
+# Fabric against the topology service itself: sluice with its defaults
+# (discovery on, lldp_interval 1 s) and a REST listener; sluice-bench
+# polls /api/v1/topology/summary until the controller lists every
+# directed link, then until the failed one is gone (both directions).
+port=$(free_port)
+rest_port=$(free_port)
+cat >"$tmp/sluice-topo.yaml" <<EOF
+openflow:
+  listen: ["tcp:127.0.0.1:$port"]
+rest:
+  listen: "127.0.0.1:$rest_port"
+log:
+  level: info
+apps:
+  - name: l2_learning
+EOF
+"$SLUICE" -c "$tmp/sluice-topo.yaml" --app-path "$apps" \
+    >"$tmp/sluice-topo.log" 2>&1 &
+pid=$!
+if "$PY" - "$port" "$rest_port" <<'EOF'
+import socket, sys, time
+deadline = time.monotonic() + 10
+for port in sys.argv[1:]:
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", int(port)), 0.2).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                sys.exit(1)
+            time.sleep(0.02)
+EOF
+then
+    ok "sluice with discovery listens (OpenFlow and REST)"
+else
+    not_ok "sluice with discovery listens" "$(tail -3 "$tmp/sluice-topo.log")"
+fi
+"$BENCH" fabric --controller "127.0.0.1:$port" --topo tree,2,3 --hosts 1 \
+    --loops 1 --ms 100 --fail-links 1 --timeout 20 \
+    --rest "127.0.0.1:$rest_port" --controller-pid "$pid" \
+    --json >"$tmp/ft.json" 2>"$tmp/ft.err"
+echo "rc=$?" >>"$tmp/ft.err"
+check "fabric tree,2,3 --rest: the controller lists every link" \
+    "$tmp/ft.json" \
+    'j["mode"] == "fabric" and j["switches"] == 4 and j["links"] == 3' \
+    'j["rest"] == "127.0.0.1:'"$rest_port"'"' \
+    'j["controller_discovery_ms"] is not None' \
+    'j["controller_discovery_ms"] >= 0' \
+    'j["discovery_lldp_packet_outs"] >= 6' \
+    'j["rest_polls"] >= 1'
+check "fabric tree,2,3 --rest: a failed link leaves the controller" \
+    "$tmp/ft.json" \
+    'j["failed_links"] == 1 and j["controller_links_before_down"] == 6' \
+    'j["controller_port_down_ms"] is not None' \
+    'j["controller_links"] == 4'
+check "fabric --controller-pid: the controller's CPU time read" \
+    "$tmp/ft.json" \
+    'j["controller_cpu_ms"]["to_ready"] >= 0' \
+    'j["controller_cpu_ms"]["discovery"] >= 0' \
+    'j["controller_cpu_pct_steady"] >= 0'
+if grep -q "^rc=0$" "$tmp/ft.err"; then
+    ok "fabric --rest exits 0"
+else
+    not_ok "fabric --rest exits 0" "$(cat "$tmp/ft.err")"
+fi
+
+# --rest where nothing answers: exit 1 before any switch connects.
+"$BENCH" fabric --controller "127.0.0.1:$port" --topo ring,3 \
+    --rest "127.0.0.1:$(free_port)" >/dev/null 2>"$tmp/fr.err"
+rc=$?
+if [ $rc = 1 ] && grep -q "topology/summary" "$tmp/fr.err"; then
+    ok "fabric --rest with no REST API: exit 1, naming the URL"
+else
+    not_ok "fabric --rest with no REST API" "rc=$rc $(cat "$tmp/fr.err")"
+fi
+stop_sluice
+usage_case fabric --topo ring,3 --rest nocolon
+usage_case throughput --rest 127.0.0.1:8080
 tap_done

@@ -14,11 +14,17 @@ a fresh process and throughput then latency runs; the first round starts
 with connect, on the fresh process (os-ken may not finish it: that is
 reported, not fatal).  Rounds interleave the controllers, so a slow phase of
 a shared machine hits each of them: a cell of the table is the median over
-rounds, a ratio the median of the rounds' ratios.  Then, as root with Open
-vSwitch, the flow-push comparison (test/bench/flowpush.py).  Prints the
-table, the ratios beside the issue's targets; --json-out FILE keeps every
-raw result with a description of the machine.  Exit status 1 if a run
-against sluice or the ceiling failed.
+rounds, a ratio the median of the rounds' ratios.  Then the topology
+runs: for each --fabric-topo (default random,1000,8 and fattree,20), in
+--rounds interleaved rounds, a fresh sluice (l2_learning, the default
+topology settings, REST on a free port) and `sluice-bench fabric --rest
+--fail-links 10 --controller-pid`: the time until the controller lists
+every link, until it drops the failed ones, its CPU time and the LLDP
+rate (medians over rounds).  Then, as root with Open vSwitch, the
+flow-push comparison (test/bench/flowpush.py).  Prints the tables, the
+ratios beside the issue's targets; --json-out FILE keeps every raw result
+with a description of the machine.  Exit status 1 if a run against sluice
+or the ceiling failed.
 """
 import argparse
 import json
@@ -42,7 +48,11 @@ TARGETS = {
     'throughput_sluice_over_ceiling': '>= 0.3 (and >= 3 M/s)',
     'latency_p50_sluice_over_ceiling': '<= 1.3',
     'flowpush_sluice_over_ovs_ofctl': '<= 1',
+    'fabric_discovery_ms': '<= 2000 (2 x lldp_interval)',
+    'fabric_port_down_ms': '<= 50',
 }
+FABRIC_TOPOS = ('random,1000,8', 'fattree,20')
+FABRIC_FAIL_LINKS = 10
 
 
 def wait_listening(port, proc, timeout=20.0):
@@ -74,16 +84,17 @@ class Bench:
         self.results = {}
         self.failed = False
 
-    def start(self, name, port):
+    def start(self, name, port, rest_port=0):
         log = open(os.path.join(self.tmp, name + '.log'), 'w')
         if name == 'sluice':
             cfg = os.path.join(self.tmp, 'sluice.yaml')
             with open(cfg, 'w') as f:
                 f.write('openflow:\n  listen: ["tcp:127.0.0.1:%d"]\n'
                         '  packet_in_rate: 100000000\n'
-                        'rest:\n  listen: "127.0.0.1:0"\n'
+                        'rest:\n  listen: "127.0.0.1:%d"\n'
                         'log:\n  level: warn\n'
-                        'apps:\n  - name: l2_learning\n' % port)
+                        'apps:\n  - name: l2_learning\n'
+                        % (port, rest_port))
             cmd = [os.path.join(self.b, 'controller/sluice'), '-c', cfg,
                    '--app-path', os.path.join(self.b, 'apps/.libs')]
         elif name == 'osken':
@@ -94,17 +105,18 @@ class Bench:
                    '--listen', '127.0.0.1:%d' % port]
         proc = subprocess.Popen(self.pin_ctl + cmd, stdout=log,
                                 stderr=subprocess.STDOUT)
-        if not wait_listening(port, proc):
-            stop(proc)
-            raise RuntimeError('%s did not listen on %d (log %s)'
-                               % (name, port, log.name))
+        for p in (port, rest_port) if rest_port else (port,):
+            if not wait_listening(p, proc):
+                stop(proc)
+                raise RuntimeError('%s did not listen on %d (log %s)'
+                                   % (name, p, log.name))
         return proc
 
     def emulate(self, name, port, pid, mode, extra, timeout):
         cmd = self.pin_emu + [
             os.path.join(self.b, 'test/bench/sluice-bench'), mode,
             '--controller', '127.0.0.1:%d' % port, '--json'] + extra
-        if mode == 'connect':
+        if mode in ('connect', 'fabric'):
             cmd += ['--controller-pid', str(pid)]
         try:
             p = subprocess.run(cmd, capture_output=True, text=True,
@@ -153,6 +165,32 @@ class Bench:
         if name != 'osken' and any('error' in r for r in this.values()):
             self.failed = True
 
+    def fabric(self, topo, rnd):
+        """Round 'rnd' of the topology run on 'topo', on a fresh sluice."""
+        port, rest_port = free_port(), free_port()
+        while rest_port == port:
+            rest_port = free_port()
+        runs = self.results.setdefault('fabric', {}).setdefault(
+            topo, {'rounds': []})
+        try:
+            proc = self.start('sluice', port, rest_port)
+        except RuntimeError as e:
+            r = {'error': str(e)}
+        else:
+            try:
+                r = self.emulate('sluice', port, proc.pid, 'fabric',
+                                 ['--topo', topo, '--rest',
+                                  '127.0.0.1:%d' % rest_port,
+                                  '--fail-links', str(FABRIC_FAIL_LINKS),
+                                  '--timeout', '60'], 240)
+            finally:
+                stop(proc)
+        runs['rounds'].append(r)
+        print('  %-11s %-10s %s' % ('fabric r%d' % (rnd + 1), topo,
+                                    brief(r)), flush=True)
+        if 'error' in r or r.get('controller_discovery_ms') is None:
+            self.failed = True
+
     def flowpush(self):
         if os.geteuid() != 0 or not shutil.which('ovs-vsctl'):
             self.results['flowpush'] = {'error': 'needs root and Open vSwitch'}
@@ -171,6 +209,16 @@ class Bench:
 def brief(r):
     if 'error' in r:
         return 'FAILED: ' + r['error']
+    if r['mode'] == 'fabric':
+        cpu = r.get('controller_cpu_ms') or {}
+        return ('%d switches, %d links: listed in %s ms, %d down in %s ms; '
+                'CPU %s ms; LLDP %.0f/s' % (
+                    r['switches'], r['links'],
+                    fmt(r.get('controller_discovery_ms'), '%.0f'),
+                    r['failed_links'],
+                    fmt(r.get('controller_port_down_ms'), '%.1f'),
+                    fmt(cpu.get('discovery'), '%.0f'),
+                    r['lldp_per_sec']['median']))
     if r['mode'] == 'throughput':
         return 'median %.0f responses/s' % r['responses_per_sec']['median']
     if r['mode'] == 'latency':
@@ -180,6 +228,10 @@ def brief(r):
     return 'ready in %.0f ms (median)%s' % (
         r['ready_ms']['median'],
         ', %.0f bytes per switch' % per if per is not None else '')
+
+
+def fmt(v, f):
+    return f % v if v is not None else '-'
 
 
 def dig(r, path):
@@ -261,7 +313,60 @@ def report(res):
                   fp['flows'], TARGETS['flowpush_sluice_over_ovs_ofctl']))
     elif fp:
         print('flowpush: %s' % fp.get('error'))
+    fabric = fabric_report(res)
+    if fabric:
+        ratios['fabric'] = fabric
     return ratios
+
+
+FABRIC_ROWS = (
+    ('switches', ('switches',), '%.0f'),
+    ('directed links', ('links',), '%.0f'),
+    ('all switches ready, ms', ('ready_ms',), '%.0f'),
+    ('controller lists every link, ms', ('controller_discovery_ms',),
+     '%.0f'),
+    ('LLDP PACKET_OUTs until then', ('discovery_lldp_packet_outs',),
+     '%.0f'),
+    ('LLDP PACKET_OUTs/s, discovery', ('discovery_lldp_per_sec',), '%.0f'),
+    ('LLDP PACKET_OUTs/s, steady', ('lldp_per_sec', 'median'), '%.0f'),
+    ('controller CPU to ready, ms', ('controller_cpu_ms', 'to_ready'),
+     '%.0f'),
+    ('controller CPU in discovery, ms', ('controller_cpu_ms', 'discovery'),
+     '%.0f'),
+    ('controller CPU steady, % of a core', ('controller_cpu_pct_steady',),
+     '%.1f'),
+    ('%d links down: gone after, ms' % FABRIC_FAIL_LINKS,
+     ('controller_port_down_ms',), '%.1f'),
+)
+
+
+def fabric_report(res):
+    """The topology runs: medians over rounds per topology."""
+    fab = res.get('fabric') or {}
+    if not fab:
+        return None
+    topos = list(fab)
+    out = {}
+    print('\n%-36s' % 'topology (median of rounds)'
+          + ''.join(' %16s' % t for t in topos))
+    for label, path, f in FABRIC_ROWS:
+        cells = []
+        for t in topos:
+            rounds = [r for r in fab[t]['rounds'] if 'error' not in r]
+            v = median(dig(r, path) for r in rounds)
+            if path[0] == 'links' and v is not None:
+                v *= 2
+            out.setdefault(t, {})[label] = v
+            cells.append(fmt(v, f))
+        print('%-36s' % label + ''.join(' %16s' % c for c in cells))
+    for key, label in (('fabric_discovery_ms',
+                        'controller lists every link, ms'),
+                       ('fabric_port_down_ms',
+                        '%d links down: gone after, ms' % FABRIC_FAIL_LINKS)):
+        print('%-34s %s target %s' % (
+            key, ' / '.join(fmt(out[t][label], '%.1f') for t in topos),
+            TARGETS[key]))
+    return out
 
 
 def machine():
@@ -291,8 +396,15 @@ def main():
                     help='switches of the connect mode')
     ap.add_argument('--rounds', type=int, default=3,
                     help='fresh processes of each controller, interleaved')
-    ap.add_argument('--only', default=','.join(CONTROLLERS))
+    ap.add_argument('--only', default=','.join(CONTROLLERS + ('fabric',)),
+                    help='controllers to run, and fabric for the topology '
+                    'runs (default %(default)s)')
     ap.add_argument('--skip-flowpush', action='store_true')
+    ap.add_argument('--fabric-topo', action='append', metavar='SPEC',
+                    help='a sluice-bench --topo for the topology runs '
+                    '(repeat it; default %s)' % ' and '.join(FABRIC_TOPOS))
+    ap.add_argument('--skip-fabric', action='store_true',
+                    help='no topology runs')
     ap.add_argument('--quick', action='store_true',
                     help='loops 3, ms 500, connect 200 switches')
     ap.add_argument('--json-out')
@@ -300,7 +412,7 @@ def main():
     if args.quick:
         args.loops, args.ms, args.connect, args.rounds = 3, 500, 200, 1
     only = [n for n in args.only.split(',') if n]
-    bad = [n for n in only if n not in CONTROLLERS]
+    bad = [n for n in only if n not in CONTROLLERS + ('fabric',)]
     if bad:
         ap.error('unknown controller %s' % ', '.join(bad))
 
@@ -316,7 +428,12 @@ def main():
     try:
         for rnd in range(args.rounds):
             for name in only:
-                bench.run_controller(name, rnd)
+                if name != 'fabric':
+                    bench.run_controller(name, rnd)
+        if not args.skip_fabric and 'fabric' in only:
+            for rnd in range(args.rounds):
+                for topo in args.fabric_topo or FABRIC_TOPOS:
+                    bench.fabric(topo, rnd)
         if not args.skip_flowpush:
             bench.flowpush()
     finally:

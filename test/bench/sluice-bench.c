@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "test/bench/sb-rest.h"
 #include "test/bench/sb-stats.h"
 #include "test/bench/sb-topo.h"
 #include "test/bench/sb.h"
@@ -42,6 +43,7 @@ struct opts {
     bool json;
     long pid;
     const char *topo;
+    const char *rest; /* fabric: the controller's REST API, HOST:PORT */
     double timeout;
 };
 
@@ -81,13 +83,20 @@ usage(FILE *f)
             "  --macs M           source MACs per switch, default 100000\n"
             "  --ports P          ports per switch, default 4\n"
             "  --no-buffer        PACKET_INs without buffer ids\n"
-            "  --controller-pid PID  connect: read its memory (VmRSS)\n"
+            "  --controller-pid PID  connect: read its memory (VmRSS);\n"
+            "                     fabric: its CPU time\n"
             "  --topo SPEC        fabric: linear,N ring,N tree,D,F "
             "fattree,K\n"
             "                     random,N,D[,SEED] file:PATH\n"
             "  --hosts H          fabric: edge ports per switch, default 1\n"
             "  --fail-links N     fabric: take N links down after "
             "discovery\n"
+            "  --rest HOST:PORT   fabric: poll the controller's\n"
+            "                     /api/v1/topology/summary every 2 ms: "
+            "time\n"
+            "                     until it lists every link (and the "
+            "failed\n"
+            "                     ones gone)\n"
             "  --timeout S        wait for readiness, default 30 s\n"
             "  --json             one JSON object on stdout\n"
             "  --help, --version\n");
@@ -127,6 +136,7 @@ parse_args(int argc, char **argv, struct opts *o)
         O_TOPO,
         O_HOSTS,
         O_FAIL,
+        O_REST,
         O_TIMEOUT,
         O_JSON,
         O_HELP,
@@ -146,6 +156,7 @@ parse_args(int argc, char **argv, struct opts *o)
         {"topo", required_argument, NULL, O_TOPO},
         {"hosts", required_argument, NULL, O_HOSTS},
         {"fail-links", required_argument, NULL, O_FAIL},
+        {"rest", required_argument, NULL, O_REST},
         {"timeout", required_argument, NULL, O_TIMEOUT},
         {"json", no_argument, NULL, O_JSON},
         {"help", no_argument, NULL, O_HELP},
@@ -207,6 +218,9 @@ parse_args(int argc, char **argv, struct opts *o)
         case O_FAIL:
             o->fail_links = parse_uint("--fail-links", optarg, 0, 1000000);
             break;
+        case O_REST:
+            o->rest = optarg;
+            break;
         case O_TIMEOUT:
             o->timeout = parse_uint("--timeout", optarg, 1, 86400);
             break;
@@ -241,6 +255,10 @@ parse_args(int argc, char **argv, struct opts *o)
     o->mode = (enum sb_mode) i;
     if (o->mode == SB_FABRIC && !o->topo) {
         fprintf(stderr, "sluice-bench: fabric needs --topo SPEC\n");
+        exit(2);
+    }
+    if (o->rest && o->mode != SB_FABRIC) {
+        fprintf(stderr, "sluice-bench: --rest is for the fabric mode\n");
         exit(2);
     }
     if (!o->switches) {
@@ -594,35 +612,149 @@ run_connect(const struct opts *o, struct sb_config *cfg)
     return 0;
 }
 
+/* The CPU time (user + system, every thread) process 'pid' has used, in
+ * seconds (clock-tick resolution), or -1. */
+static double
+read_cpu_s(long pid)
+{
+    char path[64], buf[1024];
+    unsigned long long utime, stime;
+
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        return -1;
+    }
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    /* The command name, in parentheses, may hold spaces and ')'. */
+    const char *p = strrchr(buf, ')');
+    if (!p || sscanf(p + 1,
+                     " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu "
+                     "%llu",
+                     &utime, &stime) != 2) {
+        return -1;
+    }
+    long hz = sysconf(_SC_CLK_TCK);
+    return (double) (utime + stime) / (double) (hz > 0 ? hz : 100);
+}
+
+#define REST_POLL_S 0.002 /* between two GETs of the topology summary */
+
+/* The controller's side of a fabric run (--rest): its REST API, polled. */
+struct ctl_view {
+    struct sb_rest rest;
+    bool on;
+    uint64_t links; /* directed links in the last summary */
+    uint64_t polls;
+    char err[256];
+};
+
+/* GETs the topology summary into 'cv->links'.  Returns 0 or an errno
+ * (message in 'cv->err'). */
+static int
+ctl_poll(struct ctl_view *cv)
+{
+    json_t *j;
+    int error = sb_rest_get_json(&cv->rest, "/api/v1/topology/summary", &j,
+                                 cv->err, sizeof cv->err);
+    cv->polls++;
+    if (!error) {
+        error = sb_rest_summary_links(j, &cv->links, cv->err, sizeof cv->err);
+        json_decref(j);
+    }
+    return error;
+}
+
+/* Polls the controller every REST_POLL_S until it lists 'target' links;
+ * returns the seconds from 't0', or -1 after 'timeout' s. */
+static double
+ctl_wait_links(struct ctl_view *cv, struct sb_run *run, uint64_t target,
+               double t0, double timeout)
+{
+    for (;;) {
+        double t = now_s();
+        if (ctl_poll(cv)) {
+            die_run(run, cv->err);
+        }
+        double done = now_s();
+        if (cv->links == target) {
+            return done - t0;
+        }
+        if (done - t0 > timeout) {
+            return -1;
+        }
+        sleep_until(t + REST_POLL_S);
+    }
+}
+
+static json_t *
+ms_or_null(double s)
+{
+    return s >= 0 ? json_real(s * 1e3) : json_null();
+}
+
 /* Fabric: the topology connects; time until every directed link carried
- * an LLDP frame from the controller; LLDP rate over L loops; optionally N
- * links taken down. */
+ * an LLDP frame from the controller and, with --rest, until the
+ * controller lists every link; LLDP rate over L loops; optionally N links
+ * taken down (and, with --rest, the time until the controller drops
+ * them).  With --controller-pid, the controller's CPU time in each
+ * phase. */
 static int
 run_fabric(const struct opts *o, struct sb_config *cfg)
 {
     struct sb_topo *topo;
+    struct ctl_view cv = {.on = o->rest != NULL};
     char err[256];
     int error = sb_topo_build(o->topo, o->hosts, &topo, err, sizeof err);
     if (error) {
         fprintf(stderr, "sluice-bench: --topo %s: %s\n", o->topo, err);
         return 2;
     }
+    if (cv.on) {
+        if (sb_rest_init(&cv.rest, o->rest, 5.0, err, sizeof err)) {
+            fprintf(stderr, "sluice-bench: %s\n", err);
+            sb_topo_destroy(topo);
+            return 2;
+        }
+        if (ctl_poll(&cv)) { /* before any switch connects */
+            fprintf(stderr, "sluice-bench: %s\n", cv.err);
+            sb_topo_destroy(topo);
+            return 1;
+        }
+    }
     cfg->topo = topo;
     uint32_t n = topo->n_switches;
     uint64_t want = 2 * (uint64_t) topo->n_links;
     if (!o->json) {
         printf("sluice-bench fabric: %s, %u switches, %zu links, %u "
-               "thread%s, controller %s\n",
+               "thread%s, controller %s%s%s\n",
                topo->name, n, topo->n_links, cfg->threads,
-               cfg->threads == 1 ? "" : "s", cfg->controller);
+               cfg->threads == 1 ? "" : "s", cfg->controller,
+               cv.on ? ", REST " : "", cv.on ? o->rest : "");
         fflush(stdout);
+    }
+    double cpu_start = o->pid > 0 ? read_cpu_s(o->pid) : -1;
+    if (o->pid > 0 && cpu_start < 0) {
+        fprintf(stderr, "sluice-bench: cannot read /proc/%ld/stat\n", o->pid);
+        sb_topo_destroy(topo);
+        return 1;
     }
     struct sb_run *run = start(cfg);
     double t0 = now_s();
     double ready_s = wait_ready(run, n, t0, o->timeout);
     double t_ready = now_s();
-    double discovery_s = -1;
+    double cpu_ready = o->pid > 0 ? read_cpu_s(o->pid) : -1;
+    double discovery_s = -1, ctl_discovery_s = -1, cpu_disc = -1;
+    double next_poll = t_ready;
+    uint64_t ctl_lldp_out = 0;  /* LLDP PACKET_OUTs until the controller
+                                 * listed every link */
+    double disc_lldp_rate = -1; /* ... per second from ready until then */
     struct sb_totals a, b;
+
+    sb_run_totals(run, &a);
+    uint64_t lldp_at_ready = a.lldp_out;
 
     for (;;) {
         const char *why = sb_run_failure(run);
@@ -631,14 +763,33 @@ run_fabric(const struct opts *o, struct sb_config *cfg)
         }
         sb_run_totals(run, &a);
         double now = now_s();
-        if (a.links_seen >= want) {
+        if (discovery_s < 0 && a.links_seen >= want) {
             discovery_s = now - t_ready;
+        }
+        if (cv.on && ctl_discovery_s < 0 && now >= next_poll) {
+            next_poll = now + REST_POLL_S;
+            if (ctl_poll(&cv)) {
+                die_run(run, cv.err);
+            }
+            if (cv.links == want) {
+                ctl_discovery_s = now_s() - t_ready;
+                cpu_disc = o->pid > 0 ? read_cpu_s(o->pid) : -1;
+                sb_run_totals(run, &a);
+                ctl_lldp_out = a.lldp_out;
+                disc_lldp_rate = ctl_discovery_s > 0
+                                     ? (double) (a.lldp_out - lldp_at_ready) /
+                                           ctl_discovery_s
+                                     : -1;
+            }
+        }
+        if (discovery_s >= 0 && (!cv.on || ctl_discovery_s >= 0)) {
             break;
         }
-        if (now - t_ready > o->timeout) {
+        if (now_s() - t_ready > o->timeout) {
             break;
         }
-        sleep_until(now + 0.001);
+        double wake = now + 0.001;
+        sleep_until(cv.on && next_poll < wake ? next_poll : wake);
     }
     if (!o->json) {
         printf("%u switches ready in %.1f ms; ", n, ready_s * 1e3);
@@ -651,10 +802,25 @@ run_fabric(const struct opts *o, struct sb_config *cfg)
                    (unsigned long long) a.links_seen,
                    (unsigned long long) want, o->timeout);
         }
+        if (cv.on && ctl_discovery_s >= 0) {
+            printf("the controller listed all %llu directed links %.1f ms "
+                   "after the last switch was ready (%llu LLDP "
+                   "PACKET_OUTs from the start, %.0f/s since ready)\n",
+                   (unsigned long long) want, ctl_discovery_s * 1e3,
+                   (unsigned long long) ctl_lldp_out,
+                   disc_lldp_rate > 0 ? disc_lldp_rate : 0);
+        } else if (cv.on) {
+            printf("the controller listed %llu of %llu directed links "
+                   "after %g s\n",
+                   (unsigned long long) cv.links, (unsigned long long) want,
+                   o->timeout);
+        }
     }
 
     double *rates = calloc(o->loops, sizeof *rates);
     double ta = now_s();
+    double cpu_a = o->pid > 0 ? read_cpu_s(o->pid) : -1;
+    double t_loops = ta;
     for (uint32_t i = 0; rates && i < o->loops; i++) {
         sleep_until(ta + o->ms / 1e3);
         sb_run_totals(run, &b);
@@ -663,11 +829,29 @@ run_fabric(const struct opts *o, struct sb_config *cfg)
         a = b;
         ta = tb;
     }
+    double cpu_b = o->pid > 0 ? read_cpu_s(o->pid) : -1;
+    double steady_pct = cpu_a >= 0 && cpu_b >= 0 && ta > t_loops
+                            ? (cpu_b - cpu_a) / (ta - t_loops) * 100
+                            : -1;
     uint32_t failed = o->fail_links < topo->n_links ? o->fail_links
                                                     : (uint32_t) topo->n_links;
+    double port_down_s = -1;
+    uint64_t links_before_down = cv.links;
+    if (failed && cv.on) {
+        /* Known before the downs, so the wait below ends on them. */
+        if (ctl_poll(&cv)) {
+            die_run(run, cv.err);
+        }
+        links_before_down = cv.links;
+    }
+    double t_fail = now_s();
     for (uint32_t i = 0; i < failed; i++) {
         /* spread over the link list, deterministic */
         sb_run_link_down(run, (size_t) i * topo->n_links / failed);
+    }
+    if (failed && cv.on) {
+        port_down_s = ctl_wait_links(&cv, run, want - 2 * (uint64_t) failed,
+                                     t_fail, o->timeout);
     }
     if (failed) {
         sleep_until(now_s() + o->ms / 1e3);
@@ -677,6 +861,9 @@ run_fabric(const struct opts *o, struct sb_config *cfg)
         die_run(run, why);
     }
     sb_run_totals(run, &b);
+    if (failed && cv.on && ctl_poll(&cv)) {
+        die_run(run, cv.err);
+    }
     sb_run_stop(run);
     sb_run_destroy(run);
 
@@ -686,9 +873,7 @@ run_fabric(const struct opts *o, struct sb_config *cfg)
     json_object_set_new(j, "topo", json_string(topo->name));
     json_object_set_new(j, "links", json_integer((json_int_t) topo->n_links));
     json_object_set_new(j, "ready_ms", json_real(ready_s * 1e3));
-    json_object_set_new(j, "discovery_ms",
-                        discovery_s >= 0 ? json_real(discovery_s * 1e3)
-                                         : json_null());
+    json_object_set_new(j, "discovery_ms", ms_or_null(discovery_s));
     json_object_set_new(j, "directed_links_seen",
                         json_integer((json_int_t) b.links_seen));
     json_object_set_new(j, "lldp_per_sec", summary_json(&s));
@@ -699,6 +884,41 @@ run_fabric(const struct opts *o, struct sb_config *cfg)
     json_object_set_new(j, "lldp_to_edge",
                         json_integer((json_int_t) b.lldp_edge));
     json_object_set_new(j, "failed_links", json_integer(failed));
+    if (cv.on) {
+        json_object_set_new(j, "rest", json_string(o->rest));
+        json_object_set_new(j, "controller_discovery_ms",
+                            ms_or_null(ctl_discovery_s));
+        json_object_set_new(j, "discovery_lldp_packet_outs",
+                            ctl_discovery_s >= 0
+                                ? json_integer((json_int_t) ctl_lldp_out)
+                                : json_null());
+        json_object_set_new(j, "discovery_lldp_per_sec",
+                            disc_lldp_rate >= 0 ? json_real(disc_lldp_rate)
+                                                : json_null());
+        json_object_set_new(j, "controller_port_down_ms",
+                            ms_or_null(port_down_s));
+        json_object_set_new(j, "controller_links_before_down",
+                            json_integer((json_int_t) links_before_down));
+        json_object_set_new(j, "controller_links",
+                            json_integer((json_int_t) cv.links));
+        json_object_set_new(j, "rest_polls",
+                            json_integer((json_int_t) cv.polls));
+    }
+    if (o->pid > 0) {
+        json_object_set_new(
+            j, "controller_cpu_ms",
+            json_pack("{s:o, s:o}", "to_ready",
+                      cpu_start >= 0 && cpu_ready >= 0
+                          ? json_real((cpu_ready - cpu_start) * 1e3)
+                          : json_null(),
+                      "discovery",
+                      cpu_ready >= 0 && cpu_disc >= 0
+                          ? json_real((cpu_disc - cpu_ready) * 1e3)
+                          : json_null()));
+        json_object_set_new(j, "controller_cpu_pct_steady",
+                            steady_pct >= 0 ? json_real(steady_pct)
+                                            : json_null());
+    }
     if (o->json) {
         print_json(j);
     } else {
@@ -707,11 +927,41 @@ run_fabric(const struct opts *o, struct sb_config *cfg)
                s.median, (unsigned long long) b.lldp_out,
                (unsigned long long) b.lldp_delivered,
                (unsigned long long) b.lldp_edge, failed);
+        if (failed && cv.on) {
+            if (port_down_s >= 0) {
+                printf("the controller dropped the %u failed link%s (both "
+                       "directions) %.1f ms after the PORT_STATUS downs\n",
+                       failed, failed == 1 ? "" : "s", port_down_s * 1e3);
+            } else {
+                printf("the controller still listed %llu links %g s after "
+                       "the downs (want %llu)\n",
+                       (unsigned long long) cv.links, o->timeout,
+                       (unsigned long long) (want - 2 * (uint64_t) failed));
+            }
+        }
+        if (o->pid > 0 && cpu_ready >= 0) {
+            printf("controller CPU: %.0f ms until all ready",
+                   (cpu_ready - cpu_start) * 1e3);
+            if (cpu_disc >= 0) {
+                printf(", %.0f ms during discovery",
+                       (cpu_disc - cpu_ready) * 1e3);
+            }
+            if (steady_pct >= 0) {
+                printf(", %.1f%% of a core while probing", steady_pct);
+            }
+            printf("\n");
+        }
         json_decref(j);
     }
     free(rates);
     sb_topo_destroy(topo);
-    return discovery_s >= 0 ? 0 : 1;
+    if (discovery_s < 0) {
+        return 1;
+    }
+    if (cv.on && (ctl_discovery_s < 0 || (failed && port_down_s < 0))) {
+        return 1;
+    }
+    return 0;
 }
 
 int
