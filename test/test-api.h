@@ -45,6 +45,10 @@ void tapi_teardown(void);
 /* Connects a fake switch, runs its handshake to READY for 'dpid', and
  * settles the flow programmer's reconciliation (tapi_settle()). */
 struct fsw *tapi_switch(uint64_t dpid);
+/* Answers 'm', which the controller sent to 's', as a switch with no
+ * flows would: FLOW_MODs and PACKET_OUTs consumed, a BARRIER_REQUEST and
+ * an OFPMP_FLOW request answered.  Anything else fails the test. */
+void tapi_answer(struct fsw *s, const struct ofp_msg *m);
 /* Answers the flow programmer's traffic on 's' -- an OFPMP_FLOW request
  * with no flows, each BARRIER_REQUEST with its reply, FLOW_MODs consumed
  * -- until the programmer is synced for the switch.  PACKET_OUTs (the

@@ -2,6 +2,7 @@
 #include <config.h>
 #include "test/test-json.h"
 
+#include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,4 +172,40 @@ test_json_subset(const json_t *exp, const json_t *got, const char *path,
         return false;
     }
     return true;
+}
+
+const char *
+test_json_str(const json_t *j, const char *key)
+{
+    const json_t *v = json_object_get(j, key);
+
+    ck_assert_msg(json_is_string(v), "\"%s\" is not a string", key);
+    return json_string_value(v);
+}
+
+json_int_t
+test_json_int(const json_t *j, const char *key)
+{
+    const json_t *v = json_object_get(j, key);
+
+    ck_assert_msg(json_is_integer(v), "\"%s\" is not an integer", key);
+    return json_integer_value(v);
+}
+
+double
+test_json_real(const json_t *j, const char *key)
+{
+    const json_t *v = json_object_get(j, key);
+
+    ck_assert_msg(json_is_real(v), "\"%s\" is not a real", key);
+    return json_real_value(v);
+}
+
+bool
+test_json_bool(const json_t *j, const char *key)
+{
+    const json_t *v = json_object_get(j, key);
+
+    ck_assert_msg(json_is_boolean(v), "\"%s\" is not a boolean", key);
+    return json_is_true(v);
 }

@@ -32,4 +32,12 @@ bool test_json_subset(const json_t *exp, const json_t *got, const char *path,
                       const struct test_json_rules *rules, char *why,
                       size_t size);
 
+/* Member 'key' of object 'j' as a string, an integer, a real or a
+ * boolean; fails the running libcheck test when it is missing or of
+ * another type.  The string is borrowed from 'j'. */
+const char *test_json_str(const json_t *j, const char *key);
+json_int_t test_json_int(const json_t *j, const char *key);
+double test_json_real(const json_t *j, const char *key);
+bool test_json_bool(const json_t *j, const char *key);
+
 #endif /* TEST_TEST_JSON_H */

@@ -29,6 +29,7 @@
 #include <event2/bufferevent.h>
 #include "ofproto/ofp-match.h"
 #include "test/test-api.h"
+#include "test/test-json.h"
 #include "test/test-loop.h"
 #include "test/test-util.h"
 
@@ -64,42 +65,6 @@ assert_recent(const char *iso)
     ck_assert_msg(fabs(t - (double) time(NULL)) < 10.0, "%s is not now", iso);
 }
 
-static const char *
-jstr(const json_t *j, const char *key)
-{
-    const json_t *v = json_object_get(j, key);
-
-    ck_assert_msg(json_is_string(v), "\"%s\" is not a string", key);
-    return json_string_value(v);
-}
-
-static json_int_t
-jint(const json_t *j, const char *key)
-{
-    const json_t *v = json_object_get(j, key);
-
-    ck_assert_msg(json_is_integer(v), "\"%s\" is not an integer", key);
-    return json_integer_value(v);
-}
-
-static double
-jreal(const json_t *j, const char *key)
-{
-    const json_t *v = json_object_get(j, key);
-
-    ck_assert_msg(json_is_real(v), "\"%s\" is not a real", key);
-    return json_real_value(v);
-}
-
-static bool
-jbool(const json_t *j, const char *key)
-{
-    const json_t *v = json_object_get(j, key);
-
-    ck_assert_msg(json_is_boolean(v), "\"%s\" is not a boolean", key);
-    return json_is_true(v);
-}
-
 /* Asserts 'j' has exactly the 'n' keys of 'keys'. */
 static void
 assert_keys(const json_t *j, const char *const *keys, size_t n)
@@ -116,7 +81,7 @@ static void
 assert_error(int status, json_t *j, int want_status, const char *error)
 {
     ck_assert_int_eq(status, want_status);
-    ck_assert_str_eq(jstr(j, "error"), error);
+    ck_assert_str_eq(test_json_str(j, "error"), error);
     json_decref(j);
 }
 
@@ -196,7 +161,7 @@ START_TEST(test_topology_without_discovery)
         tapi_request("GET", "/v1.0/topology/switches/1", NULL, NULL, &j), 200);
     ck_assert_uint_eq(json_array_size(j), 1);
     const json_t *sw = json_array_get(j, 0);
-    ck_assert_str_eq(jstr(sw, "dpid"), "0000000000000001");
+    ck_assert_str_eq(test_json_str(sw, "dpid"), "0000000000000001");
     /* Ports 1, 2, 3; LOCAL is not listed. */
     ck_assert_uint_eq(json_array_size(json_object_get(sw, "ports")), 3);
     json_decref(j);
@@ -214,18 +179,18 @@ START_TEST(test_health)
     static const char *const keys[] = {"status", "version", "uptime_seconds",
                                        "switches", "apps"};
     assert_keys(j, keys, 5);
-    ck_assert_str_eq(jstr(j, "status"), "ok");
-    ck_assert_str_eq(jstr(j, "version"), PACKAGE_VERSION);
-    double up = jreal(j, "uptime_seconds");
+    ck_assert_str_eq(test_json_str(j, "status"), "ok");
+    ck_assert_str_eq(test_json_str(j, "version"), PACKAGE_VERSION);
+    double up = test_json_real(j, "uptime_seconds");
     ck_assert(up >= 0.0 && up < 60.0);
-    ck_assert_int_eq(jint(j, "switches"), 0);
-    ck_assert_int_eq(jint(j, "apps"), 0);
+    ck_assert_int_eq(test_json_int(j, "switches"), 0);
+    ck_assert_int_eq(test_json_int(j, "apps"), 0);
     json_decref(j);
 
     tapi_switch(1);
     ck_assert_int_eq(tapi_request("GET", "/api/v1/health", NULL, NULL, &j),
                      200);
-    ck_assert_int_eq(jint(j, "switches"), 1);
+    ck_assert_int_eq(test_json_int(j, "switches"), 1);
     json_decref(j);
 
     /* Reads only. */
@@ -248,30 +213,30 @@ check_switch(const json_t *sw, const char *dpid, const char *address)
     };
 
     assert_keys(sw, keys, sizeof keys / sizeof keys[0]);
-    ck_assert_str_eq(jstr(sw, "dpid"), dpid);
-    ck_assert_str_eq(jstr(sw, "address"), address);
-    const char *since = jstr(sw, "connected_since");
+    ck_assert_str_eq(test_json_str(sw, "dpid"), dpid);
+    ck_assert_str_eq(test_json_str(sw, "address"), address);
+    const char *since = test_json_str(sw, "connected_since");
     assert_regex(since, "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:"
                         "[0-9]{2}Z$");
     assert_recent(since);
-    double secs = jreal(sw, "connected_seconds");
+    double secs = test_json_real(sw, "connected_seconds");
     ck_assert(secs >= 0.0 && secs < 60.0);
-    ck_assert_str_eq(jstr(sw, "of_version"), "1.3");
-    ck_assert_str_eq(jstr(sw, "role"), "EQUAL");
-    ck_assert_int_eq(jint(sw, "n_tables"), 254);
-    ck_assert_int_eq(jint(sw, "n_buffers"), 256);
-    ck_assert_int_eq(jint(sw, "capabilities"),
+    ck_assert_str_eq(test_json_str(sw, "of_version"), "1.3");
+    ck_assert_str_eq(test_json_str(sw, "role"), "EQUAL");
+    ck_assert_int_eq(test_json_int(sw, "n_tables"), 254);
+    ck_assert_int_eq(test_json_int(sw, "n_buffers"), 256);
+    ck_assert_int_eq(test_json_int(sw, "capabilities"),
                      OFPC_FLOW_STATS | OFPC_PORT_STATS);
 
     const json_t *desc = json_object_get(sw, "desc");
     static const char *const dkeys[] = {"mfr_desc", "hw_desc", "sw_desc",
                                         "serial_num", "dp_desc"};
     assert_keys(desc, dkeys, 5);
-    ck_assert_str_eq(jstr(desc, "mfr_desc"), "Fake Inc.");
-    ck_assert_str_eq(jstr(desc, "hw_desc"), "Test Switch");
-    ck_assert_str_eq(jstr(desc, "sw_desc"), "1.2.3");
-    ck_assert_str_eq(jstr(desc, "serial_num"), "SN42");
-    ck_assert_str_eq(jstr(desc, "dp_desc"), "bench");
+    ck_assert_str_eq(test_json_str(desc, "mfr_desc"), "Fake Inc.");
+    ck_assert_str_eq(test_json_str(desc, "hw_desc"), "Test Switch");
+    ck_assert_str_eq(test_json_str(desc, "sw_desc"), "1.2.3");
+    ck_assert_str_eq(test_json_str(desc, "serial_num"), "SN42");
+    ck_assert_str_eq(test_json_str(desc, "dp_desc"), "bench");
 
     /* The fake switch has 1, 2, 3 and LOCAL ("br0"), sorted. */
     const json_t *ports = json_object_get(sw, "ports");
@@ -284,28 +249,28 @@ check_switch(const json_t *sw, const char *dpid, const char *address)
         char name[8], mac[18];
 
         assert_keys(p, pkeys, 7);
-        ck_assert_int_eq(jint(p, "port_no"), (json_int_t) i + 1);
+        ck_assert_int_eq(test_json_int(p, "port_no"), (json_int_t) i + 1);
         snprintf(name, sizeof name, "eth%zu", i + 1);
-        ck_assert_str_eq(jstr(p, "name"), name);
+        ck_assert_str_eq(test_json_str(p, "name"), name);
         snprintf(mac, sizeof mac, "00:00:00:00:00:%02zx", i + 1);
-        ck_assert_str_eq(jstr(p, "hw_addr"), mac);
-        ck_assert(jbool(p, "up"));
-        ck_assert_int_eq(jint(p, "config"), 0);
-        ck_assert_int_eq(jint(p, "state"), 0);
-        ck_assert_int_eq(jint(p, "curr_speed"), 10000000);
+        ck_assert_str_eq(test_json_str(p, "hw_addr"), mac);
+        ck_assert(test_json_bool(p, "up"));
+        ck_assert_int_eq(test_json_int(p, "config"), 0);
+        ck_assert_int_eq(test_json_int(p, "state"), 0);
+        ck_assert_int_eq(test_json_int(p, "curr_speed"), 10000000);
     }
     const json_t *local = json_array_get(ports, 3);
     assert_keys(local, pkeys, 7);
-    ck_assert_str_eq(jstr(local, "port_no"), "LOCAL");
-    ck_assert_str_eq(jstr(local, "name"), "br0");
-    ck_assert_str_eq(jstr(local, "hw_addr"), "00:00:00:00:00:fe");
+    ck_assert_str_eq(test_json_str(local, "port_no"), "LOCAL");
+    ck_assert_str_eq(test_json_str(local, "name"), "br0");
+    ck_assert_str_eq(test_json_str(local, "hw_addr"), "00:00:00:00:00:fe");
 
     const json_t *flows = json_object_get(sw, "flows");
     static const char *const fkeys[] = {"desired", "synced"};
     assert_keys(flows, fkeys, 2);
     /* The table-miss flows of the default pipeline. */
-    ck_assert_int_eq(jint(flows, "desired"), SL_N_TABLES);
-    ck_assert(jbool(flows, "synced"));
+    ck_assert_int_eq(test_json_int(flows, "desired"), SL_N_TABLES);
+    ck_assert(test_json_bool(flows, "synced"));
 }
 
 START_TEST(test_switches_list)
@@ -375,11 +340,13 @@ START_TEST(test_switch_by_dpid)
                                   "/api/v1/switches/18446744073709551615",
                                   NULL, NULL, &j),
                      404);
-    ck_assert_str_eq(jstr(j, "detail"), "ffffffffffffffff is not connected");
+    ck_assert_str_eq(test_json_str(j, "detail"),
+                     "ffffffffffffffff is not connected");
     assert_error(404, j, 404, "no such switch");
     ck_assert_int_eq(
         tapi_request("GET", "/api/v1/switches/0x9", NULL, NULL, &j), 404);
-    ck_assert_str_eq(jstr(j, "detail"), "0000000000000009 is not connected");
+    ck_assert_str_eq(test_json_str(j, "detail"),
+                     "0000000000000009 is not connected");
     assert_error(404, j, 404, "no such switch");
     tapi_teardown();
 }
@@ -409,37 +376,38 @@ START_TEST(test_apps_list)
                                        "events", "handler_seconds"};
     const json_t *ra = json_array_get(apps, 0);
     assert_keys(ra, keys, sizeof keys / sizeof keys[0]);
-    ck_assert_str_eq(jstr(ra, "name"), "rest-app");
-    ck_assert_str_eq(jstr(ra, "description"),
+    ck_assert_str_eq(test_json_str(ra, "name"), "rest-app");
+    ck_assert_str_eq(test_json_str(ra, "description"),
                      "test plugin serving REST routes");
-    assert_regex(jstr(ra, "path"), "/rest-app\\.so$");
+    assert_regex(test_json_str(ra, "path"), "/rest-app\\.so$");
     char abi[16];
     snprintf(abi, sizeof abi, "%d.%d", SL_APP_ABI_MAJOR, SL_APP_ABI_MINOR);
-    ck_assert_str_eq(jstr(ra, "abi"), abi);
-    ck_assert_str_eq(jstr(ra, "state"), "running");
+    ck_assert_str_eq(test_json_str(ra, "abi"), abi);
+    ck_assert_str_eq(test_json_str(ra, "state"), "running");
     char owner[8];
     snprintf(owner, sizeof owner, "0x%04x", sl_apps_owner_id("rest-app"));
-    ck_assert_str_eq(jstr(ra, "owner"), owner);
+    ck_assert_str_eq(test_json_str(ra, "owner"), owner);
     /* Only the types it received, the same keys in both maps. */
     const json_t *ev = json_object_get(ra, "events");
     ck_assert_uint_eq(json_object_size(ev), 2);
-    ck_assert_int_eq(jint(ev, "PACKET_IN"), 5);
-    ck_assert_int_eq(jint(ev, "SWITCH_UP"), 1);
+    ck_assert_int_eq(test_json_int(ev, "PACKET_IN"), 5);
+    ck_assert_int_eq(test_json_int(ev, "SWITCH_UP"), 1);
     const json_t *hs = json_object_get(ra, "handler_seconds");
     ck_assert_uint_eq(json_object_size(hs), 2);
-    ck_assert(jreal(hs, "PACKET_IN") >= 0.0);
-    ck_assert(jreal(hs, "SWITCH_UP") >= 0.0);
+    ck_assert(test_json_real(hs, "PACKET_IN") >= 0.0);
+    ck_assert(test_json_real(hs, "SWITCH_UP") >= 0.0);
 
     const json_t *hub = json_array_get(apps, 1);
     assert_keys(hub, keys, sizeof keys / sizeof keys[0]);
-    ck_assert_str_eq(jstr(hub, "name"), "hub");
-    ck_assert_str_eq(jstr(hub, "abi"), abi);
-    ck_assert_int_eq(jint(json_object_get(hub, "events"), "PACKET_IN"), 5);
+    ck_assert_str_eq(test_json_str(hub, "name"), "hub");
+    ck_assert_str_eq(test_json_str(hub, "abi"), abi);
+    ck_assert_int_eq(
+        test_json_int(json_object_get(hub, "events"), "PACKET_IN"), 5);
     json_decref(j);
 
     ck_assert_int_eq(tapi_request("GET", "/api/v1/health", NULL, NULL, &j),
                      200);
-    ck_assert_int_eq(jint(j, "apps"), 2);
+    ck_assert_int_eq(test_json_int(j, "apps"), 2);
     json_decref(j);
     tapi_teardown();
 }
@@ -488,7 +456,7 @@ START_TEST(test_app_routes)
         app_call("GET", "/api/v1/apps/rest-app", NULL, NULL, 200);
     ck_assert_str_eq(tapi_http_header(h, "Content-Type"), "application/json");
     j = tapi_http_json(h);
-    ck_assert_str_eq(jstr(j, "app"), "rest-app");
+    ck_assert_str_eq(test_json_str(j, "app"), "rest-app");
     json_decref(j);
     tapi_http_free(h);
 
@@ -555,7 +523,7 @@ START_TEST(test_app_routes)
     ck_assert_int_eq(
         tapi_request("GET", "/api/v1/apps/rest-app/silent", NULL, NULL, &j),
         500);
-    ck_assert_str_eq(jstr(j, "error"), "app did not answer");
+    ck_assert_str_eq(test_json_str(j, "error"), "app did not answer");
     json_decref(j);
     ck_assert_int_eq(
         tapi_request("PUT", "/api/v1/apps/rest-app/items/7", "{}", TOKEN, &j),
@@ -1314,14 +1282,14 @@ sse_next(struct sse *c, const char *type, uint64_t dpid)
     ck_assert_msg(j != NULL, "bad JSON '%s': %s", data, e.text);
     free(block);
 
-    ck_assert_str_eq(jstr(j, "type"), type);
-    const char *when = jstr(j, "time");
+    ck_assert_str_eq(test_json_str(j, "type"), type);
+    const char *when = test_json_str(j, "time");
     assert_regex(when, "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:"
                        "[0-9]{2}\\.[0-9]{3}Z$");
     assert_recent(when);
     snprintf(want_dpid, sizeof want_dpid, "%016llx",
              (unsigned long long) dpid);
-    ck_assert_str_eq(jstr(j, "dpid"), want_dpid);
+    ck_assert_str_eq(test_json_str(j, "dpid"), want_dpid);
     return j;
 }
 
@@ -1378,7 +1346,7 @@ START_TEST(test_events)
 
     struct fsw *s = tapi_switch(0x11);
     j = sse_next(c, "switch_up", 0x11);
-    ck_assert_str_eq(jstr(j, "address"), "sw11");
+    ck_assert_str_eq(test_json_str(j, "address"), "sw11");
     ck_assert_uint_eq(json_object_size(j), 4);
     json_decref(j);
 
@@ -1386,20 +1354,20 @@ START_TEST(test_events)
     send_port_status(s, OFPPR_MODIFY, OFPP_LOCAL, "br0", false);
     send_port_status(s, OFPPR_DELETE, 2, "eth2", false);
     j = sse_next(c, "port_status", 0x11);
-    ck_assert_int_eq(jint(j, "port_no"), 7);
-    ck_assert_str_eq(jstr(j, "name"), "p7");
-    ck_assert_str_eq(jstr(j, "reason"), "add");
-    ck_assert(!jbool(j, "up"));
+    ck_assert_int_eq(test_json_int(j, "port_no"), 7);
+    ck_assert_str_eq(test_json_str(j, "name"), "p7");
+    ck_assert_str_eq(test_json_str(j, "reason"), "add");
+    ck_assert(!test_json_bool(j, "up"));
     ck_assert_uint_eq(json_object_size(j), 7);
     json_decref(j);
     j = sse_next(c, "port_status", 0x11);
-    ck_assert_str_eq(jstr(j, "port_no"), "LOCAL");
-    ck_assert_str_eq(jstr(j, "reason"), "modify");
-    ck_assert(jbool(j, "up"));
+    ck_assert_str_eq(test_json_str(j, "port_no"), "LOCAL");
+    ck_assert_str_eq(test_json_str(j, "reason"), "modify");
+    ck_assert(test_json_bool(j, "up"));
     json_decref(j);
     j = sse_next(c, "port_status", 0x11);
-    ck_assert_int_eq(jint(j, "port_no"), 2);
-    ck_assert_str_eq(jstr(j, "reason"), "delete");
+    ck_assert_int_eq(test_json_int(j, "port_no"), 2);
+    ck_assert_str_eq(test_json_str(j, "reason"), "delete");
     json_decref(j);
 
     /* An error the switch sent on its own. */
@@ -1409,10 +1377,10 @@ START_TEST(test_events)
     m.error.code = 1;
     fsw_send(s, &m);
     j = sse_next(c, "switch_error", 0x11);
-    ck_assert_int_eq(jint(j, "xid"), 4242);
-    ck_assert_str_eq(jstr(j, "error"), "OFPBRC_BAD_TYPE");
-    ck_assert_int_eq(jint(j, "err_type"), OFPET_BAD_REQUEST);
-    ck_assert_int_eq(jint(j, "code"), 1);
+    ck_assert_int_eq(test_json_int(j, "xid"), 4242);
+    ck_assert_str_eq(test_json_str(j, "error"), "OFPBRC_BAD_TYPE");
+    ck_assert_int_eq(test_json_int(j, "err_type"), OFPET_BAD_REQUEST);
+    ck_assert_int_eq(test_json_int(j, "code"), 1);
     ck_assert_uint_eq(json_object_size(j), 7);
     json_decref(j);
 
@@ -1421,12 +1389,12 @@ START_TEST(test_events)
     j = sse_next(c, "switch_up", 0x12);
     json_decref(j);
     j = sse_next(c, "flow_error", 0x12);
-    ck_assert_str_eq(jstr(j, "owner"), "sluice");
-    ck_assert_int_eq(jint(j, "priority"), 0);
-    ck_assert(jint(j, "table_id") < SL_N_TABLES);
-    ck_assert_str_eq(jstr(j, "error"), "OFPFMFC_TABLE_FULL");
-    ck_assert_int_eq(jint(j, "err_type"), OFPET_FLOW_MOD_FAILED);
-    ck_assert_int_eq(jint(j, "code"), 1);
+    ck_assert_str_eq(test_json_str(j, "owner"), "sluice");
+    ck_assert_int_eq(test_json_int(j, "priority"), 0);
+    ck_assert(test_json_int(j, "table_id") < SL_N_TABLES);
+    ck_assert_str_eq(test_json_str(j, "error"), "OFPFMFC_TABLE_FULL");
+    ck_assert_int_eq(test_json_int(j, "err_type"), OFPET_FLOW_MOD_FAILED);
+    ck_assert_int_eq(test_json_int(j, "code"), 1);
     ck_assert_uint_eq(json_object_size(j), 9);
     json_decref(j);
 
@@ -1434,7 +1402,7 @@ START_TEST(test_events)
     bufferevent_free(s->bev);
     s->bev = NULL;
     j = sse_next(c, "switch_down", 0x11);
-    ck_assert_str_ne(jstr(j, "reason"), "");
+    ck_assert_str_ne(test_json_str(j, "reason"), "");
     ck_assert_uint_eq(json_object_size(j), 4);
     json_decref(j);
 
@@ -1544,7 +1512,7 @@ START_TEST(test_events_slow_consumer_dropped)
     struct sse *c2 = sse_open(rest_server_port(own_server));
     send_port_status(s, OFPPR_MODIFY, 2, "eth2", false);
     json_t *j = sse_next(c2, "port_status", 6);
-    ck_assert_int_eq(jint(j, "port_no"), 2);
+    ck_assert_int_eq(test_json_int(j, "port_no"), 2);
     json_decref(j);
 
     sse_close(c);

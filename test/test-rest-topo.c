@@ -24,6 +24,7 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include "test/test-api.h"
+#include "test/test-json.h"
 #include "test/test-loop.h"
 #include "test/test-util.h"
 #include "topology/topo.h"
@@ -37,33 +38,6 @@
 #define H2_IP6 "2001:db8::2"
 
 /* ---- JSON helpers ---- */
-
-static const char *
-jstr(const json_t *j, const char *key)
-{
-    const json_t *v = json_object_get(j, key);
-
-    ck_assert_msg(json_is_string(v), "\"%s\" is not a string", key);
-    return json_string_value(v);
-}
-
-static json_int_t
-jint(const json_t *j, const char *key)
-{
-    const json_t *v = json_object_get(j, key);
-
-    ck_assert_msg(json_is_integer(v), "\"%s\" is not an integer", key);
-    return json_integer_value(v);
-}
-
-static bool
-jbool(const json_t *j, const char *key)
-{
-    const json_t *v = json_object_get(j, key);
-
-    ck_assert_msg(json_is_boolean(v), "\"%s\" is not a boolean", key);
-    return json_is_true(v);
-}
 
 static void
 assert_null(const json_t *j, const char *key)
@@ -132,7 +106,7 @@ get_error(const char *path, int status, const char *error)
 {
     json_t *j = get(path, status);
 
-    ck_assert_str_eq(jstr(j, "error"), error);
+    ck_assert_str_eq(test_json_str(j, "error"), error);
     ck_assert(json_is_string(json_object_get(j, "detail")));
     json_decref(j);
 }
@@ -293,7 +267,8 @@ START_TEST(ryu_switches)
     j = get("/v1.0/topology/switches", 200);
     ck_assert_uint_eq(json_array_size(j), 2);
     assert_json(json_array_get(j, 0), s1);
-    ck_assert_str_eq(jstr(json_array_get(j, 1), "dpid"), "0000000000000010");
+    ck_assert_str_eq(test_json_str(json_array_get(j, 1), "dpid"),
+                     "0000000000000010");
     json_decref(j);
 
     /* One switch, by every dpid form; not connected: [], as Ryu. */
@@ -404,8 +379,8 @@ START_TEST(topology_native)
 
     j = get("/api/v1/topology", 200);
     ASSERT_KEYS(j, "switches", "links", "hosts", "enabled", "version");
-    ck_assert(jbool(j, "enabled"));
-    ck_assert_int_eq(jint(j, "version"),
+    ck_assert(test_json_bool(j, "enabled"));
+    ck_assert_int_eq(test_json_int(j, "version"),
                      (json_int_t) topo_version(tapi.ctl.topo));
 
     /* Switches: every port with its role, LOCAL too. */
@@ -413,15 +388,16 @@ START_TEST(topology_native)
     ck_assert_uint_eq(json_array_size(sws), 2);
     const json_t *sw = json_array_get(sws, 0);
     ASSERT_KEYS(sw, "dpid", "ports");
-    ck_assert_str_eq(jstr(sw, "dpid"), "0000000000000001");
+    ck_assert_str_eq(test_json_str(sw, "dpid"), "0000000000000001");
     const json_t *ports = json_object_get(sw, "ports");
     ck_assert_uint_eq(json_array_size(ports), 4);
     assert_json(json_array_get(ports, 0),
                 "{\"port_no\": 1, \"name\": \"eth1\", \"hw_addr\":"
                 " \"00:00:00:00:00:01\", \"role\": \"edge\"}");
-    ck_assert_str_eq(jstr(json_array_get(ports, 1), "role"), "tree");
-    ck_assert_str_eq(jstr(json_array_get(ports, 3), "port_no"), "LOCAL");
-    ck_assert_str_eq(jstr(json_array_get(ports, 3), "role"), "none");
+    ck_assert_str_eq(test_json_str(json_array_get(ports, 1), "role"), "tree");
+    ck_assert_str_eq(test_json_str(json_array_get(ports, 3), "port_no"),
+                     "LOCAL");
+    ck_assert_str_eq(test_json_str(json_array_get(ports, 3), "role"), "none");
 
     /* Links: both directions, on the tree. */
     const json_t *links = json_object_get(j, "links");
@@ -435,11 +411,12 @@ START_TEST(topology_native)
     ck_assert(json_is_real(json_object_get(l, "latency_ms")));
     double latency = json_real_value(json_object_get(l, "latency_ms"));
     ck_assert(latency >= 0 && latency < FSW_STEP_TIMEOUT * 1e3);
-    assert_regex(jstr(l, "up_since"), "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:"
+    assert_regex(test_json_str(l, "up_since"),
+                 "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:"
                                       "[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$");
-    ck_assert(jbool(l, "tree"));
+    ck_assert(test_json_bool(l, "tree"));
     l = json_array_get(links, 1);
-    ck_assert_str_eq(jstr(json_object_get(l, "src"), "dpid"),
+    ck_assert_str_eq(test_json_str(json_object_get(l, "src"), "dpid"),
                      "0000000000000002");
 
     /* Hosts, sorted by attachment. */
@@ -448,32 +425,32 @@ START_TEST(topology_native)
     const json_t *h = json_array_get(hosts, 0);
     ASSERT_KEYS(h, "mac", "vlan", "ipv4", "ipv6", "dpid", "port_no",
                 "first_seen", "last_seen");
-    ck_assert_str_eq(jstr(h, "mac"), H1_MAC);
+    ck_assert_str_eq(test_json_str(h, "mac"), H1_MAC);
     assert_null(h, "vlan");
     assert_json(json_object_get(h, "ipv4"), "[\"" H1_IP "\"]");
     assert_json(json_object_get(h, "ipv6"), "[]");
-    ck_assert_str_eq(jstr(h, "dpid"), "0000000000000001");
-    ck_assert_int_eq(jint(h, "port_no"), 1);
-    assert_regex(jstr(h, "first_seen"), "^[0-9]{4}-.*Z$");
-    assert_regex(jstr(h, "last_seen"), "^[0-9]{4}-.*Z$");
+    ck_assert_str_eq(test_json_str(h, "dpid"), "0000000000000001");
+    ck_assert_int_eq(test_json_int(h, "port_no"), 1);
+    assert_regex(test_json_str(h, "first_seen"), "^[0-9]{4}-.*Z$");
+    assert_regex(test_json_str(h, "last_seen"), "^[0-9]{4}-.*Z$");
     h = json_array_get(hosts, 1);
-    ck_assert_str_eq(jstr(h, "mac"), H2_MAC);
+    ck_assert_str_eq(test_json_str(h, "mac"), H2_MAC);
     assert_json(json_object_get(h, "ipv4"), "[]");
     assert_json(json_object_get(h, "ipv6"), "[\"" H2_IP6 "\"]");
-    ck_assert_str_eq(jstr(h, "dpid"), "0000000000000002");
+    ck_assert_str_eq(test_json_str(h, "dpid"), "0000000000000002");
     json_decref(j);
 
     /* The summary counts the same. */
     j = get("/api/v1/topology/summary", 200);
     ASSERT_KEYS(j, "enabled", "version", "switches", "links", "hosts",
                 "tree_links", "edge_ports");
-    ck_assert(jbool(j, "enabled"));
-    ck_assert_int_eq(jint(j, "switches"), 2);
-    ck_assert_int_eq(jint(j, "links"), 2);
-    ck_assert_int_eq(jint(j, "hosts"), 2);
-    ck_assert_int_eq(jint(j, "tree_links"), 1);
-    ck_assert_int_eq(jint(j, "edge_ports"), 4);
-    ck_assert_int_eq(jint(j, "version"),
+    ck_assert(test_json_bool(j, "enabled"));
+    ck_assert_int_eq(test_json_int(j, "switches"), 2);
+    ck_assert_int_eq(test_json_int(j, "links"), 2);
+    ck_assert_int_eq(test_json_int(j, "hosts"), 2);
+    ck_assert_int_eq(test_json_int(j, "tree_links"), 1);
+    ck_assert_int_eq(test_json_int(j, "edge_ports"), 4);
+    ck_assert_int_eq(test_json_int(j, "version"),
                      (json_int_t) topo_version(tapi.ctl.topo));
     json_decref(j);
     tapi_teardown();
@@ -530,10 +507,11 @@ START_TEST(hosts_ryu)
     json_decref(j);
     j = get("/v1.0/topology/hosts/2", 200);
     ck_assert_uint_eq(json_array_size(j), 2);
-    ck_assert_str_eq(jstr(json_array_get(j, 0), "mac"), H2_MAC);
-    ck_assert_str_eq(jstr(json_array_get(j, 1), "mac"), H1_MAC);
+    ck_assert_str_eq(test_json_str(json_array_get(j, 0), "mac"), H2_MAC);
+    ck_assert_str_eq(test_json_str(json_array_get(j, 1), "mac"), H1_MAC);
     ck_assert_str_eq(
-        jstr(json_object_get(json_array_get(j, 1), "port"), "port_no"),
+        test_json_str(json_object_get(json_array_get(j, 1), "port"),
+                      "port_no"),
         "00000002");
     json_decref(j);
     tapi_teardown();
@@ -553,14 +531,14 @@ assert_hop(const json_t *j, size_t i, uint64_t dpid, uint32_t in_port,
     ck_assert_ptr_nonnull(hop);
     ASSERT_KEYS(hop, "dpid", "in_port", "out_port");
     snprintf(want, sizeof want, "%016llx", (unsigned long long) dpid);
-    ck_assert_str_eq(jstr(hop, "dpid"), want);
+    ck_assert_str_eq(test_json_str(hop, "dpid"), want);
     if (in_port) {
-        ck_assert_int_eq(jint(hop, "in_port"), in_port);
+        ck_assert_int_eq(test_json_int(hop, "in_port"), in_port);
     } else {
         assert_null(hop, "in_port");
     }
     if (out_port) {
-        ck_assert_int_eq(jint(hop, "out_port"), out_port);
+        ck_assert_int_eq(test_json_int(hop, "out_port"), out_port);
     } else {
         assert_null(hop, "out_port");
     }
@@ -587,11 +565,12 @@ START_TEST(paths)
                     "{\"type\": \"switch\", \"dpid\": \"0000000000000001\"}");
         assert_json(json_object_get(j, "dst"),
                     "{\"type\": \"switch\", \"dpid\": \"0000000000000002\"}");
-        ck_assert_str_eq(jstr(j, "metric"), i == 2 ? "latency" : "hops");
+        ck_assert_str_eq(test_json_str(j, "metric"),
+                         i == 2 ? "latency" : "hops");
         ck_assert_uint_eq(json_array_size(json_object_get(j, "hops")), 2);
         assert_hop(j, 0, 1, 0, 2);
         assert_hop(j, 1, 2, 3, 0);
-        ck_assert_int_eq(jint(j, "length"), 1);
+        ck_assert_int_eq(test_json_int(j, "length"), 1);
         ck_assert(json_is_real(json_object_get(j, "latency_ms")));
         ck_assert(json_real_value(json_object_get(j, "latency_ms")) >= 0);
         json_decref(j);
@@ -606,20 +585,20 @@ START_TEST(paths)
     for (size_t i = 0; i < sizeof hosts / sizeof *hosts; i++) {
         j = get(hosts[i], 200);
         const json_t *src = json_object_get(j, "src");
-        ck_assert_str_eq(jstr(src, "type"), "host");
-        ck_assert_str_eq(jstr(src, "mac"), H1_MAC);
-        ck_assert_str_eq(jstr(src, "dpid"), "0000000000000001");
-        ck_assert_int_eq(jint(src, "port_no"), 1);
+        ck_assert_str_eq(test_json_str(src, "type"), "host");
+        ck_assert_str_eq(test_json_str(src, "mac"), H1_MAC);
+        ck_assert_str_eq(test_json_str(src, "dpid"), "0000000000000001");
+        ck_assert_int_eq(test_json_int(src, "port_no"), 1);
         assert_null(src, "vlan");
         assert_json(json_object_get(src, "ipv4"), "[\"" H1_IP "\"]");
         const json_t *dst = json_object_get(j, "dst");
-        ck_assert_str_eq(jstr(dst, "type"), "host");
-        ck_assert_str_eq(jstr(dst, "mac"), H2_MAC);
+        ck_assert_str_eq(test_json_str(dst, "type"), "host");
+        ck_assert_str_eq(test_json_str(dst, "mac"), H2_MAC);
         assert_json(json_object_get(dst, "ipv6"), "[\"" H2_IP6 "\"]");
         ck_assert_uint_eq(json_array_size(json_object_get(j, "hops")), 2);
         assert_hop(j, 0, 1, 1, 2);
         assert_hop(j, 1, 2, 3, 1);
-        ck_assert_int_eq(jint(j, "length"), 1);
+        ck_assert_int_eq(test_json_int(j, "length"), 1);
         json_decref(j);
     }
 
@@ -627,12 +606,12 @@ START_TEST(paths)
     j = get("/api/v1/paths/" H2_MAC "/2", 200);
     ck_assert_uint_eq(json_array_size(json_object_get(j, "hops")), 1);
     assert_hop(j, 0, 2, 1, 0);
-    ck_assert_int_eq(jint(j, "length"), 0);
+    ck_assert_int_eq(test_json_int(j, "length"), 0);
     json_decref(j);
     j = get("/api/v1/paths/1/1", 200);
     ck_assert_uint_eq(json_array_size(json_object_get(j, "hops")), 1);
     assert_hop(j, 0, 1, 0, 0);
-    ck_assert_int_eq(jint(j, "length"), 0);
+    ck_assert_int_eq(test_json_int(j, "length"), 0);
     ck_assert(json_real_value(json_object_get(j, "latency_ms")) == 0.0);
     json_decref(j);
 
@@ -675,12 +654,12 @@ START_TEST(discovery_off)
                    " \"hosts\": 0, \"tree_links\": 0, \"edge_ports\": 6}");
     json_decref(j);
     j = get("/api/v1/topology", 200);
-    ck_assert(!jbool(j, "enabled"));
+    ck_assert(!test_json_bool(j, "enabled"));
     assert_json(json_object_get(j, "links"), "[]");
     assert_json(json_object_get(j, "hosts"), "[]");
     const json_t *ports = json_object_get(
         json_array_get(json_object_get(j, "switches"), 0), "ports");
-    ck_assert_str_eq(jstr(json_array_get(ports, 0), "role"), "edge");
+    ck_assert_str_eq(test_json_str(json_array_get(ports, 0), "role"), "edge");
     json_decref(j);
     j = get("/api/v1/paths/2/2", 200);
     assert_hop(j, 0, 2, 0, 0);
@@ -852,10 +831,11 @@ sse_wait(const struct sse *c, const char *type, uint64_t dpid,
         event_base_loop(tapi.base, EVLOOP_ONCE);
     }
     json_decref(want);
-    ck_assert_str_eq(jstr(j, "type"), type);
-    assert_regex(jstr(j, "time"), "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:"
+    ck_assert_str_eq(test_json_str(j, "type"), type);
+    assert_regex(test_json_str(j, "time"),
+                 "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:"
                                   "[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$");
-    ck_assert_str_eq(jstr(j, "dpid"), dpid_text);
+    ck_assert_str_eq(test_json_str(j, "dpid"), dpid_text);
     return j;
 }
 
@@ -898,7 +878,7 @@ START_TEST(events)
     json_decref(j);
     j = sse_wait(c, "tree_changed", 0, "{\"links\": 1}");
     ASSERT_KEYS(j, "type", "time", "dpid", "links", "switches");
-    ck_assert_int_eq(jint(j, "switches"), 2);
+    ck_assert_int_eq(test_json_int(j, "switches"), 2);
     json_decref(j);
 
     /* A host appears, then moves. */
@@ -907,53 +887,53 @@ START_TEST(events)
     j = sse_wait(c, "host_add", 1, NULL);
     ASSERT_KEYS(j, "type", "time", "dpid", "mac", "vlan", "ipv4", "ipv6",
                 "port_no");
-    ck_assert_str_eq(jstr(j, "mac"), H1_MAC);
+    ck_assert_str_eq(test_json_str(j, "mac"), H1_MAC);
     assert_null(j, "vlan");
     assert_json(json_object_get(j, "ipv4"), "[\"" H1_IP "\"]");
     assert_json(json_object_get(j, "ipv6"), "[]");
-    ck_assert_int_eq(jint(j, "port_no"), 1);
+    ck_assert_int_eq(test_json_int(j, "port_no"), 1);
     json_decref(j);
     wait_role(s2, 2, 2, SL_PORT_EDGE);
     send_arp(s2, 2, H1_MAC, H1_IP);
     j = sse_wait(c, "host_move", 2, NULL);
     ASSERT_KEYS(j, "type", "time", "dpid", "mac", "vlan", "ipv4", "ipv6",
                 "port_no", "old_dpid", "old_port_no");
-    ck_assert_int_eq(jint(j, "port_no"), 2);
-    ck_assert_str_eq(jstr(j, "old_dpid"), "0000000000000001");
-    ck_assert_int_eq(jint(j, "old_port_no"), 1);
+    ck_assert_int_eq(test_json_int(j, "port_no"), 2);
+    ck_assert_str_eq(test_json_str(j, "old_dpid"), "0000000000000001");
+    ck_assert_int_eq(test_json_int(j, "old_port_no"), 1);
     json_decref(j);
 
     /* A port goes down: its links go, with the reason. */
     send_port_status(s1, OFPPR_MODIFY, 2, "eth2", true);
     j = sse_wait(c, "port_down", 1, NULL);
     ASSERT_KEYS(j, "type", "time", "dpid", "port_no", "name");
-    ck_assert_int_eq(jint(j, "port_no"), 2);
-    ck_assert_str_eq(jstr(j, "name"), "eth2");
+    ck_assert_int_eq(test_json_int(j, "port_no"), 2);
+    ck_assert_str_eq(test_json_str(j, "name"), "eth2");
     json_decref(j);
     /* One direction goes for the port, the other with it (topo.c names
      * that "reverse direction lost" when it sees it first). */
     j = sse_wait(c, "link_down", 1, NULL);
     ASSERT_KEYS(j, "type", "time", "dpid", "src", "dst", "latency_ms",
                 "reason");
-    bool port_down = !strcmp(jstr(j, "reason"), "port down");
+    bool port_down = !strcmp(test_json_str(j, "reason"), "port down");
     json_decref(j);
     j = sse_wait(c, "link_down", 2, NULL);
-    ck_assert_str_ne(jstr(j, "reason"), "");
-    port_down |= !strcmp(jstr(j, "reason"), "port down");
+    ck_assert_str_ne(test_json_str(j, "reason"), "");
+    port_down |= !strcmp(test_json_str(j, "reason"), "port down");
     json_decref(j);
     ck_assert_msg(port_down, "no link_down says \"port down\"");
     j = sse_wait(c, "tree_changed", 0, "{\"links\": 0}");
     json_decref(j);
     send_port_status(s1, OFPPR_MODIFY, 2, "eth2", false);
     j = sse_wait(c, "port_up", 1, "{\"port_no\": 2}");
-    ck_assert_str_eq(jstr(j, "name"), "eth2");
+    ck_assert_str_eq(test_json_str(j, "name"), "eth2");
     json_decref(j);
 
     /* The host's port is deleted: the host goes. */
     send_port_status(s2, OFPPR_DELETE, 2, "eth2", false);
     j = sse_wait(c, "host_remove", 2, NULL);
-    ck_assert_str_eq(jstr(j, "mac"), H1_MAC);
-    ck_assert_int_eq(jint(j, "port_no"), 2);
+    ck_assert_str_eq(test_json_str(j, "mac"), H1_MAC);
+    ck_assert_int_eq(test_json_int(j, "port_no"), 2);
     ck_assert_ptr_null(json_object_get(j, "old_dpid"));
     json_decref(j);
     j = sse_wait(c, "port_down", 2, "{\"port_no\": 2}");

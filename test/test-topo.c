@@ -414,32 +414,6 @@ sw_disconnect(struct fsw *s)
     s->bev = NULL;
 }
 
-/* Answers 'm', which the controller sent to 's', as a switch with no flows
- * would (as tapi_settle() does). */
-static void
-answer(struct fsw *s, const struct ofp_msg *m)
-{
-    struct ofp_msg r;
-
-    switch (m->type) {
-    case OFPT_FLOW_MOD:
-    case OFPT_PACKET_OUT:
-        break;
-    case OFPT_BARRIER_REQUEST:
-        ofp_msg_init(&r, OFPT_BARRIER_REPLY, m->xid);
-        fsw_send(s, &r);
-        break;
-    case OFPT_MULTIPART_REQUEST:
-        ck_assert_int_eq(m->mp_request.type, OFPMP_FLOW);
-        ofp_msg_init(&r, OFPT_MULTIPART_REPLY, m->xid);
-        r.mp_reply.type = OFPMP_FLOW;
-        fsw_send(s, &r);
-        break;
-    default:
-        ck_abort_msg("unexpected %s", ofp_type_name(m->type));
-    }
-}
-
 /* Reads what the controller sends to 's' for 'secs' seconds (0: what
  * already arrived), answering it; 'fn' (if not NULL) sees each message
  * first. */
@@ -465,7 +439,7 @@ pump(struct fsw *s, double secs,
         if (fn != NULL) {
             fn(s, &m, aux);
         }
-        answer(s, &m);
+        tapi_answer(s, &m);
     }
 }
 
@@ -763,7 +737,7 @@ next_app_out(struct fsw *s, struct pout *po)
             memcpy(po->data, m.packet_out.data, po->len);
             return;
         }
-        answer(s, &m);
+        tapi_answer(s, &m);
     }
 }
 
