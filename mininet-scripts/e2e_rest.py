@@ -20,7 +20,8 @@ tree of depth 2 (3 userspace OVS switches), and talks to it with urllib.
                    (a strict parser below), every family sluice_ with HELP
                    and TYPE, sluice_switches 3, request counters grow
   rest_events      /api/v1/events: switch_up for the 3 switches as the
-                   network starts; a port taken down -> port_status; a
+                   network starts; a port taken down -> port_status and
+                   link_down (both ways), back up -> link_up; a
                    flow s1 refuses -> flow_error (owner rest); a switch
                    whose controller is removed -> switch_down within 10 s;
                    every event's data well formed; sluice stops cleanly
@@ -826,7 +827,17 @@ EVENT_FIELDS = {'switch_up': {'address'}, 'switch_down': {'reason'},
                 'port_status': {'port_no', 'name', 'reason', 'up'},
                 'flow_error': {'owner', 'table_id', 'priority', 'error',
                                'err_type', 'code'},
-                'switch_error': {'xid', 'error', 'err_type', 'code'}}
+                'switch_error': {'xid', 'error', 'err_type', 'code'},
+                # The topology's (issue 6).
+                'port_up': {'port_no', 'name'},
+                'port_down': {'port_no', 'name'},
+                'link_up': {'src', 'dst', 'latency_ms'},
+                'link_down': {'src', 'dst', 'latency_ms', 'reason'},
+                'host_add': {'mac', 'vlan', 'ipv4', 'ipv6', 'port_no'},
+                'host_move': {'mac', 'vlan', 'ipv4', 'ipv6', 'port_no',
+                              'old_dpid', 'old_port_no'},
+                'host_remove': {'mac', 'vlan', 'ipv4', 'ipv6', 'port_no'},
+                'tree_changed': {'links', 'switches'}}
 
 
 def check_event(ctx, event, data):
@@ -871,7 +882,16 @@ def t_rest_events(ctx):
     s1.cmd('ip link set s1-eth1 down')
     wait_event(ctx, reader, 'port_status', 1, 's1-eth1 down',
                lambda d: d.get('name') == 's1-eth1' and d.get('up') is False)
+    # ... and the topology its link going, both directions.
+    wait_event(ctx, reader, 'link_down', 1, 's1-eth1 down',
+               lambda d: d.get('src', {}).get('dpid') == '%016x' % 1
+               and d.get('reason') == 'port down')
+    ups = len(reader.find(lambda e, d: e == 'link_up'))
     s1.cmd('ip link set s1-eth1 up')
+    got = sn.wait_until(
+        lambda: len(reader.find(lambda e, d: e == 'link_up')) >= ups + 2,
+        EVENT_TIMEOUT, interval=0.05)
+    ctx.check(got, 'no link_up (both ways) after s1-eth1 came back up')
 
     # A flow the switch refuses: flow_error names its owner and the error.
     r = api.post('/stats/flowentry/add', flow_body(table_id=254))
