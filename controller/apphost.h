@@ -97,9 +97,9 @@ struct sl_apps_topo {
                    enum sl_path_metric metric, struct sl_path_hop *hops,
                    size_t max);
     const struct sl_topo_host *(*host_find)(void *aux, const uint8_t mac[6],
-                                       uint16_t vlan);
-    size_t (*hosts)(void *aux, uint64_t dpid, const struct sl_topo_host **hosts,
-                    size_t max);
+                                            uint16_t vlan);
+    size_t (*hosts)(void *aux, uint64_t dpid,
+                    const struct sl_topo_host **hosts, size_t max);
     uint64_t (*version)(void *aux);
 };
 

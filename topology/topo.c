@@ -19,6 +19,10 @@
 
 SL_LOG_MODULE(topology);
 
+/* Link up/down lines: every one while the network is calm, a sample with
+ * the count of the others when a thousand switches are discovered. */
+static struct sl_log_rl topo_rl_links = SL_LOG_RL_INIT(50, 500);
+
 /* Immediate probes allowed per tick when switches come up (beyond them,
  * ports wait for their wheel slot: a thousand switches connecting at once
  * do not send their probes in one burst). */
@@ -837,9 +841,9 @@ topo_link_confirm(struct topo *t, struct topo_link *l)
     t->stats.n_links = t->n_links;
     t->stats.n_one_way = t->n_records - t->n_links;
     t->stats.link_up++;
-    SL_INFO("link 0x%016" PRIx64 ":%" PRIu32 " -> 0x%016" PRIx64 ":%" PRIu32
-            " up", l->pub.src_dpid, l->pub.src_port, l->pub.dst_dpid,
-            l->pub.dst_port);
+    SL_INFO_RL(&topo_rl_links, "link 0x%016" PRIx64 ":%" PRIu32 " -> 0x%016"
+               PRIx64 ":%" PRIu32 " up", l->pub.src_dpid, l->pub.src_port,
+               l->pub.dst_dpid, l->pub.dst_port);
     /* Blocked until the tree says otherwise. */
     topo_switch_recount(l->src->sw);
     topo_switch_recount(l->dst->sw);
@@ -856,9 +860,9 @@ topo_link_unconfirm(struct topo *t, struct topo_link *l, const char *reason)
     if (!l->confirmed) {
         return;
     }
-    SL_INFO("link 0x%016" PRIx64 ":%" PRIu32 " -> 0x%016" PRIx64 ":%" PRIu32
-            " down (%s)", l->pub.src_dpid, l->pub.src_port, l->pub.dst_dpid,
-            l->pub.dst_port, reason);
+    SL_INFO_RL(&topo_rl_links, "link 0x%016" PRIx64 ":%" PRIu32 " -> 0x%016"
+               PRIx64 ":%" PRIu32 " down (%s)", l->pub.src_dpid,
+               l->pub.src_port, l->pub.dst_dpid, l->pub.dst_port, reason);
     topo_publish_link(t, l, false, reason);
     l->confirmed = false;
     l->in_tree = false;

@@ -134,7 +134,8 @@ size_t topo_path(struct topo *t, uint64_t src, uint64_t dst,
                  enum sl_path_metric metric, struct sl_path_hop *hops,
                  size_t max);
 const struct sl_topo_host *topo_host_find(const struct topo *t,
-                                     const uint8_t mac[6], uint16_t vlan);
+                                          const uint8_t mac[6],
+                                          uint16_t vlan);
 /* Stores up to 'max' hosts attached to 'dpid' (0: all), sorted by (dpid,
  * port_no, mac, vlan); returns how many there are. */
 size_t topo_hosts(const struct topo *t, uint64_t dpid,
@@ -145,9 +146,10 @@ uint64_t topo_version(const struct topo *t);
  * recently seen), with IPv4 address 'ip' (host order), or with IPv6
  * address 'ip6'; NULL when none.  O(hosts): not for the packet path. */
 const struct sl_topo_host *topo_host_by_mac(const struct topo *t,
-                                       const uint8_t mac[6]);
-const struct sl_topo_host *topo_host_by_ipv4(const struct topo *t, uint32_t ip);
+                                            const uint8_t mac[6]);
+const struct sl_topo_host *topo_host_by_ipv4(const struct topo *t,
+                                             uint32_t ip);
 const struct sl_topo_host *topo_host_by_ipv6(const struct topo *t,
-                                        const uint8_t ip6[16]);
+                                             const uint8_t ip6[16]);
 
 #endif /* TOPOLOGY_TOPO_H */

@@ -240,8 +240,8 @@ struct sl_host {
     /* Returns the host (mac, vlan) (vlan SL_HOST_NO_VLAN: untagged), or
      * NULL.  Borrowed: valid until the callback returns. */
     const struct sl_topo_host *(*topo_host_find)(struct sl_ctx *ctx,
-                                            const uint8_t mac[6],
-                                            uint16_t vlan);
+                                                 const uint8_t mac[6],
+                                                 uint16_t vlan);
     /* Stores up to 'max' borrowed host pointers in 'hosts': those attached
      * to switch 'dpid', or all when 'dpid' is 0.  Returns how many there
      * are. */
