@@ -354,6 +354,15 @@ main(int argc, char *argv[])
     }
 
     signal(SIGPIPE, SIG_IGN);
+    /* The listeners are bound before the handlers of these signals are in
+     * place (once everything has started): a SIGHUP in between would kill
+     * the daemon, so they wait, blocked, for their handlers. */
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGHUP);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    sigprocmask(SIG_BLOCK, &stop_signals, NULL);
     if (opt.detach) {
         detach_fd = sl_detach_fork();
         if (detach_fd < 0) {
@@ -441,6 +450,7 @@ main(int argc, char *argv[])
         status = 1;
         goto out;
     }
+    sigprocmask(SIG_UNBLOCK, &stop_signals, NULL);
 
     SL_INFO("sluice %s started (%s, %zu app%s)", PACKAGE_VERSION,
             opt.config_file != NULL ? opt.config_file : "embedded defaults",
