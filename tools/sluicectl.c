@@ -489,13 +489,14 @@ cmd_path(struct ctl *ctl, char *argv[])
     return status;
 }
 
+/* GETs 'path' and prints the object it answers as "key: value" lines
+ * (its JSON with --json, or when it is not an object). */
 static int
-cmd_topology(struct ctl *ctl, char *argv[])
+show_object(struct ctl *ctl, const char *path)
 {
     json_t *answer;
+    int status = ctl_get_json(ctl, path, &answer);
 
-    (void) argv;
-    int status = ctl_get_json(ctl, "/api/v1/topology/summary", &answer);
     if (status) {
         return status;
     }
@@ -506,6 +507,13 @@ cmd_topology(struct ctl *ctl, char *argv[])
     }
     json_decref(answer);
     return 0;
+}
+
+static int
+cmd_topology(struct ctl *ctl, char *argv[])
+{
+    (void) argv;
+    return show_object(ctl, "/api/v1/topology/summary");
 }
 
 /* Parses 'spec' for 'dpid' and POSTs the body to 'path'. */
@@ -665,20 +673,8 @@ cmd_metrics(struct ctl *ctl, char *argv[])
 static int
 cmd_health(struct ctl *ctl, char *argv[])
 {
-    json_t *answer;
-
     (void) argv;
-    int status = ctl_get_json(ctl, "/api/v1/health", &answer);
-    if (status) {
-        return status;
-    }
-    if (ctl->json || !json_is_object(answer)) {
-        print_json(answer);
-    } else {
-        ctl_show_object(stdout, answer);
-    }
-    json_decref(answer);
-    return 0;
+    return show_object(ctl, "/api/v1/health");
 }
 
 /* get, post and delete: 'argv[0]' is the path, 'argv[1]' a body. */
