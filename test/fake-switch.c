@@ -256,6 +256,19 @@ fsw_send_port_desc(struct fsw *s, uint32_t xid, struct ofp_port *ports,
 }
 
 void
+fsw_send_port_status(struct fsw *s, uint8_t reason, uint32_t no,
+                     const char *name, bool link_down)
+{
+    struct ofp_msg m;
+
+    ofp_msg_init(&m, OFPT_PORT_STATUS, 0);
+    m.port_status.reason = reason;
+    m.port_status.desc = fsw_make_port(no, name);
+    m.port_status.desc.state = link_down ? OFPPS_LINK_DOWN : 0;
+    fsw_send(s, &m);
+}
+
+void
 fsw_send_desc(struct fsw *s, uint32_t xid)
 {
     struct ofp_desc desc;

@@ -94,6 +94,10 @@ void fsw_send_port_desc(struct fsw *s, uint32_t xid, struct ofp_port *ports,
                         size_t n, bool more);
 /* Sends a DESC reply ("Fake Inc." "Test Switch" "1.2.3" "SN42" "bench"). */
 void fsw_send_desc(struct fsw *s, uint32_t xid);
+/* Sends a PORT_STATUS 'reason' for port 'no' named 'name' (as
+ * fsw_make_port() makes it), its link down when 'link_down'. */
+void fsw_send_port_status(struct fsw *s, uint8_t reason, uint32_t no,
+                          const char *name, bool link_down);
 
 /* HELLO exchange: checks the controller's HELLO, answers with a 1.3 one and
  * waits for the FEATURES_REQUEST (its xid in '*xid'). */

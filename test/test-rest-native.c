@@ -116,19 +116,6 @@ send_packet_ins(struct fsw *s, int n)
                          before + (uint64_t) n));
 }
 
-static void
-send_port_status(struct fsw *s, uint8_t reason, uint32_t no, const char *name,
-                 bool link_down)
-{
-    struct ofp_msg m;
-
-    ofp_msg_init(&m, OFPT_PORT_STATUS, 0);
-    m.port_status.reason = reason;
-    m.port_status.desc = fsw_make_port(no, name);
-    m.port_status.desc.state = link_down ? OFPPS_LINK_DOWN : 0;
-    fsw_send(s, &m);
-}
-
 /* ---- health ---- */
 
 /* Ryu's topology paths without a topology (none created): the switches
@@ -1350,9 +1337,9 @@ START_TEST(test_events)
     ck_assert_uint_eq(json_object_size(j), 4);
     json_decref(j);
 
-    send_port_status(s, OFPPR_ADD, 7, "p7", true);
-    send_port_status(s, OFPPR_MODIFY, OFPP_LOCAL, "br0", false);
-    send_port_status(s, OFPPR_DELETE, 2, "eth2", false);
+    fsw_send_port_status(s, OFPPR_ADD, 7, "p7", true);
+    fsw_send_port_status(s, OFPPR_MODIFY, OFPP_LOCAL, "br0", false);
+    fsw_send_port_status(s, OFPPR_DELETE, 2, "eth2", false);
     j = sse_next(c, "port_status", 0x11);
     ck_assert_int_eq(test_json_int(j, "port_no"), 7);
     ck_assert_str_eq(test_json_str(j, "name"), "p7");
@@ -1499,7 +1486,7 @@ START_TEST(test_events_slow_consumer_dropped)
     /* A burst of port changes arrives in one read: the events queue up
      * faster than the socket takes them, past the 1 KiB limit. */
     for (int i = 0; i < 40; i++) {
-        send_port_status(s, OFPPR_MODIFY, 1, "a-long-port-name", i % 2);
+        fsw_send_port_status(s, OFPPR_MODIFY, 1, "a-long-port-name", i % 2);
     }
     ck_assert(LOOP_UNTIL(c->eof));
     const struct rest_server_stats *st = rest_server_stats(own_server);
@@ -1508,9 +1495,9 @@ START_TEST(test_events_slow_consumer_dropped)
 
     /* The module forgot it: later events go nowhere, and a new stream
      * works. */
-    send_port_status(s, OFPPR_MODIFY, 1, "eth1", false);
+    fsw_send_port_status(s, OFPPR_MODIFY, 1, "eth1", false);
     struct sse *c2 = sse_open(rest_server_port(own_server));
-    send_port_status(s, OFPPR_MODIFY, 2, "eth2", false);
+    fsw_send_port_status(s, OFPPR_MODIFY, 2, "eth2", false);
     json_t *j = sse_next(c2, "port_status", 6);
     ck_assert_int_eq(test_json_int(j, "port_no"), 2);
     json_decref(j);

@@ -839,19 +839,6 @@ sse_wait(const struct sse *c, const char *type, uint64_t dpid,
     return j;
 }
 
-static void
-send_port_status(struct fsw *s, uint8_t reason, uint32_t no, const char *name,
-                 bool link_down)
-{
-    struct ofp_msg m;
-
-    ofp_msg_init(&m, OFPT_PORT_STATUS, 0);
-    m.port_status.reason = reason;
-    m.port_status.desc = fsw_make_port(no, name);
-    m.port_status.desc.state = link_down ? OFPPS_LINK_DOWN : 0;
-    fsw_send(s, &m);
-}
-
 START_TEST(events)
 {
     json_t *j;
@@ -904,7 +891,7 @@ START_TEST(events)
     json_decref(j);
 
     /* A port goes down: its links go, with the reason. */
-    send_port_status(s1, OFPPR_MODIFY, 2, "eth2", true);
+    fsw_send_port_status(s1, OFPPR_MODIFY, 2, "eth2", true);
     j = sse_wait(c, "port_down", 1, NULL);
     ASSERT_KEYS(j, "type", "time", "dpid", "port_no", "name");
     ck_assert_int_eq(test_json_int(j, "port_no"), 2);
@@ -924,13 +911,13 @@ START_TEST(events)
     ck_assert_msg(port_down, "no link_down says \"port down\"");
     j = sse_wait(c, "tree_changed", 0, "{\"links\": 0}");
     json_decref(j);
-    send_port_status(s1, OFPPR_MODIFY, 2, "eth2", false);
+    fsw_send_port_status(s1, OFPPR_MODIFY, 2, "eth2", false);
     j = sse_wait(c, "port_up", 1, "{\"port_no\": 2}");
     ck_assert_str_eq(test_json_str(j, "name"), "eth2");
     json_decref(j);
 
     /* The host's port is deleted: the host goes. */
-    send_port_status(s2, OFPPR_DELETE, 2, "eth2", false);
+    fsw_send_port_status(s2, OFPPR_DELETE, 2, "eth2", false);
     j = sse_wait(c, "host_remove", 2, NULL);
     ck_assert_str_eq(test_json_str(j, "mac"), H1_MAC);
     ck_assert_int_eq(test_json_int(j, "port_no"), 2);
