@@ -24,6 +24,7 @@
 #include "controller/hmap.h"
 #include "controller/list.h"
 #include "controller/log.h"
+#include "controller/prom.h"
 #include "controller/util.h"
 
 SL_LOG_MODULE(apphost);
@@ -46,6 +47,7 @@ static const size_t app_def_sizes[SL_APP_ABI_MINOR + 1] = {
     [0] = APP_DEF_SIZE_TO(flags),
     [1] = APP_DEF_SIZE_TO(flags), /* minor 1 added host functions only */
     [2] = APP_DEF_SIZE_TO(flags), /* minor 2 likewise (and events) */
+    [3] = APP_DEF_SIZE_TO(flags), /* minor 3 likewise */
 };
 
 /* Bytes of the descriptor read before its size is known. */
@@ -82,6 +84,16 @@ struct sl_ctx {
     void *data;               /* the app's private pointer */
     uint64_t events[SL_EV_N_TYPES];     /* handler calls, by type */
     uint64_t sampled_ns[SL_EV_N_TYPES]; /* time in the sampled calls */
+    sl_metrics_cb *metrics_cb;          /* 'metrics_register', or NULL */
+    void *metrics_aux;
+    bool metrics_warned;                /* a bad name was logged */
+};
+
+/* A scrape of one app's metrics (sluice/app.h's opaque struct). */
+struct sl_metrics {
+    struct sl_ctx *ctx;
+    struct sl_prom *prom;
+    char family[128]; /* the family being written, "" if refused */
 };
 
 struct sl_timer {
@@ -703,6 +715,104 @@ host_topo_version(struct sl_ctx *ctx)
     return apps->topo ? apps->topo->version(apps->topo_aux) : 0;
 }
 
+/* ---- minor 3: clock and metrics ---- */
+
+static double
+host_now(struct sl_ctx *ctx)
+{
+    struct timespec ts;
+
+    (void) ctx;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+
+static int
+host_metrics_register(struct sl_ctx *ctx, sl_metrics_cb *cb, void *aux)
+{
+    if (!cb || (ctx->state != APP_INITING && ctx->state != APP_STARTING)) {
+        return EINVAL;
+    }
+    if (ctx->metrics_cb) {
+        return EEXIST;
+    }
+    ctx->metrics_cb = cb;
+    ctx->metrics_aux = aux;
+    return 0;
+}
+
+/* Logs, once per app, that it wrote a bad metric ('what'). */
+static void
+metrics_refuse(struct sl_ctx *ctx, const char *what, const char *name)
+{
+    if (!ctx->metrics_warned) {
+        ctx->metrics_warned = true;
+        SL_WARN("app '%s': %s '%s' refused (names are "
+                "[a-zA-Z_][a-zA-Z0-9_]*, types counter or gauge); its "
+                "samples are dropped", ctx->name, what, name ? name : "(null)");
+    }
+}
+
+static void
+host_metric_family(struct sl_metrics *m, const char *name, const char *type,
+                   const char *help)
+{
+    struct sl_ctx *ctx = m->ctx;
+    int n;
+
+    m->family[0] = '\0';
+    if (!sl_prom_name_ok(name, false)) {
+        metrics_refuse(ctx, "metric", name);
+        return;
+    }
+    if (!type || (strcmp(type, "counter") && strcmp(type, "gauge"))) {
+        metrics_refuse(ctx, "metric type", type);
+        return;
+    }
+    n = snprintf(m->family, sizeof m->family, "sluice_%s_%s", ctx->name,
+                 name);
+    if (n < 0 || (size_t) n >= sizeof m->family) {
+        m->family[0] = '\0';
+        metrics_refuse(ctx, "metric (too long)", name);
+        return;
+    }
+    for (char *c = m->family; *c; c++) {
+        if (*c == '-') {
+            *c = '_';
+        }
+    }
+    sl_prom_family(m->prom, m->family, type, help ? help : "");
+}
+
+static void
+host_metric_sample(struct sl_metrics *m, const char *const *labels,
+                   double value)
+{
+    if (!m->family[0]) {
+        return;
+    }
+    for (size_t i = 0; labels && labels[i]; i += 2) {
+        if (!sl_prom_name_ok(labels[i], false)) {
+            metrics_refuse(m->ctx, "label", labels[i]);
+            return;
+        }
+    }
+    sl_prom_sample(m->prom, m->family, value, labels);
+}
+
+void
+sl_apps_collect_metrics(struct sl_apps *apps, struct sl_prom *prom)
+{
+    for (size_t i = 0; apps && i < apps->n_apps; i++) {
+        struct sl_ctx *ctx = apps->ctxs[i];
+        struct sl_metrics m = {.ctx = ctx, .prom = prom};
+
+        if (ctx->metrics_cb && ctx->state == APP_RUNNING) {
+            ctx->metrics_cb(ctx, &m, ctx->metrics_aux);
+        }
+    }
+}
+
 static const struct sl_host app_host = {
     .abi_major = SL_APP_ABI_MAJOR,
     .abi_minor = SL_APP_ABI_MINOR,
@@ -735,6 +845,10 @@ static const struct sl_host app_host = {
     .topo_host_find = host_topo_host_find,
     .topo_hosts = host_topo_hosts,
     .topo_version = host_topo_version,
+    .now = host_now,
+    .metrics_register = host_metrics_register,
+    .metric_family = host_metric_family,
+    .metric_sample = host_metric_sample,
 };
 
 /* ---- loading and unloading ---- */

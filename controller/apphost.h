@@ -144,6 +144,10 @@ void sl_apps_dispatch_to_owner(struct sl_apps *apps, uint16_t owner,
                                const struct sl_event *ev);
 
 size_t sl_apps_count(const struct sl_apps *apps);
+struct sl_prom;
+/* Runs the metrics collector of every running app that registered one
+ * (sluice/app.h, minor 3) into 'prom': families "sluice_<app>_<name>". */
+void sl_apps_collect_metrics(struct sl_apps *apps, struct sl_prom *prom);
 
 /* What /api/v1/apps and /metrics show of app 'i' (0 .. count - 1, in
  * load order). */

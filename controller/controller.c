@@ -15,6 +15,7 @@ SL_LOG_MODULE(controller);
 /* ---- the default pipeline ---- */
 
 static const char *const sl_table_names[SL_N_TABLES] = {
+    [SL_TABLE_VLAN] = "vlan",
     [SL_TABLE_ACL] = "acl",
     [SL_TABLE_L3] = "l3",
     [SL_TABLE_L2] = "l2",

@@ -31,9 +31,10 @@
 
 /* The default pipeline (DESIGN.md, Pipeline). */
 enum sl_table {
-    SL_TABLE_ACL = 0,
-    SL_TABLE_L3 = 1,
-    SL_TABLE_L2 = 2,
+    SL_TABLE_VLAN = 0,
+    SL_TABLE_ACL = 1,
+    SL_TABLE_L3 = 2,
+    SL_TABLE_L2 = 3,
     SL_N_TABLES
 };
 

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool
-prom_name_ok(const char *s, bool colon)
+bool
+sl_prom_name_ok(const char *s, bool colon)
 {
     if (!s || !*s || (*s >= '0' && *s <= '9')) {
         return false;
@@ -62,7 +62,7 @@ void
 sl_prom_family(struct sl_prom *p, const char *name, const char *type,
                const char *help)
 {
-    assert(prom_name_ok(name, true));
+    assert(sl_prom_name_ok(name, true));
     evbuffer_add_printf(p->out, "# HELP %s ", name);
     prom_escape(p->out, help ? help : "", false);
     evbuffer_add_printf(p->out, "\n# TYPE %s %s\n", name, type);
@@ -77,11 +77,11 @@ prom_head(struct sl_prom *p, const char *name, const char *suffix,
     const char *k = va_arg(labels, const char *);
     bool any = false;
 
-    assert(prom_name_ok(name, true));
+    assert(sl_prom_name_ok(name, true));
     evbuffer_add_printf(p->out, "%s%s", name, suffix);
     for (; k; k = va_arg(labels, const char *)) {
         const char *v = va_arg(labels, const char *);
-        assert(prom_name_ok(k, false));
+        assert(sl_prom_name_ok(k, false));
         evbuffer_add_printf(p->out, "%s%s=\"", any ? "," : "{", k);
         prom_escape(p->out, v ? v : "", true);
         evbuffer_add(p->out, "\"", 1);
@@ -133,6 +133,27 @@ sl_prom_double(struct sl_prom *p, const char *name, double value, ...)
     va_start(ap, value);
     prom_head(p, name, "", ap, NULL, NULL);
     va_end(ap);
+    prom_format_double(num, sizeof num, value);
+    evbuffer_add_printf(p->out, "%s\n", num);
+}
+
+void
+sl_prom_sample(struct sl_prom *p, const char *name, double value,
+               const char *const *labels)
+{
+    char num[40];
+    bool any = false;
+
+    assert(sl_prom_name_ok(name, true));
+    evbuffer_add(p->out, name, strlen(name));
+    for (size_t i = 0; labels && labels[i]; i += 2) {
+        assert(sl_prom_name_ok(labels[i], false));
+        evbuffer_add_printf(p->out, "%s%s=\"", any ? "," : "{", labels[i]);
+        prom_escape(p->out, labels[i + 1] ? labels[i + 1] : "", true);
+        evbuffer_add(p->out, "\"", 1);
+        any = true;
+    }
+    evbuffer_add(p->out, any ? "} " : " ", any ? 2 : 1);
     prom_format_double(num, sizeof num, value);
     evbuffer_add_printf(p->out, "%s\n", num);
 }

@@ -21,6 +21,7 @@
 #ifndef CONTROLLER_PROM_H
 #define CONTROLLER_PROM_H 1
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <event2/buffer.h>
@@ -43,6 +44,15 @@ void sl_prom_u64(struct sl_prom *, const char *name, uint64_t value, ...)
     __attribute__((sentinel));
 void sl_prom_double(struct sl_prom *, const char *name, double value, ...)
     __attribute__((sentinel));
+
+/* Writes one sample "name{l1="v1",...} value" with the labels given as a
+ * NULL-terminated array of name, value strings ('labels' may be NULL):
+ * for label sets built at run time (apps' metrics). */
+void sl_prom_sample(struct sl_prom *, const char *name, double value,
+                    const char *const *labels);
+/* True if 's' is a valid metric name (with 'colon': ':' allowed) or, with
+ * 'colon' false, a valid label name. */
+bool sl_prom_name_ok(const char *s, bool colon);
 
 /* Writes histogram 'name' (family already started): for each of the 'n'
  * upper bounds 'le[i]' (ascending) a "name_bucket{...,le="..."}" sample of

@@ -88,7 +88,7 @@ from mininet.topolib import TreeTopo  # noqa: E402
 
 # The default pipeline's table-miss flows (DESIGN.md, Pipeline).
 TABLE_MISS = ((0, 'goto_table:1'), (1, 'goto_table:2'),
-              (2, 'CONTROLLER:65535'))
+              (2, 'goto_table:3'), (3, 'CONTROLLER:65535'))
 SLUICE_COOKIE_MAGIC = 0x5c
 HANDSHAKE_TIMEOUT = 10.0    # sluice's SL_DP_HANDSHAKE_TIMEOUT
 CONNECT_TIMEOUT = 20.0      # switches connected after the network starts
@@ -477,7 +477,7 @@ class Ctx:
         msg = '; '.join('%s: %s' % (n, ', '.join(p))
                         for n, p in sorted(bad.items()))
         if self.check(not bad, 'table-miss flows: ' + msg, sluice=True):
-            self.note('table-miss flows of tables 0, 1, 2 on %d switches'
+            self.note('table-miss flows of tables 0..3 on %d switches'
                       % len(names))
 
     def check_up_logged(self, daemon, dpids, start=0):
@@ -737,7 +737,7 @@ def miss_stats(names):
     stats = {}
     for n in names:
         for f in sn.dump_flows(n):
-            if f.priority == 0 and f.match == '' and f.table < 3:
+            if f.priority == 0 and f.match == '' and f.table < 4:
                 stats[(n, f.table)] = (f.n_packets, f.duration)
     return stats
 

@@ -284,17 +284,17 @@ def t_rest_read(ctx):
                   '/stats/flow/1: match/actions %r' % f)
     misses = {(f['table_id'], tuple(f['actions'])) for f in flows
               if f['priority'] == 0 and f['match'] == {}}
-    for want in ((0, ('GOTO_TABLE:1',)), (2, ('OUTPUT:CONTROLLER',))):
+    for want in ((0, ('GOTO_TABLE:1',)), (3, ('OUTPUT:CONTROLLER',))):
         ctx.check(want in misses, '/stats/flow/1: no table-miss flow %r '
                   'among %r' % (want, sorted(misses)))
     ctx.note('/stats/flow/1: %d flows, table-miss flows in Ryu form'
              % len(flows))
 
     filtered = per_dpid(ctx, api.json('POST', '/stats/flow/1',
-                                      body={'table_id': 2}), 1,
+                                      body={'table_id': 3}), 1,
                         'flow filtered')
-    ctx.check(filtered and all(f['table_id'] == 2 for f in filtered),
-              'POST /stats/flow/1 {"table_id": 2}: %r' % filtered)
+    ctx.check(filtered and all(f['table_id'] == 3 for f in filtered),
+              'POST /stats/flow/1 {"table_id": 3}: %r' % filtered)
     agg = []
 
     def aggregate_agrees():

@@ -308,6 +308,7 @@ rest_native_metrics(struct rest_req *req, void *native_)
                          "The largest event-loop lag seen.", ctl->lag.max);
 
     native_metrics_apps(&p, ctl->apps);
+    sl_apps_collect_metrics(ctl->apps, &p);
 
     size_t len = evbuffer_get_length(out);
     rest_reply_data(req, 200, "text/plain; version=0.0.4",

@@ -22,8 +22,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <event2/buffer.h>
 #include "controller/flowprog.h"
 #include "controller/log.h"
+#include "controller/prom.h"
 #include "test/test-util.h"
 
 /* ---- paths ---- */
@@ -52,6 +54,8 @@ make_paths(void)
         snprintf(link, sizeof link, "%s/good_%c.so", tmp_dir, *n);
         ck_assert_int_eq(symlink(real, link), 0);
     }
+    snprintf(link, sizeof link, "%s/good-a.so", tmp_dir);
+    ck_assert_int_eq(symlink(real, link), 0);
 }
 
 static void
@@ -63,6 +67,8 @@ remove_paths(void)
         snprintf(path, sizeof path, "%s/good_%c.so", tmp_dir, *n);
         unlink(path);
     }
+    snprintf(path, sizeof path, "%s/good-a.so", tmp_dir);
+    unlink(path);
     snprintf(path, sizeof path, "%s/junk.so", tmp_dir);
     unlink(path);
     rmdir(tmp_dir);
@@ -1219,6 +1225,86 @@ START_TEST(test_log_goes_through_app_module)
 }
 END_TEST
 
+/* ---- clock and metrics (minor 3) ---- */
+
+static void
+no_metrics(struct sl_ctx *ctx, struct sl_metrics *m, void *aux)
+{
+    (void) ctx;
+    (void) m;
+    (void) aux;
+}
+
+START_TEST(test_now_is_monotonic)
+{
+    load_ok("apps:\n  - name: good\n");
+    const struct sl_host *host = good_host();
+    struct sl_ctx *ctx = good_ctx(0);
+    double a = host->now(ctx), b = host->now(ctx);
+
+    ck_assert(a > 0);
+    ck_assert(b >= a);
+}
+END_TEST
+
+START_TEST(test_app_metrics_rendered_with_prefix)
+{
+    struct evbuffer *out = evbuffer_new();
+    struct sl_prom prom;
+    char text[2048];
+    size_t len;
+
+    load_ok("apps:\n  - name: good-a\n    config: {greeting: 'hi \"x\"'}\n"
+            "  - name: good_b\n");
+    /* Not running yet: nothing. */
+    sl_prom_init(&prom, out);
+    sl_apps_collect_metrics(apps, &prom);
+    ck_assert_uint_eq(evbuffer_get_length(out), 0);
+
+    start_ok();
+    const int *errors = NULL;
+    {
+        char path[PATH_MAX + 16];
+        snprintf(path, sizeof path, "%s/good.so", plugin_dir);
+        void *h = dlopen(path, RTLD_NOW | RTLD_NOLOAD);
+        ck_assert_ptr_nonnull(h);
+        errors = dlsym(h, "good_metrics_errors");
+        ck_assert_ptr_nonnull(errors);
+        dlclose(h);
+    }
+    ck_assert_int_eq(errors[0], 0);
+    ck_assert_int_eq(errors[1], EEXIST);
+    ck_assert_int_eq(errors[2], EINVAL);
+    /* Too late once running. */
+    ck_assert_int_eq(good_host()->metrics_register(good_ctx(0), no_metrics,
+                                                   NULL), EINVAL);
+
+    trace_reset();
+    sl_apps_collect_metrics(apps, &prom);
+    len = evbuffer_copyout(out, text, sizeof text - 1);
+    text[len] = '\0';
+    ck_assert_msg(strstr(text, "# HELP sluice_good_a_greetings_total "
+                               "Greetings \\\\ said.\n"
+                               "# TYPE sluice_good_a_greetings_total "
+                               "counter\n"
+                               "sluice_good_a_greetings_total{greeting="
+                               "\"hi \\\"x\\\"\"} 1\n"), "%s", text);
+    ck_assert_msg(strstr(text, "sluice_good_b_greetings_total{greeting="
+                               "\"(none)\"} 1\n"), "%s", text);
+    ck_assert_msg(!strstr(text, "bad"), "%s", text);
+    ck_assert_msg(!strstr(text, "odd_type"), "%s", text);
+    ck_assert_msg(!strstr(text, " 2\n") && !strstr(text, " 3\n") &&
+                  !strstr(text, " 4\n"), "%s", text);
+    /* Logged once per app, not per scrape. */
+    ck_assert_msg(strstr(logall, "app 'good-a': label '1bad' refused"),
+                  "%s", logall);
+    trace_reset();
+    sl_apps_collect_metrics(apps, &prom);
+    ck_assert_msg(!strstr(logall, "refused"), "%s", logall);
+    evbuffer_free(out);
+}
+END_TEST
+
 /* ---- timers ---- */
 
 struct tick {
@@ -2021,6 +2107,8 @@ apphost_suite(void)
     tcase_add_test(tc, test_l2_drops_packet_for_its_own_port);
     tcase_add_test(tc, test_l2_priority_from_config);
     tcase_add_test(tc, test_l2_ignores_malformed_packet_in);
+    tcase_add_test(tc, test_now_is_monotonic);
+    tcase_add_test(tc, test_app_metrics_rendered_with_prefix);
     suite_add_tcase(s, tc);
     return s;
 }

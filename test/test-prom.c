@@ -60,6 +60,22 @@ START_TEST(test_labels_in_order)
 }
 END_TEST
 
+START_TEST(test_sample_with_label_array)
+{
+    static const char *const labels[] = {"rule", "3", "name", "a\"b", NULL};
+
+    sl_prom_sample(&prom, "a_total", 12, labels);
+    sl_prom_sample(&prom, "a_total", 0.5, NULL);
+    assert_text("a_total{rule=\"3\",name=\"a\\\"b\"} 12\n"
+                "a_total 0.5\n");
+    ck_assert(sl_prom_name_ok("a:b_c", true));
+    ck_assert(!sl_prom_name_ok("a:b", false));
+    ck_assert(!sl_prom_name_ok("9a", false));
+    ck_assert(!sl_prom_name_ok("", false));
+    ck_assert(!sl_prom_name_ok(NULL, true));
+}
+END_TEST
+
 START_TEST(test_label_values_and_help_escaped)
 {
     sl_prom_family(&prom, "m", "counter", "a \\ b\nc \"q\"");
@@ -131,6 +147,7 @@ prom_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_family_and_plain_sample);
     tcase_add_test(tc, test_labels_in_order);
+    tcase_add_test(tc, test_sample_with_label_array);
     tcase_add_test(tc, test_label_values_and_help_escaped);
     tcase_add_test(tc, test_null_label_value_is_empty);
     tcase_add_test(tc, test_double_spellings);

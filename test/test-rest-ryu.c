@@ -1087,7 +1087,7 @@ START_TEST(test_flow_add_refused_400)
                    "'code': 4, 'name': 'OFPBAC_BAD_OUT_PORT'}");
     json_decref(j);
     tapi_http_free(h);
-    ck_assert_uint_eq(sl_flowprog_n_flows(tapi.ctl.flowprog, 1), 3);
+    ck_assert_uint_eq(sl_flowprog_n_flows(tapi.ctl.flowprog, 1), SL_N_TABLES);
 }
 END_TEST
 
@@ -1177,7 +1177,7 @@ START_TEST(test_flow_add_bad_input)
         json_decref(j);
     }
     ck_assert(!rx_pending(sw1));
-    ck_assert_uint_eq(sl_flowprog_n_flows(tapi.ctl.flowprog, 1), 3);
+    ck_assert_uint_eq(sl_flowprog_n_flows(tapi.ctl.flowprog, 1), SL_N_TABLES);
 }
 END_TEST
 
@@ -1186,7 +1186,8 @@ START_TEST(test_delete_strict_rest_flow)
     struct ofp_msg m;
 
     rest_add(5, 1, 2, 42);
-    ck_assert_uint_eq(sl_flowprog_n_flows(tapi.ctl.flowprog, 1), 4);
+    ck_assert_uint_eq(sl_flowprog_n_flows(tapi.ctl.flowprog, 1),
+                      SL_N_TABLES + 1);
     /* Another cookie filter: nothing matches, nothing sent. */
     struct tapi_http *h =
         post("/stats/flowentry/delete_strict",
@@ -1194,7 +1195,8 @@ START_TEST(test_delete_strict_rest_flow)
              "\"cookie\": 41, \"cookie_mask\": 255}");
     ck_assert_int_eq(wait_quiet(h), 200);
     tapi_http_free(h);
-    ck_assert_uint_eq(sl_flowprog_n_flows(tapi.ctl.flowprog, 1), 4);
+    ck_assert_uint_eq(sl_flowprog_n_flows(tapi.ctl.flowprog, 1),
+                      SL_N_TABLES + 1);
 
     h = post("/stats/flowentry/delete_strict",
              "{\"dpid\": 1, \"priority\": 5, \"match\": {\"in_port\": 1}, "
@@ -1209,7 +1211,7 @@ START_TEST(test_delete_strict_rest_flow)
     send_barrier_reply(sw1, m.xid);
     ck_assert_int_eq(wait_quiet(h), 200);
     tapi_http_free(h);
-    ck_assert_uint_eq(sl_flowprog_n_flows(tapi.ctl.flowprog, 1), 3);
+    ck_assert_uint_eq(sl_flowprog_n_flows(tapi.ctl.flowprog, 1), SL_N_TABLES);
 }
 END_TEST
 
@@ -1233,7 +1235,8 @@ START_TEST(test_modify_strict_rest_flow)
     send_barrier_reply(sw1, m.xid);
     ck_assert_int_eq(wait_quiet(h), 200);
     tapi_http_free(h);
-    ck_assert_uint_eq(sl_flowprog_n_flows(tapi.ctl.flowprog, 1), 4);
+    ck_assert_uint_eq(sl_flowprog_n_flows(tapi.ctl.flowprog, 1),
+                      SL_N_TABLES + 1);
 }
 END_TEST
 
@@ -1298,7 +1301,7 @@ START_TEST(test_strict_other_owner_409)
                      409);
     json_decref(j);
     ck_assert(!rx_pending(sw1));
-    ck_assert_uint_eq(sl_flowprog_n_flows(tapi.ctl.flowprog, 1), 3);
+    ck_assert_uint_eq(sl_flowprog_n_flows(tapi.ctl.flowprog, 1), SL_N_TABLES);
 }
 END_TEST
 
@@ -1333,8 +1336,8 @@ answer_resync(struct ofp_flow_stats *fs, size_t n)
 /* The table-miss flows as a switch reports them. */
 struct table_miss {
     struct ofp_action out;
-    struct ofp_instruction inst[3];
-    struct ofp_flow_stats fs[3];
+    struct ofp_instruction inst[SL_N_TABLES];
+    struct ofp_flow_stats fs[SL_N_TABLES];
 };
 
 static void
@@ -1344,8 +1347,8 @@ table_miss_init(struct table_miss *t)
     t->out.type = OFPAT_OUTPUT;
     t->out.output.port = OFPP_CONTROLLER;
     t->out.output.max_len = OFPCML_NO_BUFFER;
-    for (int i = 0; i < 3; i++) {
-        if (i < 2) {
+    for (int i = 0; i < SL_N_TABLES; i++) {
+        if (i + 1 < SL_N_TABLES) {
             t->inst[i].type = OFPIT_GOTO_TABLE;
             t->inst[i].table_id = (uint8_t) (i + 1);
         } else {
@@ -1379,13 +1382,13 @@ START_TEST(test_clear_then_resync)
     ck_assert_uint_eq(m.flow_mod.cookie_mask, 0);
     fsw_expect(sw1, OFPT_BARRIER_REQUEST, &m);
     expect_pending(h);
-    ck_assert_uint_eq(sl_flowprog_n_flows(tapi.ctl.flowprog, 1), 3);
+    ck_assert_uint_eq(sl_flowprog_n_flows(tapi.ctl.flowprog, 1), SL_N_TABLES);
     send_barrier_reply(sw1, m.xid);
     ck_assert_int_eq(tapi_http_wait(h), 200);
     tapi_http_free(h);
     /* The switch is empty: the three table-miss flows come back. */
-    ck_assert_uint_eq(answer_resync(NULL, 0), 3);
-    ck_assert_uint_eq(sl_flowprog_n_flows(tapi.ctl.flowprog, 1), 3);
+    ck_assert_uint_eq(answer_resync(NULL, 0), SL_N_TABLES);
+    ck_assert_uint_eq(sl_flowprog_n_flows(tapi.ctl.flowprog, 1), SL_N_TABLES);
 }
 END_TEST
 
@@ -1420,9 +1423,11 @@ START_TEST(test_delete_nonstrict_then_resync)
      * flows: the first table's comes back, nothing else is sent. */
     struct tstats b;
     tstats_init(&b, 6, 2, 1, SL_COOKIE(rest_owner(), 43));
-    struct ofp_flow_stats fs[3] = {b.fs, tm.fs[1], tm.fs[2]};
-    ck_assert_uint_eq(answer_resync(fs, 3), 1);
-    ck_assert_uint_eq(sl_flowprog_n_flows(tapi.ctl.flowprog, 1), 4);
+    struct ofp_flow_stats fs[SL_N_TABLES] = {b.fs};
+    memcpy(&fs[1], &tm.fs[1], (SL_N_TABLES - 1) * sizeof fs[0]);
+    ck_assert_uint_eq(answer_resync(fs, SL_N_TABLES), 1);
+    ck_assert_uint_eq(sl_flowprog_n_flows(tapi.ctl.flowprog, 1),
+                      SL_N_TABLES + 1);
 }
 END_TEST
 
@@ -1451,8 +1456,9 @@ START_TEST(test_modify_nonstrict_adopts_result)
 
     struct tstats a;
     tstats_init(&a, 5, 1, 3, SL_COOKIE(rest_owner(), 42));
-    struct ofp_flow_stats fs[4] = {a.fs, tm.fs[0], tm.fs[1], tm.fs[2]};
-    ck_assert_uint_eq(answer_resync(fs, 4), 0);
+    struct ofp_flow_stats fs[SL_N_TABLES + 1] = {a.fs};
+    memcpy(&fs[1], tm.fs, sizeof tm.fs);
+    ck_assert_uint_eq(answer_resync(fs, SL_N_TABLES + 1), 0);
     uint16_t owner;
     uint64_t cookie;
     struct ofp_match m1 = in_port_match(&oxm, 1);
@@ -1479,7 +1485,7 @@ START_TEST(test_delete_nonstrict_refused)
     send_barrier_reply(sw1, m.xid);
     struct table_miss tm;
     table_miss_init(&tm);
-    ck_assert_uint_eq(answer_resync(tm.fs, 3), 0);
+    ck_assert_uint_eq(answer_resync(tm.fs, SL_N_TABLES), 0);
 }
 END_TEST
 
@@ -1653,7 +1659,7 @@ START_TEST(test_clear_client_gone_still_resyncs)
     test_loop_run_for(tapi.base, 0.1);
     ck_assert_uint_eq(sl_xacts_count(tapi.ctl.xacts), 1);
     send_barrier_reply(sw1, m.xid);
-    ck_assert_uint_eq(answer_resync(NULL, 0), 3);
+    ck_assert_uint_eq(answer_resync(NULL, 0), SL_N_TABLES);
     ck_assert_uint_eq(sl_xacts_count(tapi.ctl.xacts), 0);
 }
 END_TEST

@@ -788,7 +788,7 @@ assert_oxm(const struct ofp_oxm *o, uint8_t field, uint32_t value)
 static bool
 topo_flow_mod(const struct ofp_msg *m)
 {
-    return (m->type == OFPT_FLOW_MOD && m->flow_mod.table_id == 0
+    return (m->type == OFPT_FLOW_MOD && m->flow_mod.table_id == SL_TABLE_ACL
             && (m->flow_mod.priority == 65535 || m->flow_mod.priority == 1));
 }
 
@@ -796,7 +796,7 @@ static void
 seen_flow(struct seen *seen, const struct ofp_flow_mod *fm)
 {
     ck_assert_uint_eq(fm->command, OFPFC_ADD);
-    ck_assert_uint_eq(fm->table_id, 0);
+    ck_assert_uint_eq(fm->table_id, SL_TABLE_ACL);
     ck_assert_uint_ge(fm->instructions.n, 1);
     const struct ofp_instruction *in = &fm->instructions.instructions[0];
     ck_assert_uint_eq(in->type, OFPIT_APPLY_ACTIONS);
@@ -821,7 +821,8 @@ seen_flow(struct seen *seen, const struct ofp_flow_mod *fm)
     ck_assert_uint_eq(fm->instructions.n, 2);
     ck_assert_uint_eq(fm->instructions.instructions[1].type,
                       OFPIT_GOTO_TABLE);
-    ck_assert_uint_eq(fm->instructions.instructions[1].table_id, 1);
+    ck_assert_uint_eq(fm->instructions.instructions[1].table_id,
+                      SL_TABLE_ACL + 1);
     ck_assert(seen->copy_cookie == 0 || seen->copy_cookie == fm->cookie);
     seen->copy_cookie = fm->cookie;
     if (fm->match.n_oxms == 1) {

@@ -45,7 +45,7 @@
 #include "sluice/topo.h"
 
 #define SL_APP_ABI_MAJOR 1
-#define SL_APP_ABI_MINOR 2
+#define SL_APP_ABI_MINOR 3
 
 /* The host's handle for one loaded app (opaque). */
 struct sl_ctx;
@@ -74,6 +74,13 @@ typedef enum sl_verdict sl_event_handler(struct sl_ctx *ctx,
                                          const struct sl_event *ev,
                                          void *aux);
 typedef void sl_timer_cb(struct sl_ctx *ctx, void *aux);
+
+/* A scrape of /metrics in progress (opaque; ABI minor 3). */
+struct sl_metrics;
+/* Writes the app's samples into 'm' with metric_family() and
+ * metric_sample(); called on each scrape. */
+typedef void sl_metrics_cb(struct sl_ctx *ctx, struct sl_metrics *m,
+                           void *aux);
 
 /* REST methods (a mask for 'rest_route'). */
 #define SL_REST_GET 0x1
@@ -250,6 +257,32 @@ struct sl_host {
     /* A number that changes whenever links, port roles or the tree change:
      * apps that cache paths compare it. */
     uint64_t (*topo_version)(struct sl_ctx *ctx);
+
+    /* ---- minor 3 ---- */
+
+    /* Seconds on the host's monotonic clock (cheap: no system call), for
+     * ages and deadlines. */
+    double (*now)(struct sl_ctx *ctx);
+
+    /* Has 'cb' called with 'aux' on every scrape of /metrics, to write the
+     * app's samples.  One collector per app; allowed in init and start.
+     * Returns 0, EINVAL ('cb' NULL, or called later) or EEXIST. */
+    int (*metrics_register)(struct sl_ctx *ctx, sl_metrics_cb *cb,
+                            void *aux);
+    /* From a collector: starts the family "sluice_<app>_<name>" (a '-' in
+     * the app's name becomes '_') of 'type' ("counter" or "gauge") with
+     * the one-line 'help'.  'name' must match [a-zA-Z_][a-zA-Z0-9_]*
+     * (counters end in "_total", by convention); a bad name or type is
+     * logged once and the family's samples are dropped. */
+    void (*metric_family)(struct sl_metrics *m, const char *name,
+                          const char *type, const char *help);
+    /* From a collector: one sample of the family last started.  'labels'
+     * is NULL or a NULL-terminated array of name, value strings,
+     * e.g. (const char *[]){"rule", "3", NULL}; label names must match
+     * [a-zA-Z_][a-zA-Z0-9_]* (values are escaped).  A sample with a bad
+     * label name, or before any family, is dropped. */
+    void (*metric_sample)(struct sl_metrics *m, const char *const *labels,
+                          double value);
 };
 
 /* The descriptor a plugin exports as 'sluice_app'. */

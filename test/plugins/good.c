@@ -12,7 +12,10 @@
  *     reject: true      (in a new section) reconfigure returns EINVAL
  *
  * 'good_ctxs' and 'good_host' let the test call host functions as the
- * app would. */
+ * app would.  Its metrics collector (registered in start; the results of
+ * that and of two refused registrations are in 'good_metrics_errors')
+ * writes sluice_<app>_greetings_total{greeting="TEXT"} 1 and, to be
+ * refused, a family with a bad name and a sample with a bad label. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -24,8 +27,10 @@
 struct sl_ctx *good_ctxs[GOOD_MAX];
 unsigned int good_n_ctxs;
 const struct sl_host *good_host;
+int good_metrics_errors[3];
 
 struct good {
+    char greeting[64];
     int priority;
     bool stop;
     bool fail_start;
@@ -135,6 +140,7 @@ good_init(struct sl_ctx *ctx, const struct sl_host *host,
     }
     host->set_data(ctx, g);
     good_parse(cfg, &s);
+    memcpy(g->greeting, s.greeting, sizeof g->greeting);
     g->priority = s.priority;
     g->stop = s.stop;
     g->fail_start = s.fail_start;
@@ -154,10 +160,33 @@ good_init(struct sl_ctx *ctx, const struct sl_host *host,
     return 0;
 }
 
+static void
+good_metrics(struct sl_ctx *ctx, struct sl_metrics *m, void *aux)
+{
+    struct good *g = aux;
+
+    (void) ctx;
+    good_host->metric_family(m, "greetings_total", "counter",
+                             "Greetings \\ said.");
+    good_host->metric_sample(m, (const char *[]){"greeting", g->greeting,
+                                                 NULL}, 1);
+    good_host->metric_sample(m, (const char *[]){"1bad", "x", NULL}, 2);
+    good_host->metric_family(m, "bad-name", "counter", "Refused.");
+    good_host->metric_sample(m, NULL, 3);
+    good_host->metric_family(m, "odd_type", "histogram", "Refused.");
+    good_host->metric_sample(m, NULL, 4);
+}
+
 static int
 good_start(struct sl_ctx *ctx)
 {
     struct good *g = good_host->get_data(ctx);
+
+    good_metrics_errors[0] = good_host->metrics_register(ctx, good_metrics,
+                                                         g);
+    good_metrics_errors[1] = good_host->metrics_register(ctx, good_metrics,
+                                                         g);
+    good_metrics_errors[2] = good_host->metrics_register(ctx, NULL, g);
     int error =
         good_host->subscribe(ctx, SL_EV_SWITCH_UP, g->priority, good_up, g);
     good_host->log(ctx, SL_APP_LOG_INFO, "start subscribe=%d", error);
