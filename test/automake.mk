@@ -409,3 +409,56 @@ test_test_topo_SOURCES = test/test-topo.c $(TEST_API_SOURCES)
 test_test_topo_CFLAGS = $(TEST_CTL_CFLAGS) $(JANSSON_CFLAGS)
 test_test_topo_LDADD = rest/librest.la topology/libtopology.la \
 	$(TEST_CTL_LDADD) $(JANSSON_LIBS)
+
+# app-json
+# apps/app-json.h, the apps' header-only JSON reader and writer: y_/n_
+# cases, token layouts, lookups, escapes, integers, nesting, token
+# exhaustion, the writer (realloc wrapped to fail on demand), round trips,
+# jansson as a reference on mutated documents, the corpus' JSON files; and
+# a libFuzzer target that needs nothing but the header.
+noinst_HEADERS += apps/app-json.h
+CK_TESTS += test/test-app-json
+test_test_app_json_SOURCES = test/test-app-json.c test/test-util.c \
+	apps/app-json.h
+test_test_app_json_CFLAGS = $(TEST_CK_CFLAGS)
+test_test_app_json_LDADD = $(CHECK_LIBS) $(JANSSON_LIBS)
+test_test_app_json_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=realloc
+FUZZ_TARGETS += fuzz-app-json
+EXTRA_DIST += test/fuzz/fuzz-app-json.c
+test/fuzz/fuzz-app-json: $(top_srcdir)/test/fuzz/fuzz-app-json.c \
+		$(top_srcdir)/apps/app-json.h
+	@test -n "$(CLANG)" || { \
+	    echo "make fuzz: no clang (configure CLANG=/path/to/clang)" >&2; \
+	    exit 1; }
+	@mkdir -p test/fuzz
+	$(AM_V_CC)$(CLANG) $(FUZZ_CFLAGS) -o $@ $<
+
+# app-harness
+# test/libapp-harness.la: the fake host the apps' unit tests run one app
+# in (test/app-harness.h).  It links the codec, libcheck, libyaml and -ldl
+# itself (they are in its .la), so an app's test program needs only:
+#
+#     CK_TESTS += test/test-app-X
+#     test_test_app_X_SOURCES = test/test-app-X.c test/test-util.c
+#     test_test_app_X_CFLAGS = $(TEST_CK_CFLAGS) $(YAML_CFLAGS)
+#     test_test_app_X_LDADD = test/libapp-harness.la $(TEST_CK_LDADD)
+#     EXTRA_test_test_app_X_DEPENDENCIES = apps/X.la
+#
+# and runs as "top_builddir=. ./test/test-app-X" (make check sets it).
+check_LTLIBRARIES += test/libapp-harness.la
+test_libapp_harness_la_SOURCES = test/app-harness.c test/app-harness.h
+test_libapp_harness_la_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(YAML_CFLAGS)
+test_libapp_harness_la_LIBADD = ofproto/libofproto.la $(CHECK_LIBS) \
+	$(YAML_LIBS) -ldl
+# The harness's own tests: the probe plugin calls every host function,
+# and the hub app runs in it.
+CK_TESTS += test/test-app-harness
+test_test_app_harness_SOURCES = test/test-app-harness.c test/test-util.c
+test_test_app_harness_CFLAGS = $(TEST_CK_CFLAGS) $(YAML_CFLAGS)
+test_test_app_harness_LDADD = test/libapp-harness.la $(TEST_CK_LDADD) -ldl
+EXTRA_test_test_app_harness_DEPENDENCIES = apps/hub.la \
+	test/plugins/harness_probe.la
+check_LTLIBRARIES += test/plugins/harness_probe.la
+test_plugins_harness_probe_la_SOURCES = test/plugins/harness_probe.c
+test_plugins_harness_probe_la_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS)
+test_plugins_harness_probe_la_LDFLAGS = $(AM_LDFLAGS) $(TEST_PLUGIN_LDFLAGS)

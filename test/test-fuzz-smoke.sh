@@ -2,7 +2,7 @@
 # test-fuzz-smoke: a short libFuzzer run of every fuzz target (TAP).
 #
 # Builds test/fuzz/fuzz-ofp-msg, fuzz-packet, fuzz-config,
-# fuzz-json-flow and fuzz-lldp-probe with clang
+# fuzz-json-flow, fuzz-lldp-probe and fuzz-app-json with clang
 # (`make fuzz-build`'s rule: ASan, UBSan, libFuzzer) and runs each for
 # FUZZ_SMOKE_SECONDS (default 15) seeded from ../shared/corpus, through
 # test/fuzz/run.sh.  One "ok" per target that builds and survives; a crash
@@ -16,7 +16,8 @@ top_builddir=${top_builddir:-.}
 abs_srcdir=$(cd "$top_srcdir" && pwd) || exit 1
 abs_builddir=$(cd "$top_builddir" && pwd) || exit 1
 seconds=${FUZZ_SMOKE_SECONDS:-15}
-targets="fuzz-ofp-msg fuzz-packet fuzz-config fuzz-json-flow fuzz-lldp-probe"
+targets="fuzz-ofp-msg fuzz-packet fuzz-config fuzz-json-flow fuzz-lldp-probe
+    fuzz-app-json"
 
 clang=${CLANG:-}
 if [ -z "$clang" ]; then

@@ -2,16 +2,17 @@
 # run.sh TARGET SECONDS: runs one libFuzzer target of the build directory
 # (the current directory) for SECONDS, seeded from ../shared/corpus.
 #
-#   TARGET   fuzz-ofp-msg, fuzz-packet, fuzz-config, fuzz-json-flow or
-#            fuzz-lldp-probe
+#   TARGET   fuzz-ofp-msg, fuzz-packet, fuzz-config, fuzz-json-flow,
+#            fuzz-lldp-probe or fuzz-app-json
 #            (`make fuzz-build`)
 #   SECONDS  -max_total_time (default 60)
 #
 # The working corpus is test/fuzz/corpus-TARGET/ in the build directory: it
 # is seeded from the shared corpus (OpenFlow messages for fuzz-ofp-msg; the
 # Ethernet frames inside PACKET_INs, PACKET_OUTs and pcap files for
-# fuzz-packet; Ryu's ofctl JSON bodies for fuzz-json-flow) and keeps what
-# libFuzzer adds, so runs build on each other.
+# fuzz-packet; Ryu's ofctl JSON bodies for fuzz-json-flow; Ryu's JSON
+# forms up to 16 KB and a few app REST bodies for fuzz-app-json) and keeps
+# what libFuzzer adds, so runs build on each other.
 # The full log is test/fuzz/TARGET.log.  Prints the execs and coverage
 # lines; exits non-zero on a crash, leak or timeout, whose input libFuzzer
 # keeps as test/fuzz/crash-* (leak-*, timeout-*).
@@ -122,6 +123,26 @@ llc-snap 000000000002 000000000001 0026 aaaa03 000000 0800 45000014 \
 EOF
 }
 
+# JSON texts for fuzz-app-json: app REST bodies and the corners of the
+# grammar, one per line.
+seed_json() {
+    n=0
+    while IFS= read -r line; do
+        [ -e "$dir/seed-json-$n" ] ||
+            printf '%s' "$line" > "$dir/seed-json-$n"
+        n=$((n + 1))
+    done <<'EOF'
+{"priority": 100, "eth_type": 2048, "ipv4_src": "10.0.0.0/8", "action": "deny"}
+{"rules": [{"in_port": 1, "ip_proto": 6, "tcp_dst": 22, "action": "allow"}], "default": "deny"}
+{"destination": "10.1.0.0/16", "gateway": "10.0.0.254", "dpid": "0000000000000001"}
+{"address": "10.0.0.1/24", "vlan": 100, "port": 3, "mac": "00:00:00:00:00:01"}
+["a\u00e9\ud83d\ude00\n\t\"\\\/", "\u0000", "€ 𝄞", ""]
+[0, -0, 1.5e-7, -2E+300, 18446744073709551615, -9223372036854775808, 0.1]
+{"a": {"b": {"c": [true, false, null, {}, []]}}, "a": 1, "": ""}
+[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]
+EOF
+}
+
 # Configurations for fuzz-config: the documented shape of every section.
 # Records are separated by lines holding only '%'.
 seed_configs() {
@@ -173,6 +194,15 @@ fuzz-packet|fuzz-lldp-probe) seed_frames ;;
 esac
 if [ "$target" = fuzz-config ]; then
     seed_configs
+elif [ "$target" = fuzz-app-json ]; then
+    seed_json
+    # Ryu's JSON forms of OpenFlow messages, but not the 400-600 KB
+    # table-features ones.
+    for f in "$corpus"/ryu-of13/json/*.json \
+             "$corpus"/ryu-ofctl-of13/ofctl_json/*.json; do
+        [ -f "$f" ] && [ "$(wc -c < "$f")" -le 16384 ] &&
+            seed "$f" "seed-$(basename "$(dirname "$f")")-$(basename "$f")"
+    done
 elif [ "$target" = fuzz-json-flow ]; then
     # Ryu's ofctl_rest request bodies: what the REST API parses.
     for f in "$corpus"/ryu-ofctl-of13/ofctl_json/*.json; do
