@@ -462,3 +462,14 @@ check_LTLIBRARIES += test/plugins/harness_probe.la
 test_plugins_harness_probe_la_SOURCES = test/plugins/harness_probe.c
 test_plugins_harness_probe_la_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS)
 test_plugins_harness_probe_la_LDFLAGS = $(AM_LDFLAGS) $(TEST_PLUGIN_LDFLAGS)
+
+# app-l2
+# apps/l2_learning in the fake host: config refusals, proactive forwarding
+# traced over linear, tree and torus networks, moves, removals, failures,
+# flooding on the spanning tree, VLAN classification and per-VLAN floods,
+# reactive learning and aging, REST and metrics.
+CK_TESTS += test/test-app-l2
+test_test_app_l2_SOURCES = test/test-app-l2.c test/test-util.c
+test_test_app_l2_CFLAGS = $(TEST_CK_CFLAGS) $(YAML_CFLAGS)
+test_test_app_l2_LDADD = test/libapp-harness.la $(TEST_CK_LDADD)
+EXTRA_test_test_app_l2_DEPENDENCIES = apps/l2_learning.la

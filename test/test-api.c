@@ -248,7 +248,7 @@ tapi_lldp_pass(struct fsw *from, uint32_t from_port, struct fsw *to,
 void
 tapi_packet_in(struct fsw *s, uint32_t in_port, const void *frame, size_t len)
 {
-    tapi_send_packet_in(s, OFPR_NO_MATCH, 2, in_port, frame, len);
+    tapi_send_packet_in(s, OFPR_NO_MATCH, SL_TABLE_L2, in_port, frame, len);
 }
 
 /* ---- HTTP client ---- */

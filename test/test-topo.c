@@ -485,7 +485,7 @@ port_set(struct fsw *s, uint32_t no, bool up)
 }
 
 /* Builds a PACKET_IN of 'frame' in at 'in_port' into 'm' (with 'oxm'),
- * from table 2 (a table miss), cookie 0. */
+ * from table l2 (a table miss), cookie 0. */
 static void
 packet_in_msg(struct ofp_msg *m, struct ofp_oxm *oxm, uint32_t in_port,
               const void *frame, size_t len)
@@ -496,7 +496,7 @@ packet_in_msg(struct ofp_msg *m, struct ofp_oxm *oxm, uint32_t in_port,
     m->packet_in.buffer_id = OFP_NO_BUFFER;
     m->packet_in.total_len = (uint16_t) len;
     m->packet_in.reason = OFPR_NO_MATCH;
-    m->packet_in.table_id = 2;
+    m->packet_in.table_id = SL_TABLE_L2;
     m->packet_in.match.n_oxms = 1;
     m->packet_in.match.oxms = oxm;
     m->packet_in.data = frame;
@@ -2558,6 +2558,9 @@ END_TEST
 /* l2_learning on the tree */
 
 #define L2_APPS "[{name: l2_learning}]"
+/* The reactive mode learns from packet-ins itself (on pending ports too)
+ * and flushes what it learned when the tree changes. */
+#define L2_REACTIVE_APPS "[{name: l2_learning, config: {mode: reactive}}]"
 
 START_TEST(l2_floods_on_tree)
 {
@@ -2653,7 +2656,7 @@ START_TEST(l2_tree_change_forgets)
     uint8_t f[64], m1[6], m2[6];
     size_t len;
 
-    setup_std(L2_APPS);
+    setup_std(L2_REACTIVE_APPS);
     triangle(s);
     mac_of(m1, 0x01);
     mac_of(m2, 0x02);
@@ -2683,7 +2686,7 @@ START_TEST(l2_single_switch)
     struct pout po;
     uint8_t f[64], mac[6];
 
-    setup_std(L2_APPS);
+    setup_std(L2_REACTIVE_APPS);
     struct fsw *a = sw_up(1);
     for (uint32_t p = 1; p <= 3; p++) {
         wait_role(1, p, SL_PORT_EDGE);
