@@ -473,3 +473,25 @@ test_test_app_l2_SOURCES = test/test-app-l2.c test/test-util.c
 test_test_app_l2_CFLAGS = $(TEST_CK_CFLAGS) $(YAML_CFLAGS)
 test_test_app_l2_LDADD = test/libapp-harness.la $(TEST_CK_LDADD)
 EXTRA_test_test_app_l2_DEPENDENCIES = apps/l2_learning.la
+
+# app-l3
+# apps/l3_routing in the fake host: config refusals, control and route
+# flows on every switch, traced routed frames, ARP/ND/echo answers parsed
+# byte by byte, resolution with its queue, retries and give-up, static
+# routes, VLAN interfaces, REST and metrics.
+CK_TESTS += test/test-app-l3
+test_test_app_l3_SOURCES = test/test-app-l3.c test/test-util.c
+test_test_app_l3_CFLAGS = $(TEST_CK_CFLAGS) $(YAML_CFLAGS)
+test_test_app_l3_LDADD = test/libapp-harness.la $(TEST_CK_LDADD)
+EXTRA_test_test_app_l3_DEPENDENCIES = apps/l3_routing.la
+
+# app-acl
+# apps/acl in the app harness: every match field traced through the flows,
+# order, default policy, prerequisites, every invalid rule from the config
+# and from REST, insertion/deletion with renumbered priorities, the
+# switches subset, counters from flow-stats replies, metrics, reloads.
+CK_TESTS += test/test-app-acl
+test_test_app_acl_SOURCES = test/test-app-acl.c test/test-util.c
+test_test_app_acl_CFLAGS = $(TEST_CK_CFLAGS) $(YAML_CFLAGS)
+test_test_app_acl_LDADD = test/libapp-harness.la $(TEST_CK_LDADD)
+EXTRA_test_test_app_acl_DEPENDENCIES = apps/acl.la
