@@ -4,6 +4,7 @@
 dist_noinst_SCRIPTS += mininet-scripts/e2e.py mininet-scripts/run.py
 EXTRA_DIST += mininet-scripts/e2e_rest.py
 EXTRA_DIST += mininet-scripts/e2e_topo.py
+EXTRA_DIST += mininet-scripts/e2e_apps.py
 EXTRA_DIST += mininet-scripts/sluicenet.py mininet-scripts/topos.py
 
 # ---- end to end: sudo make check-e2e ----

@@ -61,6 +61,8 @@ Tests (issue 3):
                      --detach (failing and starting) and --pidfile
   rest_*             the REST API (issue 5): see e2e_rest.py
   topo_*             the topology service (issue 6): see e2e_topo.py
+  apps_*             the apps l2_learning, acl, l3_routing (issue 7): see
+                     e2e_apps.py
 """
 
 import argparse
@@ -83,6 +85,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sluicenet as sn  # noqa: E402
 import e2e_rest  # noqa: E402
 import e2e_topo  # noqa: E402
+import e2e_apps  # noqa: E402
 from mininet.topo import LinearTopo, SingleSwitchTopo  # noqa: E402
 from mininet.topolib import TreeTopo  # noqa: E402
 
@@ -1114,6 +1117,8 @@ TESTS += tuple((name, timeout, rest_test(fn))
                for name, timeout, fn in e2e_rest.TESTS)
 TESTS += tuple((name, timeout, rest_test(fn))
                for name, timeout, fn in e2e_topo.TESTS)
+TESTS += tuple((name, timeout, rest_test(fn))
+               for name, timeout, fn in e2e_apps.TESTS)
 
 
 def on_alarm(signum, frame):

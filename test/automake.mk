@@ -202,7 +202,8 @@ test_plugins_lldp_probe_la_LDFLAGS = $(AM_LDFLAGS) $(TEST_PLUGIN_LDFLAGS)
 
 TESTS += test/test-bench-smoke.sh
 dist_noinst_SCRIPTS += test/test-bench-smoke.sh test/bench/run-bench.py \
-	test/bench/osken_l2.py test/bench/flowpush.py test/bench/rest_load.py
+	test/bench/osken_l2.py test/bench/flowpush.py test/bench/rest_load.py \
+	test/bench/dataplane.py
 
 # make bench: the codec micro-benchmark, then the side-by-side run
 # (Sluice, os-ken, the ceiling; flow push into OVS needs root).
@@ -215,8 +216,11 @@ bench: test/bench/bench-ofproto test/bench/sluice-bench \
 	@if [ "$$(id -u)" -eq 0 ]; then \
 	    $(SYSTEM_PYTHON) $(top_srcdir)/test/bench/rest_load.py \
 	        --builddir $(top_builddir) $(REST_LOAD_ARGS); \
+	    $(SYSTEM_PYTHON) $(top_srcdir)/test/bench/dataplane.py \
+	        --builddir $(top_builddir) $(DATAPLANE_ARGS); \
 	else \
-	    echo "bench: the REST load run needs root (Mininet): skipped"; \
+	    echo "bench: the REST load and data-plane runs need root" \
+	        "(Mininet): skipped"; \
 	fi
 .PHONY: bench
 
