@@ -72,6 +72,7 @@
 #include <strings.h>
 #include "sluice/app.h"
 #include "app-json.h"
+#include "app-util.h"
 
 #define ACL_MAX_RULES 4096
 #define ACL_PBASE 1000         /* priority of the last rule */
@@ -164,20 +165,6 @@ struct acl_rule {
     uint64_t packets, bytes; /* summed flow stats */
 };
 
-/* Writes a message into 'msg'. */
-static void acl_msg(char *msg, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-acl_msg(char *msg, size_t len, const char *fmt, ...)
-{
-    va_list args;
-
-    va_start(args, fmt);
-    vsnprintf(msg, len, fmt, args);
-    va_end(args);
-}
-
 /* Copies 's' into 'out' (at least 48 bytes) for a message: printable
  * ASCII but '"' and '\\', anything else as '?', cut after 40. */
 static const char *
@@ -197,75 +184,25 @@ acl_printable(const char *s, char *out)
     return out;
 }
 
-/* Parses 's' as an unsigned number, decimal or 0x-hexadecimal.  Returns
- * 0, EINVAL (not a number) or ERANGE (above 'max'). */
-static int
-acl_parse_u64(const char *s, uint64_t max, uint64_t *v)
-{
-    unsigned base = 10;
-    uint64_t n = 0;
-    bool big = false;
-
-    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-        base = 16;
-        s += 2;
-    }
-    if (!*s) {
-        return EINVAL;
-    }
-    for (; *s; s++) {
-        unsigned d;
-
-        if (*s >= '0' && *s <= '9') {
-            d = (unsigned) (*s - '0');
-        } else if (base == 16 && *s >= 'a' && *s <= 'f') {
-            d = (unsigned) (*s - 'a' + 10);
-        } else if (base == 16 && *s >= 'A' && *s <= 'F') {
-            d = (unsigned) (*s - 'A' + 10);
-        } else {
-            return EINVAL;
-        }
-        if (n > (UINT64_MAX - d) / base) {
-            big = true;
-        } else {
-            n = n * base + d;
-        }
-    }
-    if (big || n > max) {
-        return ERANGE;
-    }
-    *v = n;
-    return 0;
-}
-
 /* Reads field 'f' from 'v' as a number in min..max. */
 static bool
 acl_get_uint(enum acl_field f, const char *v, uint64_t min, uint64_t max,
              uint64_t *out, char *msg, size_t len)
 {
     char p[48];
-    int error = acl_parse_u64(v, UINT64_MAX, out);
+    int error = au_parse_u64(v, UINT64_MAX, out);
 
     if (error == EINVAL) {
-        acl_msg(msg, len, "%s \"%s\" is not a number", acl_field_names[f],
+        au_msgf(msg, len, "%s \"%s\" is not a number", acl_field_names[f],
                 acl_printable(v, p));
         return false;
     }
     if (error || *out < min || *out > max) {
-        acl_msg(msg, len, "%s %s out of range %" PRIu64 "..%" PRIu64,
+        au_msgf(msg, len, "%s %s out of range %" PRIu64 "..%" PRIu64,
                 acl_field_names[f], acl_printable(v, p), min, max);
         return false;
     }
     return true;
-}
-
-static int
-acl_hex(char c)
-{
-    return (c >= '0' && c <= '9'   ? c - '0'
-            : c >= 'a' && c <= 'f' ? c - 'a' + 10
-            : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                   : -1);
 }
 
 /* Parses the 'n' bytes at 's' as "aa:bb:cc:dd:ee:ff". */
@@ -276,7 +213,7 @@ acl_parse_mac(const char *s, size_t n, uint8_t mac[6])
         return false;
     }
     for (size_t i = 0; i < 6; i++) {
-        int hi = acl_hex(s[3 * i]), lo = acl_hex(s[3 * i + 1]);
+        int hi = au_hex(s[3 * i]), lo = au_hex(s[3 * i + 1]);
 
         if (hi < 0 || lo < 0 || (i < 5 && s[3 * i + 2] != ':')) {
             return false;
@@ -418,7 +355,7 @@ acl_set_eth(struct acl_rule *r, enum acl_field f, const char *v, char *msg,
     if (!acl_parse_mac(v, n, r->eth[k]) ||
         (slash &&
          !acl_parse_mac(slash + 1, strlen(slash + 1), r->eth_mask[k]))) {
-        acl_msg(msg, len,
+        au_msgf(msg, len,
                 "%s \"%s\" is not a MAC address "
                 "(aa:bb:cc:dd:ee:ff, optionally /mask)",
                 acl_field_names[f], acl_printable(v, p));
@@ -426,7 +363,7 @@ acl_set_eth(struct acl_rule *r, enum acl_field f, const char *v, char *msg,
     }
     for (size_t i = 0; i < 6; i++) {
         if (r->eth[k][i] & ~r->eth_mask[k][i]) {
-            acl_msg(msg, len, "%s %s has bits set outside its mask",
+            au_msgf(msg, len, "%s %s has bits set outside its mask",
                     acl_field_names[f], acl_printable(v, p));
             return false;
         }
@@ -444,14 +381,14 @@ acl_set_prefix(struct acl_rule *r, enum acl_field f, const char *v, char *msg,
     int error = acl_parse_prefix(af, v, r->ip[i], &r->plen[i]);
 
     if (error == EINVAL) {
-        acl_msg(msg, len, "%s \"%s\" is not an %s address or prefix",
+        au_msgf(msg, len, "%s \"%s\" is not an %s address or prefix",
                 acl_field_names[f], acl_printable(v, p),
                 af == AF_INET ? "IPv4" : "IPv6");
         return false;
     }
     if (error) {
         acl_prefix_text(r, i, net, sizeof net);
-        acl_msg(msg, len, "%s %s has host bits set (%s?)", acl_field_names[f],
+        au_msgf(msg, len, "%s %s has host bits set (%s?)", acl_field_names[f],
                 acl_printable(v, p), net);
         return false;
     }
@@ -471,7 +408,7 @@ acl_rule_set(struct acl_rule *r, enum acl_field f, const char *v, char *msg,
     switch (f) {
     case AF_NAME:
         if (!acl_name_ok(v)) {
-            acl_msg(msg, len,
+            au_msgf(msg, len,
                     "name \"%s\" must be 1 to %d of A-Z a-z 0-9 "
                     "_ . -",
                     acl_printable(v, p), ACL_NAME_MAX);
@@ -496,8 +433,8 @@ acl_rule_set(struct acl_rule *r, enum acl_field f, const char *v, char *msg,
             r->eth_type = ETH_IPV6;
         } else if (!strcasecmp(v, "arp")) {
             r->eth_type = ETH_ARP;
-        } else if (acl_parse_u64(v, UINT16_MAX, &n) == EINVAL) {
-            acl_msg(msg, len,
+        } else if (au_parse_u64(v, UINT16_MAX, &n) == EINVAL) {
+            au_msgf(msg, len,
                     "eth_type \"%s\" is not ipv4, ipv6, arp or a "
                     "number",
                     acl_printable(v, p));
@@ -514,8 +451,8 @@ acl_rule_set(struct acl_rule *r, enum acl_field f, const char *v, char *msg,
             r->vlan_vid = OFPVID_NONE;
         } else if (!strcasecmp(v, "any")) {
             r->vlan_vid = r->vlan_mask = OFPVID_PRESENT;
-        } else if (acl_parse_u64(v, UINT16_MAX, &n) == EINVAL) {
-            acl_msg(msg, len, "vlan \"%s\" is not a VLAN id, none or any",
+        } else if (au_parse_u64(v, UINT16_MAX, &n) == EINVAL) {
+            au_msgf(msg, len, "vlan \"%s\" is not a VLAN id, none or any",
                     acl_printable(v, p));
             return false;
         } else if (!acl_get_uint(f, v, 0, 4095, &n, msg, len)) {
@@ -538,8 +475,8 @@ acl_rule_set(struct acl_rule *r, enum acl_field f, const char *v, char *msg,
             r->ip_proto = PROTO_ICMP;
         } else if (!strcasecmp(v, "icmpv6")) {
             r->ip_proto = PROTO_ICMPV6;
-        } else if (acl_parse_u64(v, UINT16_MAX, &n) == EINVAL) {
-            acl_msg(msg, len,
+        } else if (au_parse_u64(v, UINT16_MAX, &n) == EINVAL) {
+            au_msgf(msg, len,
                     "ip_proto \"%s\" is not tcp, udp, icmp, icmpv6 "
                     "or a number",
                     acl_printable(v, p));
@@ -573,14 +510,14 @@ acl_rule_set(struct acl_rule *r, enum acl_field f, const char *v, char *msg,
                 return true;
             }
         }
-        acl_msg(msg, len, "action \"%s\" is not deny, allow or mirror",
+        au_msgf(msg, len, "action \"%s\" is not deny, allow or mirror",
                 acl_printable(v, p));
         return false;
     case AF_N:
     default:
         break;
     }
-    acl_msg(msg, len, "%s: no such field", name);
+    au_msgf(msg, len, "%s: no such field", name);
     return false;
 }
 
@@ -596,11 +533,11 @@ acl_rule_kv(struct acl_rule *r, const char *key, const char *v, char *msg,
         f++;
     }
     if (f == AF_N) {
-        acl_msg(msg, len, "unknown key \"%s\"", acl_printable(key, p));
+        au_msgf(msg, len, "unknown key \"%s\"", acl_printable(key, p));
         return false;
     }
     if (r->given & AF_BIT(f)) {
-        acl_msg(msg, len, "%s given twice", key);
+        au_msgf(msg, len, "%s given twice", key);
         return false;
     }
     if (!acl_rule_set(r, (enum acl_field) f, v, msg, len)) {
@@ -633,21 +570,21 @@ acl_rule_finish(struct acl_rule *r, char *msg, size_t len)
     int ver = 0; /* 4 or 6: the rule is about that IP version only */
 
     if (!(g & AF_BIT(AF_ACTION))) {
-        acl_msg(msg, len, "action missing (deny, allow or mirror)");
+        au_msgf(msg, len, "action missing (deny, allow or mirror)");
         return false;
     }
     if (r->action == ACL_MIRROR && !(g & AF_BIT(AF_MIRROR_PORT))) {
-        acl_msg(msg, len, "action mirror needs mirror_port");
+        au_msgf(msg, len, "action mirror needs mirror_port");
         return false;
     }
     if (r->action != ACL_MIRROR && (g & AF_BIT(AF_MIRROR_PORT))) {
-        acl_msg(msg, len, "mirror_port needs action mirror, not %s",
+        au_msgf(msg, len, "mirror_port needs action mirror, not %s",
                 acl_action_names[r->action]);
         return false;
     }
 
     if ((g & AF_IPV4) && (g & AF_IPV6)) {
-        acl_msg(msg, len, "%s and %s: a rule is IPv4 or IPv6, not both",
+        au_msgf(msg, len, "%s and %s: a rule is IPv4 or IPv6, not both",
                 acl_first(r, AF_IPV4), acl_first(r, AF_IPV6));
         return false;
     }
@@ -655,7 +592,7 @@ acl_rule_finish(struct acl_rule *r, char *msg, size_t len)
     if (g & AF_BIT(AF_ETH_TYPE)) {
         uint16_t want = ver == 4 ? ETH_IPV4 : ETH_IPV6;
         if (ver && r->eth_type != want) {
-            acl_msg(msg, len, "%s needs eth_type %s, not %s",
+            au_msgf(msg, len, "%s needs eth_type %s, not %s",
                     acl_first(r, AF_IPV4 | AF_IPV6),
                     ver == 4 ? "ipv4" : "ipv6",
                     acl_etype_name(r->eth_type, a, sizeof a));
@@ -691,7 +628,7 @@ acl_rule_finish(struct acl_rule *r, char *msg, size_t len)
             need = "icmp or icmpv6";
         }
         if (!ok) {
-            acl_msg(msg, len, "%s needs ip_proto %s, not %s",
+            au_msgf(msg, len, "%s needs ip_proto %s, not %s",
                     acl_field_names[f], need,
                     acl_proto_name(r->ip_proto, b, sizeof b));
             return false;
@@ -701,20 +638,20 @@ acl_rule_finish(struct acl_rule *r, char *msg, size_t len)
         const char *why =
             (g & AF_BIT(AF_IP_PROTO) ? "ip_proto" : acl_first(r, l4));
         if (ver < 0) {
-            acl_msg(msg, len, "%s needs eth_type ipv4 or ipv6, not %s", why,
+            au_msgf(msg, len, "%s needs eth_type ipv4 or ipv6, not %s", why,
                     acl_etype_name(r->eth_type, a, sizeof a));
             return false;
         }
         if (l4 & AF_ICMP) {
             if (r->ip_proto == PROTO_ICMP && ver == 6) {
-                acl_msg(msg, len,
+                au_msgf(msg, len,
                         "%s: ip_proto icmp is ICMPv4 but the rule "
                         "is IPv6 (use icmpv6)",
                         acl_first(r, AF_ICMP));
                 return false;
             }
             if (r->ip_proto == PROTO_ICMPV6 && ver == 4) {
-                acl_msg(msg, len,
+                au_msgf(msg, len,
                         "%s: ip_proto icmpv6 is ICMPv6 but the "
                         "rule is IPv4 (use icmp)",
                         acl_first(r, AF_ICMP));
@@ -1506,25 +1443,6 @@ acl_stats_reply(struct sl_ctx *ctx, const struct sl_event *ev, void *aux)
 
 /* ---- reading rules: YAML ---- */
 
-/* Copies scalar 'n' into 'buf' ('cap' bytes); false if it is not a
- * scalar, too long or holds a NUL. */
-static bool
-acl_yaml_text(const yaml_node_t *n, char *buf, size_t cap)
-{
-    size_t len;
-
-    if (!n || n->type != YAML_SCALAR_NODE) {
-        return false;
-    }
-    len = n->data.scalar.length;
-    if (len >= cap || memchr(n->data.scalar.value, 0, len)) {
-        return false;
-    }
-    memcpy(buf, n->data.scalar.value, len);
-    buf[len] = '\0';
-    return true;
-}
-
 /* True if 'n' is absent or a plain null scalar ("", "~", "null"). */
 static bool
 acl_yaml_null(const yaml_node_t *n)
@@ -1544,7 +1462,7 @@ acl_yaml_rule(const struct sl_app_config *cfg, const yaml_node_t *node,
     bool ok = true;
 
     if (!node || node->type != YAML_MAPPING_NODE) {
-        acl_msg(msg, sizeof msg,
+        au_msgf(msg, sizeof msg,
                 "must be a mapping of fields, such as "
                 "{tcp_dst: 5001, action: deny}");
         acl_rule_label(r, number, label, sizeof label);
@@ -1555,8 +1473,8 @@ acl_yaml_rule(const struct sl_app_config *cfg, const yaml_node_t *node,
     for (const yaml_node_pair_t *p = node->data.mapping.pairs.start;
          p < node->data.mapping.pairs.top; p++) {
         if (sl_app_config_key_is(sl_app_config_node(cfg, p->key), "name") &&
-            acl_yaml_text(sl_app_config_node(cfg, p->value), val,
-                          sizeof val) &&
+            au_yaml_scalar(sl_app_config_node(cfg, p->value), val,
+                           sizeof val) &&
             acl_name_ok(val)) {
             snprintf(r->name, sizeof r->name, "%s", val);
             break;
@@ -1567,19 +1485,19 @@ acl_yaml_rule(const struct sl_app_config *cfg, const yaml_node_t *node,
         const yaml_node_t *k = sl_app_config_node(cfg, p->key);
         const yaml_node_t *v = sl_app_config_node(cfg, p->value);
 
-        if (!acl_yaml_text(k, key, sizeof key)) {
-            acl_msg(msg, sizeof msg, "a key is not a field name");
+        if (!au_yaml_scalar(k, key, sizeof key)) {
+            au_msgf(msg, sizeof msg, "a key is not a field name");
             ok = false;
         } else if (!v || v->type != YAML_SCALAR_NODE) {
             char pk[48];
-            acl_msg(msg, sizeof msg,
+            au_msgf(msg, sizeof msg,
                     "%s must be one value, not a list or "
                     "a mapping",
                     acl_printable(key, pk));
             ok = false;
-        } else if (!acl_yaml_text(v, val, sizeof val)) {
+        } else if (!au_yaml_scalar(v, val, sizeof val)) {
             char pk[48];
-            acl_msg(msg, sizeof msg, "%s: value too long",
+            au_msgf(msg, sizeof msg, "%s: value too long",
                     acl_printable(key, pk));
             ok = false;
         } else {
@@ -1603,7 +1521,7 @@ acl_parse_dpid(const char *s, uint64_t *dpid)
     if (strlen(s) == 23) {
         uint64_t v = 0;
         for (size_t i = 0; i < 8; i++) {
-            int hi = acl_hex(s[3 * i]), lo = acl_hex(s[3 * i + 1]);
+            int hi = au_hex(s[3 * i]), lo = au_hex(s[3 * i + 1]);
             if (hi < 0 || lo < 0 || (i < 7 && s[3 * i + 2] != ':')) {
                 return false;
             }
@@ -1612,7 +1530,7 @@ acl_parse_dpid(const char *s, uint64_t *dpid)
         *dpid = v;
         return true;
     }
-    return !acl_parse_u64(s, UINT64_MAX, dpid);
+    return !au_parse_u64(s, UINT64_MAX, dpid);
 }
 
 static int
@@ -1655,7 +1573,7 @@ acl_yaml_switches(const struct sl_app_config *cfg, const yaml_node_t *v,
     for (size_t i = 0; i < n; i++) {
         const yaml_node_t *item =
             sl_app_config_node(cfg, v->data.sequence.items.start[i]);
-        if (!acl_yaml_text(item, val, sizeof val) ||
+        if (!au_yaml_scalar(item, val, sizeof val) ||
             !acl_parse_dpid(val, &c->targets[k])) {
             snprintf(err, errlen,
                      "switches: item %zu \"%s\" is not a "
@@ -1753,7 +1671,7 @@ acl_conf_read(const struct sl_app_config *cfg, uint32_t first_id,
         uint64_t n = 0;
         size_t i = 0;
 
-        if (!acl_yaml_text(k, key, sizeof key)) {
+        if (!au_yaml_scalar(k, key, sizeof key)) {
             key[0] = '\0';
         }
         while (i < 4 && strcmp(key, keys[i])) {
@@ -1769,7 +1687,7 @@ acl_conf_read(const struct sl_app_config *cfg, uint32_t first_id,
             snprintf(err, errlen, "%s given twice", key);
             ok = false;
         } else if (i == 0) {
-            if (!acl_yaml_text(v, val, sizeof val) ||
+            if (!au_yaml_scalar(v, val, sizeof val) ||
                 (strcmp(val, "allow") && strcmp(val, "deny"))) {
                 snprintf(err, errlen, "default: want allow or deny");
                 ok = false;
@@ -1779,8 +1697,8 @@ acl_conf_read(const struct sl_app_config *cfg, uint32_t first_id,
         } else if (i == 1) {
             ok = acl_yaml_switches(cfg, v, c, err, errlen);
         } else if (i == 2) {
-            if (!acl_yaml_text(v, val, sizeof val) ||
-                acl_parse_u64(val, ACL_MAX_INTERVAL, &n)) {
+            if (!au_yaml_scalar(v, val, sizeof val) ||
+                au_parse_u64(val, ACL_MAX_INTERVAL, &n)) {
                 snprintf(err, errlen,
                          "stats_interval: want seconds, 0..%d "
                          "(0: poll when the rules are read)",
@@ -1859,26 +1777,26 @@ acl_json_rule(const char *body, size_t len, struct acl_rule *r,
         const struct aj_tok *kt = &toks[k], *vt = &toks[k + 1];
 
         if (!aj_string(body, kt, key, sizeof key)) {
-            acl_msg(msg, sizeof msg, "unknown key (too long or not text)");
+            au_msgf(msg, sizeof msg, "unknown key (too long or not text)");
             ok = false;
         } else if (!strcmp(key, "position")) {
             if (seen_position) {
-                acl_msg(msg, sizeof msg, "position given twice");
+                au_msgf(msg, sizeof msg, "position given twice");
                 ok = false;
             } else if (vt->type != AJ_NUMBER ||
                        !aj_uint64(body, vt, position)) {
-                acl_msg(msg, sizeof msg,
+                au_msgf(msg, sizeof msg,
                         "position must be a whole number "
                         "from 0");
                 ok = false;
             }
             seen_position = true;
         } else if (vt->type != AJ_STRING && vt->type != AJ_NUMBER) {
-            acl_msg(msg, sizeof msg, "%s must be a string or a number",
+            au_msgf(msg, sizeof msg, "%s must be a string or a number",
                     acl_printable(key, pk));
             ok = false;
         } else if (!acl_json_text(body, vt, val, sizeof val)) {
-            acl_msg(msg, sizeof msg, "%s: value too long",
+            au_msgf(msg, sizeof msg, "%s: value too long",
                     acl_printable(key, pk));
             ok = false;
         } else {
@@ -1902,13 +1820,13 @@ acl_w_mac(struct aj_w *w, const uint8_t mac[6], const uint8_t mask[6])
 {
     static const uint8_t ones[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
     char buf[40];
-    int n = snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0],
-                     mac[1], mac[2], mac[3], mac[4], mac[5]);
+    size_t n;
 
-    if (memcmp(mask, ones, 6) && n > 0) {
-        snprintf(buf + n, sizeof buf - (size_t) n,
-                 "/%02x:%02x:%02x:%02x:%02x:%02x", mask[0], mask[1], mask[2],
-                 mask[3], mask[4], mask[5]);
+    au_mac_str(mac, buf, sizeof buf);
+    n = strlen(buf);
+    if (memcmp(mask, ones, 6)) {
+        buf[n++] = '/';
+        au_mac_str(mask, buf + n, sizeof buf - n);
     }
     aj_w_str(w, buf);
 }
@@ -2040,36 +1958,23 @@ acl_rules_sig(const struct acl_conf *c)
 
 /* ---- REST ---- */
 
+/* The body of a 500 when writing a reply ran out of memory. */
+static const char acl_oom[] = "{\"error\": \"out of memory\", "
+                              "\"detail\": \"the reply\"}";
+
 /* Sends what 'w' holds (500 if writing it failed) and frees it. */
 static void
 acl_reply(struct sl_ctx *ctx, const struct sl_rest_request *req, int status,
           struct aj_w *w)
 {
-    static const char oom[] = "{\"error\": \"out of memory\", "
-                              "\"detail\": \"the reply\"}";
-
-    if (aj_w_ok(w)) {
-        host->rest_reply(ctx, req, status, NULL, w->buf, w->len);
-    } else {
-        host->rest_reply(ctx, req, 500, NULL, oom, sizeof oom - 1);
-    }
-    aj_w_free(w);
+    au_reply(host, ctx, req, status, w, acl_oom);
 }
 
 static void
 acl_reply_error(struct sl_ctx *ctx, const struct sl_rest_request *req,
                 int status, const char *error, const char *detail)
 {
-    struct aj_w w;
-
-    aj_w_init(&w);
-    aj_w_obj_begin(&w);
-    aj_w_key(&w, "error");
-    aj_w_str(&w, error);
-    aj_w_key(&w, "detail");
-    aj_w_str(&w, detail);
-    aj_w_obj_end(&w);
-    acl_reply(ctx, req, status, &w);
+    au_reply_error(host, ctx, req, status, error, detail, acl_oom);
 }
 
 static void
@@ -2166,7 +2071,7 @@ acl_rest_rule(struct sl_ctx *ctx, const struct sl_rest_request *req, void *aux)
     uint64_t id = 0;
     long k;
 
-    if (acl_parse_u64(text, UINT32_MAX, &id) || !id) {
+    if (au_parse_u64(text, UINT32_MAX, &id) || !id) {
         snprintf(detail, sizeof detail,
                  "rule id \"%s\" is not a number "
                  "from 1",

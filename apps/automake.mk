@@ -27,3 +27,4 @@ apps_LTLIBRARIES += apps/l3_routing.la
 apps_l3_routing_la_SOURCES = apps/l3_routing.c apps/app-json.h
 apps_l3_routing_la_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS)
 apps_l3_routing_la_LDFLAGS = $(AM_LDFLAGS) $(APP_LDFLAGS)
+noinst_HEADERS += apps/app-util.h

@@ -59,6 +59,7 @@
 #include <string.h>
 #include "sluice/app.h"
 #include "app-json.h"
+#include "app-util.h"
 
 #define L2_SW_BUCKETS 256  /* switches, by dpid */
 #define L2_MAX_MACS 8192   /* reactive, per switch: spoofed sources cannot
@@ -1388,12 +1389,7 @@ l2_reply(struct l2 *l2, const struct sl_rest_request *req, struct aj_w *w)
     static const char oom[] = "{\"error\": \"out of memory\", "
                               "\"detail\": \"l2_learning\"}";
 
-    if (aj_w_ok(w)) {
-        host->rest_reply(l2->ctx, req, 200, NULL, w->buf, w->len);
-    } else {
-        host->rest_reply(l2->ctx, req, 500, NULL, oom, sizeof oom - 1);
-    }
-    aj_w_free(w);
+    au_reply(host, l2->ctx, req, 200, w, oom);
 }
 
 static size_t
@@ -1451,8 +1447,7 @@ l2_w_mac(struct aj_w *w, const uint8_t *mac)
 {
     char text[18];
 
-    snprintf(text, sizeof text, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0],
-             mac[1], mac[2], mac[3], mac[4], mac[5]);
+    au_mac_str(mac, text, sizeof text);
     aj_w_str(w, text);
 }
 
@@ -1655,49 +1650,6 @@ l2_cfg_error(struct sl_ctx *ctx, const char *fmt, ...)
     host->log(ctx, SL_APP_LOG_ERR, "config: %s", msg);
 }
 
-/* Copies scalar 'node' into 'buf' (NUL-terminated).  False when 'node' is
- * not a scalar, does not fit, or holds a NUL. */
-static bool
-l2_scalar(const yaml_node_t *node, char *buf, size_t cap)
-{
-    size_t len;
-
-    if (!node || node->type != YAML_SCALAR_NODE) {
-        return false;
-    }
-    len = node->data.scalar.length;
-    if (len >= cap || memchr(node->data.scalar.value, '\0', len)) {
-        return false;
-    }
-    memcpy(buf, node->data.scalar.value, len);
-    buf[len] = '\0';
-    return true;
-}
-
-/* Parses 'len' decimal digits of 's' (at least one), at most 'max'. */
-static bool
-l2_parse_dec(const char *s, size_t len, uint64_t max, uint64_t *v)
-{
-    uint64_t n = 0;
-
-    if (!len) {
-        return false;
-    }
-    for (size_t i = 0; i < len; i++) {
-        uint64_t d;
-        if (s[i] < '0' || s[i] > '9') {
-            return false;
-        }
-        d = (uint64_t) (s[i] - '0');
-        if (d > max || n > (max - d) / 10) {
-            return false;
-        }
-        n = n * 10 + d;
-    }
-    *v = n;
-    return true;
-}
-
 /* Reads 'node' as a plain (unquoted) decimal in min..max. */
 static bool
 l2_cfg_uint(const yaml_node_t *node, uint64_t min, uint64_t max,
@@ -1705,9 +1657,9 @@ l2_cfg_uint(const yaml_node_t *node, uint64_t min, uint64_t max,
 {
     char buf[32];
 
-    return (l2_scalar(node, buf, sizeof buf) &&
+    return (au_yaml_scalar(node, buf, sizeof buf) &&
             node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-            l2_parse_dec(buf, strlen(buf), max, v) && *v >= min);
+            au_parse_dec(buf, strlen(buf), max, v) && *v >= min);
 }
 
 /* Parses "dpid:port": dpid decimal or 0x-hex (not 0), port 1..OFPP_MAX. */
@@ -1726,24 +1678,17 @@ l2_parse_member(const char *s, struct l2_member *m)
             return false;
         }
         for (size_t i = 0; i < n; i++) {
-            char c = s[2 + i];
-            unsigned d;
-            if (c >= '0' && c <= '9') {
-                d = (unsigned) (c - '0');
-            } else if (c >= 'a' && c <= 'f') {
-                d = (unsigned) (c - 'a' + 10);
-            } else if (c >= 'A' && c <= 'F') {
-                d = (unsigned) (c - 'A' + 10);
-            } else {
+            int d = au_hex(s[2 + i]);
+            if (d < 0) {
                 return false;
             }
-            dpid = dpid << 4 | d;
+            dpid = dpid << 4 | (unsigned) d;
         }
-    } else if (!l2_parse_dec(s, (size_t) (colon - s), UINT64_MAX, &dpid)) {
+    } else if (!au_parse_dec(s, (size_t) (colon - s), UINT64_MAX, &dpid)) {
         return false;
     }
     if (!dpid ||
-        !l2_parse_dec(colon + 1, strlen(colon + 1), OFPP_MAX, &port) ||
+        !au_parse_dec(colon + 1, strlen(colon + 1), OFPP_MAX, &port) ||
         !port) {
         return false;
     }
@@ -1826,7 +1771,8 @@ l2_cfg_members(struct sl_ctx *ctx, const struct sl_app_config *cfg,
         struct l2_member m;
         struct l2_vport *vp;
 
-        if (!l2_scalar(item, buf, sizeof buf) || !l2_parse_member(buf, &m)) {
+        if (!au_yaml_scalar(item, buf, sizeof buf) ||
+            !l2_parse_member(buf, &m)) {
             l2_cfg_error(ctx, "vlans: %u: %s[%zu]: expected \"dpid:port\" "
                          "(dpid decimal or 0x-hex, not 0; port "
                          "1..4294967040)", v->vid, what, k);
@@ -1903,7 +1849,7 @@ l2_cfg_vlans(struct sl_ctx *ctx, const struct sl_app_config *cfg,
         if (!l2_cfg_uint(k, 1, L2_VID_MAX, &vid)) {
             char buf[32];
             l2_cfg_error(ctx, "vlans: '%s': expected a VLAN id 1..4094",
-                         l2_scalar(k, buf, sizeof buf) ? buf : "?");
+                         au_yaml_scalar(k, buf, sizeof buf) ? buf : "?");
             return EINVAL;
         }
         if (l2_bit(c->configured, (uint16_t) vid)) {
@@ -1928,7 +1874,7 @@ l2_cfg_vlans(struct sl_ctx *ctx, const struct sl_app_config *cfg,
                 char buf[32];
                 l2_cfg_error(ctx, "vlans: %u: unknown key '%s' (expected "
                              "untagged, tagged)", vlan->vid,
-                             l2_scalar(qk, buf, sizeof buf) ? buf : "?");
+                             au_yaml_scalar(qk, buf, sizeof buf) ? buf : "?");
                 return EINVAL;
             }
             if (tagged ? vlan->tagged != NULL : vlan->untagged != NULL) {
@@ -1989,7 +1935,7 @@ l2_read_config(struct sl_ctx *ctx, const struct sl_app_config *cfg,
         if (i == 5) {
             l2_cfg_error(ctx, "unknown key '%s' (expected mode, priority, "
                          "mac_age, idle_timeout, vlans)",
-                         l2_scalar(k, buf, sizeof buf) ? buf : "?");
+                         au_yaml_scalar(k, buf, sizeof buf) ? buf : "?");
             return EINVAL;
         }
         if (seen[i]) {
@@ -1999,9 +1945,10 @@ l2_read_config(struct sl_ctx *ctx, const struct sl_app_config *cfg,
         seen[i] = true;
         switch (i) {
         case 0:
-            if (l2_scalar(v, buf, sizeof buf) && !strcmp(buf, "proactive")) {
+            if (au_yaml_scalar(v, buf, sizeof buf) &&
+                !strcmp(buf, "proactive")) {
                 c->mode = L2_PROACTIVE;
-            } else if (l2_scalar(v, buf, sizeof buf) &&
+            } else if (au_yaml_scalar(v, buf, sizeof buf) &&
                        !strcmp(buf, "reactive")) {
                 c->mode = L2_REACTIVE;
             } else {

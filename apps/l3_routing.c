@@ -52,6 +52,7 @@
 #include <string.h>
 #include "sluice/app.h"
 #include "app-json.h"
+#include "app-util.h"
 
 #define L3_MAX_IFACES 64      /* interfaces */
 #define L3_MAX_PORTS 256      /* "dpid:port"s of one interface */
@@ -190,13 +191,6 @@ l3_prefix_str(const struct l3_addr *a, unsigned plen, char *buf, size_t cap)
     snprintf(buf, cap, "%s/%u", s, plen);
 }
 
-static void
-l3_mac_str(const uint8_t *mac, char *buf, size_t cap)
-{
-    snprintf(buf, cap, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
-             mac[3], mac[4], mac[5]);
-}
-
 static bool
 l3_mac_unicast(const uint8_t *mac)
 {
@@ -216,21 +210,6 @@ l3_parse_addr(const char *s, struct l3_addr *a)
     }
     a->af = 4;
     return inet_pton(AF_INET, s, a->b) == 1;
-}
-
-/* snprintf() into 'err' for messages that embed others (and may be cut
- * short). */
-static void l3_errf(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-l3_errf(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list args;
-
-    va_start(args, fmt);
-    vsnprintf(err, errlen, fmt, args);
-    va_end(args);
 }
 
 /* Parses "ADDR/LEN" into 'a' and '*plen'.  Returns false with a message
@@ -272,40 +251,6 @@ l3_parse_cidr(const char *s, struct l3_addr *a, unsigned *plen, char *err,
         return false;
     }
     *plen = len;
-    return true;
-}
-
-/* Parses an unsigned number, decimal or 0x-hex, at most 'max'. */
-static bool
-l3_parse_num(const char *s, uint64_t max, uint64_t *v)
-{
-    int base = 10;
-    uint64_t n = 0;
-
-    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-        base = 16;
-        s += 2;
-    }
-    if (!*s) {
-        return false;
-    }
-    for (; *s; s++) {
-        unsigned d;
-        if (*s >= '0' && *s <= '9') {
-            d = (unsigned) (*s - '0');
-        } else if (base == 16 && *s >= 'a' && *s <= 'f') {
-            d = (unsigned) (*s - 'a' + 10);
-        } else if (base == 16 && *s >= 'A' && *s <= 'F') {
-            d = (unsigned) (*s - 'A' + 10);
-        } else {
-            return false;
-        }
-        if (n > (max - d) / (uint64_t) base) {
-            return false;
-        }
-        n = n * (uint64_t) base + d;
-    }
-    *v = n;
     return true;
 }
 
@@ -563,14 +508,14 @@ l3_iface_add_port(struct l3_iface *ifc, const char *s, char *err,
     }
     memcpy(buf, s, (size_t) (colon - s));
     buf[colon - s] = '\0';
-    if (!l3_parse_num(buf, UINT64_MAX, &dpid) || !dpid) {
+    if (au_parse_u64(buf, UINT64_MAX, &dpid) || !dpid) {
         snprintf(err, errlen,
                  "ports: '%.40s': bad datapath id (decimal or "
                  "0x-hex, not 0)",
                  s);
         return false;
     }
-    if (!l3_parse_num(colon + 1, OFPP_MAX, &port) || !port) {
+    if (au_parse_u64(colon + 1, OFPP_MAX, &port) || !port) {
         snprintf(err, errlen, "ports: '%.40s': bad port number (1..%u)", s,
                  (unsigned) OFPP_MAX);
         return false;
@@ -618,7 +563,7 @@ l3_iface_set_gw(struct l3_iface *ifc, int af, const char *s, char *err,
     char msg[L3_ERR];
 
     if (!l3_parse_cidr(s, &a, &plen, msg, sizeof msg)) {
-        l3_errf(err, errlen, "%s: %s", field, msg);
+        au_msgf(err, errlen, "%s: %s", field, msg);
         return false;
     }
     if (a.af != af) {
@@ -715,7 +660,7 @@ l3_route_parse(struct l3_sroute *r, const char *prefix, const char *nh,
 
     memset(r, 0, sizeof *r);
     if (!l3_parse_cidr(prefix, &r->prefix, &r->plen, msg, sizeof msg)) {
-        l3_errf(err, errlen, "prefix: %s", msg);
+        au_msgf(err, errlen, "prefix: %s", msg);
         return false;
     }
     struct l3_addr net = r->prefix;
@@ -2580,13 +2525,7 @@ l3_yscalar(const struct sl_app_config *cfg, yaml_node_item_t id, char *buf,
     if (node) {
         *node = n;
     }
-    if (!n || n->type != YAML_SCALAR_NODE || n->data.scalar.length >= cap ||
-        memchr(n->data.scalar.value, '\0', n->data.scalar.length)) {
-        return false;
-    }
-    memcpy(buf, n->data.scalar.value, n->data.scalar.length);
-    buf[n->data.scalar.length] = '\0';
-    return true;
+    return au_yaml_scalar(n, buf, cap);
 }
 
 /* True if 'n' is YAML's null (a plain "", "~" or "null"). */
@@ -2618,8 +2557,7 @@ l3_yuint(const struct sl_app_config *cfg, yaml_node_item_t id,
 
     if (!l3_yscalar(cfg, id, buf, sizeof buf, &n) ||
         n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
-        strspn(buf, "0123456789") != strlen(buf) ||
-        !l3_parse_num(buf, hi, &x) || x < lo) {
+        !au_parse_dec(buf, strlen(buf), hi, &x) || x < lo) {
         return false;
     }
     *v = (unsigned long) x;
@@ -2828,7 +2766,7 @@ l3_conf_read(const struct sl_app_config *cfg, struct l3_conf *c,
                                sl_app_config_node(
                                    cfg, v->data.sequence.items.start[i]),
                                ifc, msg, sizeof msg)) {
-                    l3_errf(err, errlen, "interfaces[%zu]%s%s%s: %s", i,
+                    au_msgf(err, errlen, "interfaces[%zu]%s%s%s: %s", i,
                             ifc->name[0] ? " '" : "", ifc->name,
                             ifc->name[0] ? "'" : "", msg);
                     return false;
@@ -2862,7 +2800,7 @@ l3_conf_read(const struct sl_app_config *cfg, struct l3_conf *c,
                                sl_app_config_node(
                                    cfg, v->data.sequence.items.start[i]),
                                &c->routes[i], msg, sizeof msg)) {
-                    l3_errf(err, errlen, "routes[%zu]: %s", i, msg);
+                    au_msgf(err, errlen, "routes[%zu]: %s", i, msg);
                     return false;
                 }
                 c->routes[i].id = (*next_id)++;
@@ -2900,37 +2838,26 @@ l3_commit(struct l3 *l3, struct l3_conf *c)
 
 /* ---- REST ---- */
 
+/* The body of a 500 when writing a reply ran out of memory. */
+static const char l3_oom[] = "{\"error\": \"internal error\", \"detail\": "
+                             "\"out of memory\"}";
+
 static void
 l3_reply_json(struct l3 *l3, const struct sl_rest_request *req, int status,
               struct aj_w *w)
 {
-    static const char oom[] = "{\"error\": \"internal error\", \"detail\": "
-                              "\"out of memory\"}";
-
-    if (aj_w_ok(w)) {
-        host->rest_reply(l3->ctx, req, status, NULL, w->buf, w->len);
-    } else {
-        host->rest_reply(l3->ctx, req, 500, NULL, oom, sizeof oom - 1);
-    }
-    aj_w_free(w);
+    au_reply(host, l3->ctx, req, status, w, l3_oom);
 }
 
 static void
 l3_reply_error(struct l3 *l3, const struct sl_rest_request *req, int status,
                const char *detail)
 {
-    struct aj_w w;
-
-    aj_w_init(&w);
-    aj_w_obj_begin(&w);
-    aj_w_key(&w, "error");
-    aj_w_str(&w, status == 404   ? "not found"
-                 : status == 400 ? "bad request"
-                                 : "error");
-    aj_w_key(&w, "detail");
-    aj_w_str(&w, detail);
-    aj_w_obj_end(&w);
-    l3_reply_json(l3, req, status, &w);
+    au_reply_error(host, l3->ctx, req, status,
+                   status == 404   ? "not found"
+                   : status == 400 ? "bad request"
+                                   : "error",
+                   detail, l3_oom);
 }
 
 static void
@@ -2974,7 +2901,7 @@ l3_w_iface(const struct l3 *l3, struct aj_w *w, const struct l3_iface *ifc)
     l3_w_gw(w, "ipv4", &ifc->gw4, ifc->len4);
     l3_w_gw(w, "ipv6", &ifc->gw6, ifc->len6);
     aj_w_key(w, "mac");
-    l3_mac_str(l3_iface_mac(&l3->conf, ifc), s, sizeof s);
+    au_mac_str(l3_iface_mac(&l3->conf, ifc), s, sizeof s);
     aj_w_str(w, s);
     aj_w_obj_end(w);
 }
@@ -3267,7 +3194,7 @@ l3_rest_routes_get(struct sl_ctx *ctx, const struct sl_rest_request *req,
     aj_w_init(&w);
     if (req->n_params) {
         uint64_t id;
-        if (!l3_parse_num(req->param_values[0], UINT32_MAX, &id)) {
+        if (au_parse_u64(req->param_values[0], UINT32_MAX, &id)) {
             l3_reply_error(l3, req, 404, "no such route");
             return;
         }
@@ -3393,7 +3320,7 @@ l3_rest_routes_delete(struct sl_ctx *ctx, const struct sl_rest_request *req,
     uint64_t id;
 
     (void) ctx;
-    if (!l3_parse_num(req->param_values[0], UINT32_MAX, &id)) {
+    if (au_parse_u64(req->param_values[0], UINT32_MAX, &id)) {
         l3_reply_error(l3, req, 404, "no such route");
         return;
     }
@@ -3449,7 +3376,7 @@ l3_rest_neighbors(struct sl_ctx *ctx, const struct sl_rest_request *req,
             aj_w_str(&w, s);
             aj_w_key(&w, "mac");
             if (l3_nb_resolved(n)) {
-                l3_mac_str(n->mac, s, sizeof s);
+                au_mac_str(n->mac, s, sizeof s);
                 aj_w_str(&w, s);
             } else {
                 aj_w_null(&w);
