@@ -205,6 +205,31 @@ acl_get_uint(enum acl_field f, const char *v, uint64_t min, uint64_t max,
     return true;
 }
 
+/* Parses field 'f' given as one of the keywords 'names' (NULL-terminated,
+ * any case) or as a number in min..max (into '*out').  Returns the index
+ * of the keyword, -1 for a number, or -2 with a message in 'msg': "<field>
+ * \"v\" is not <expected>" when it is neither keyword nor number, else
+ * acl_get_uint()'s. */
+static int
+acl_get_keyword(enum acl_field f, const char *v, const char *const *names,
+                const char *expected, uint64_t min, uint64_t max,
+                uint64_t *out, char *msg, size_t len)
+{
+    char p[48];
+
+    for (int i = 0; names[i]; i++) {
+        if (!strcasecmp(v, names[i])) {
+            return i;
+        }
+    }
+    if (au_parse_u64(v, UINT64_MAX, out) == EINVAL) {
+        au_msgf(msg, len, "%s \"%s\" is not %s", acl_field_names[f],
+                acl_printable(v, p), expected);
+        return -2;
+    }
+    return acl_get_uint(f, v, min, max, out, msg, len) ? -1 : -2;
+}
+
 /* Parses the 'n' bytes at 's' as "aa:bb:cc:dd:ee:ff". */
 static bool
 acl_parse_mac(const char *s, size_t n, uint8_t mac[6])
@@ -426,67 +451,52 @@ acl_rule_set(struct acl_rule *r, enum acl_field f, const char *v, char *msg,
     case AF_ETH_SRC:
     case AF_ETH_DST:
         return acl_set_eth(r, f, v, msg, len);
-    case AF_ETH_TYPE:
-        if (!strcasecmp(v, "ipv4")) {
-            r->eth_type = ETH_IPV4;
-        } else if (!strcasecmp(v, "ipv6")) {
-            r->eth_type = ETH_IPV6;
-        } else if (!strcasecmp(v, "arp")) {
-            r->eth_type = ETH_ARP;
-        } else if (au_parse_u64(v, UINT16_MAX, &n) == EINVAL) {
-            au_msgf(msg, len,
-                    "eth_type \"%s\" is not ipv4, ipv6, arp or a "
-                    "number",
-                    acl_printable(v, p));
+    case AF_ETH_TYPE: {
+        static const char *const names[] = {"ipv4", "ipv6", "arp", NULL};
+        static const uint16_t types[] = {ETH_IPV4, ETH_IPV6, ETH_ARP};
+        int k = acl_get_keyword(f, v, names, "ipv4, ipv6, arp or a number",
+                                0x600, UINT16_MAX, &n, msg, len);
+
+        if (k < -1) {
             return false;
-        } else if (!acl_get_uint(f, v, 0x600, UINT16_MAX, &n, msg, len)) {
-            return false;
-        } else {
-            r->eth_type = (uint16_t) n;
         }
+        r->eth_type = k >= 0 ? types[k] : (uint16_t) n;
         return true;
-    case AF_VLAN:
-        r->vlan_mask = 0x1fff;
-        if (!strcasecmp(v, "none")) {
-            r->vlan_vid = OFPVID_NONE;
-        } else if (!strcasecmp(v, "any")) {
-            r->vlan_vid = r->vlan_mask = OFPVID_PRESENT;
-        } else if (au_parse_u64(v, UINT16_MAX, &n) == EINVAL) {
-            au_msgf(msg, len, "vlan \"%s\" is not a VLAN id, none or any",
-                    acl_printable(v, p));
+    }
+    case AF_VLAN: {
+        static const char *const names[] = {"none", "any", NULL};
+        int k = acl_get_keyword(f, v, names, "a VLAN id, none or any", 0,
+                                4095, &n, msg, len);
+
+        if (k < -1) {
             return false;
-        } else if (!acl_get_uint(f, v, 0, 4095, &n, msg, len)) {
-            return false;
-        } else {
-            r->vlan_vid = (uint16_t) (OFPVID_PRESENT | n);
         }
+        r->vlan_mask = k == 1 ? OFPVID_PRESENT : 0x1fff;
+        r->vlan_vid = (k == 0   ? OFPVID_NONE
+                       : k == 1 ? OFPVID_PRESENT
+                                : (uint16_t) (OFPVID_PRESENT | n));
         return true;
+    }
     case AF_IPV4_SRC:
     case AF_IPV4_DST:
     case AF_IPV6_SRC:
     case AF_IPV6_DST:
         return acl_set_prefix(r, f, v, msg, len);
-    case AF_IP_PROTO:
-        if (!strcasecmp(v, "tcp")) {
-            r->ip_proto = PROTO_TCP;
-        } else if (!strcasecmp(v, "udp")) {
-            r->ip_proto = PROTO_UDP;
-        } else if (!strcasecmp(v, "icmp")) {
-            r->ip_proto = PROTO_ICMP;
-        } else if (!strcasecmp(v, "icmpv6")) {
-            r->ip_proto = PROTO_ICMPV6;
-        } else if (au_parse_u64(v, UINT16_MAX, &n) == EINVAL) {
-            au_msgf(msg, len,
-                    "ip_proto \"%s\" is not tcp, udp, icmp, icmpv6 "
-                    "or a number",
-                    acl_printable(v, p));
+    case AF_IP_PROTO: {
+        static const char *const names[] = {"tcp", "udp", "icmp", "icmpv6",
+                                            NULL};
+        static const uint8_t protos[] = {PROTO_TCP, PROTO_UDP, PROTO_ICMP,
+                                         PROTO_ICMPV6};
+        int k = acl_get_keyword(f, v, names,
+                                "tcp, udp, icmp, icmpv6 or a number", 0,
+                                UINT8_MAX, &n, msg, len);
+
+        if (k < -1) {
             return false;
-        } else if (!acl_get_uint(f, v, 0, UINT8_MAX, &n, msg, len)) {
-            return false;
-        } else {
-            r->ip_proto = (uint8_t) n;
         }
+        r->ip_proto = k >= 0 ? protos[k] : (uint8_t) n;
         return true;
+    }
     case AF_TCP_SRC:
     case AF_TCP_DST:
     case AF_UDP_SRC:
