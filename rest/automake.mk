@@ -3,7 +3,7 @@
 # whatever links it also links controller/libcontroller.la.
 noinst_LTLIBRARIES += rest/librest.la
 rest_librest_la_SOURCES = \
-	rest/server.c rest/server.h \
+	rest/server.c rest/server.h rest/route.c rest/route.h \
 	rest/api.c rest/api.h \
 	rest/ryu.c rest/ryu.h rest/ryu-private.h rest/ryu-write.c \
 	rest/native.c rest/native.h rest/native-private.h \

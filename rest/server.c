@@ -66,6 +66,7 @@
 #include "controller/list.h"
 #include "controller/log.h"
 #include "controller/util.h"
+#include "rest/route.h"
 
 SL_LOG_MODULE(rest);
 
@@ -82,18 +83,6 @@ SL_LOG_MODULE(rest);
 /* Longest "http://[address]:port". */
 #define REST_URL_MAX 80
 
-/* The kinds of a route's segments, in the order of preference. */
-enum seg_kind {
-    SEG_LITERAL,
-    SEG_PARAM,
-    SEG_TAIL,
-};
-
-struct route_seg {
-    enum seg_kind kind;
-    char *text; /* The literal, or the parameter's name. */
-};
-
 struct rest_route {
     struct sl_list node; /* In rest_server's 'routes', in order. */
     unsigned methods;
@@ -101,8 +90,7 @@ struct rest_route {
     char *owner; /* NULL for the core. */
     rest_handler *handler;
     void *aux;
-    size_t n_segs;
-    struct route_seg *segs;
+    struct rest_pattern pat;
 };
 
 /* One client connection, from evhttp's bufferevent callback to its close
@@ -305,106 +293,13 @@ pct_decode(const char *s, size_t n, bool plus)
 
 /* ---- routes ---- */
 
-static bool
-param_name_ok(const char *s, size_t n)
-{
-    if (!n) {
-        return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-              (c >= '0' && c <= '9') || c == '_' || c == '-')) {
-            return false;
-        }
-    }
-    return true;
-}
-
 static void
 route_free(struct rest_route *r)
 {
-    for (size_t i = 0; i < r->n_segs; i++) {
-        free(r->segs[i].text);
-    }
-    free(r->segs);
+    rest_pattern_free(&r->pat);
     free(r->pattern);
     free(r->owner);
     free(r);
-}
-
-/* Parses 'pattern' into 'r'.  Returns 0 or EINVAL. */
-static int
-route_parse(struct rest_route *r, const char *pattern)
-{
-    if (pattern[0] != '/') {
-        return EINVAL;
-    }
-    const char *p = pattern + 1;
-    if (!*p) {
-        return 0; /* "/": no segments. */
-    }
-    while (true) {
-        const char *end = strchr(p, '/');
-        size_t n = end ? (size_t) (end - p) : strlen(p);
-        struct route_seg seg;
-
-        if (!n) {
-            return EINVAL;
-        }
-        if (p[0] == '{') {
-            if (p[n - 1] != '}') {
-                return EINVAL;
-            }
-            bool tail = n > 5 && !memcmp(p + n - 4, "...}", 4);
-            size_t name_len = n - 2 - (tail ? 3 : 0);
-            if (!param_name_ok(p + 1, name_len) || (tail && end)) {
-                return EINVAL;
-            }
-            for (size_t i = 0; i < r->n_segs; i++) {
-                if (r->segs[i].kind != SEG_LITERAL &&
-                    strlen(r->segs[i].text) == name_len &&
-                    !memcmp(r->segs[i].text, p + 1, name_len)) {
-                    return EINVAL;
-                }
-            }
-            seg.kind = tail ? SEG_TAIL : SEG_PARAM;
-            seg.text = sl_xmalloc(name_len + 1);
-            memcpy(seg.text, p + 1, name_len);
-            seg.text[name_len] = '\0';
-        } else {
-            if (memchr(p, '{', n) || memchr(p, '}', n)) {
-                return EINVAL;
-            }
-            seg.kind = SEG_LITERAL;
-            seg.text = sl_xmalloc(n + 1);
-            memcpy(seg.text, p, n);
-            seg.text[n] = '\0';
-        }
-        r->segs = sl_xrealloc(r->segs, (r->n_segs + 1) * sizeof *r->segs);
-        r->segs[r->n_segs++] = seg;
-        if (!end) {
-            return 0;
-        }
-        p = end + 1;
-    }
-}
-
-/* Do 'a' and 'b' match the same paths (whatever their names)? */
-static bool
-route_same_shape(const struct rest_route *a, const struct rest_route *b)
-{
-    if (a->n_segs != b->n_segs) {
-        return false;
-    }
-    for (size_t i = 0; i < a->n_segs; i++) {
-        if (a->segs[i].kind != b->segs[i].kind ||
-            (a->segs[i].kind == SEG_LITERAL &&
-             strcmp(a->segs[i].text, b->segs[i].text))) {
-            return false;
-        }
-    }
-    return true;
 }
 
 int
@@ -419,7 +314,7 @@ rest_route_add(struct rest_server *server, unsigned methods,
         return EINVAL;
     }
     struct rest_route *r = sl_xcalloc(1, sizeof *r);
-    int error = route_parse(r, pattern);
+    int error = rest_pattern_parse(&r->pat, pattern);
     if (error) {
         route_free(r);
         return error;
@@ -427,7 +322,8 @@ rest_route_add(struct rest_server *server, unsigned methods,
     struct rest_route *other;
     SL_LIST_FOR_EACH(other, node, &server->routes)
     {
-        if ((other->methods & methods) && route_same_shape(r, other)) {
+        if ((other->methods & methods) &&
+            rest_pattern_same_shape(&r->pat, &other->pat)) {
             route_free(r);
             return EEXIST;
         }
@@ -472,46 +368,6 @@ rest_route_foreach(const struct rest_server *server,
     }
 }
 
-static bool
-route_matches(const struct rest_route *r, char **segs, size_t n)
-{
-    if (r->n_segs && r->segs[r->n_segs - 1].kind == SEG_TAIL) {
-        if (n < r->n_segs) {
-            return false;
-        }
-    } else if (n != r->n_segs) {
-        return false;
-    }
-    for (size_t i = 0; i < r->n_segs; i++) {
-        const struct route_seg *seg = &r->segs[i];
-        if (seg->kind == SEG_LITERAL ? strcmp(seg->text, segs[i])
-                                     : !segs[i][0]) {
-            return false;
-        }
-        if (seg->kind == SEG_TAIL) {
-            for (size_t j = i; j < n; j++) {
-                if (!segs[j][0]) {
-                    return false;
-                }
-            }
-        }
-    }
-    return true;
-}
-
-/* Is 'a' more specific than 'b' (both matching one path)?  The first
- * segment where their kinds differ decides: literal, parameter, tail. */
-static bool
-route_better(const struct rest_route *a, const struct rest_route *b)
-{
-    for (size_t i = 0; i < a->n_segs && i < b->n_segs; i++) {
-        if (a->segs[i].kind != b->segs[i].kind) {
-            return a->segs[i].kind < b->segs[i].kind;
-        }
-    }
-    return a->n_segs > b->n_segs;
-}
-
 /* Finds the best route for 'method' and the segments; '*allow' gets the
  * methods of every route matching the path. */
 static struct rest_route *
@@ -523,12 +379,13 @@ route_find(struct rest_server *server, unsigned method, char **segs, size_t n,
     *allow = 0;
     SL_LIST_FOR_EACH(r, node, &server->routes)
     {
-        if (!route_matches(r, segs, n)) {
+        if (!rest_pattern_matches(&r->pat, segs, n)) {
             continue;
         }
         unsigned m = r->methods | (r->methods & REST_GET ? REST_HEAD : 0);
         *allow |= m;
-        if ((m & method) && (!best || route_better(r, best))) {
+        if ((m & method) &&
+            (!best || rest_pattern_better(&r->pat, &best->pat))) {
             best = r;
         }
     }
@@ -1467,14 +1324,14 @@ req_parse_path(struct rest_req *req, const char *path)
 static void
 req_set_params(struct rest_req *req, const struct rest_route *r)
 {
-    for (size_t i = 0; i < r->n_segs; i++) {
-        const struct route_seg *seg = &r->segs[i];
+    for (size_t i = 0; i < r->pat.n_segs; i++) {
+        const struct rest_seg *seg = &r->pat.segs[i];
         char *value;
 
-        if (seg->kind == SEG_LITERAL) {
+        if (seg->kind == REST_SEG_LITERAL) {
             continue;
         }
-        if (seg->kind == SEG_PARAM) {
+        if (seg->kind == REST_SEG_PARAM) {
             value = sl_xstrdup(req->segs[i]);
         } else {
             size_t len = 0;

@@ -60,6 +60,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
+#include "rest/route.h"
 
 /* The pipeline of the core (sluice/app.h: table_id). */
 static const char *const ah_tables[] = {"vlan", "acl", "l3", "l2"};
@@ -147,18 +148,10 @@ struct sl_timer {
     void *aux;
 };
 
-enum ah_seg_kind { AH_SEG_LITERAL, AH_SEG_PARAM, AH_SEG_TAIL };
-
-struct ah_seg {
-    enum ah_seg_kind kind;
-    char *text; /* the literal, or the parameter's name */
-};
-
 struct ah_route {
     unsigned methods;
     char *pattern;
-    struct ah_seg *segs;
-    size_t n_segs;
+    struct rest_pattern pat;
     sl_rest_handler *handler;
     void *aux;
 };
@@ -1437,142 +1430,24 @@ ah_timers_cancel(struct ah *ah)
 static void
 ah_route_free(struct ah_route *r)
 {
-    for (size_t i = 0; i < r->n_segs; i++) {
-        free(r->segs[i].text);
-    }
-    free(r->segs);
+    rest_pattern_free(&r->pat);
     free(r->pattern);
 }
 
-static bool
-ah_param_name_ok(const char *s, size_t n)
-{
-    if (!n) {
-        return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-              (c >= '0' && c <= '9') || c == '_' || c == '-')) {
-            return false;
-        }
-    }
-    return true;
-}
-
-/* Parses 'pattern' ("" or "/seg/{param}/{tail...}") into 'r' as the host
- * and the REST server do.  Returns 0 or EINVAL. */
+/* Parses an app's 'pattern' ("" or "/seg/{param}/{tail...}") into 'r' as
+ * the host does, which hands the REST server "/api/v1/apps/<app>" +
+ * 'pattern': "/" would end in an empty segment, and '?' or '#' could not
+ * be matched.  Returns 0, EINVAL or ENOMEM. */
 static int
 ah_route_parse(struct ah_route *r, const char *pattern)
 {
-    const char *p;
-
     if (!*pattern) {
         return 0;
     }
-    if (pattern[0] != '/' || strpbrk(pattern, "?#")) {
+    if (!strcmp(pattern, "/") || strpbrk(pattern, "?#")) {
         return EINVAL;
     }
-    for (p = pattern + 1;;) {
-        const char *end = strchr(p, '/');
-        size_t n = end ? (size_t) (end - p) : strlen(p);
-        struct ah_seg seg;
-
-        if (!n) {
-            return EINVAL;
-        }
-        if (p[0] == '{') {
-            bool tail;
-            size_t name_len;
-
-            if (p[n - 1] != '}') {
-                return EINVAL;
-            }
-            tail = n > 5 && !memcmp(p + n - 4, "...}", 4);
-            name_len = n - 2 - (tail ? 3 : 0);
-            if (!ah_param_name_ok(p + 1, name_len) || (tail && end)) {
-                return EINVAL;
-            }
-            for (size_t i = 0; i < r->n_segs; i++) {
-                if (r->segs[i].kind != AH_SEG_LITERAL &&
-                    strlen(r->segs[i].text) == name_len &&
-                    !memcmp(r->segs[i].text, p + 1, name_len)) {
-                    return EINVAL;
-                }
-            }
-            seg.kind = tail ? AH_SEG_TAIL : AH_SEG_PARAM;
-            seg.text = ah_xzalloc(name_len + 1);
-            memcpy(seg.text, p + 1, name_len);
-        } else {
-            if (memchr(p, '{', n) || memchr(p, '}', n)) {
-                return EINVAL;
-            }
-            seg.kind = AH_SEG_LITERAL;
-            seg.text = ah_xzalloc(n + 1);
-            memcpy(seg.text, p, n);
-        }
-        *(struct ah_seg *) ah_push(&r->segs, &r->n_segs, sizeof seg) = seg;
-        if (!end) {
-            return 0;
-        }
-        p = end + 1;
-    }
-}
-
-static bool
-ah_route_same_shape(const struct ah_route *a, const struct ah_route *b)
-{
-    if (a->n_segs != b->n_segs) {
-        return false;
-    }
-    for (size_t i = 0; i < a->n_segs; i++) {
-        if (a->segs[i].kind != b->segs[i].kind ||
-            (a->segs[i].kind == AH_SEG_LITERAL &&
-             strcmp(a->segs[i].text, b->segs[i].text))) {
-            return false;
-        }
-    }
-    return true;
-}
-
-static bool
-ah_route_matches(const struct ah_route *r, char **segs, size_t n)
-{
-    if (r->n_segs && r->segs[r->n_segs - 1].kind == AH_SEG_TAIL) {
-        if (n < r->n_segs) {
-            return false;
-        }
-    } else if (n != r->n_segs) {
-        return false;
-    }
-    for (size_t i = 0; i < r->n_segs; i++) {
-        const struct ah_seg *seg = &r->segs[i];
-        if (seg->kind == AH_SEG_LITERAL ? strcmp(seg->text, segs[i]) != 0
-                                        : !segs[i][0]) {
-            return false;
-        }
-        if (seg->kind == AH_SEG_TAIL) {
-            for (size_t j = i; j < n; j++) {
-                if (!segs[j][0]) {
-                    return false;
-                }
-            }
-        }
-    }
-    return true;
-}
-
-/* Is 'a' more specific than 'b'?  The first segment whose kinds differ
- * decides: literal, parameter, tail. */
-static bool
-ah_route_better(const struct ah_route *a, const struct ah_route *b)
-{
-    for (size_t i = 0; i < a->n_segs && i < b->n_segs; i++) {
-        if (a->segs[i].kind != b->segs[i].kind) {
-            return a->segs[i].kind < b->segs[i].kind;
-        }
-    }
-    return a->n_segs > b->n_segs;
+    return rest_pattern_parse(&r->pat, pattern);
 }
 
 static int
@@ -1695,11 +1570,11 @@ ah_rest(struct ah *ah, unsigned method, const char *subpath, const char *body,
 
     for (size_t i = 0; i < ah->n_routes; i++) {
         const struct ah_route *r = &ah->routes[i];
-        if (!ah_route_matches(r, segs, n_segs)) {
+        if (!rest_pattern_matches(&r->pat, segs, n_segs)) {
             continue;
         }
         allow |= r->methods;
-        if ((r->methods & method) && (!best || ah_route_better(r, best))) {
+        if ((r->methods & method) && (!best || rest_pattern_better(&r->pat, &best->pat))) {
             best = r;
         }
     }
@@ -1713,17 +1588,17 @@ ah_rest(struct ah *ah, unsigned method, const char *subpath, const char *body,
     /* The request, as the host builds it. */
     struct ah_str path = {0};
     char *decoded;
-    const char **names = ah_xzalloc((best->n_segs + 1) * sizeof *names);
-    const char **values = ah_xzalloc((best->n_segs + 1) * sizeof *values);
-    char **owned = ah_xzalloc((best->n_segs + 1) * sizeof *owned);
+    const char **names = ah_xzalloc((best->pat.n_segs + 1) * sizeof *names);
+    const char **values = ah_xzalloc((best->pat.n_segs + 1) * sizeof *values);
+    char **owned = ah_xzalloc((best->pat.n_segs + 1) * sizeof *owned);
     size_t n_params = 0;
 
-    for (size_t i = 0; i < best->n_segs; i++) {
-        const struct ah_seg *seg = &best->segs[i];
-        if (seg->kind == AH_SEG_PARAM) {
+    for (size_t i = 0; i < best->pat.n_segs; i++) {
+        const struct rest_seg *seg = &best->pat.segs[i];
+        if (seg->kind == REST_SEG_PARAM) {
             names[n_params] = seg->text;
             values[n_params++] = segs[i];
-        } else if (seg->kind == AH_SEG_TAIL) {
+        } else if (seg->kind == REST_SEG_TAIL) {
             struct ah_str tail = {0};
             for (size_t j = i; j < n_segs; j++) {
                 ah_str_printf(&tail, "%s%s", j > i ? "/" : "", segs[j]);
@@ -1767,7 +1642,7 @@ ah_rest(struct ah *ah, unsigned method, const char *subpath, const char *body,
         status = 500;
         ah_reply_error(reply, "app did not answer", path.s);
     }
-    for (size_t i = 0; i < best->n_segs; i++) {
+    for (size_t i = 0; i < best->pat.n_segs; i++) {
         free(owned[i]);
     }
     free(owned);
@@ -2223,13 +2098,14 @@ host_rest_route(struct sl_ctx *ctx, unsigned methods, const char *pattern,
         (methods & ~all)) {
         return EINVAL;
     }
-    if (ah_route_parse(&r, pattern)) {
+    int error = ah_route_parse(&r, pattern);
+    if (error) {
         ah_route_free(&r);
-        return EINVAL;
+        return error;
     }
     for (size_t i = 0; i < ah->n_routes; i++) {
         if ((ah->routes[i].methods & methods) &&
-            ah_route_same_shape(&ah->routes[i], &r)) {
+            rest_pattern_same_shape(&ah->routes[i].pat, &r.pat)) {
             ah_route_free(&r);
             return EEXIST;
         }

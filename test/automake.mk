@@ -450,7 +450,8 @@ test/fuzz/fuzz-app-json: $(top_srcdir)/test/fuzz/fuzz-app-json.c \
 #
 # and runs as "top_builddir=. ./test/test-app-X" (make check sets it).
 check_LTLIBRARIES += test/libapp-harness.la
-test_libapp_harness_la_SOURCES = test/app-harness.c test/app-harness.h
+test_libapp_harness_la_SOURCES = test/app-harness.c test/app-harness.h \
+	rest/route.c rest/route.h
 test_libapp_harness_la_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(YAML_CFLAGS)
 test_libapp_harness_la_LIBADD = ofproto/libofproto.la $(CHECK_LIBS) \
 	$(YAML_LIBS) -ldl
