@@ -73,6 +73,8 @@
 #define L2_PRIO_VLAN_DROP 100
 #define L2_MAC_AGE_MAX 31536000UL /* a year */
 #define L2_HOST_FLOWS 1u   /* host set: the host's flows are stated */
+#define L2_HOST_RESTATED_SHIFT 1 /* host set: above the flags, the second
+                                  * its flow was last stated for a miss */
 #define L2_RECOMPUTE_DELAY 1e-6 /* "at once, after this burst of events"
                                  * (the host refuses 0 s) */
 
@@ -83,9 +85,10 @@ enum l2_mode { L2_PROACTIVE, L2_REACTIVE };
 /* ---- MAC tables ----
  *
  * A key is a MAC in its low 48 bits and a VLAN id (or L2_NO_VLAN) in the
- * high 16.  'vals' is the port (reactive) or L2_HOST_* flags (the
- * proactive host set); 'seen' whole seconds of host->now; 'topo_seen'
- * (host set only) the topology's last_seen when it last changed. */
+ * high 16.  'vals' is the port (reactive) or, in the proactive host set,
+ * L2_HOST_* flags and the second of the last re-statement; 'seen' whole
+ * seconds of host->now; 'topo_seen' (host set only) the topology's
+ * last_seen when it last changed. */
 struct l2_macs {
     size_t n;
     size_t mask;        /* slots - 1; doubles when half full */
@@ -821,6 +824,26 @@ l2_host_fresh(struct l2 *l2, size_t i, const struct sl_topo_host *h,
     return now - l2->hosts.seen[i] < l2->cfg.mac_age;
 }
 
+/* Whether host slot 'i' (SIZE_MAX: not in the set yet) may have its flow
+ * stated again for a miss at second 'now'; notes it if so. */
+static bool
+l2_host_restate_due(struct l2 *l2, size_t i, uint32_t now)
+{
+    uint32_t mask = UINT32_MAX >> L2_HOST_RESTATED_SHIFT;
+    uint32_t *v;
+
+    if (i == SIZE_MAX) {
+        return true;
+    }
+    v = &l2->hosts.vals[i];
+    if ((*v >> L2_HOST_RESTATED_SHIFT) == (now & mask)) {
+        return false;
+    }
+    *v = (*v & ((1u << L2_HOST_RESTATED_SHIFT) - 1)) |
+         (now & mask) << L2_HOST_RESTATED_SHIFT;
+    return true;
+}
+
 /* ---- recompute (proactive) ---- */
 
 static void
@@ -1048,10 +1071,11 @@ l2_proactive_in(struct l2 *l2, struct l2_switch *sw, bool topo,
     if (!L2_MULTICAST(pkt->eth_dst)) {
         h = host->topo_host_find(l2->ctx, pkt->eth_dst, vlan);
     }
+    size_t i = SIZE_MAX;
+    uint32_t now = 0;
     if (h) {
-        uint32_t now = l2_now_s(l2);
-        size_t i = l2_macs_find(&l2->hosts, l2_key(h->mac, h->vlan));
-
+        now = l2_now_s(l2);
+        i = l2_macs_find(&l2->hosts, l2_key(h->mac, h->vlan));
         if (i == SIZE_MAX) {
             /* Before its event reached us: it will come. */
         } else if (!l2_host_fresh(l2, i, h, now)) {
@@ -1075,10 +1099,15 @@ l2_proactive_in(struct l2 *l2, struct l2_switch *sw, bool topo,
         l2->stats.drops_no_port++; /* unreachable, or where it came from */
         return;
     }
-    /* This switch missed: its flow may be in flight, or refused; state it
-     * again (identical: nothing is sent).  Other switches are re-stated
-     * as the frame reaches them, or by a recompute. */
-    l2_host_flow_on(l2, sw->dpid, h);
+    /* This switch missed: its flow may be in flight, refused, or deleted
+     * behind our back; state it again (identical: nothing is sent), at
+     * most once a second per host -- a switch keeps missing until its
+     * flow lands, and even an identical statement costs the flow
+     * programmer a canonicalisation.  Other switches are re-stated as the
+     * frame reaches them, or by a recompute. */
+    if (l2_host_restate_due(l2, i, now)) {
+        l2_host_flow_on(l2, sw->dpid, h);
+    }
     l2_packet_out(l2, ev, in_port, acts, n);
 }
 

@@ -780,7 +780,8 @@ START_TEST(proactive_mac_age)
 END_TEST
 
 /* A miss toward a known host (its flow was refused, or is in flight):
- * re-stated on that switch and sent on by the same actions. */
+ * re-stated on that switch (at most once a second) and sent on by the same
+ * actions. */
 START_TEST(proactive_known_destination_miss)
 {
     uint8_t f[1514];
@@ -806,6 +807,17 @@ START_TEST(proactive_known_destination_miss)
     test_assert_bytes(po[0].data, po[0].len, f, len);
     ck_assert_uint_eq(ah_packet_out_ports(&po[0], ports, 8), 1);
     ck_assert_uint_eq(ports[0], 3);
+
+    /* More misses within the second: sent on, but stated once a second
+     * per host (a switch keeps missing until its flow lands). */
+    ck_assert_int_eq(ah_emit_packet_in(ah, 2, 2, T_L2, f, len), SL_STOP);
+    ck_assert_int_eq(ah_emit_packet_in(ah, 2, 2, T_L2, f, len), SL_STOP);
+    ck_assert_uint_eq(ah_counts(ah).flow_adds, 1);
+    ah_packet_outs(ah, &n);
+    ck_assert_uint_eq(n, 3);
+    ah_advance(ah, 1.0);
+    ck_assert_int_eq(ah_emit_packet_in(ah, 2, 2, T_L2, f, len), SL_STOP);
+    ck_assert_uint_eq(ah_counts(ah).flow_adds, 2);
 
     /* Toward the port it came from: dropped. */
     ah_clear_packet_outs(ah);
