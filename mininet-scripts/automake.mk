@@ -5,6 +5,8 @@ dist_noinst_SCRIPTS += mininet-scripts/e2e.py mininet-scripts/run.py
 EXTRA_DIST += mininet-scripts/e2e_rest.py
 EXTRA_DIST += mininet-scripts/e2e_topo.py
 EXTRA_DIST += mininet-scripts/e2e_apps.py
+EXTRA_DIST += mininet-scripts/e2e_faults.py mininet-scripts/e2e_abuse.py \
+	mininet-scripts/e2e_security.py mininet-scripts/peers.py
 EXTRA_DIST += mininet-scripts/sluicenet.py mininet-scripts/topos.py
 
 # ---- end to end: sudo make check-e2e ----
@@ -26,3 +28,4 @@ check-e2e:
 	    --results-dir mininet-scripts $(E2E_FLAGS)
 .PHONY: check-e2e
 CLEANFILES += mininet-scripts/e2e-*.trs mininet-scripts/e2e-*.log
+

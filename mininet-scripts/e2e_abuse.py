@@ -1,0 +1,3 @@
+"""e2e_abuse: (being written for issue 8)."""
+
+TESTS = ()

@@ -1,0 +1,3 @@
+"""e2e_faults: (being written for issue 8)."""
+
+TESTS = ()

@@ -1,0 +1,3 @@
+"""e2e_security: (being written for issue 8)."""
+
+TESTS = ()
