@@ -13,8 +13,10 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <grp.h>
 #include <inttypes.h>
 #include <math.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -700,6 +702,14 @@ cfg_tls_pin(struct cfg_ctx *ctx, struct sl_config *cfg, yaml_node_t *node)
 }
 
 static int
+cfg_tls_allow_insecure_key(struct cfg_ctx *ctx, struct sl_config *cfg,
+                           yaml_node_t *node)
+{
+    return cfg_get_bool(ctx, "openflow.tls.allow_insecure_key", node,
+                        &cfg->tls_allow_insecure_key);
+}
+
+static int
 cfg_of_tls(struct cfg_ctx *ctx, struct sl_config *cfg, yaml_node_t *node)
 {
     static const struct cfg_key keys[] = {
@@ -708,6 +718,7 @@ cfg_of_tls(struct cfg_ctx *ctx, struct sl_config *cfg, yaml_node_t *node)
         { "ca_certificate", cfg_tls_ca_certificate },
         { "verify_peer", cfg_tls_verify_peer },
         { "pin", cfg_tls_pin },
+        { "allow_insecure_key", cfg_tls_allow_insecure_key },
     };
     int error;
 
@@ -1165,12 +1176,106 @@ cfg_apps(struct cfg_ctx *ctx, struct sl_config *cfg, yaml_node_t *node)
     return 0;
 }
 
+/* ---- user ---- */
+
+/* Returns NULL if the 'len' bytes at 's' are a user or group name as
+ * useradd(8) makes them (letters, digits, '_', '.', '-', not starting with
+ * '-', an optional final '$', not only digits), else what is wrong. */
+static const char *
+cfg_account_name_problem(const char *s, size_t len)
+{
+    size_t n = len;
+    bool digits_only = true;
+
+    if (len == 0) {
+        return "is empty";
+    }
+    if (len > SL_CONFIG_ACCOUNT_NAME_MAX) {
+        return "is longer than 32 characters";
+    }
+    if (s[n - 1] == '$') {
+        n--;
+    }
+    if (n == 0 || s[0] == '-') {
+        return "must start with a letter, a digit, '_' or '.'";
+    }
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9') || c == '_' || c == '.'
+              || c == '-')) {
+            return "may hold only letters, digits, '_', '.' and '-'";
+        }
+        digits_only &= c >= '0' && c <= '9';
+    }
+    if (digits_only) {
+        return "is a number: give a name, not an id";
+    }
+    return NULL;
+}
+
+/* user: "NAME" or "NAME:GROUP" (or null: none). */
+static int
+cfg_user(struct cfg_ctx *ctx, struct sl_config *cfg, yaml_node_t *node)
+{
+    static const char key[] = "user";
+    char *value = NULL;
+    const char *problem;
+    int error;
+
+    error = cfg_get_string(ctx, key, node, true, &value);
+    if (error) {
+        return error;
+    }
+    free(cfg->user);
+    free(cfg->group);
+    cfg->user = cfg->group = NULL;
+    cfg->user_mark = node->start_mark;
+    if (value == NULL) {
+        return 0;
+    }
+
+    char *colon = strchr(value, ':');
+    size_t user_len = colon ? (size_t) (colon - value) : strlen(value);
+    problem = cfg_account_name_problem(value, user_len);
+    if (problem) {
+        error = cfg_err_at(ctx, node->start_mark,
+                           "user: the user name of '%.80s' %s (want NAME "
+                           "or NAME:GROUP)", value, problem);
+        goto out;
+    }
+    if (colon) {
+        if (strchr(colon + 1, ':')) {
+            error = cfg_err_at(ctx, node->start_mark,
+                               "user: '%.80s' has more than one ':' (want "
+                               "NAME or NAME:GROUP)", value);
+            goto out;
+        }
+        problem = cfg_account_name_problem(colon + 1, strlen(colon + 1));
+        if (problem) {
+            error = cfg_err_at(ctx, node->start_mark,
+                               "user: the group name of '%.80s' %s (want "
+                               "NAME or NAME:GROUP)", value, problem);
+            goto out;
+        }
+        cfg->group = sl_xstrdup(colon + 1);
+        *colon = '\0';
+    }
+    cfg->user = value;
+    value = NULL;
+
+out:
+    free(value);
+    return error;
+}
+
 /* ---- Top level. ---- */
 
 static int
 cfg_top(struct cfg_ctx *ctx, struct sl_config *cfg, yaml_node_t *root)
 {
     static const struct cfg_key keys[] = {
+        { "user", cfg_user },
         { "openflow", cfg_openflow },
         { "rest", cfg_rest },
         { "topology", cfg_topology },
@@ -1324,6 +1429,8 @@ sl_config_destroy(struct sl_config *cfg)
     free(cfg->rest_address);
     free(cfg->rest_token);
     free(cfg->lldp_key);
+    free(cfg->user);
+    free(cfg->group);
     cfg_free_log_levels(cfg);
     cfg_free_apps(cfg);
     if (cfg->doc) {
@@ -1439,8 +1546,72 @@ sl_config_check(const char *path, char *errbuf, size_t errlen)
     struct sl_config cfg;
     int error = sl_config_load_file(path, &cfg, errbuf, errlen);
 
+    if (!error && cfg.user) {
+        uid_t uid;
+        gid_t gid;
+        error = sl_config_resolve_user(&cfg, path, &uid, &gid, errbuf,
+                                       errlen);
+    }
     sl_config_destroy(&cfg);
     return error;
+}
+
+/* errno values with which getpwnam() and getgrnam() say "no such name"
+ * (getpwnam(3)), besides 0. */
+static bool
+cfg_lookup_not_found(int error)
+{
+    return (error == 0 || error == ENOENT || error == ESRCH
+            || error == EBADF || error == EPERM);
+}
+
+int
+sl_config_resolve_user(const struct sl_config *cfg, const char *name,
+                       uid_t *uid, gid_t *gid, char *errbuf, size_t errlen)
+{
+    struct cfg_ctx ctx = { .name = name, .errbuf = errbuf,
+                           .errlen = errlen };
+    const struct passwd *pw;
+    const struct group *gr;
+
+    errno = 0;
+    pw = getpwnam(cfg->user);
+    if (!pw) {
+        int error = errno;
+        if (cfg_lookup_not_found(error)) {
+            cfg_err_at(&ctx, cfg->user_mark, "user: no such user '%s'",
+                       cfg->user);
+            return ENOENT;
+        }
+        cfg_err_at(&ctx, cfg->user_mark, "user: cannot look up user "
+                   "'%s': %s", cfg->user, strerror(error));
+        return error;
+    }
+    if (pw->pw_uid == 0) {
+        cfg_err_at(&ctx, cfg->user_mark, "user: '%s' is uid 0: dropping "
+                   "to it protects nothing; name an unprivileged user, or "
+                   "remove the key", cfg->user);
+        return EPERM;
+    }
+    *uid = pw->pw_uid;
+    *gid = pw->pw_gid;
+    if (cfg->group) {
+        errno = 0;
+        gr = getgrnam(cfg->group);
+        if (!gr) {
+            int error = errno;
+            if (cfg_lookup_not_found(error)) {
+                cfg_err_at(&ctx, cfg->user_mark, "user: no such group "
+                           "'%s'", cfg->group);
+                return ENOENT;
+            }
+            cfg_err_at(&ctx, cfg->user_mark, "user: cannot look up group "
+                       "'%s': %s", cfg->group, strerror(error));
+            return error;
+        }
+        *gid = gr->gr_gid;
+    }
+    return 0;
 }
 
 /* ---- Dump. ---- */
@@ -1553,6 +1724,17 @@ sl_config_dump(const struct sl_config *cfg, FILE *out)
 {
     size_t i, j;
 
+    if (cfg->user) {
+        fputs("user: ", out);
+        char *spec = sl_xasprintf("%s%s%s", cfg->user,
+                                  cfg->group ? ":" : "",
+                                  cfg->group ? cfg->group : "");
+        cfg_dump_string(out, spec);
+        free(spec);
+        fputc('\n', out);
+    } else {
+        fputs("user: null\n", out);
+    }
     fputs("openflow:\n  listen: [", out);
     for (i = 0; i < cfg->n_listeners; i++) {
         const struct sl_config_listener *l = &cfg->listeners[i];
@@ -1573,6 +1755,8 @@ sl_config_dump(const struct sl_config *cfg, FILE *out)
         }
         fprintf(out, "    verify_peer: %s\n",
                 cfg->tls_verify_peer ? "true" : "false");
+        fprintf(out, "    allow_insecure_key: %s\n",
+                cfg->tls_allow_insecure_key ? "true" : "false");
         fputs("    pin: {", out);
         for (i = 0; i < cfg->n_tls_pins; i++) {
             fprintf(out, "%s\"0x%016"PRIx64"\": \"sha256:", i ? ", " : "",

@@ -3,9 +3,10 @@
  * Sits at the bottom of controller/: the daemon loads a file (or the
  * embedded defaults) into a 'struct sl_config' once at start-up and on
  * SIGHUP, then hands the values to the connection, topology, REST, logging
- * and plugin layers.  Nothing here has side effects beyond memory: loading
- * opens no socket and reads no certificate, so --check-config is simply a
- * load followed by a destroy.
+ * and plugin layers.  Loading has no side effects beyond memory: it opens
+ * no socket, reads no certificate and looks up no user, so it can run on
+ * any input (the fuzz target does); --check-config is a load, the lookup
+ * of 'user' (sl_config_resolve_user()) and a destroy.
  *
  * Every key of DESIGN.md is parsed strictly: unknown keys, duplicate keys,
  * wrong types and out-of-range values are errors reported as one line
@@ -23,12 +24,15 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include <yaml.h>
 
 /* Largest input accepted (bytes); a bigger file is an error. */
 #define SL_CONFIG_MAX_SIZE (4u * 1024 * 1024)
 /* Deepest nesting of YAML collections accepted anywhere in the file. */
 #define SL_CONFIG_MAX_DEPTH 64
+/* Longest user or group name in 'user' (useradd's limit on Linux). */
+#define SL_CONFIG_ACCOUNT_NAME_MAX 32
 
 enum sl_config_listen_kind {
     SL_CONFIG_LISTEN_TCP,
@@ -75,6 +79,9 @@ struct sl_config {
     char *tls_private_key;
     char *tls_ca_certificate;
     bool tls_verify_peer;          /* default true */
+    bool tls_allow_insecure_key;   /* use a private key file that others
+                                    * can read (sl_tls_check_key());
+                                    * default false */
     struct sl_config_pin *tls_pins;
     size_t n_tls_pins;
     double echo_interval;          /* seconds, > 0, default 5 */
@@ -105,6 +112,13 @@ struct sl_config {
     struct sl_config_log_level *log_levels;
     size_t n_log_levels;
     bool log_syslog;               /* default false */
+
+    /* user: the account to run as once started as root ("NAME" or
+     * "NAME:GROUP"); NULL = none */
+    char *user;                    /* the user name */
+    char *group;                   /* the group name; NULL = the user's
+                                    * login group */
+    yaml_mark_t user_mark;         /* where 'user' was set (errors) */
 
     /* apps, in load order */
     struct sl_config_app *apps;
@@ -138,8 +152,22 @@ int sl_config_load_file(const char *path, struct sl_config *cfg,
                         char *errbuf, size_t errlen);
 
 /* Loads and validates the file at 'path' without keeping anything (the
- * daemon's --check-config).  Returns as sl_config_load_file(). */
+ * daemon's --check-config): sl_config_load_file(), then, when 'user' is
+ * set, sl_config_resolve_user().  Opens no key or certificate file.
+ * Returns as those two. */
 int sl_config_check(const char *path, char *errbuf, size_t errlen);
+
+/* Looks up the account of 'cfg''s 'user' key (which must be set) in the
+ * system's user and group databases (getpwnam(), getgrnam()): the user's
+ * uid, and the gid of 'group' if given, else the user's login group.
+ * 'name' names the config in messages, as the loader does.  Returns 0 with
+ * '*uid' and '*gid' set, or ENOENT ("NAME:LINE:COL: user: no such user
+ * 'sluice'", likewise for a group), EPERM (the user is uid 0: dropping to
+ * it protects nothing), or the errno of a failed lookup, with one line in
+ * 'errbuf'.  Not done by the loader, which touches nothing but memory. */
+int sl_config_resolve_user(const struct sl_config *cfg, const char *name,
+                           uid_t *uid, gid_t *gid, char *errbuf,
+                           size_t errlen);
 
 /* Frees everything 'cfg' owns and zeroes it.  Accepts a zeroed (never
  * loaded) config and NULL. */

@@ -128,10 +128,8 @@ static int conn_stage_commit(struct sl_conn *);
 
 /* ---- TLS context ---- */
 
-/* Keys are never passphrase-protected here: refuse instead of prompting on
- * the terminal. */
-static int
-tls_no_passphrase(char *buf, int size, int rwflag, void *aux)
+int
+sl_tls_no_passphrase(char *buf, int size, int rwflag, void *aux)
 {
     (void) buf;
     (void) size;
@@ -172,6 +170,48 @@ tls_check_file(const char *path, char *err, size_t errlen)
     return true;
 }
 
+/* Permission bits a private key file must not have: any for other users,
+ * write for the group. */
+#define TLS_KEY_FORBIDDEN_MODE (S_IRWXO | S_IWGRP)
+
+int
+sl_tls_check_key(const char *path, bool allow_insecure, char *err,
+                 size_t errlen)
+{
+    struct stat st;
+    const char *what;
+
+    if (stat(path, &st) < 0) {
+        int error = errno;
+        sl_format_err(err, errlen, "%s: %s", path, strerror(error));
+        return error;
+    }
+    mode_t mode = st.st_mode & 07777;
+    if (!(mode & TLS_KEY_FORBIDDEN_MODE)) {
+        return 0;
+    }
+    if (mode & S_IROTH) {
+        what = "world-readable";
+    } else if (mode & S_IWOTH) {
+        what = "world-writable";
+    } else if (mode & S_IXOTH) {
+        what = "open to other users";
+    } else {
+        what = "group-writable";
+    }
+    if (allow_insecure) {
+        SL_WARN("%s: private key is %s (mode %04o), used anyway: "
+                "openflow.tls.allow_insecure_key is true", path, what,
+                (unsigned int) mode);
+        return 0;
+    }
+    sl_format_err(err, errlen,
+                  "%s: private key is %s (mode %04o): chmod 600 it, or set "
+                  "openflow.tls.allow_insecure_key: true", path, what,
+                  (unsigned int) mode);
+    return EPERM;
+}
+
 SSL_CTX *
 sl_tls_ctx_create(const struct sl_config *cfg, char *err, size_t errlen)
 {
@@ -210,7 +250,7 @@ sl_tls_ctx_create(const struct sl_config *cfg, char *err, size_t errlen)
                       tls_queued_reason());
         return NULL;
     }
-    SSL_CTX_set_default_passwd_cb(ctx, tls_no_passphrase);
+    SSL_CTX_set_default_passwd_cb(ctx, sl_tls_no_passphrase);
     if (!SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION)) {
         sl_format_err(err, errlen, "cannot require TLS 1.2: %s",
                       tls_queued_reason());
@@ -245,6 +285,10 @@ sl_tls_ctx_create(const struct sl_config *cfg, char *err, size_t errlen)
     if (SSL_CTX_check_private_key(ctx) != 1) {
         ERR_clear_error();
         goto mismatch;
+    }
+    /* After the load, so that a file that is no key at all says so. */
+    if (sl_tls_check_key(key, cfg->tls_allow_insecure_key, err, errlen)) {
+        goto error;
     }
     if (ca) {
         if (SSL_CTX_load_verify_locations(ctx, ca, NULL) != 1) {

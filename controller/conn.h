@@ -23,7 +23,8 @@
  * The owner destroys the conn in (or after) 'closed'.
  *
  * TLS: sl_tls_ctx_create() builds the server SSL_CTX from the config: TLS
- * 1.2 or later, certificate and private key (checked to match), CA file,
+ * 1.2 or later, certificate and private key (checked to match, and the key
+ * file checked to be private: sl_tls_check_key()), CA file,
  * and peer verification (a client certificate chaining to the CA is
  * required unless verify_peer is false).  A failed handshake closes the
  * conn with a reason naming the verification error. */
@@ -66,10 +67,30 @@ struct sl_conn_ops {
  * (or destroy it). */
 typedef void sl_accept_cb(struct sl_conn *conn, void *aux);
 
+/* Checks that the private key file 'path' is private: no permission at
+ * all for other users and no write permission for its group (mode & 027
+ * is 0; 0600 and 0640 pass, 0644, 0660 and 0602 do not).  Uses stat(), so
+ * it works without read permission (after the daemon dropped its
+ * privileges, on reload).  Returns 0 if the key is private; 0 too if it is
+ * not but 'allow_insecure' is true (openflow.tls.allow_insecure_key), after
+ * logging a warning; EPERM if it is not, with "PATH: private key is
+ * world-readable (mode 0644): chmod 600 it, or set
+ * openflow.tls.allow_insecure_key: true" in 'err'; or the errno of a
+ * failed stat() with "PATH: strerror" in 'err'. */
+int sl_tls_check_key(const char *path, bool allow_insecure, char *err,
+                     size_t errlen);
+
+/* An OpenSSL passphrase callback (SSL_CTX_set_default_passwd_cb()) that
+ * refuses: keys are never passphrase-protected here, and a daemon must not
+ * prompt on a terminal. */
+int sl_tls_no_passphrase(char *buf, int size, int rwflag, void *aux);
+
 /* Builds the server-side TLS context from 'cfg' (its tls_* fields).
  * Returns it, or NULL with a one-line reason in 'err' naming the file and
  * what is wrong ("/etc/sluice/c.key: private key does not match the
- * certificate /etc/sluice/c.crt").  Free with SSL_CTX_free(). */
+ * certificate /etc/sluice/c.crt").  The private key must pass
+ * sl_tls_check_key() (with cfg->tls_allow_insecure_key).  Free with
+ * SSL_CTX_free(). */
 SSL_CTX *sl_tls_ctx_create(const struct sl_config *cfg, char *err,
                            size_t errlen);
 

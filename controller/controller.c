@@ -694,6 +694,10 @@ sl_controller_keep_restart_settings(struct sl_config *a, struct sl_config *b)
     SL_SWAP(topo_enabled);
     SL_SWAP(host_timeout);
     SL_SWAP(max_hosts);
+    SL_SWAP(tls_allow_insecure_key);
+    SL_SWAP(user);
+    SL_SWAP(group);
+    SL_SWAP(user_mark);
 #undef SL_SWAP
 }
 

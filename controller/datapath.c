@@ -531,6 +531,15 @@ dp_recv_hello(struct sl_datapath *dp, const uint8_t *data, size_t len,
 {
     char reason[128];
 
+    if (h->version == 0x16 && h->type == 0x03) {
+        /* A TLS record (handshake, version 3.x): a switch set to ssl: on a
+         * tcp: listener. */
+        snprintf(reason, sizeof reason,
+                 "a TLS handshake on a plain tcp: listener (is the switch "
+                 "set to ssl:?)");
+        dp_fail(dp, SL_LOG_WARN, reason, true);
+        return;
+    }
     if (h->type != OFPT_HELLO) {
         snprintf(reason, sizeof reason,
                  "protocol violation: %s (version 0x%02x) before HELLO",

@@ -6,6 +6,15 @@
  * ready or detaches -- then runs the event loop until SIGTERM or SIGINT.
  * SIGHUP reloads the configuration.
  *
+ * Privileges: started as root with 'user' set, the daemon does everything
+ * that needs root first -- reads the TLS keys and certificates, loads and
+ * starts the apps, binds every listener (OpenFlow and REST), writes the
+ * pid file -- then takes the user's groups, gid and uid for good (and
+ * checks that root cannot be regained) before the event loop handles a
+ * single byte from a switch or a REST client.  A reload afterwards runs as
+ * that user: what needs root (listeners, key files) only changes with a
+ * restart anyway, and the config file must be readable by the user.
+ *
  * Exit status: 0 after an orderly shutdown (and for --version, --help and a
  * good --check-config), 1 when the daemon could not start or a config is
  * bad, 2 for a usage error. */
@@ -14,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -200,8 +210,178 @@ struct sl_daemon {
     struct rest_api *api;       /* NULL with rest.enabled false */
     struct topo *topo;
     const char *log_levels;     /* --log-level, re-applied after reloads */
+    /* The 'user' key the daemon started with ("": none): a reload does
+     * not change it. */
+    char user[SL_CONFIG_ACCOUNT_NAME_MAX + 1];
+    char group[SL_CONFIG_ACCOUNT_NAME_MAX + 1];
     int stop_signal;
 };
+
+/* ---- keys, config file and privileges ---- */
+
+static bool
+sl_str_equal(const char *a, const char *b)
+{
+    return a == b || (a != NULL && b != NULL && !strcmp(a, b));
+}
+
+/* Whether the name 'a' (NULL: none) is 'b' ("": none). */
+static bool
+sl_name_equal(const char *a, const char *b)
+{
+    return !strcmp(a != NULL ? a : "", b);
+}
+
+/* Whether 'cfg' makes the daemon read openflow.tls.private_key: an ssl:
+ * listener, or HTTPS on the REST API. */
+static bool
+sl_config_reads_key(const struct sl_config *cfg)
+{
+    if (!cfg->has_tls || cfg->tls_private_key == NULL) {
+        return false;
+    }
+    for (size_t i = 0; i < cfg->n_listeners; i++) {
+        if (cfg->listeners[i].kind == SL_CONFIG_LISTEN_SSL) {
+            return true;
+        }
+    }
+    return cfg->rest_enabled && cfg->rest_https;
+}
+
+/* Warns about a config file 'path' that others can change, or that others
+ * can read while it holds a secret of 'cfg'. */
+static void
+sl_check_config_mode(const char *path, const struct sl_config *cfg)
+{
+    struct stat st;
+
+    if (path == NULL || stat(path, &st) < 0) {
+        return;
+    }
+    unsigned int mode = st.st_mode & 07777;
+    if (mode & S_IWOTH) {
+        SL_WARN("%s: world-writable (mode %04o): anyone can change what "
+                "sluice runs: chmod o-w it", path, mode);
+    }
+    const char *secret = (cfg->rest_token != NULL ? "rest.token"
+                          : cfg->lldp_key != NULL ? "topology.lldp_key"
+                          : NULL);
+    if (secret != NULL && (mode & S_IROTH)) {
+        SL_WARN("%s: holds a secret (%s) but is world-readable (mode "
+                "%04o): chmod 600 it (640 with the group sluice runs as)",
+                path, secret, mode);
+    }
+}
+
+/* Becomes 'user' ('uid', 'gid') for good: its supplementary groups, then
+ * the gid, then the uid (real, effective and saved), and checks that root
+ * cannot be regained.  Returns 0, or an errno with one line in 'err'. */
+static int
+sl_drop_privileges(const char *user, uid_t uid, gid_t gid, char *err,
+                   size_t errlen)
+{
+    uid_t ruid, euid, suid;
+    gid_t rgid, egid, sgid;
+
+    if (initgroups(user, gid) < 0) {
+        int error = errno;
+        snprintf(err, errlen, "user: cannot take the groups of '%s': %s",
+                 user, strerror(error));
+        return error;
+    }
+    if (setresgid(gid, gid, gid) < 0) {
+        int error = errno;
+        snprintf(err, errlen, "user: cannot set gid %u: %s",
+                 (unsigned int) gid, strerror(error));
+        return error;
+    }
+    if (setresuid(uid, uid, uid) < 0) {
+        int error = errno;
+        snprintf(err, errlen, "user: cannot set uid %u: %s",
+                 (unsigned int) uid, strerror(error));
+        return error;
+    }
+    if (getresuid(&ruid, &euid, &suid) < 0
+        || getresgid(&rgid, &egid, &sgid) < 0
+        || ruid != uid || euid != uid || suid != uid
+        || rgid != gid || egid != gid || sgid != gid) {
+        snprintf(err, errlen, "user: still not uid %u and gid %u after "
+                 "setting them", (unsigned int) uid, (unsigned int) gid);
+        return EPERM;
+    }
+    if (setuid(0) == 0 || seteuid(0) == 0 || setgid(0) == 0
+        || setegid(0) == 0) {
+        snprintf(err, errlen, "user: root can be regained after becoming "
+                 "'%s'", user);
+        return EPERM;
+    }
+    return 0;
+}
+
+/* Starts the REST API of 'ctl'.  HTTPS reads openflow.tls's private key:
+ * it gets the check of the ssl: listeners' (sl_tls_ctx_create()) here
+ * when there are no such listeners.  Returns the API, or NULL with one
+ * line in 'err'. */
+static struct rest_api *
+sl_rest_start(struct sl_controller *ctl, char *err, size_t errlen)
+{
+    if (ctl->cfg.rest_https && ctl->ssl_ctx == NULL
+        && sl_tls_check_key(ctl->cfg.tls_private_key,
+                            ctl->cfg.tls_allow_insecure_key, err, errlen)) {
+        return NULL;
+    }
+    return rest_api_start(ctl, err, errlen);
+}
+
+/* What SIGHUP checks beyond what sl_controller_reload() does: 'user'
+ * exists (a change needs a restart, and is named), the private key is
+ * still private, and the file's own permissions.  Returns 0, or an errno
+ * with one line in 'err'. */
+static int
+sl_reload_check(struct sl_daemon *d, char *err, size_t errlen)
+{
+    const char *path = d->ctl.config_path;
+    struct sl_config next;
+    int error;
+
+    error = sl_config_load_file(path, &next, err, errlen);
+    if (error) {
+        return error;
+    }
+    if (next.user != NULL) {
+        uid_t uid;
+        gid_t gid;
+        error = sl_config_resolve_user(&next, path, &uid, &gid, err,
+                                       errlen);
+        if (error) {
+            goto out;
+        }
+    }
+    if (!sl_name_equal(next.user, d->user)
+        || !sl_name_equal(next.group, d->group)) {
+        SL_WARN("reload: user changed: restart sluice to apply it");
+    }
+    if (sl_config_reads_key(&next)) {
+        error = sl_tls_check_key(next.tls_private_key,
+                                 next.tls_allow_insecure_key, err, errlen);
+        if (error == EACCES
+            && sl_str_equal(next.tls_private_key,
+                            d->ctl.cfg.tls_private_key)) {
+            /* The key that runs was checked when it was read; the user
+             * sluice became may not even see it. */
+            SL_DBG("reload: %s", err);
+            error = 0;
+        }
+        if (error) {
+            goto out;
+        }
+    }
+    sl_check_config_mode(path, &next);
+
+out:
+    sl_config_destroy(&next);
+    return error;
+}
 
 static void
 sl_on_stop_signal(evutil_socket_t sig, short what, void *aux)
@@ -222,7 +402,8 @@ sl_on_hup(evutil_socket_t sig, short what, void *aux)
     (void) sig;
     (void) what;
     SL_INFO("SIGHUP: reloading the configuration");
-    if (sl_controller_reload(&d->ctl, err, sizeof err)) {
+    if ((d->ctl.config_path != NULL && sl_reload_check(d, err, sizeof err))
+        || sl_controller_reload(&d->ctl, err, sizeof err)) {
         SL_ERR("reload failed, the running configuration is kept: %s", err);
     } else if (d->log_levels != NULL) {
         sl_apply_log_option(d->log_levels);
@@ -353,6 +534,31 @@ main(int argc, char *argv[])
         return status;
     }
 
+    /* 'user': known, and reachable from here. */
+    uid_t run_uid = 0;
+    gid_t run_gid = 0;
+    bool drop = false;
+    if (cfg.user != NULL) {
+        if (sl_config_resolve_user(&cfg, opt.config_file, &run_uid, &run_gid,
+                                   err, sizeof err)) {
+            fprintf(stderr, "%s\n", err);
+            sl_config_destroy(&cfg);
+            return 1;
+        }
+        if (geteuid() == 0) {
+            drop = true;
+        } else if (geteuid() != run_uid || getegid() != run_gid) {
+            fprintf(stderr, "sluice: cannot start: user: sluice runs as uid "
+                    "%u gid %u, not root, so it cannot become '%s' (uid %u, "
+                    "gid %u): start it as root, or remove 'user' from %s\n",
+                    (unsigned int) geteuid(), (unsigned int) getegid(),
+                    cfg.user, (unsigned int) run_uid,
+                    (unsigned int) run_gid, opt.config_file);
+            sl_config_destroy(&cfg);
+            return 1;
+        }
+    }
+
     signal(SIGPIPE, SIG_IGN);
     /* The listeners are bound before the handlers of these signals are in
      * place (once everything has started): a SIGHUP in between would kill
@@ -387,6 +593,11 @@ main(int argc, char *argv[])
         app_path = getenv("SLUICE_APP_PATH");
     }
     d.log_levels = opt.log_levels;
+    if (cfg.user != NULL) {
+        snprintf(d.user, sizeof d.user, "%s", cfg.user);
+        snprintf(d.group, sizeof d.group, "%s",
+                 cfg.group != NULL ? cfg.group : "");
+    }
     /* When the log goes to syslog, start-up failures go to stderr too. */
     bool echo_failures = opt.detach || cfg.log_syslog;
     if (sl_controller_init(&d.ctl, d.base, &cfg, opt.config_file, app_path,
@@ -403,6 +614,11 @@ main(int argc, char *argv[])
         event_base_free(d.base);
         sl_detach_done(detach_fd, 2);
         return 2;
+    }
+    sl_check_config_mode(opt.config_file, &d.ctl.cfg);
+    if (geteuid() == 0 && !drop) {
+        SL_WARN("running as root: set 'user:' in the configuration to run "
+                "as an unprivileged user once the listeners are bound");
     }
     d.topo = topo_create(&d.ctl, err, sizeof err);
     if (d.topo == NULL) {
@@ -421,7 +637,7 @@ main(int argc, char *argv[])
         return 1;
     }
     if (d.ctl.cfg.rest_enabled) {
-        d.api = rest_api_start(&d.ctl, err, sizeof err);
+        d.api = sl_rest_start(&d.ctl, err, sizeof err);
         if (d.api == NULL) {
             sl_report_failure(echo_failures, err);
             topo_destroy(d.topo);
@@ -438,6 +654,24 @@ main(int argc, char *argv[])
         event_base_free(d.base);
         sl_detach_done(detach_fd, 1);
         return 1;
+    }
+    /* Everything that needs root is done; the loop has not run yet. */
+    if (drop && sl_drop_privileges(d.user, run_uid, run_gid, err,
+                                   sizeof err)) {
+        sl_report_failure(echo_failures, err);
+        rest_api_destroy(d.api);
+        topo_destroy(d.topo);
+        sl_controller_uninit(&d.ctl);
+        event_base_free(d.base);
+        if (opt.pidfile != NULL) {
+            unlink(opt.pidfile);
+        }
+        sl_detach_done(detach_fd, 1);
+        return 1;
+    }
+    if (d.user[0] != '\0') {
+        SL_INFO("running as user %s (uid %u, gid %u)", d.user,
+                (unsigned int) getuid(), (unsigned int) getgid());
     }
 
     ev_term = evsignal_new(d.base, SIGTERM, sl_on_stop_signal, &d);
@@ -484,8 +718,10 @@ out:
     topo_destroy(d.topo);
     sl_controller_uninit(&d.ctl);
     event_base_free(d.base);
-    if (opt.pidfile != NULL) {
-        unlink(opt.pidfile);
+    if (opt.pidfile != NULL && unlink(opt.pidfile) < 0 && errno != ENOENT) {
+        /* After dropping privileges, when its directory is root's. */
+        SL_WARN("%s: cannot remove the pid file: %s", opt.pidfile,
+                strerror(errno));
     }
     sl_detach_done(detach_fd, (unsigned char) status);
     SL_INFO("stopped");

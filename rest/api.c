@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/err.h>
+#include "controller/conn.h"
 #include "controller/log.h"
 #include "rest/native.h"
 #include "rest/ryu.h"
@@ -35,6 +36,7 @@ rest_api_ssl_ctx(const struct sl_config *cfg, char *err, size_t errlen)
         snprintf(err, errlen, "rest: cannot create a TLS context");
         return NULL;
     }
+    SSL_CTX_set_default_passwd_cb(ctx, sl_tls_no_passphrase);
     SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
     if (SSL_CTX_use_certificate_chain_file(ctx, cfg->tls_certificate) != 1
         || SSL_CTX_use_PrivateKey_file(ctx, cfg->tls_private_key,

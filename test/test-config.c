@@ -6,6 +6,8 @@
 #include "controller/config.h"
 
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -295,7 +297,7 @@ END_TEST
 START_TEST(unknown_keys_at_every_level)
 {
     assert_error("opnflow: {}\n", "sluice.yaml:1:1: unknown key 'opnflow' "
-                 "at top level (known: openflow, rest, topology, log, "
+                 "at top level (known: user, openflow, rest, topology, log, "
                  "apps)");
     assert_error("openflow:\n  listen: []\n  echo_interval: 5\n"
                  "  echo_intervall: 5\n",
@@ -305,7 +307,7 @@ START_TEST(unknown_keys_at_every_level)
     assert_error("openflow:\n  tls:\n    cert: x\n",
                  "sluice.yaml:3:5: unknown key 'cert' in openflow.tls "
                  "(known: certificate, private_key, ca_certificate, "
-                 "verify_peer, pin)");
+                 "verify_peer, pin, allow_insecure_key)");
     assert_error("rest: {port: 80}\n", "sluice.yaml:1:8: unknown key "
                  "'port' in rest (known: enabled, listen, token, https)");
     assert_error("topology:\n  lldp: 1\n", "sluice.yaml:2:3: unknown key "
@@ -552,6 +554,247 @@ START_TEST(ssl_listener_needs_tls)
     ck_assert_ptr_null(cfg.tls_ca_certificate);
     ck_assert_int_eq(cfg.listeners[0].kind, SL_CONFIG_LISTEN_SSL);
     sl_config_destroy(&cfg);
+}
+END_TEST
+
+START_TEST(allow_insecure_key_is_a_boolean)
+{
+    struct sl_config cfg;
+
+    ck_assert_int_eq(load("openflow:\n  tls: {certificate: a, private_key: "
+                          "b, verify_peer: false}\n", &cfg), 0);
+    ck_assert(!cfg.tls_allow_insecure_key);
+    sl_config_destroy(&cfg);
+    ck_assert_int_eq(load("openflow:\n  tls: {certificate: a, private_key: "
+                          "b, verify_peer: false, allow_insecure_key: "
+                          "true}\n", &cfg), 0);
+    ck_assert(cfg.tls_allow_insecure_key);
+    sl_config_destroy(&cfg);
+    assert_error("openflow:\n  tls: {certificate: a, private_key: b, "
+                 "verify_peer: false, allow_insecure_key: yes}\n",
+                 "sluice.yaml:2:81: openflow.tls.allow_insecure_key: "
+                 "expected true or false, got 'yes'");
+}
+END_TEST
+
+/* Asserts that "user: 'value'" loads as 'user' and 'group' (NULL: none). */
+static void
+assert_user(const char *text, const char *user, const char *group)
+{
+    struct sl_config cfg;
+
+    ck_assert_msg(load(text, &cfg) == 0, "%s: %s", text, errbuf);
+    if (user) {
+        ck_assert_str_eq(cfg.user, user);
+    } else {
+        ck_assert_ptr_null(cfg.user);
+    }
+    if (group) {
+        ck_assert_str_eq(cfg.group, group);
+    } else {
+        ck_assert_ptr_null(cfg.group);
+    }
+    sl_config_destroy(&cfg);
+}
+
+START_TEST(user_good_forms)
+{
+    struct sl_config cfg;
+
+    sl_config_defaults(&cfg);
+    ck_assert_ptr_null(cfg.user);
+    ck_assert_ptr_null(cfg.group);
+    sl_config_destroy(&cfg);
+    assert_user("openflow: {}\n", NULL, NULL);
+    assert_user("user: sluice\n", "sluice", NULL);
+    assert_user("user: \"sluice\"\n", "sluice", NULL);
+    assert_user("user: sluice:netadmin\n", "sluice", "netadmin");
+    assert_user("user: 'sluice:netadmin'\n", "sluice", "netadmin");
+    assert_user("user: _sluice.d-2\n", "_sluice.d-2", NULL);
+    assert_user("user: host$:Domain.Users\n", "host$", "Domain.Users");
+    assert_user("user: 0sluice\n", "0sluice", NULL);
+    assert_user("user: null\n", NULL, NULL);
+    assert_user("user:\n", NULL, NULL);
+    /* 32 characters, the most. */
+    assert_user("user: abcdefghijklmnopqrstuvwxyz012345\n",
+                "abcdefghijklmnopqrstuvwxyz012345", NULL);
+}
+END_TEST
+
+START_TEST(user_bad_forms)
+{
+    assert_error("user: ''\n", "sluice.yaml:1:7: user: must not be empty");
+    assert_error("user: [sluice]\n", "sluice.yaml:1:7: user: expected a "
+                 "string or null, got a sequence");
+    assert_error("user: {name: sluice}\n", "sluice.yaml:1:7: user: "
+                 "expected a string or null, got a mapping");
+    assert_error("user: 1000\n", "sluice.yaml:1:7: user: the user name of "
+                 "'1000' is a number: give a name, not an id (want NAME or "
+                 "NAME:GROUP)");
+    assert_error("user: sluice:100\n", "sluice.yaml:1:7: user: the group "
+                 "name of 'sluice:100' is a number: give a name, not an id "
+                 "(want NAME or NAME:GROUP)");
+    assert_error("user: -sluice\n", "sluice.yaml:1:7: user: the user name of "
+                 "'-sluice' must start with a letter, a digit, '_' or '.' "
+                 "(want NAME or NAME:GROUP)");
+    assert_error("user: \"slu ice\"\n", "sluice.yaml:1:7: user: the user "
+                 "name of 'slu ice' may hold only letters, digits, '_', '.' "
+                 "and '-' (want NAME or NAME:GROUP)");
+    assert_error("user: \"slu/ice\"\n", "sluice.yaml:1:7: user: the user "
+                 "name of 'slu/ice' may hold only letters, digits, '_', '.' "
+                 "and '-' (want NAME or NAME:GROUP)");
+    assert_error("user: \"sl$uice\"\n", "sluice.yaml:1:7: user: the user "
+                 "name of 'sl$uice' may hold only letters, digits, '_', '.' "
+                 "and '-' (want NAME or NAME:GROUP)");
+    assert_error("user: $\n", "sluice.yaml:1:7: user: the user name of '$' "
+                 "must start with a letter, a digit, '_' or '.' (want NAME "
+                 "or NAME:GROUP)");
+    assert_error("user: \":wheel\"\n", "sluice.yaml:1:7: user: the user "
+                 "name of ':wheel' is empty (want NAME or NAME:GROUP)");
+    assert_error("user: \"sluice:\"\n", "sluice.yaml:1:7: user: the group "
+                 "name of 'sluice:' is empty (want NAME or NAME:GROUP)");
+    assert_error("user: \"a:b:c\"\n", "sluice.yaml:1:7: user: 'a:b:c' has "
+                 "more than one ':' (want NAME or NAME:GROUP)");
+    assert_error("user: abcdefghijklmnopqrstuvwxyz0123456\n",
+                 "sluice.yaml:1:7: user: the user name of "
+                 "'abcdefghijklmnopqrstuvwxyz0123456' is longer than 32 "
+                 "characters (want NAME or NAME:GROUP)");
+    assert_error("user: \"sl\\tuice\"\n", "sluice.yaml:1:7: user: the user "
+                 "name of 'sl?uice' may hold only letters, digits, '_', '.' "
+                 "and '-' (want NAME or NAME:GROUP)");
+    assert_error("user: \"sl\\0uice\"\n", "sluice.yaml:1:7: user: contains "
+                 "a NUL character");
+}
+END_TEST
+
+/* Loads "user: 'spec'" and resolves it; returns what resolving did. */
+static int
+resolve(const char *spec, uid_t *uid, gid_t *gid)
+{
+    struct sl_config cfg;
+    char text[256];
+
+    snprintf(text, sizeof text, "user: \"%s\"\n", spec);
+    ck_assert_msg(load(text, &cfg) == 0, "%s: %s", text, errbuf);
+    int error = sl_config_resolve_user(&cfg, "sluice.yaml", uid, gid,
+                                       errbuf, sizeof errbuf);
+    sl_config_destroy(&cfg);
+    return error;
+}
+
+START_TEST(user_resolves_names)
+{
+    uid_t uid = 12345;
+    gid_t gid = 12345;
+
+    /* "nobody" is on every Linux system this builds on; its group's name
+     * varies (nogroup, nobody), so it is looked up. */
+    const struct passwd *pw = getpwnam("nobody");
+    ck_assert_ptr_nonnull(pw);
+    uid_t nobody_uid = pw->pw_uid;
+    gid_t nobody_gid = pw->pw_gid;
+    ck_assert_int_eq(resolve("nobody", &uid, &gid), 0);
+    ck_assert_uint_eq(uid, nobody_uid);
+    ck_assert_uint_eq(gid, nobody_gid);
+
+    const struct group *gr = getgrgid(0);
+    ck_assert_ptr_nonnull(gr);
+    char spec[128];
+    snprintf(spec, sizeof spec, "nobody:%s", gr->gr_name);
+    ck_assert_int_eq(resolve(spec, &uid, &gid), 0);
+    ck_assert_uint_eq(uid, nobody_uid);
+    ck_assert_uint_eq(gid, 0);
+}
+END_TEST
+
+START_TEST(user_resolve_errors)
+{
+    uid_t uid;
+    gid_t gid;
+
+    ck_assert_int_eq(resolve("no-such-user.sluice", &uid, &gid), ENOENT);
+    ck_assert_str_eq(errbuf, "sluice.yaml:1:7: user: no such user "
+                     "'no-such-user.sluice'");
+    ck_assert_int_eq(resolve("nobody:no-such-group.sl", &uid, &gid), ENOENT);
+    ck_assert_str_eq(errbuf, "sluice.yaml:1:7: user: no such group "
+                     "'no-such-group.sl'");
+    ck_assert_int_eq(resolve("root", &uid, &gid), EPERM);
+    ck_assert_str_eq(errbuf, "sluice.yaml:1:7: user: 'root' is uid 0: "
+                     "dropping to it protects nothing; name an unprivileged "
+                     "user, or remove the key");
+}
+END_TEST
+
+START_TEST(user_and_allow_insecure_key_round_trip_through_dump)
+{
+    static const char text[] =
+        "user: \"nobody:daemon\"\n"
+        "openflow:\n"
+        "  tls: {certificate: a, private_key: b, verify_peer: false,\n"
+        "        allow_insecure_key: true}\n";
+    struct sl_config cfg, again;
+    char *dump = NULL;
+    size_t len = 0;
+    FILE *out;
+
+    ck_assert_int_eq(load(text, &cfg), 0);
+    out = open_memstream(&dump, &len);
+    ck_assert_int_eq(sl_config_dump(&cfg, out), 0);
+    fclose(out);
+    ck_assert_ptr_nonnull(strstr(dump, "user: \"nobody:daemon\"\n"));
+    ck_assert_ptr_nonnull(strstr(dump, "    allow_insecure_key: true\n"));
+    ck_assert_int_eq(sl_config_load_string(dump, len, "dump", &again,
+                                           errbuf, sizeof errbuf), 0);
+    ck_assert_str_eq(again.user, "nobody");
+    ck_assert_str_eq(again.group, "daemon");
+    ck_assert(again.tls_allow_insecure_key);
+    sl_config_destroy(&again);
+    sl_config_destroy(&cfg);
+    free(dump);
+
+    /* Without: "user: null" and allow_insecure_key false. */
+    ck_assert_int_eq(load("user: sluice\n", &cfg), 0);
+    dump = NULL;
+    out = open_memstream(&dump, &len);
+    ck_assert_int_eq(sl_config_dump(&cfg, out), 0);
+    fclose(out);
+    ck_assert_ptr_nonnull(strstr(dump, "user: \"sluice\"\n"));
+    ck_assert_int_eq(sl_config_load_string(dump, len, "dump", &again,
+                                           errbuf, sizeof errbuf), 0);
+    ck_assert_str_eq(again.user, "sluice");
+    ck_assert_ptr_null(again.group);
+    sl_config_destroy(&again);
+    sl_config_destroy(&cfg);
+    free(dump);
+}
+END_TEST
+
+START_TEST(check_config_looks_up_user)
+{
+    char path[] = "/tmp/test-config-XXXXXX";
+    int fd = mkstemp(path);
+    FILE *f;
+
+    ck_assert_int_ge(fd, 0);
+    f = fdopen(fd, "w");
+    fputs("# a comment\nuser: no-such-user.sluice\n", f);
+    fclose(f);
+    /* Loading touches no user database: the file loads... */
+    struct sl_config cfg;
+    ck_assert_int_eq(sl_config_load_file(path, &cfg, errbuf, sizeof errbuf),
+                     0);
+    sl_config_destroy(&cfg);
+    /* ...and --check-config looks the user up. */
+    ck_assert_int_eq(sl_config_check(path, errbuf, sizeof errbuf), ENOENT);
+    ck_assert_int_eq(strncmp(errbuf, path, strlen(path)), 0);
+    ck_assert_str_eq(errbuf + strlen(path), ":2:7: user: no such user "
+                     "'no-such-user.sluice'");
+
+    f = fopen(path, "w");
+    fputs("user: nobody\n", f);
+    fclose(f);
+    ck_assert_int_eq(sl_config_check(path, errbuf, sizeof errbuf), 0);
+    unlink(path);
 }
 END_TEST
 
@@ -988,6 +1231,13 @@ config_suite(void)
     tcase_add_test(tc, listeners_parse_ipv4_and_ipv6);
     tcase_add_test(tc, listener_syntax_errors);
     tcase_add_test(tc, ssl_listener_needs_tls);
+    tcase_add_test(tc, allow_insecure_key_is_a_boolean);
+    tcase_add_test(tc, user_good_forms);
+    tcase_add_test(tc, user_bad_forms);
+    tcase_add_test(tc, user_resolves_names);
+    tcase_add_test(tc, user_resolve_errors);
+    tcase_add_test(tc, user_and_allow_insecure_key_round_trip_through_dump);
+    tcase_add_test(tc, check_config_looks_up_user);
     tcase_add_test(tc, pins_accept_dpid_forms);
     tcase_add_test(tc, pin_format_errors);
     tcase_add_test(tc, log_level_both_forms);

@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -21,6 +22,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <event2/buffer.h>
@@ -1768,6 +1770,175 @@ START_TEST(tls_ctx_small_error_buffer_is_safe)
 }
 END_TEST
 
+/* ---- private key permissions ---- */
+
+/* Copies the server's key to 'name' in the PKI with mode 'mode' (exactly:
+ * the umask does not apply) and returns its path. */
+static const char *
+key_with_mode(const char *name, mode_t mode)
+{
+    char buf[4096];
+    const char *path = test_tls_path(tls_dir, name);
+    FILE *in = fopen(test_tls_path(tls_dir, "server.key"), "r");
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+    ck_assert_ptr_nonnull(in);
+    ck_assert_int_ge(fd, 0);
+    size_t n = fread(buf, 1, sizeof buf, in);
+    ck_assert_uint_gt(n, 0);
+    ck_assert_int_eq(write(fd, buf, n), (ssize_t) n);
+    ck_assert_int_eq(fchmod(fd, mode), 0);
+    ck_assert_int_eq(close(fd), 0);
+    fclose(in);
+    return path;
+}
+
+/* Builds a context with the server's certificate and the key 'key_name'
+ * (in the PKI), with 'allow_insecure'. */
+static SSL_CTX *
+ctx_with_key(const char *key_name, bool allow_insecure, char *err,
+             size_t errlen)
+{
+    struct sl_config cfg;
+    char certp[4096], keyp[4096], cap[4096];
+
+    memset(&cfg, 0, sizeof cfg);
+    snprintf(certp, sizeof certp, "%s", test_tls_path(tls_dir, "server.crt"));
+    snprintf(keyp, sizeof keyp, "%s", test_tls_path(tls_dir, key_name));
+    snprintf(cap, sizeof cap, "%s", test_tls_path(tls_dir, "ca.crt"));
+    cfg.has_tls = true;
+    cfg.tls_certificate = certp;
+    cfg.tls_private_key = keyp;
+    cfg.tls_ca_certificate = cap;
+    cfg.tls_verify_peer = true;
+    cfg.tls_allow_insecure_key = allow_insecure;
+    return sl_tls_ctx_create(&cfg, err, errlen);
+}
+
+/* Asserts that a key of mode 'mode' is refused, both by the check and by
+ * the context, with "PATH: private key is 'what' (mode 'mode'): ...". */
+static void
+assert_key_refused(mode_t mode, const char *what)
+{
+    char name[64], err[1024] = "", want[4200];
+
+    snprintf(name, sizeof name, "key-%04o.key", (unsigned int) mode);
+    const char *path = key_with_mode(name, mode);
+    snprintf(want, sizeof want, "%s: private key is %s (mode %04o): chmod "
+             "600 it, or set openflow.tls.allow_insecure_key: true", path,
+             what, (unsigned int) mode);
+    ck_assert_int_eq(sl_tls_check_key(path, false, err, sizeof err), EPERM);
+    ck_assert_str_eq(err, want);
+    err[0] = '\0';
+    ck_assert_ptr_null(ctx_with_key(name, false, err, sizeof err));
+    ck_assert_str_eq(err, want);
+    /* Allowed: a warning, and the key is used. */
+    err[0] = '\0';
+    ck_assert_int_eq(sl_tls_check_key(path, true, err, sizeof err), 0);
+    SSL_CTX *ctx = ctx_with_key(name, true, err, sizeof err);
+    ck_assert_msg(ctx != NULL, "%s", err);
+    SSL_CTX_free(ctx);
+    unlink(path);
+}
+
+START_TEST(tls_key_mode_0600_accepted)
+{
+    char err[1024] = "";
+    const char *path = key_with_mode("key-0600.key", 0600);
+
+    ck_assert_int_eq(sl_tls_check_key(path, false, err, sizeof err), 0);
+    SSL_CTX *ctx = ctx_with_key("key-0600.key", false, err, sizeof err);
+    ck_assert_msg(ctx != NULL, "%s", err);
+    SSL_CTX_free(ctx);
+    /* 0400 too. */
+    ck_assert_int_eq(chmod(path, 0400), 0);
+    ck_assert_int_eq(sl_tls_check_key(path, false, err, sizeof err), 0);
+    unlink(path);
+}
+END_TEST
+
+START_TEST(tls_key_mode_0640_accepted)
+{
+    char err[1024] = "";
+    const char *path = key_with_mode("key-0640.key", 0640);
+
+    /* Readable by the group sluice runs as: the usual root:sluice 0640. */
+    ck_assert_int_eq(sl_tls_check_key(path, false, err, sizeof err), 0);
+    SSL_CTX *ctx = ctx_with_key("key-0640.key", false, err, sizeof err);
+    ck_assert_msg(ctx != NULL, "%s", err);
+    SSL_CTX_free(ctx);
+    /* The group's execute bit says nothing about reading or writing. */
+    ck_assert_int_eq(chmod(path, 0750), 0);
+    ck_assert_int_eq(sl_tls_check_key(path, false, err, sizeof err), 0);
+    unlink(path);
+}
+END_TEST
+
+START_TEST(tls_key_world_readable_refused)
+{
+    assert_key_refused(0644, "world-readable");
+    assert_key_refused(0604, "world-readable");
+    assert_key_refused(0666, "world-readable");
+}
+END_TEST
+
+START_TEST(tls_key_world_readable_allowed_when_configured)
+{
+    char err[1024] = "";
+    const char *path = key_with_mode("key-allowed.key", 0644);
+
+    ck_assert_int_eq(sl_tls_check_key(path, true, err, sizeof err), 0);
+    ck_assert_str_eq(err, "");
+    SSL_CTX *ctx = ctx_with_key("key-allowed.key", true, err, sizeof err);
+    ck_assert_msg(ctx != NULL, "%s", err);
+    SSL_CTX_free(ctx);
+    unlink(path);
+}
+END_TEST
+
+START_TEST(tls_key_writable_by_others_refused)
+{
+    assert_key_refused(0602, "world-writable");
+    assert_key_refused(0660, "group-writable");
+    assert_key_refused(0620, "group-writable");
+    assert_key_refused(0601, "open to other users");
+}
+END_TEST
+
+START_TEST(tls_key_check_follows_symlinks)
+{
+    char err[1024] = "", want[4200];
+    const char *key = key_with_mode("key-target.key", 0644);
+    char target[4096];
+
+    snprintf(target, sizeof target, "%s", key);
+    const char *link = test_tls_path(tls_dir, "key-link.key");
+    ck_assert_int_eq(symlink(target, link), 0);
+    /* The link's own mode (0777) is not what counts: the key's is. */
+    snprintf(want, sizeof want, "%s: private key is world-readable (mode "
+             "0644): chmod 600 it, or set openflow.tls.allow_insecure_key: "
+             "true", link);
+    ck_assert_int_eq(sl_tls_check_key(link, false, err, sizeof err), EPERM);
+    ck_assert_str_eq(err, want);
+    ck_assert_int_eq(chmod(target, 0600), 0);
+    ck_assert_int_eq(sl_tls_check_key(link, false, err, sizeof err), 0);
+    unlink(link);
+    unlink(target);
+}
+END_TEST
+
+START_TEST(tls_key_check_missing_file)
+{
+    char err[1024] = "", want[4200];
+    const char *path = test_tls_path(tls_dir, "no-such.key");
+
+    snprintf(want, sizeof want, "%s: %s", path, strerror(ENOENT));
+    ck_assert_int_eq(sl_tls_check_key(path, false, err, sizeof err), ENOENT);
+    ck_assert_str_eq(err, want);
+    ck_assert_int_eq(sl_tls_check_key(path, true, err, sizeof err), ENOENT);
+}
+END_TEST
+
 static Suite *
 conn_suite(void)
 {
@@ -1866,6 +2037,13 @@ conn_suite(void)
     tcase_add_test(tc, tls_ctx_key_not_matching_cert);
     tcase_add_test(tc, tls_ctx_garbage_pem);
     tcase_add_test(tc, tls_ctx_small_error_buffer_is_safe);
+    tcase_add_test(tc, tls_key_mode_0600_accepted);
+    tcase_add_test(tc, tls_key_mode_0640_accepted);
+    tcase_add_test(tc, tls_key_world_readable_refused);
+    tcase_add_test(tc, tls_key_world_readable_allowed_when_configured);
+    tcase_add_test(tc, tls_key_writable_by_others_refused);
+    tcase_add_test(tc, tls_key_check_follows_symlinks);
+    tcase_add_test(tc, tls_key_check_missing_file);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -411,6 +411,23 @@ START_TEST(test_echo_before_hello_closes)
 }
 END_TEST
 
+/* A switch set to ssl: on a tcp: listener: its ClientHello record (0x16
+ * 0x03 0x01, read as version 0x16 type 3 of 256 bytes) is named as such. */
+START_TEST(test_tls_client_hello_on_tcp_closes)
+{
+    struct fsw *s = fsw_connect("fake", NULL, NULL);
+    uint8_t hello[256] = {0x16, 0x03, 0x01, 0x00, 0xfb, 0x01};
+    struct ofp_msg m;
+
+    fsw_expect(s, OFPT_HELLO, &m);
+    fsw_send_raw(s, hello, sizeof hello);
+    fsw_expect_closed(s);
+    ck_assert(fsw_log_has("switch fake down",
+                          "a TLS handshake on a plain tcp: listener"));
+    ck_assert_int_eq(rec.n_ready, 0);
+}
+END_TEST
+
 START_TEST(test_bad_version_after_hello_closes)
 {
     struct fsw *s = fsw_connect("fake", NULL, NULL);
@@ -1235,6 +1252,7 @@ datapath_suite(void)
     tcase_add_test(tc, test_malformed_hello_fails);
     tcase_add_test(tc, test_features_reply_before_hello_closes);
     tcase_add_test(tc, test_echo_before_hello_closes);
+    tcase_add_test(tc, test_tls_client_hello_on_tcp_closes);
     tcase_add_test(tc, test_bad_version_after_hello_closes);
     tcase_add_test(tc, test_error_during_handshake_closes);
     tcase_add_test(tc, test_auxiliary_connection_is_refused);
