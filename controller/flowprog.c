@@ -51,7 +51,20 @@
  * new ones meanwhile) so that their waiters complete normally.
  *
  * Barrier round trips are timed with the loop's cached time into the
- * histogram of the stats. */
+ * histogram of the stats.
+ *
+ * Answers that never come.  A switch that keeps its session (it answers
+ * echoes) but never answers a barrier, or never ends its flow stats
+ * reply, would leave its changes and their waiters stuck until it
+ * disconnects.  So each switch has one timer, watching for progress:
+ * while it waits for a barrier reply or for the flow stats (a request
+ * sent while nothing was outstanding, or any answer, is progress), and
+ * FP_REPLY_TIMEOUT passes without progress, the programmer gives up on
+ * what it waits for: a barrier -> reconcile again (the changes in flight
+ * end with SL_FLOW_ABORTED as for a disconnection; the flow stats tell
+ * what the switch applied), the flow stats -> add every desired flow, as
+ * when the switch refuses the request.  The timer is armed once per
+ * waiting stretch and re-armed from its callback, not per batch. */
 #include <config.h>
 #include "controller/flowprog.h"
 
@@ -77,6 +90,9 @@ const double sl_flowprog_rtt_bounds[SL_FLOWPROG_RTT_N_BOUNDS] = {
 #define FP_FLOW_MOD_FIXED 48
 /* Completion records kept for reuse. */
 #define FP_FREE_WAITERS_MAX 1024
+/* Seconds without an answer to a barrier or to the flow stats request,
+ * while one is awaited, before the programmer gives up on it. */
+#define FP_REPLY_TIMEOUT 10.0
 
 enum fp_state {
     FP_DISCONNECTED, /* record only */
@@ -144,6 +160,10 @@ struct fp_switch {
     struct sl_hmap_node node;  /* In 'switches', by dpid. */
     struct sl_list dirty_node; /* In 'dirty' while 'pending' is not empty
                                 * (detached otherwise). */
+    struct sl_flowprog *fp;
+    struct event *timer; /* FP_REPLY_TIMEOUT watch; pending or not, it
+                          * checks fp_switch_waiting() when it fires. */
+    double progress_at;  /* Loop time of the last progress (see top). */
     uint64_t dpid;
     enum fp_state state;
     struct sl_hmap flows; /* struct fp_flow, desired and tombstones. */
@@ -289,6 +309,8 @@ fp_run_waiters(struct sl_flowprog *fp, struct sl_list *list)
 
 /* ---- switches ---- */
 
+static void fp_timer_cb(evutil_socket_t, short, void *sw_);
+
 static struct fp_switch *
 fp_switch_find(const struct sl_flowprog *fp, uint64_t dpid)
 {
@@ -311,6 +333,11 @@ fp_switch_get(struct sl_flowprog *fp, uint64_t dpid)
     if (!sw) {
         sw = sl_xmalloc(sizeof *sw);
         memset(sw, 0, sizeof *sw);
+        sw->fp = fp;
+        sw->timer = event_new(fp->base, -1, 0, fp_timer_cb, sw);
+        if (!sw->timer) {
+            sl_out_of_memory();
+        }
         sw->dpid = dpid;
         sw->state = FP_DISCONNECTED;
         sl_list_init(&sw->dirty_node);
@@ -444,6 +471,39 @@ static uint64_t
 fp_new_cookie(struct sl_flowprog *fp, uint16_t owner)
 {
     return SL_COOKIE(owner, ++fp->cookie_seq);
+}
+
+/* ---- answers that never come ---- */
+
+/* True if 'sw' waits for an answer: the flow stats of a reconciliation,
+ * or a barrier reply. */
+static bool
+fp_switch_waiting(const struct fp_switch *sw)
+{
+    return (sw->state == FP_RECONCILING && sw->stats_pending) ||
+           (sw->state == FP_SYNCED && sw->n_barriers > 0);
+}
+
+static void
+fp_timer_arm(struct fp_switch *sw, double seconds)
+{
+    struct timeval tv;
+
+    tv.tv_sec = (time_t) seconds;
+    tv.tv_usec = (suseconds_t) ((seconds - (double) tv.tv_sec) * 1e6);
+    event_add(sw->timer, &tv);
+}
+
+/* Something was sent to 'sw' while nothing was outstanding, or it
+ * answered: the watch counts from now.  O(1), no syscall: the timer is
+ * only added when it is not pending. */
+static void
+fp_progress(struct sl_flowprog *fp, struct fp_switch *sw)
+{
+    sw->progress_at = fp_now(fp);
+    if (!evtimer_pending(sw->timer, NULL)) {
+        fp_timer_arm(sw, FP_REPLY_TIMEOUT);
+    }
 }
 
 /* ---- canonical forms ---- */
@@ -793,6 +853,7 @@ fp_reconcile_start(struct sl_flowprog *fp, struct fp_switch *sw)
     sw->state = FP_RECONCILING;
     sw->stats_xid = xid;
     sw->stats_pending = true;
+    fp_progress(fp, sw);
 }
 
 /* Sends the queued changes of 'sw' in batches closed by a barrier, as
@@ -849,6 +910,9 @@ fp_switch_send(struct sl_flowprog *fp, struct fp_switch *sw)
         sw->barriers[sw->n_barriers].sent = fp_now(fp);
         sw->n_barriers++;
         fp->stats.barriers++;
+        if (sw->n_barriers == 1) {
+            fp_progress(fp, sw);
+        }
         continue;
 
     lost:
@@ -901,6 +965,7 @@ fp_handle_barrier(struct sl_flowprog *fp, struct fp_switch *sw, uint32_t xid)
      * unanswered barriers are answered too. */
     uint64_t batch = sw->barriers[i].batch;
     fp_note_rtt(fp, fp_now(fp) - sw->barriers[i].sent);
+    fp_progress(fp, sw);
     sw->n_barriers -= i + 1;
     memmove(sw->barriers, sw->barriers + i + 1,
             sw->n_barriers * sizeof *sw->barriers);
@@ -1246,6 +1311,7 @@ fp_handle_flow_stats(struct sl_flowprog *fp, struct fp_switch *sw,
         }
         return;
     }
+    fp_progress(fp, sw);
     for (size_t i = 0; i < reply->flow.n; i++) {
         fp_note_switch_flow(fp, sw, &reply->flow.stats[i]);
     }
@@ -1289,6 +1355,47 @@ fp_handle_error(struct sl_flowprog *fp, struct fp_switch *sw,
     return false;
 }
 
+/* The watch of 'sw' fired: give up on an answer awaited for
+ * FP_REPLY_TIMEOUT without progress, or watch on for the rest of it. */
+static void
+fp_timer_cb(evutil_socket_t fd, short what, void *sw_)
+{
+    static struct sl_log_rl rl = SL_LOG_RL_INIT(5, 20);
+    struct fp_switch *sw = sw_;
+    struct sl_flowprog *fp = sw->fp;
+
+    (void) fd;
+    (void) what;
+    if (fp->destroying || !fp_switch_waiting(sw)) {
+        return;
+    }
+    double now = fp_now(fp);
+    double idle = now - sw->progress_at;
+    if (idle < 0) {
+        /* The wall clock stepped back: count from now. */
+        sw->progress_at = now;
+        idle = 0;
+    }
+    if (idle < FP_REPLY_TIMEOUT) {
+        fp_timer_arm(sw, FP_REPLY_TIMEOUT - idle);
+        return;
+    }
+    if (sw->state == FP_RECONCILING) {
+        SL_WARN_RL(&rl,
+                   "switch 0x%016" PRIx64 ": no complete answer to the "
+                   "flow stats request in %g s: adding every desired flow "
+                   "instead of reconciling",
+                   sw->dpid, FP_REPLY_TIMEOUT);
+        fp_reconcile_fallback(fp, sw);
+    } else {
+        SL_WARN_RL(&rl,
+                   "switch 0x%016" PRIx64 ": no barrier reply in %g s: "
+                   "reading its flows again",
+                   sw->dpid, FP_REPLY_TIMEOUT);
+        fp_reconcile_start(fp, sw);
+    }
+}
+
 /* ---- public interface ---- */
 
 /* Frees 'sw' and its flows; their waiters must have been completed. */
@@ -1306,6 +1413,7 @@ fp_switch_free(struct fp_switch *sw)
     sl_hmap_uninit(&sw->flows);
     sl_hmap_uninit(&sw->xids);
     free(sw->barriers);
+    event_free(sw->timer);
     free(sw);
 }
 

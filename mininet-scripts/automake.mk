@@ -29,3 +29,22 @@ check-e2e:
 .PHONY: check-e2e
 CLEANFILES += mininet-scripts/e2e-*.trs mininet-scripts/e2e-*.log
 
+# faults
+# The long soak (mininet-scripts/soak.py: fault_soak of e2e_faults.py for
+# SOAK_MINUTES), as root; run it from an --enable-sanitizers build tree for
+# the leak check.  `sudo make soak SOAK_MINUTES=10`.
+dist_noinst_SCRIPTS += mininet-scripts/soak.py
+SOAK_MINUTES = 10
+soak:
+	@if [ "$$(id -u)" -ne 0 ]; then \
+	    echo "soak: needs root (Open vSwitch, Mininet): run" \
+	        "'sudo make soak'" >&2; \
+	    exit 1; \
+	fi
+	$(MAKE) $(AM_MAKEFLAGS) all
+	$(SYSTEM_PYTHON) $(srcdir)/mininet-scripts/soak.py \
+	    --minutes $(SOAK_MINUTES) \
+	    --sluice $(abs_builddir)/controller/sluice \
+	    --app-path $(abs_builddir)/apps/.libs \
+	    --results-dir mininet-scripts
+.PHONY: soak

@@ -7,11 +7,14 @@
  * scrape to the next: per-type series (messages, errors, app events) are
  * written for every type even at zero, so rate() sees each from its
  * start.  Only sluice_rest_requests_total has a series per HTTP status
- * seen, as status codes are open-ended. */
+ * seen, as status codes are open-ended, and
+ * sluice_switch_packet_in_dropped_total one per connected switch. */
 #include <config.h>
 #include "rest/native-private.h"
 
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <event2/buffer.h>
 #include "controller/prom.h"
 #include "controller/util.h"
@@ -67,6 +70,33 @@ native_err_type_label(size_t i, char *buf, size_t size)
         return buf;
     }
     return name;
+}
+
+/* The per-switch family of the packet-in budget's drops: one series per
+ * READY session, labelled with its datapath id as the REST API writes it
+ * ("0000000000000001"), in dpid order.  A switch's series starts at zero
+ * with its session and goes with it. */
+static void
+native_metrics_switch_drops(struct sl_prom *p, struct sl_datapaths *dps)
+{
+    static const char name[] = "sluice_switch_packet_in_dropped_total";
+    size_t n = sl_datapaths_list(dps, NULL, 0);
+    uint64_t *dpids = sl_xcalloc(n ? n : 1, sizeof *dpids);
+    char label[17];
+
+    sl_prom_family(p, name, "counter",
+                   "PACKET_INs dropped by the per-switch budget, by switch "
+                   "(connected switches only).");
+    n = sl_datapaths_list(dps, dpids, n);
+    for (size_t i = 0; i < n; i++) {
+        const struct sl_datapath *dp = sl_datapaths_find(dps, dpids[i]);
+        if (dp != NULL) {
+            snprintf(label, sizeof label, "%016" PRIx64, dpids[i]);
+            sl_prom_u64(p, name, sl_datapath_packet_in_dropped(dp), "dpid",
+                        label, NULL);
+        }
+    }
+    free(dpids);
 }
 
 static void
@@ -292,6 +322,7 @@ rest_native_metrics(struct rest_req *req, void *native_)
                          uptime > 0 ? uptime : 0.0);
 
     native_metrics_sessions(&p, &ctl->dps);
+    native_metrics_switch_drops(&p, &native->ctl->dps);
     native_metrics_flowprog(&p, ctl->flowprog);
     native_metric(&p, "sluice_xacts_open", "gauge",
                   "REST requests waiting for a switch's answer.",

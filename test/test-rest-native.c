@@ -1092,6 +1092,67 @@ START_TEST(test_metrics_move)
 }
 END_TEST
 
+/* sluice_switch_packet_in_dropped_total: one series per connected switch,
+ * each its own session's drops, which add up to the global counter; a
+ * switch that goes takes its series with it. */
+START_TEST(test_metrics_switch_drops)
+{
+    static const char fam[] = "sluice_switch_packet_in_dropped_total";
+    static const char a_series[] =
+        "sluice_switch_packet_in_dropped_total{dpid=\"0000000000000007\"}";
+    static const char b_series[] =
+        "sluice_switch_packet_in_dropped_total{dpid=\"00000000005c0001\"}";
+
+    tapi_setup(NULL, NULL);
+    char *text = scrape();
+    /* Declared without switches, with no series. */
+    ck_assert(prom_has_family(text, fam, "counter"));
+    ck_assert_ptr_null(strstr(text, "dropped_total{dpid="));
+    free(text);
+
+    struct fsw *a = tapi_switch(7);
+    struct fsw *b = tapi_switch(UINT64_C(0x5c0001));
+    text = scrape();
+    ck_assert_double_eq(prom_get(text, a_series), 0);
+    ck_assert_double_eq(prom_get(text, b_series), 0);
+    free(text);
+
+    /* A budget of one packet-in a second: 'a' floods (20 in far less than
+     * the 19 s it would take to earn them), 'b' sends one. */
+    struct sl_dp_settings settings = tapi.ctl.dps.settings;
+    settings.packet_in_rate = 1;
+    sl_datapaths_configure(&tapi.ctl.dps, &settings);
+    send_packet_ins(a, 20);
+    send_packet_ins(b, 1);
+    uint64_t dropped =
+        sl_datapath_packet_in_dropped(sl_datapaths_find(&tapi.ctl.dps, 7));
+    ck_assert_uint_ge(dropped, 1);
+    ck_assert_uint_eq(tapi.ctl.dps.n_packet_in_dropped, dropped);
+
+    text = scrape();
+    ck_assert_double_eq(prom_get(text, a_series), (double) dropped);
+    ck_assert_double_eq(prom_get(text, b_series), 0);
+    ck_assert_double_eq(prom_get(text, "sluice_packet_in_dropped_total"),
+                        (double) dropped);
+    /* In dpid order. */
+    const char *pa = strstr(text, a_series), *pb = strstr(text, b_series);
+    ck_assert(pa != NULL && pb != NULL && pa < pb);
+    free(text);
+
+    /* 'a' goes: its series goes, the global counter stays. */
+    bufferevent_free(a->bev);
+    a->bev = NULL;
+    ck_assert(LOOP_UNTIL(tapi.ctl.dps.n_ready == 1));
+    text = scrape();
+    ck_assert_ptr_null(strstr(text, "dpid=\"0000000000000007\""));
+    ck_assert_double_eq(prom_get(text, b_series), 0);
+    ck_assert_double_eq(prom_get(text, "sluice_packet_in_dropped_total"),
+                        (double) dropped);
+    free(text);
+    tapi_teardown();
+}
+END_TEST
+
 /* ---- events: a raw HTTP/1.1 client of the event stream ---- */
 
 struct sse {
@@ -1591,6 +1652,7 @@ rest_native_suite(void)
     tcase_add_test(tc, test_prom_checker);
     tcase_add_test(tc, test_metrics_empty);
     tcase_add_test(tc, test_metrics_move);
+    tcase_add_test(tc, test_metrics_switch_drops);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("events");
