@@ -59,17 +59,20 @@
  * disconnects.  So each switch has one timer, watching for progress:
  * while it waits for a barrier reply or for the flow stats (a request
  * sent while nothing was outstanding, or any answer, is progress), and
- * FP_REPLY_TIMEOUT passes without progress, the programmer gives up on
- * what it waits for: a barrier -> reconcile again (the changes in flight
- * end with SL_FLOW_ABORTED as for a disconnection; the flow stats tell
- * what the switch applied), the flow stats -> add every desired flow, as
- * when the switch refuses the request.  The timer is armed once per
- * waiting stretch and re-armed from its callback, not per batch. */
+ * 'reply_timeout' (FP_REPLY_TIMEOUT unless set) passes without progress,
+ * the programmer gives up on what it waits for: a barrier -> reconcile
+ * again (the changes in flight end with SL_FLOW_ABORTED as for a
+ * disconnection; the flow stats tell what the switch applied), the flow
+ * stats -> add every desired flow, as when the switch refuses the
+ * request.  The timer is armed once per waiting stretch and re-armed from
+ * its callback, not per batch; sl_flowprog_set_reply_timeout() re-arms the
+ * pending ones so that none fires later than the new length allows. */
 #include <config.h>
 #include "controller/flowprog.h"
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "controller/hmap.h"
@@ -91,8 +94,10 @@ const double sl_flowprog_rtt_bounds[SL_FLOWPROG_RTT_N_BOUNDS] = {
 /* Completion records kept for reuse. */
 #define FP_FREE_WAITERS_MAX 1024
 /* Seconds without an answer to a barrier or to the flow stats request,
- * while one is awaited, before the programmer gives up on it. */
+ * while one is awaited, before the programmer gives up on it (default of
+ * 'reply_timeout'), and the most sl_flowprog_set_reply_timeout() takes. */
 #define FP_REPLY_TIMEOUT 10.0
+#define FP_REPLY_TIMEOUT_MAX 1e9
 
 enum fp_state {
     FP_DISCONNECTED, /* record only */
@@ -161,7 +166,7 @@ struct fp_switch {
     struct sl_list dirty_node; /* In 'dirty' while 'pending' is not empty
                                 * (detached otherwise). */
     struct sl_flowprog *fp;
-    struct event *timer; /* FP_REPLY_TIMEOUT watch; pending or not, it
+    struct event *timer; /* 'reply_timeout' watch; pending or not, it
                           * checks fp_switch_waiting() when it fires. */
     double progress_at;  /* Loop time of the last progress (see top). */
     uint64_t dpid;
@@ -186,6 +191,7 @@ struct sl_flowprog {
     void *aux;
     bool delete_foreign;
     bool destroying;
+    double reply_timeout; /* Seconds (see "Answers that never come"). */
     struct event *flush_ev;
     bool flush_scheduled;
     struct sl_hmap switches;
@@ -502,7 +508,7 @@ fp_progress(struct sl_flowprog *fp, struct fp_switch *sw)
 {
     sw->progress_at = fp_now(fp);
     if (!evtimer_pending(sw->timer, NULL)) {
-        fp_timer_arm(sw, FP_REPLY_TIMEOUT);
+        fp_timer_arm(sw, fp->reply_timeout);
     }
 }
 
@@ -1356,7 +1362,7 @@ fp_handle_error(struct sl_flowprog *fp, struct fp_switch *sw,
 }
 
 /* The watch of 'sw' fired: give up on an answer awaited for
- * FP_REPLY_TIMEOUT without progress, or watch on for the rest of it. */
+ * 'reply_timeout' without progress, or watch on for the rest of it. */
 static void
 fp_timer_cb(evutil_socket_t fd, short what, void *sw_)
 {
@@ -1376,8 +1382,8 @@ fp_timer_cb(evutil_socket_t fd, short what, void *sw_)
         sw->progress_at = now;
         idle = 0;
     }
-    if (idle < FP_REPLY_TIMEOUT) {
-        fp_timer_arm(sw, FP_REPLY_TIMEOUT - idle);
+    if (idle < fp->reply_timeout) {
+        fp_timer_arm(sw, fp->reply_timeout - idle);
         return;
     }
     if (sw->state == FP_RECONCILING) {
@@ -1385,13 +1391,13 @@ fp_timer_cb(evutil_socket_t fd, short what, void *sw_)
                    "switch 0x%016" PRIx64 ": no complete answer to the "
                    "flow stats request in %g s: adding every desired flow "
                    "instead of reconciling",
-                   sw->dpid, FP_REPLY_TIMEOUT);
+                   sw->dpid, fp->reply_timeout);
         fp_reconcile_fallback(fp, sw);
     } else {
         SL_WARN_RL(&rl,
                    "switch 0x%016" PRIx64 ": no barrier reply in %g s: "
                    "reading its flows again",
-                   sw->dpid, FP_REPLY_TIMEOUT);
+                   sw->dpid, fp->reply_timeout);
         fp_reconcile_start(fp, sw);
     }
 }
@@ -1428,6 +1434,7 @@ sl_flowprog_create(struct event_base *base, const struct sl_flowprog_ops *ops,
     fp->ops = ops;
     fp->aux = aux;
     fp->delete_foreign = delete_foreign;
+    fp->reply_timeout = FP_REPLY_TIMEOUT;
     fp->flush_ev = event_new(base, -1, 0, fp_flush_cb, fp);
     if (!fp->flush_ev) {
         sl_out_of_memory();
@@ -1485,6 +1492,29 @@ sl_flowprog_destroy(struct sl_flowprog *fp)
     ofp_arena_uninit(&fp->err_arena);
     free(fp->sort_mem);
     free(fp);
+}
+
+int
+sl_flowprog_set_reply_timeout(struct sl_flowprog *fp, double seconds)
+{
+    struct fp_switch *sw;
+
+    if (!isfinite(seconds) || seconds <= 0 || seconds > FP_REPLY_TIMEOUT_MAX) {
+        return EINVAL;
+    }
+    fp->reply_timeout = seconds;
+    /* A pending watch keeps its start and takes the new length (a
+     * waiting stretch that begins while it is pending relies on it firing
+     * no later than that). */
+    double now = fp_now(fp);
+    SL_HMAP_FOR_EACH_SAFE(sw, node, &fp->switches)
+    {
+        if (evtimer_pending(sw->timer, NULL)) {
+            double left = sw->progress_at + seconds - now;
+            fp_timer_arm(sw, left > 0 && left <= seconds ? left : 0);
+        }
+    }
+    return 0;
 }
 
 /* sl_flowprog_add() and, with 'cookie', sl_flowprog_add_seq(). */

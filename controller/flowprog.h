@@ -19,11 +19,11 @@
  * once per loop pass (a deferred event), at most SL_FLOWPROG_BATCH_MAX
  * FLOW_MODs per BARRIER_REQUEST, and at most SL_FLOWPROG_WINDOW batches
  * unanswered per switch: the rest waits for BARRIER_REPLYs, so a million
- * desired flows never pile up in a connection's output.  Each FLOW_MOD's xid is remembered until
- * its batch's BARRIER_REPLY: an OFPT_ERROR with that xid is attributed to
- * the flow and its owner (ops->error); the rest of the batch completes
- * with 0 at the BARRIER_REPLY.  A failed flow leaves the desired table
- * (it would fail again on every reconnect).
+ * desired flows never pile up in a connection's output.  Each FLOW_MOD's xid
+ * is remembered until its batch's BARRIER_REPLY: an OFPT_ERROR with that xid
+ * is attributed to the flow and its owner (ops->error); the rest of the batch
+ * completes with 0 at the BARRIER_REPLY.  A failed flow leaves the desired
+ * table (it would fail again on every reconnect).
  *
  * Reconciliation.  sl_flowprog_switch_up() sends an OFPMP_FLOW request for
  * all tables; when the last reply part arrives, for every flow on the
@@ -41,7 +41,14 @@
  * then every desired flow not found is added.  A changed desired flow is
  * sent as an ADD for the same reason.  A controller restart thus leaves
  * working flows untouched, learned ones included.  Until reconciliation
- * ends, changes are only recorded in the desired table. */
+ * ends, changes are only recorded in the desired table.
+ *
+ * Answers that never come.  While the programmer waits for a switch's
+ * barrier reply or its flow stats, 10 s (sl_flowprog_set_reply_timeout())
+ * without any answer from it make it give up: an unanswered barrier -> the
+ * switch is reconciled again (changes in flight complete with
+ * SL_FLOW_ABORTED, as at a disconnection); flow stats that never end ->
+ * every desired flow is added, as when the switch refuses the request. */
 #ifndef CONTROLLER_FLOWPROG_H
 #define CONTROLLER_FLOWPROG_H 1
 
@@ -121,6 +128,12 @@ struct sl_flowprog *sl_flowprog_create(struct event_base *base,
  * sl_flowprog_add() and sl_flowprog_del() return ESHUTDOWN and change
  * nothing.  NULL is ignored. */
 void sl_flowprog_destroy(struct sl_flowprog *fp);
+/* Sets how long the programmer waits for an answer from a switch before
+ * giving up ("Answers that never come" above) to 'seconds' (10 until set).
+ * A wait under way keeps its start: it ends 'seconds' after the last
+ * answer.  Returns 0, or EINVAL (changing nothing) unless 'seconds' is
+ * positive, finite and at most 1e9. */
+int sl_flowprog_set_reply_timeout(struct sl_flowprog *fp, double seconds);
 
 /* Adds or replaces the desired flow 'spec' of 'owner' on 'dpid' (see
  * sluice/flow.h for 'done').  Returns 0, or EINVAL if 'spec' fails

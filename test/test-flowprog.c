@@ -5,14 +5,19 @@
  * the tests answer as a switch would: barrier replies, errors, flow stats
  * replies, each encoded and decoded again into a buffer freed right after
  * the call, so nothing may keep pointers into it.  The deferred flush runs
- * with event_base_loop(EVLOOP_NONBLOCK). */
+ * with event_base_loop(EVLOOP_NONBLOCK); the tests of answers that never
+ * come set a short reply timeout and run the loop, timers included, until
+ * the programmer gives up (run_for(), RUN_UNTIL()): they assert what it
+ * does, and that it does not give up early, never how fast it is. */
 #include <config.h>
 #include "controller/flowprog.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <event2/event.h>
 #include "controller/log.h"
 #include "test/test-util.h"
@@ -223,6 +228,45 @@ run(void)
 {
     ck_assert_int_ne(event_base_loop(base, EVLOOP_NONBLOCK), -1);
 }
+
+/* Wall-clock seconds: the programmer's watch counts in the loop's cached
+ * wall time. */
+static double
+wall_now(void)
+{
+    struct timeval tv;
+
+    gettimeofday(&tv, NULL);
+    return (double) tv.tv_sec + (double) tv.tv_usec / 1e6;
+}
+
+/* Runs the loop, timers included, for 'seconds'. */
+static void
+run_for(double seconds)
+{
+    struct timeval tv;
+
+    tv.tv_sec = (time_t) seconds;
+    tv.tv_usec = (suseconds_t) ((seconds - (double) tv.tv_sec) * 1e6);
+    ck_assert_int_eq(event_base_loopexit(base, &tv), 0);
+    ck_assert_int_ne(event_base_loop(base, 0), -1);
+}
+
+/* The longest RUN_UNTIL() waits: ample under valgrind, and below the 4 s
+ * libcheck gives a forked test. */
+#define RUN_CAP 3.0
+
+/* Runs the loop in short steps until COND holds; fails the test if it
+ * does not within RUN_CAP seconds. */
+#define RUN_UNTIL(COND)                                                       \
+    do {                                                                      \
+        double run_until_start_ = wall_now();                                 \
+        while (!(COND)) {                                                     \
+            ck_assert_msg(wall_now() - run_until_start_ < RUN_CAP,            \
+                          "not within %g s: %s", RUN_CAP, #COND);             \
+            run_for(0.005);                                                   \
+        }                                                                     \
+    } while (0)
 
 /* Decodes sent message 'i' (valid until teardown). */
 static struct ofp_msg
@@ -2818,6 +2862,377 @@ START_TEST(test_barrier_rtt_histogram)
 }
 END_TEST
 
+/* ---- tests: answers that never come ---- */
+
+/* Reply timeouts of the tests below: short, and long enough for a step of
+ * a test that answers in time to stay well inside it. */
+#define FAST_TIMEOUT 0.05
+#define SLOW_TIMEOUT 0.2
+
+START_TEST(test_unanswered_barrier_reconciles_again)
+{
+    struct tflow t[2];
+    struct done_rec *d = done_new(2);
+
+    ck_assert_int_eq(sl_flowprog_set_reply_timeout(fp, FAST_TIMEOUT), 0);
+    sync_empty(DPID);
+    for (int i = 0; i < 2; i++) {
+        tflow_init(&t[i], 100, 1, (uint32_t) i, 2);
+        ck_assert_int_eq(add(DPID, OWNER, &t[i], &d[i]), 0);
+    }
+    double start = wall_now();
+    run();
+    size_t barrier = last_sent(OFPT_BARRIER_REQUEST);
+    uint32_t fm_xid = fk.sent[find_flow_mod(0, 0)].xid;
+    size_t from = fk.n_sent;
+    run();
+    ck_assert_uint_eq(fk.n_sent, from);
+
+    /* The switch never answers: its flows are read again. */
+    RUN_UNTIL(fk.n_sent > from);
+    ck_assert(wall_now() - start >= FAST_TIMEOUT / 2);
+    ck_assert_uint_eq(fk.n_sent, from + 1);
+    struct ofp_msg m = sent_msg(from);
+    ck_assert_uint_eq(m.type, OFPT_MULTIPART_REQUEST);
+    ck_assert_uint_eq(m.mp_request.type, OFPMP_FLOW);
+    ck_assert(!sl_flowprog_is_synced(fp, DPID));
+    run();
+    for (int i = 0; i < 2; i++) {
+        ck_assert_int_eq(d[i].calls, 1);
+        ck_assert_int_eq(d[i].result, SL_FLOW_ABORTED);
+    }
+    ck_assert_uint_eq(sl_flowprog_n_flows(fp, DPID), 2);
+    /* What was in flight is forgotten, as at a disconnection. */
+    ck_assert(!reply_barrier(DPID, fk.sent[barrier].xid));
+    ck_assert(!reply_error(DPID, fm_xid, OFPET_BAD_ACTION, 4));
+
+    /* The switch answers now: it had applied flow 0 only. */
+    struct ofp_flow_stats fs =
+        tflow_stats(&t[0], sent_msg(find_flow_mod(0, 0)).flow_mod.cookie);
+    ck_assert(reply_flow_stats(DPID, m.xid, &fs, 1, false));
+    ck_assert_uint_eq(fk.n_reconciled, 2);
+    ck_assert_uint_eq(fk.kept, 1);
+    ck_assert_uint_eq(fk.added, 1);
+    run();
+    ck_assert_uint_eq(count_sent(OFPT_FLOW_MOD, from), 1);
+    struct ofp_msg add1 = sent_msg(find_flow_mod(from, 1));
+    ck_assert_uint_eq(add1.flow_mod.command, OFPFC_ADD);
+    reply_all_barriers(DPID, from);
+    ck_assert(sl_flowprog_is_synced(fp, DPID));
+    ck_assert_uint_eq(sl_flowprog_stats(fp)->reconciliations, 2);
+    for (int i = 0; i < 2; i++) {
+        ck_assert_int_eq(d[i].calls, 1);
+    }
+
+    /* Synced and idle: the watch has nothing to give up on. */
+    size_t n = fk.n_sent;
+    run_for(4 * FAST_TIMEOUT);
+    ck_assert_uint_eq(fk.n_sent, n);
+    ck_assert(sl_flowprog_is_synced(fp, DPID));
+}
+END_TEST
+
+START_TEST(test_unending_flow_stats_add_every_flow)
+{
+    struct tflow t[2];
+    struct done_rec *d = done_new(2);
+
+    ck_assert_int_eq(sl_flowprog_set_reply_timeout(fp, FAST_TIMEOUT), 0);
+    for (int i = 0; i < 2; i++) {
+        tflow_init(&t[i], 100, 1, (uint32_t) i, 2);
+        ck_assert_int_eq(add(DPID, OWNER, &t[i], &d[i]), 0);
+    }
+    double start = wall_now();
+    sl_flowprog_switch_up(fp, DPID);
+    ck_assert_uint_eq(fk.n_sent, 1);
+    uint32_t xid = fk.sent[0].xid;
+
+    /* A first part announcing more, then nothing. */
+    struct ofp_flow_stats fs = tflow_stats(&t[0], SL_COOKIE(OWNER, 77));
+    ck_assert(reply_flow_stats(DPID, xid, &fs, 1, true));
+    run();
+    ck_assert_uint_eq(fk.n_reconciled, 0);
+    RUN_UNTIL(fk.n_reconciled == 1);
+    ck_assert(wall_now() - start >= FAST_TIMEOUT / 2);
+    ck_assert_uint_eq(fk.kept, 0);
+    ck_assert_uint_eq(fk.added, 2);
+    /* The end of the reply, too late, is no longer the programmer's. */
+    ck_assert(!reply_flow_stats(DPID, xid, NULL, 0, false));
+    run();
+    ck_assert_uint_eq(count_sent(OFPT_FLOW_MOD, 1), 2);
+    for (uint32_t i = 0; i < 2; i++) {
+        struct ofp_msg m = sent_msg(find_flow_mod(1, i));
+        ck_assert_uint_eq(m.flow_mod.command, OFPFC_ADD);
+    }
+    ck_assert_uint_eq(count_sent(OFPT_MULTIPART_REQUEST, 0), 1);
+    ck_assert_int_eq(d[0].calls + d[1].calls, 0);
+    reply_all_barriers(DPID, 1);
+    for (int i = 0; i < 2; i++) {
+        ck_assert_int_eq(d[i].calls, 1);
+        ck_assert_int_eq(d[i].result, 0);
+    }
+    ck_assert(sl_flowprog_is_synced(fp, DPID));
+}
+END_TEST
+
+START_TEST(test_unanswered_flow_stats_add_every_flow)
+{
+    struct tflow t;
+
+    ck_assert_int_eq(sl_flowprog_set_reply_timeout(fp, FAST_TIMEOUT), 0);
+    tflow_init(&t, 100, 1, 1, 2);
+    ck_assert_int_eq(add(DPID, OWNER, &t, NULL), 0);
+    sl_flowprog_switch_up(fp, DPID);
+    RUN_UNTIL(fk.n_reconciled == 1);
+    ck_assert_uint_eq(fk.added, 1);
+    run();
+    ck_assert_uint_eq(count_sent(OFPT_FLOW_MOD, 1), 1);
+    ck_assert_uint_eq(sent_msg(find_flow_mod(1, 1)).flow_mod.command,
+                      OFPFC_ADD);
+    reply_all_barriers(DPID, 1);
+    ck_assert(sl_flowprog_is_synced(fp, DPID));
+}
+END_TEST
+
+/* Barrier replies come, each well inside the timeout, while the switch
+ * never stops having one outstanding for longer than the timeout. */
+START_TEST(test_slow_barrier_replies_are_waited_for)
+{
+    enum { N = 6 };
+    struct tflow t[N];
+    struct done_rec *d = done_new(N);
+
+    ck_assert_int_eq(sl_flowprog_set_reply_timeout(fp, SLOW_TIMEOUT), 0);
+    sync_empty(DPID);
+    double start = wall_now();
+    tflow_init(&t[0], 100, 1, 0, 2);
+    ck_assert_int_eq(add(DPID, OWNER, &t[0], &d[0]), 0);
+    run();
+    uint32_t prev = fk.sent[last_sent(OFPT_BARRIER_REQUEST)].xid;
+    for (int i = 1; i < N; i++) {
+        run_for(SLOW_TIMEOUT * 0.4);
+        tflow_init(&t[i], 100, 1, (uint32_t) i, 2);
+        ck_assert_int_eq(add(DPID, OWNER, &t[i], &d[i]), 0);
+        run();
+        uint32_t next = fk.sent[last_sent(OFPT_BARRIER_REQUEST)].xid;
+        ck_assert_uint_ne(next, prev);
+        ck_assert(reply_barrier(DPID, prev));
+        ck_assert_int_eq(d[i - 1].calls, 1);
+        ck_assert_int_eq(d[i - 1].result, 0);
+        prev = next;
+    }
+    run_for(SLOW_TIMEOUT * 0.4);
+    ck_assert(reply_barrier(DPID, prev));
+    ck_assert_int_eq(d[N - 1].calls, 1);
+    ck_assert_int_eq(d[N - 1].result, 0);
+    /* The wait outlasted the timeout: only progress kept it going. */
+    ck_assert(wall_now() - start > 2 * SLOW_TIMEOUT);
+    ck_assert_uint_eq(count_sent(OFPT_MULTIPART_REQUEST, 0), 1);
+    ck_assert_uint_eq(fk.n_reconciled, 1);
+    ck_assert(sl_flowprog_is_synced(fp, DPID));
+}
+END_TEST
+
+/* A flow stats reply whose parts come, each well inside the timeout, over
+ * longer than the timeout, is a reconciliation, not a fallback. */
+START_TEST(test_slow_flow_stats_are_waited_for)
+{
+    struct tflow t[2], foreign;
+    struct ofp_flow_stats parts[3];
+
+    ck_assert_int_eq(sl_flowprog_set_reply_timeout(fp, SLOW_TIMEOUT), 0);
+    for (int i = 0; i < 2; i++) {
+        tflow_init(&t[i], 100, 1, (uint32_t) i, 2);
+        ck_assert_int_eq(add(DPID, OWNER, &t[i], NULL), 0);
+    }
+    tflow_init(&foreign, 100, 1, 9, 2);
+    parts[0] = tflow_stats(&t[0], SL_COOKIE(OWNER, 1));
+    parts[1] = tflow_stats(&foreign, FOREIGN_COOKIE);
+    parts[2] = tflow_stats(&t[1], SL_COOKIE(OWNER, 2));
+    double start = wall_now();
+    sl_flowprog_switch_up(fp, DPID);
+    uint32_t xid = fk.sent[0].xid;
+    for (size_t i = 0; i < 3; i++) {
+        run_for(SLOW_TIMEOUT * 0.4);
+        ck_assert(reply_flow_stats(DPID, xid, &parts[i], 1, true));
+        ck_assert_uint_eq(fk.n_reconciled, 0);
+    }
+    run_for(SLOW_TIMEOUT * 0.4);
+    ck_assert(reply_flow_stats(DPID, xid, NULL, 0, false));
+    ck_assert(wall_now() - start > SLOW_TIMEOUT);
+    ck_assert_uint_eq(fk.n_reconciled, 1);
+    ck_assert_uint_eq(fk.kept, 2);
+    ck_assert_uint_eq(fk.added, 0);
+    ck_assert_uint_eq(fk.foreign, 1);
+    run();
+    ck_assert_uint_eq(fk.n_sent, 1);
+    ck_assert(sl_flowprog_is_synced(fp, DPID));
+    run_for(1.5 * SLOW_TIMEOUT);
+    ck_assert_uint_eq(fk.n_sent, 1);
+    ck_assert_uint_eq(fk.n_reconciled, 1);
+}
+END_TEST
+
+START_TEST(test_switch_down_while_waiting_stops_the_watch)
+{
+    struct tflow t;
+    struct done_rec *d = done_new(1);
+
+    ck_assert_int_eq(sl_flowprog_set_reply_timeout(fp, FAST_TIMEOUT), 0);
+    sync_empty(DPID);
+    tflow_init(&t, 100, 1, 1, 2);
+    ck_assert_int_eq(add(DPID, OWNER, &t, d), 0);
+    run();
+    ck_assert_uint_eq(count_sent(OFPT_BARRIER_REQUEST, 0), 1);
+
+    /* Down while a barrier is awaited. */
+    sl_flowprog_switch_down(fp, DPID);
+    run();
+    ck_assert_int_eq(d->calls, 1);
+    ck_assert_int_eq(d->result, SL_FLOW_ABORTED);
+    size_t n = fk.n_sent;
+    run_for(4 * FAST_TIMEOUT);
+    ck_assert_uint_eq(fk.n_sent, n);
+    ck_assert_uint_eq(fk.n_reconciled, 1);
+
+    /* Down while the flow stats are awaited. */
+    sl_flowprog_switch_up(fp, DPID);
+    sl_flowprog_switch_down(fp, DPID);
+    run_for(4 * FAST_TIMEOUT);
+    ck_assert_uint_eq(fk.n_sent, n + 1);
+    ck_assert_uint_eq(fk.n_reconciled, 1);
+
+    /* Up again, answering in time: nothing is given up, then or later. */
+    sl_flowprog_switch_up(fp, DPID);
+    ck_assert_uint_eq(fk.n_sent, n + 2);
+    ck_assert(reply_flow_stats(DPID, fk.sent[n + 1].xid, NULL, 0, false));
+    run();
+    ck_assert_uint_eq(count_sent(OFPT_FLOW_MOD, n), 1);
+    reply_all_barriers(DPID, n);
+    ck_assert(sl_flowprog_is_synced(fp, DPID));
+    size_t m = fk.n_sent;
+    run_for(4 * FAST_TIMEOUT);
+    ck_assert_uint_eq(fk.n_sent, m);
+    ck_assert_uint_eq(fk.n_reconciled, 2);
+    ck_assert(sl_flowprog_is_synced(fp, DPID));
+}
+END_TEST
+
+/* Reconnected while a barrier was awaited: the watch, still pending from
+ * then, counts the new flow stats request from when it was sent. */
+START_TEST(test_reconnect_restarts_the_watch)
+{
+    struct tflow t;
+
+    ck_assert_int_eq(sl_flowprog_set_reply_timeout(fp, SLOW_TIMEOUT), 0);
+    sync_empty(DPID);
+    tflow_init(&t, 100, 1, 1, 2);
+    ck_assert_int_eq(add(DPID, OWNER, &t, NULL), 0);
+    run();
+    run_for(SLOW_TIMEOUT / 2);
+    sl_flowprog_switch_down(fp, DPID);
+    double up = wall_now();
+    sl_flowprog_switch_up(fp, DPID);
+    size_t from = fk.n_sent;
+    ck_assert_uint_eq(sent_type(from - 1), OFPT_MULTIPART_REQUEST);
+    RUN_UNTIL(fk.n_reconciled == 2);
+    ck_assert(wall_now() - up >= 0.8 * SLOW_TIMEOUT);
+    ck_assert_uint_eq(fk.added, 1);
+    run();
+    ck_assert_uint_eq(count_sent(OFPT_FLOW_MOD, from), 1);
+    reply_all_barriers(DPID, from);
+    ck_assert(sl_flowprog_is_synced(fp, DPID));
+}
+END_TEST
+
+/* The watches go with the programmer: none fires afterwards (ASan and
+ * valgrind see a use after free or a leaked event). */
+START_TEST(test_destroy_while_waiting_frees_the_watches)
+{
+    struct tflow t[2];
+    struct done_rec *d = done_new(2);
+
+    ck_assert_int_eq(sl_flowprog_set_reply_timeout(fp, FAST_TIMEOUT), 0);
+    for (int i = 0; i < 2; i++) {
+        tflow_init(&t[i], 100, 1, (uint32_t) i, 2);
+    }
+    /* DPID waits for a barrier, DPID2 for its flow stats. */
+    sync_empty(DPID);
+    ck_assert_int_eq(add(DPID, OWNER, &t[0], &d[0]), 0);
+    run();
+    ck_assert_uint_eq(count_sent(OFPT_BARRIER_REQUEST, 0), 1);
+    ck_assert_int_eq(add(DPID2, OWNER, &t[1], &d[1]), 0);
+    sl_flowprog_switch_up(fp, DPID2);
+
+    sl_flowprog_destroy(fp);
+    fp = NULL;
+    for (int i = 0; i < 2; i++) {
+        ck_assert_int_eq(d[i].calls, 1);
+        ck_assert_int_eq(d[i].result, SL_FLOW_ABORTED);
+    }
+    size_t n = fk.n_sent;
+    run_for(4 * FAST_TIMEOUT);
+    ck_assert_uint_eq(fk.n_sent, n);
+}
+END_TEST
+
+START_TEST(test_reply_timeout_setter)
+{
+    struct tflow t;
+    struct done_rec *d = done_new(1);
+    static const double bad[] = {0, -1, 1e10};
+
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        ck_assert_int_eq(sl_flowprog_set_reply_timeout(fp, bad[i]), EINVAL);
+    }
+    ck_assert_int_eq(sl_flowprog_set_reply_timeout(fp, NAN), EINVAL);
+    ck_assert_int_eq(sl_flowprog_set_reply_timeout(fp, INFINITY), EINVAL);
+
+    /* The default (10 s) is left: a short silence is waited out. */
+    sync_empty(DPID);
+    tflow_init(&t, 100, 1, 1, 2);
+    ck_assert_int_eq(add(DPID, OWNER, &t, d), 0);
+    run();
+    run_for(2 * FAST_TIMEOUT);
+    ck_assert_uint_eq(count_sent(OFPT_MULTIPART_REQUEST, 0), 1);
+    ck_assert_int_eq(d->calls, 0);
+
+    /* A shorter timeout applies to the wait under way, from its start. */
+    ck_assert_int_eq(sl_flowprog_set_reply_timeout(fp, FAST_TIMEOUT), 0);
+    RUN_UNTIL(count_sent(OFPT_MULTIPART_REQUEST, 0) == 2);
+    run();
+    ck_assert_int_eq(d->calls, 1);
+    ck_assert_int_eq(d->result, SL_FLOW_ABORTED);
+}
+END_TEST
+
+/* Shortened while no answer is awaited but the watch of the last wait is
+ * still pending (for 10 s): the next wait gets the new length. */
+START_TEST(test_shorter_timeout_applies_to_a_pending_watch)
+{
+    struct tflow t[2];
+    struct done_rec *d = done_new(1);
+
+    sync_empty(DPID);
+    tflow_init(&t[0], 100, 1, 0, 2);
+    ck_assert_int_eq(add(DPID, OWNER, &t[0], NULL), 0);
+    run();
+    reply_all_barriers(DPID, 0);
+    ck_assert(sl_flowprog_is_synced(fp, DPID));
+
+    ck_assert_int_eq(sl_flowprog_set_reply_timeout(fp, FAST_TIMEOUT), 0);
+    tflow_init(&t[1], 100, 1, 1, 2);
+    ck_assert_int_eq(add(DPID, OWNER, &t[1], d), 0);
+    run();
+    size_t from = fk.n_sent;
+    RUN_UNTIL(fk.n_sent > from);
+    ck_assert_uint_eq(sent_type(from), OFPT_MULTIPART_REQUEST);
+    run();
+    ck_assert_int_eq(d->calls, 1);
+    ck_assert_int_eq(d->result, SL_FLOW_ABORTED);
+}
+END_TEST
+
 static Suite *
 flowprog_suite(void)
 {
@@ -2936,6 +3351,20 @@ flowprog_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_done_may_call_back_into_programmer);
     tcase_add_test(tc, test_destroy_completes_everything_once);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("timeout");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_unanswered_barrier_reconciles_again);
+    tcase_add_test(tc, test_unending_flow_stats_add_every_flow);
+    tcase_add_test(tc, test_unanswered_flow_stats_add_every_flow);
+    tcase_add_test(tc, test_slow_barrier_replies_are_waited_for);
+    tcase_add_test(tc, test_slow_flow_stats_are_waited_for);
+    tcase_add_test(tc, test_switch_down_while_waiting_stops_the_watch);
+    tcase_add_test(tc, test_reconnect_restarts_the_watch);
+    tcase_add_test(tc, test_destroy_while_waiting_frees_the_watches);
+    tcase_add_test(tc, test_reply_timeout_setter);
+    tcase_add_test(tc, test_shorter_timeout_applies_to_a_pending_watch);
     suite_add_tcase(s, tc);
     return s;
 }
