@@ -1748,6 +1748,26 @@ acl_json_text(const char *text, const struct aj_tok *t, char *buf, size_t cap)
     return true;
 }
 
+/* Does string token 't' of 'text' hold an escaped NUL (\u0000)? */
+static bool
+acl_json_has_nul(const char *text, const struct aj_tok *t)
+{
+    if (t->type != AJ_STRING) {
+        return false;
+    }
+    for (uint32_t i = t->start; i + 1 < t->end; i++) {
+        if (text[i] != '\\') {
+            continue;
+        }
+        if (text[i + 1] == 'u' && t->end - i >= 6 &&
+            !memcmp(text + i + 2, "0000", 4)) {
+            return true;
+        }
+        i++; /* the escaped character */
+    }
+    return false;
+}
+
 /* Reads one rule object from the JSON 'body' into 'r', and its optional
  * "position" into '*position' (untouched when absent).  On error returns
  * false with the kind of error in '*what' and the detail in 'err'. */
@@ -1806,8 +1826,9 @@ acl_json_rule(const char *body, size_t len, struct acl_rule *r,
                     acl_printable(key, pk));
             ok = false;
         } else if (!acl_json_text(body, vt, val, sizeof val)) {
-            au_msgf(msg, sizeof msg, "%s: value too long",
-                    acl_printable(key, pk));
+            au_msgf(msg, sizeof msg, "%s: %s", acl_printable(key, pk),
+                    acl_json_has_nul(body, vt) ? "\\u0000 (NUL) in the value"
+                                               : "value too long");
             ok = false;
         } else {
             ok = acl_rule_kv(r, key, val, msg, sizeof msg);
@@ -2070,6 +2091,18 @@ acl_rest_rules(struct sl_ctx *ctx, const struct sl_rest_request *req,
     acl_reply(ctx, req, 200, &w);
 }
 
+/* Does 'req' carry a body (anything but white space)? */
+static bool
+acl_has_body(const struct sl_rest_request *req)
+{
+    for (size_t i = 0; i < req->body_len; i++) {
+        if (!req->body[i] || !strchr(" \t\r\n", req->body[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* GET, DELETE /rules/{id}. */
 static void
 acl_rest_rule(struct sl_ctx *ctx, const struct sl_rest_request *req, void *aux)
@@ -2087,6 +2120,11 @@ acl_rest_rule(struct sl_ctx *ctx, const struct sl_rest_request *req, void *aux)
                  "from 1",
                  acl_printable(text, p));
         acl_reply_error(ctx, req, 400, "bad rule id", detail);
+        return;
+    }
+    if (req->method == SL_REST_DELETE && acl_has_body(req)) {
+        acl_reply_error(ctx, req, 400, "unexpected body",
+                        "DELETE /rules/{id} takes no body");
         return;
     }
     k = acl_find_id(acl, (uint32_t) id);
@@ -2132,21 +2170,29 @@ acl_rest_default(struct sl_ctx *ctx, const struct sl_rest_request *req,
                  void *aux)
 {
     struct acl *acl = aux;
-    struct aj_tok toks[16];
+    struct aj_tok toks[2 * AJ_MAX_DEPTH + 4];
     char msg[ACL_MSG_LEN], key[32], pk[48];
     size_t n = 0;
     struct aj_w w;
 
     if (req->method == SL_REST_PUT) {
-        int error =
-            aj_parse(req->body, req->body_len, toks, 16, &n, msg, sizeof msg);
+        int error = aj_parse(req->body, req->body_len, toks,
+                             sizeof toks / sizeof *toks, &n, msg, sizeof msg);
         int v;
 
         if (error) {
             acl_reply_error(ctx, req, 400, "bad JSON",
                             error == E2BIG
-                                ? "want {\"default\": \"allow\" or \"deny\"}"
+                                ? "too many values: want {\"default\": "
+                                  "\"allow\" or \"deny\"}"
                                 : msg);
+            return;
+        }
+        if (toks[0].type == AJ_OBJECT && toks[0].size == 2 &&
+            aj_eq(req->body, &toks[1], "default") &&
+            aj_eq(req->body, &toks[toks[2].next], "default")) {
+            acl_reply_error(ctx, req, 400, "invalid default",
+                            "default given twice");
             return;
         }
         if (toks[0].type != AJ_OBJECT || toks[0].size != 1 ||

@@ -194,6 +194,10 @@ native_metrics_rest(struct sl_prom *p, const struct rest_server *server)
     native_metric(p, "sluice_rest_connections_refused_total", "counter",
                   "REST connections refused over the connection limit.",
                   st->refused_connections);
+    native_metric(p, "sluice_rest_connections_evicted_total", "counter",
+                  "REST connections idle 1 s or more closed at the "
+                  "connection limit to make room for a new one.",
+                  st->evicted_connections);
     native_metric(p, "sluice_rest_streams", "gauge", "Event streams open.",
                   st->streams);
     native_metric(p, "sluice_rest_streams_dropped_total", "counter",

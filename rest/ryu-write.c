@@ -336,8 +336,22 @@ ryu_flow_clear(struct rest_ryu *ryu, struct rest_req *req, unsigned arg)
 {
     struct ofp_msg msg;
     uint64_t dpid;
+    size_t len;
+    const uint8_t *body = rest_req_body(req, &len);
 
     (void) arg;
+    /* A body would look like a filter (Ryu ignored it): everything would
+     * go where the client meant a part. */
+    for (size_t i = 0; i < len; i++) {
+        if (!strchr(" \t\r\n", body[i]) || !body[i]) {
+            rest_reply_error(req, 400, "unexpected body",
+                             "DELETE %s takes no body: it deletes every "
+                             "flow of the switch (to delete some, POST a "
+                             "filter to /stats/flowentry/delete)",
+                             rest_req_path(req));
+            return;
+        }
+    }
     if (!ryu_path_dpid(req, &dpid) || !ryu_switch_ready(ryu, req, dpid)) {
         return;
     }

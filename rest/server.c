@@ -10,12 +10,18 @@
  * made its evhttp_connection (the bufferevent's callback argument), so we
  * set its close callback, which evhttp calls whenever it frees an
  * incoming connection.  That is where the open-connection count goes
- * down.  Over max_connections the attach step writes a plain 503 to the
- * socket itself (HTTP) or just closes it (HTTPS: no handshake for a
- * refusal), and makes evhttp drop the connection by raising EOF on the
+ * down.  At max_connections the attach step makes room by closing the
+ * connection that has waited longest for a request (none in progress, no
+ * stream), if it has waited REST_EVICT_AFTER_MS or more: idle and slow
+ * connections (slowloris) then cannot lock normal clients out, and a burst
+ * of new clients still gets a clear refusal.  Otherwise it writes a plain
+ * 503 to the socket itself (HTTP) or just closes it (HTTPS: no handshake
+ * for a refusal).  It makes evhttp drop a connection by raising EOF on the
  * bufferevent (bufferevent_trigger_event()), the path evhttp takes for a
  * peer that went away.  Every close we decide (slow client, dropped
- * stream, gone client) takes that path.
+ * stream, gone client, eviction) takes that path.  The connections waiting
+ * for a request are on the 'waiting' list, in the order they began to
+ * wait, so the oldest is found at once.
  *
  * evhttp stops reading a connection while its request is with the user,
  * so it would not see the client leave.  While a request is pending we
@@ -39,7 +45,18 @@
  * two reads, so a per-connection deadline timer bounds the whole request
  * (from the accept, or from the end of the previous reply, to the request
  * reaching us).  An event stream has no read timeout, a write timeout of
- * request_timeout and a bounded input buffer. */
+ * request_timeout and a bounded input buffer.
+ *
+ * When accept() fails for want of descriptors or memory (EMFILE, ENFILE,
+ * ENOBUFS, ENOMEM), the listener pauses for REST_ACCEPT_PAUSE_MS: the
+ * pending connection stays readable, and retrying at once would spin.
+ *
+ * rest_server_inject() makes a request without a connection (the REST
+ * fuzz target drives the server with it): its evhttp_request is our own
+ * (evhttp_request_new(): headers and body only), its target is parsed as
+ * evhttp parses a request line's, and from there it takes the same path
+ * as a request from evhttp (req_dispatch()); req_send() hands its reply
+ * to the caller's callback instead of evhttp. */
 #include <config.h>
 #include "rest/server.h"
 
@@ -82,6 +99,11 @@ SL_LOG_MODULE(rest);
 #define REST_REFUSE_DRAIN 65536
 /* Longest "http://[address]:port". */
 #define REST_URL_MAX 80
+/* How long a connection must have waited for a request before a new one
+ * may take its place at max_connections. */
+#define REST_EVICT_AFTER_MS 1000
+/* Pause of the listener after accept() ran out of descriptors. */
+#define REST_ACCEPT_PAUSE_MS 100
 
 struct rest_route {
     struct sl_list node; /* In rest_server's 'routes', in order. */
@@ -96,7 +118,9 @@ struct rest_route {
 /* One client connection, from evhttp's bufferevent callback to its close
  * callback. */
 struct rest_conn {
-    struct sl_list node; /* In rest_server's 'conns'. */
+    struct sl_list node;        /* In rest_server's 'conns'. */
+    struct sl_list wait_node;   /* In 'waiting' while 'deadline_ev' runs. */
+    struct timespec wait_start; /* When it began to wait for a request. */
     struct rest_server *server;
     struct bufferevent *bev;         /* Made by us, owned by evhttp. */
     struct evhttp_connection *evcon; /* Known from the attach step on. */
@@ -130,6 +154,13 @@ struct rest_req {
     void *cancel_aux;
     struct rest_stream *stream;
     struct timespec start;
+    bool close; /* Close the connection after the reply. */
+    /* Made by rest_server_inject(): no connection, the reply goes to
+     * 'inject_cb'.  In rest_server's 'injected' until freed. */
+    bool injected;
+    struct sl_list inject_node;
+    rest_inject_cb *inject_cb;
+    void *inject_aux;
 };
 
 struct rest_stream {
@@ -141,6 +172,7 @@ struct rest_stream {
 };
 
 struct rest_server {
+    struct sl_list all_node; /* In 'all_servers'. */
     struct event_base *base;
     struct evhttp *http;
     SSL_CTX *ssl_ctx;
@@ -151,7 +183,12 @@ struct rest_server {
     struct event *defer_ev;
     struct sl_list deferred; /* rest_reqs whose callbacks are due. */
     struct sl_list conns;
+    struct sl_list waiting; /* rest_conns waiting for a request, oldest
+                             * first. */
     struct sl_list routes;
+    struct sl_list injected;         /* rest_reqs of rest_server_inject(). */
+    struct evconnlistener *listener; /* Owned by 'http'. */
+    struct event *resume_ev;         /* Ends an accept pause. */
     bool replying;   /* Inside one of our evhttp_send_reply*() calls. */
     bool destroying; /* Inside rest_server_destroy(). */
     uint16_t port;
@@ -161,6 +198,8 @@ struct rest_server {
 
 static void conn_closed_cb(struct evhttp_connection *, void *conn_);
 static void req_free(struct rest_req *);
+static void req_dispatch(struct rest_req *, const char *path,
+                         const char *raw_query);
 static void stream_finish(struct rest_stream *);
 
 /* ---- small helpers ---- */
@@ -419,6 +458,7 @@ static void
 conn_free(struct rest_conn *conn)
 {
     sl_list_remove(&conn->node);
+    sl_list_remove(&conn->wait_node);
     event_free(conn->attach_ev);
     event_free(conn->deadline_ev);
     if (conn->watch_ev) {
@@ -436,12 +476,27 @@ conn_kill(struct rest_conn *conn, short what)
     bufferevent_trigger_event(conn->bev, what, 0);
 }
 
+/* 'conn' begins to wait for a request: the deadline runs, and it goes to
+ * the end of the 'waiting' list. */
 static void
 conn_deadline_start(struct rest_conn *conn)
 {
-    if (!conn->server->destroying) {
-        event_add(conn->deadline_ev, &conn->server->timeout_tv);
+    struct rest_server *server = conn->server;
+
+    if (!server->destroying) {
+        event_add(conn->deadline_ev, &server->timeout_tv);
+        clock_gettime(CLOCK_MONOTONIC, &conn->wait_start);
+        sl_list_remove(&conn->wait_node);
+        sl_list_push_back(&server->waiting, &conn->wait_node);
     }
+}
+
+/* A request reached us on 'conn'. */
+static void
+conn_deadline_stop(struct rest_conn *conn)
+{
+    event_del(conn->deadline_ev);
+    sl_list_remove(&conn->wait_node);
 }
 
 static void
@@ -690,6 +745,32 @@ conn_refuse(struct rest_conn *conn)
     conn_kill(conn, BEV_EVENT_EOF | BEV_EVENT_READING);
 }
 
+/* At max_connections: closes the connection that has waited longest for
+ * a request, if it has waited REST_EVICT_AFTER_MS or more.  Returns true
+ * if it closed one. */
+static bool
+conn_evict_oldest(struct rest_server *server)
+{
+    static struct sl_log_rl rl = SL_LOG_RL_INIT(1, 5);
+
+    if (sl_list_is_empty(&server->waiting)) {
+        return false;
+    }
+    struct rest_conn *old =
+        SL_CONTAINER_OF(server->waiting.next, struct rest_conn, wait_node);
+    uint64_t waited = elapsed_us(&old->wait_start);
+    if (waited < (uint64_t) REST_EVICT_AFTER_MS * 1000) {
+        return false;
+    }
+    server->stats.evicted_connections++;
+    SL_WARN_RL(&rl,
+               "%u connections open: closing one that waited %.1f s for a "
+               "request, to make room",
+               server->stats.connections, (double) waited / 1e6);
+    conn_kill(old, BEV_EVENT_EOF | BEV_EVENT_READING);
+    return true;
+}
+
 static void
 conn_attach_cb(evutil_socket_t fd, short what, void *conn_)
 {
@@ -702,7 +783,8 @@ conn_attach_cb(evutil_socket_t fd, short what, void *conn_)
     bufferevent_getcb(conn->bev, NULL, NULL, NULL, &evcon);
     conn->evcon = evcon;
     evhttp_connection_set_closecb(conn->evcon, conn_closed_cb, conn);
-    if (server->stats.connections >= server->limits.max_connections) {
+    if (server->stats.connections >= server->limits.max_connections &&
+        !conn_evict_oldest(server)) {
         conn_refuse(conn);
         return;
     }
@@ -720,6 +802,7 @@ server_bev_cb(struct event_base *base, void *server_)
     struct bufferevent *bev;
 
     conn->server = server;
+    sl_list_init(&conn->wait_node);
     if (server->ssl_ctx) {
         SSL *ssl = SSL_new(server->ssl_ctx);
         if (!ssl) {
@@ -774,6 +857,9 @@ req_free(struct rest_req *req)
     if (req->queued) {
         sl_list_remove(&req->defer_node);
     }
+    if (req->injected) {
+        sl_list_remove(&req->inject_node);
+    }
     if (req->ereq_owned) {
         evhttp_request_free(req->ereq);
     }
@@ -813,6 +899,18 @@ req_send(struct rest_req *req, int status, const char *content_type,
         SL_ERR("reply on a request that became an event stream (ignored)");
         return;
     }
+    if (req->injected) {
+        rest_inject_cb *cb = req->inject_cb;
+        void *aux = req->inject_aux;
+        bool head = req->method == REST_HEAD;
+
+        count_reply(server, status);
+        SL_DBG("%s %s %d (in-process)", req->method_name, req->path, status);
+        req_free(req);
+        cb(aux, status, content_type, allow ? allow : "",
+           head || !body ? "" : body, head ? 0 : len);
+        return;
+    }
     if (!conn) {
         /* The client went away; the reply stands for the cancel. */
         req_free(req);
@@ -831,6 +929,9 @@ req_send(struct rest_req *req, int status, const char *content_type,
     }
     if (status == 401) {
         evhttp_add_header(headers, "WWW-Authenticate", "Bearer");
+    }
+    if (req->close) {
+        evhttp_add_header(headers, "Connection", "close");
     }
     if (head) {
         char n[24];
@@ -916,6 +1017,28 @@ rest_req_body(const struct rest_req *req, size_t *len)
     return evbuffer_pullup(in, -1);
 }
 
+/* Puts into 'text' what jansson's 'err' says, in plainer words where its
+ * words are vague ("unable to decode byte") or name its own flags. */
+static void
+json_error_say(const json_error_t *err, char *text, size_t size)
+{
+    unsigned byte;
+
+    if (sscanf(err->text, "unable to decode byte 0x%x", &byte) == 1) {
+        snprintf(text, size, "invalid UTF-8: byte 0x%02x at offset %d",
+                 byte & 0xff, err->position);
+    } else if (!strncmp(err->text, "invalid Unicode '\\u", 19)) {
+        snprintf(text, size,
+                 "a \\u escape of a lone UTF-16 surrogate (%.6s): "
+                 "no character",
+                 err->text + 17);
+    } else if (strstr(err->text, "JSON_ALLOW_NUL")) {
+        snprintf(text, size, "\\u0000 (NUL) in a string");
+    } else {
+        snprintf(text, size, "%s", err->text);
+    }
+}
+
 /* Does the JSON text nest deeper than 'max' (brackets outside strings)? */
 static bool
 json_too_deep(const uint8_t *p, size_t n, size_t max)
@@ -970,8 +1093,11 @@ rest_req_json(struct rest_req *req, bool empty_ok)
     json_t *j =
         json_loadb((const char *) body, len, JSON_REJECT_DUPLICATES, &err);
     if (!j) {
+        char text[JSON_ERROR_TEXT_LENGTH + 64];
+
+        json_error_say(&err, text, sizeof text);
         rest_reply_error(req, 400, "malformed JSON", "line %d column %d: %s",
-                         err.line, err.column, err.text);
+                         err.line, err.column, text);
     }
     return j;
 }
@@ -1063,6 +1189,14 @@ rest_stream_start(struct rest_req *req, void (*closed)(void *aux), void *aux)
     s->aux = aux;
     req->stream = s;
     server->stats.streams++;
+    if (req->injected) {
+        /* Reported as its 200, then closed from the loop. */
+        count_reply(server, 200);
+        req->inject_cb(req->inject_aux, 200, "text/event-stream", "", "", 0);
+        s->closing = true;
+        req_defer(req);
+        return s;
+    }
     if (!conn) {
         /* Gone already: 'closed' runs from the deferred list. */
         s->closing = true;
@@ -1355,6 +1489,32 @@ req_set_params(struct rest_req *req, const struct rest_route *r)
     }
 }
 
+/* Is the body of 'ereq' framed two ways: Content-Length twice with
+ * different values, or with Transfer-Encoding?  evhttp took one reading;
+ * a proxy in front may have taken the other, and what followed may be
+ * another request smuggled in.  Returns what is wrong, or NULL. */
+static const char *
+req_framing_conflict(struct evhttp_request *ereq)
+{
+    const struct evkeyvalq *h = evhttp_request_get_input_headers(ereq);
+    const char *length = NULL;
+    bool encoding = false;
+
+    for (const struct evkeyval *kv = h->tqh_first; kv;
+         kv = kv->next.tqe_next) {
+        if (!strcasecmp(kv->key, "Content-Length")) {
+            if (length && strcmp(length, kv->value)) {
+                return "Content-Length given twice, with different values";
+            }
+            length = kv->value;
+        } else if (!strcasecmp(kv->key, "Transfer-Encoding")) {
+            encoding = true;
+        }
+    }
+    return length && encoding ? "both Content-Length and Transfer-Encoding"
+                              : NULL;
+}
+
 static void
 server_request_cb(struct evhttp_request *ereq, void *server_)
 {
@@ -1367,7 +1527,7 @@ server_request_cb(struct evhttp_request *ereq, void *server_)
         evhttp_send_error(ereq, 500, NULL);
         return;
     }
-    event_del(conn->deadline_ev);
+    conn_deadline_stop(conn);
 
     struct rest_req *req = sl_xcalloc(1, sizeof *req);
     clock_gettime(CLOCK_MONOTONIC, &req->start);
@@ -1402,8 +1562,30 @@ server_request_cb(struct evhttp_request *ereq, void *server_)
         break;
     }
 
+    const char *conflict = req_framing_conflict(ereq);
+    if (conflict) {
+        static struct sl_log_rl rl = SL_LOG_RL_INIT(1, 5);
+
+        SL_WARN_RL(&rl, "refusing a %s request: %s", req->method_name,
+                   conflict);
+        req->path = sl_xstrdup("?");
+        req->close = true;
+        rest_reply_error(req, 400, "bad request", "%s", conflict);
+        return;
+    }
     const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(ereq);
-    const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+    req_dispatch(req, uri ? evhttp_uri_get_path(uri) : NULL,
+                 uri ? evhttp_uri_get_query(uri) : NULL);
+}
+
+/* Decodes 'path' and 'raw_query' (NULL: none) into 'req', routes it,
+ * checks the token and calls the handler; every refusal is answered
+ * here. */
+static void
+req_dispatch(struct rest_req *req, const char *path, const char *raw_query)
+{
+    struct rest_server *server = req->server;
+
     if (!path || !req_parse_path(req, path)) {
         if (!req->path) {
             req->path = sl_xstrdup("?");
@@ -1413,7 +1595,6 @@ server_request_cb(struct evhttp_request *ereq, void *server_)
                          "(bad percent-encoding or an encoded NUL?)");
         return;
     }
-    const char *raw_query = evhttp_uri_get_query(uri);
     req->raw_query = sl_xstrdup(raw_query ? raw_query : "");
     if (!req_parse_query(req, raw_query)) {
         rest_reply_error(req, 400, "bad request",
@@ -1448,8 +1629,73 @@ server_request_cb(struct evhttp_request *ereq, void *server_)
         return;
     }
     req_set_params(req, r);
-    conn_watch_start(conn);
+    if (req->conn) {
+        conn_watch_start(req->conn);
+    }
     r->handler(req, r->aux);
+}
+
+/* ---- in-process requests ---- */
+
+/* The request has no rest_conn: req_dispatch() skips the client watch,
+ * req_send() and rest_stream_start() report to 'inject_cb', req_free()
+ * frees the evhttp_request, and rest_server_destroy() cancels what is
+ * still pending. */
+int
+rest_server_inject(struct rest_server *server, const char *method,
+                   const char *target, const char *const *headers,
+                   size_t n_headers, const void *body, size_t len,
+                   rest_inject_cb *cb, void *aux)
+{
+    static const struct {
+        const char *name;
+        enum rest_method method;
+    } methods[] = {
+        {"GET", REST_GET},       {"POST", REST_POST}, {"PUT", REST_PUT},
+        {"DELETE", REST_DELETE}, {"HEAD", REST_HEAD},
+    };
+    /* What evhttp makes of a request line's target. */
+    struct evhttp_uri *uri =
+        evhttp_uri_parse_with_flags(target, EVHTTP_URI_NONCONFORMANT);
+    if (!uri) {
+        return EINVAL;
+    }
+    struct evhttp_request *ereq = evhttp_request_new(NULL, NULL);
+    if (!ereq) {
+        sl_out_of_memory();
+    }
+    struct evkeyvalq *in = evhttp_request_get_input_headers(ereq);
+    for (size_t i = 0; i < n_headers; i++) {
+        if (evhttp_add_header(in, headers[2 * i], headers[2 * i + 1])) {
+            evhttp_request_free(ereq);
+            evhttp_uri_free(uri);
+            return EINVAL;
+        }
+    }
+    if (len &&
+        evbuffer_add(evhttp_request_get_input_buffer(ereq), body, len)) {
+        sl_out_of_memory();
+    }
+
+    struct rest_req *req = sl_xcalloc(1, sizeof *req);
+    clock_gettime(CLOCK_MONOTONIC, &req->start);
+    req->server = server;
+    req->ereq = ereq;
+    req->ereq_owned = true;
+    req->injected = true;
+    req->inject_cb = cb;
+    req->inject_aux = aux;
+    sl_list_push_back(&server->injected, &req->inject_node);
+    req->method_name = "OTHER";
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+        if (!strcmp(method, methods[i].name)) {
+            req->method = methods[i].method;
+            req->method_name = methods[i].name;
+        }
+    }
+    req_dispatch(req, evhttp_uri_get_path(uri), evhttp_uri_get_query(uri));
+    evhttp_uri_free(uri);
+    return 0;
 }
 
 /* ---- the server ---- */
@@ -1475,15 +1721,47 @@ address_is_loopback(const struct sockaddr_storage *ss)
     return IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr);
 }
 
+/* Every server, so that the listener's error callback finds its own:
+ * evhttp_bind_listener() made evhttp's pointer the callback argument. */
+static struct sl_list all_servers = SL_LIST_INITIALIZER(&all_servers);
+
 static void
-server_listener_error_cb(struct evconnlistener *evl, void *server_)
+server_resume_cb(evutil_socket_t fd, short what, void *server_)
 {
-    static struct sl_log_rl rl = SL_LOG_RL_INIT(1, 5);
     struct rest_server *server = server_;
 
-    (void) evl;
-    SL_WARN_RL(&rl, "%s: accept failed: %s", server->url,
-               strerror(EVUTIL_SOCKET_ERROR()));
+    (void) fd;
+    (void) what;
+    evconnlistener_enable(server->listener);
+}
+
+static void
+server_listener_error_cb(struct evconnlistener *evl, void *http)
+{
+    static struct sl_log_rl rl = SL_LOG_RL_INIT(1, 5);
+    struct rest_server *server = NULL, *s;
+    int error = EVUTIL_SOCKET_ERROR();
+
+    SL_LIST_FOR_EACH(s, all_node, &all_servers)
+    {
+        if (s->listener == evl && s->http == http) {
+            server = s;
+        }
+    }
+    if (!server) {
+        return; /* Cannot happen. */
+    }
+    if (error == EMFILE || error == ENFILE || error == ENOBUFS ||
+        error == ENOMEM) {
+        struct timeval tv = {0, REST_ACCEPT_PAUSE_MS * 1000};
+
+        SL_WARN_RL(&rl, "%s: accept failed: %s (pausing %d ms)", server->url,
+                   strerror(error), REST_ACCEPT_PAUSE_MS);
+        evconnlistener_disable(evl);
+        event_add(server->resume_ev, &tv);
+        return;
+    }
+    SL_WARN_RL(&rl, "%s: accept failed: %s", server->url, strerror(error));
 }
 
 struct rest_server *
@@ -1540,12 +1818,16 @@ rest_server_create(struct event_base *base,
         SHA256((const unsigned char *) cfg->token, strlen(cfg->token),
                server->token_sha);
     }
+    sl_list_init(&server->all_node);
     sl_list_init(&server->deferred);
     sl_list_init(&server->conns);
+    sl_list_init(&server->waiting);
     sl_list_init(&server->routes);
+    sl_list_init(&server->injected);
     server->defer_ev = event_new(base, -1, 0, server_defer_cb, server);
+    server->resume_ev = evtimer_new(base, server_resume_cb, server);
     server->http = evhttp_new(base);
-    if (!server->defer_ev || !server->http) {
+    if (!server->defer_ev || !server->resume_ev || !server->http) {
         sl_out_of_memory();
     }
 
@@ -1563,6 +1845,7 @@ rest_server_create(struct event_base *base,
                       strerror(errno ? errno : EINVAL));
         evhttp_free(server->http);
         event_free(server->defer_ev);
+        event_free(server->resume_ev);
         free(server);
         return NULL;
     }
@@ -1580,6 +1863,8 @@ rest_server_create(struct event_base *base,
         evconnlistener_free(evl);
         sl_out_of_memory();
     }
+    server->listener = evl;
+    sl_list_push_back(&all_servers, &server->all_node);
     evconnlistener_set_error_cb(evl, server_listener_error_cb);
     evhttp_set_bevcb(server->http, server_bev_cb, server);
     evhttp_set_gencb(server->http, server_request_cb, server);
@@ -1642,6 +1927,7 @@ rest_server_destroy(struct rest_server *server)
         return;
     }
     server->destroying = true;
+    sl_list_remove(&server->all_node);
     while (!sl_list_is_empty(&server->deferred)) {
         req_destroy(SL_CONTAINER_OF(server->deferred.next, struct rest_req,
                                     defer_node));
@@ -1652,6 +1938,10 @@ rest_server_destroy(struct rest_server *server)
         if (conn->req) {
             req_destroy(conn->req);
         }
+    }
+    while (!sl_list_is_empty(&server->injected)) {
+        req_destroy(SL_CONTAINER_OF(server->injected.next, struct rest_req,
+                                    inject_node));
     }
     evhttp_free(server->http);
     /* Connections evhttp freed before our attach step saw them. */
@@ -1665,6 +1955,7 @@ rest_server_destroy(struct rest_server *server)
         route_free(r);
     }
     event_free(server->defer_ev);
+    event_free(server->resume_ev);
     free(server);
 }
 

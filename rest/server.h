@@ -52,7 +52,9 @@ enum rest_method {
 struct rest_server_limits {
     size_t max_body;          /* bytes of a request body (413 beyond) */
     size_t max_headers;       /* bytes of a request's headers (400) */
-    unsigned max_connections; /* open at once (503 beyond) */
+    unsigned max_connections; /* open at once (beyond: the connection
+                               * waiting longest for a request is closed if
+                               * it waited 1 s, else 503) */
     double request_timeout;   /* seconds to receive a whole request, and
                                * idle seconds on a kept-alive connection */
     size_t stream_max_queued; /* bytes an event stream may queue */
@@ -175,6 +177,34 @@ int rest_stream_heartbeat(struct rest_stream *);
 /* Ends the stream from our side ('closed' still runs, from the loop). */
 void rest_stream_close(struct rest_stream *);
 
+/* ---- in-process requests (the REST fuzz target, tests) ---- */
+
+/* Gets the reply of a request made by rest_server_inject(): 'status',
+ * 'content_type' (NULL: none), the "Allow" header ("" if none) and the
+ * 'len' bytes of 'body' (nothing for HEAD), all borrowed for the call.
+ * It must not destroy the server. */
+typedef void rest_inject_cb(void *aux, int status, const char *content_type,
+                            const char *allow, const void *body, size_t len);
+
+/* Handles a request made in the process, without a connection: 'method' as
+ * on a request line ("GET", "POST", "PUT", "DELETE", "HEAD"; any other is
+ * a method no route takes), 'target' as on a request line (the
+ * percent-encoded path and query, or an absolute URI), the 'n_headers'
+ * name/value pairs of 'headers' ('headers[2 * i]', 'headers[2 * i + 1]')
+ * and the 'len' bytes of 'body'.  It takes the steps of a request from a
+ * client -- path and query decoding, routing, the bearer token, the
+ * handler -- and 'cb' gets its reply once, during this call or later from
+ * the loop.  An event stream is reported as its 200 and then closed from
+ * the loop.  A request still pending at rest_server_destroy() is
+ * cancelled as for a client that went away ('cb' is not called).
+ * Returns 0, or EINVAL without handling anything for what evhttp refuses
+ * before the server sees it: a target it cannot parse, a header with a
+ * CR or LF. */
+int rest_server_inject(struct rest_server *, const char *method,
+                       const char *target, const char *const *headers,
+                       size_t n_headers, const void *body, size_t len,
+                       rest_inject_cb *cb, void *aux);
+
 /* ---- statistics (for /metrics) ---- */
 
 struct rest_server_stats {
@@ -182,6 +212,7 @@ struct rest_server_stats {
     uint64_t by_class[6];         /* [2] 2xx ... [5] 5xx; [0], [1] unused */
     uint64_t by_status[600];      /* per status code */
     uint64_t refused_connections; /* over max_connections */
+    uint64_t evicted_connections; /* closed to make room for a new one */
     uint64_t dropped_streams;     /* slow consumers */
     unsigned connections;         /* open now */
     unsigned streams;             /* open now */

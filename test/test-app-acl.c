@@ -759,7 +759,7 @@ START_TEST(test_rest_invalid)
         {"{\"name\": \"x y\", \"action\": \"deny\"}", "invalid rule",
          "rule: name \"x y\" must be 1 to 63"},
         {"{\"name\": \"\\u0000\", \"action\": \"deny\"}", "invalid rule",
-         "rule: name: value too long"},
+         "rule: name: \\u0000 (NUL) in the value"},
         {"{\"id\": 5, \"action\": \"deny\"}", "invalid rule",
          "rule: unknown key \"id\""},
         {"{}", "invalid rule", "rule: action missing"},
@@ -1566,6 +1566,60 @@ START_TEST(test_events)
 }
 END_TEST
 
+/* Hostile bodies (issue 8): an escaped NUL is named as such, /default
+ * says a key given twice or nesting too deep, a DELETE takes no body.
+ * Nothing changes. */
+START_TEST(test_rest_hostile_bodies)
+{
+    static const struct {
+        unsigned method;
+        const char *path;
+        const char *body;
+        const char *detail;
+    } cases[] = {
+        {SL_REST_POST, "/rules",
+         "{\"action\": \"deny\", \"name\": \"a\\u0000b\"}",
+         "name: \\\\u0000 (NUL) in the value"},
+        {SL_REST_POST, "/rules", "{\"action\": \"deny\\u0000\"}",
+         "action: \\\\u0000 (NUL)"},
+        {SL_REST_PUT, "/default",
+         "{\"default\": \"deny\", \"default\": \"allow\"}",
+         "default given twice"},
+        {SL_REST_PUT, "/default",
+         "{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{"
+         "\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{"
+         "\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{"
+         "\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":",
+         "nesting deeper than 32"},
+        {SL_REST_DELETE, "/rules/1", "{\"tcp_dst\": 22}", "takes no body"},
+        {SL_REST_DELETE, "/rules/1", "{}", "takes no body"},
+    };
+    struct ah *h = acl_up("{rules: [{tcp_dst: 22, action: deny}]}");
+    char *reply = NULL;
+    char *before = NULL;
+
+    ck_assert_int_eq(rest(h, SL_REST_GET, "/rules", NULL, &before), 200);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ck_assert_int_eq(
+            rest(h, cases[i].method, cases[i].path, cases[i].body, &reply),
+            400);
+        ck_assert_msg(strstr(reply, cases[i].detail) != NULL,
+                      "%s: reply %s lacks '%s'", cases[i].body, reply,
+                      cases[i].detail);
+        free(reply);
+    }
+    ah_advance(h, 1);
+    ck_assert_int_eq(rest(h, SL_REST_GET, "/rules", NULL, &reply), 200);
+    ck_assert_str_eq(reply, before);
+    free(reply);
+    free(before);
+    /* White space is no body. */
+    ck_assert_int_eq(rest(h, SL_REST_DELETE, "/rules/1", "\n", &reply), 200);
+    free(reply);
+    ah_free(h);
+}
+END_TEST
+
 static Suite *
 acl_suite(void)
 {
@@ -1603,6 +1657,7 @@ acl_suite(void)
     tcase_add_test(tc, test_metrics);
     tcase_add_test(tc, test_reconfigure);
     tcase_add_test(tc, test_events);
+    tcase_add_test(tc, test_rest_hostile_bodies);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1013,6 +1013,8 @@ START_TEST(test_metrics_empty)
                                        "{type=\"OFPET_BAD_REQUEST\"}"),
                         0);
     ck_assert_double_eq(prom_get(text, "sluice_rest_connections"), 1);
+    ck_assert_double_eq(
+        prom_get(text, "sluice_rest_connections_evicted_total"), 0);
     ck_assert_double_eq(prom_get(text, "sluice_xacts_open"), 0);
     ck_assert_double_eq(prom_get(text, "sluice_barrier_rtt_seconds_count"), 0);
     /* The app families are declared even without apps. */

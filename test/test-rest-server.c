@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <event2/event.h>
@@ -1409,6 +1410,402 @@ START_TEST(stats_count_replies)
 }
 END_TEST
 
+/* ---- abuse (issue 8) ---- */
+
+/* At max_connections, a new client takes the place of the connection that
+ * has waited longest (over a second) for a request; with none waiting that
+ * long, it gets the 503. */
+START_TEST(oldest_waiting_connection_makes_room)
+{
+    struct rest_server_limits lim = small_limits();
+    struct resp r;
+
+    lim.request_timeout = 30;
+    start_server_with(NULL, &lim);
+    struct client *a = client_connect();
+    struct client *b = client_connect();
+    ck_assert(LOOP_UNTIL(rest_server_stats(server)->connections == 2));
+    struct client *c = client_connect();
+    ck_assert(LOOP_UNTIL(rest_server_stats(server)->connections == 3));
+    test_loop_run_for(base, 1.2);
+
+    struct client *d = client_connect();
+    client_sendf(d, "GET /data HTTP/1.1\r\nHost: t\r\n\r\n");
+    client_response(d, &r, false);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_str_eq(r.body, "hello\n");
+    resp_free(&r);
+    ck_assert(LOOP_UNTIL((client_pump(a), a->eof)));
+    client_pump(b);
+    client_pump(c);
+    ck_assert(!b->eof && !c->eof);
+    ck_assert_uint_eq(rest_server_stats(server)->evicted_connections, 1);
+    ck_assert_uint_eq(rest_server_stats(server)->refused_connections, 0);
+    ck_assert_uint_eq(rest_server_stats(server)->connections, 3);
+    ck_assert_int_ge(n_warn, 1);
+
+    /* b, then c, make room; then only d (just answered), e and f are
+     * left, none waiting long: a 503. */
+    struct client *e = client_connect();
+    ck_assert(LOOP_UNTIL((client_pump(b), b->eof)));
+    struct client *f = client_connect();
+    ck_assert(LOOP_UNTIL((client_pump(c), c->eof)));
+    ck_assert_uint_eq(rest_server_stats(server)->evicted_connections, 3);
+    struct client *g = client_connect();
+    client_response(g, &r, false);
+    assert_error(&r, 503, "too many connections");
+    resp_free(&r);
+    ck_assert_uint_eq(rest_server_stats(server)->refused_connections, 1);
+    client_pump(e);
+    client_pump(f);
+    ck_assert(!e->eof && !f->eof);
+
+    /* The kept-alive d still works. */
+    client_sendf(d, "GET /data HTTP/1.1\r\nHost: t\r\n\r\n");
+    client_response(d, &r, false);
+    ck_assert_int_eq(r.status, 200);
+    resp_free(&r);
+    for (int i = 0; i < n_clients; i++) {
+        client_free(&clients[i]);
+    }
+    ck_assert(LOOP_UNTIL(rest_server_stats(server)->connections == 0));
+}
+END_TEST
+
+/* A connection whose request is being handled is never closed to make
+ * room, however long it takes. */
+START_TEST(busy_connection_is_not_evicted)
+{
+    struct rest_server_limits lim = small_limits();
+    struct resp r;
+
+    lim.max_connections = 1;
+    lim.request_timeout = 30;
+    start_server_with(NULL, &lim);
+    struct client *a = client_connect();
+    client_sendf(a, "GET /hold HTTP/1.1\r\nHost: t\r\n\r\n");
+    ck_assert(LOOP_UNTIL(held != NULL));
+    test_loop_run_for(base, 1.2);
+    struct client *b = client_connect();
+    client_response(b, &r, false);
+    assert_error(&r, 503, "too many connections");
+    resp_free(&r);
+    ck_assert_uint_eq(rest_server_stats(server)->evicted_connections, 0);
+    ck_assert_uint_eq(rest_server_stats(server)->refused_connections, 1);
+
+    rest_reply_json(held, 202, json_pack("{s:b}", "later", 1));
+    held = NULL;
+    client_response(a, &r, false);
+    ck_assert_int_eq(r.status, 202);
+    resp_free(&r);
+}
+END_TEST
+
+/* accept() out of descriptors pauses the listener (instead of failing
+ * again at once, forever); it resumes once descriptors are free again. */
+START_TEST(accept_pauses_without_descriptors)
+{
+    struct rlimit old, low;
+    struct resp r;
+
+    start_server();
+    ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &old), 0);
+    int probe = dup(0);
+    ck_assert_int_ge(probe, 0);
+    close(probe);
+    /* The client's socket takes 'probe', the lowest free descriptor;
+     * accept() finds none left. */
+    low.rlim_cur = (rlim_t) probe + 1;
+    low.rlim_max = old.rlim_max;
+    ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+    struct client *c = client_connect();
+    ck_assert_int_eq(c->fd, probe);
+    bool warned = LOOP_UNTIL(n_warn >= 1);
+    test_loop_run_for(base, 0.3);
+    ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
+    ck_assert(warned);
+    ck_assert_uint_eq(rest_server_stats(server)->connections, 0);
+
+    /* The listener listens again.  (The kernel keeps the first client
+     * waiting, but valgrind's emulation of the limit accepts and drops
+     * it: only the second one is asserted.) */
+    struct client *d = client_connect();
+    client_sendf(d, "GET /data HTTP/1.1\r\nHost: t\r\n\r\n");
+    client_response(d, &r, false);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_str_eq(r.body, "hello\n");
+    resp_free(&r);
+}
+END_TEST
+
+/* POSTs the 'len' bytes of 'body' to /json on a new connection. */
+static void
+post_raw(struct resp *r, const char *body, size_t len)
+{
+    struct client *c = client_connect();
+
+    client_sendf(c,
+                 "POST /json HTTP/1.1\r\nHost: t\r\n"
+                 "Content-Length: %zu\r\n\r\n",
+                 len);
+    client_send(c, body, len);
+    client_response(c, r, false);
+}
+
+/* Hostile JSON bodies: each a 400 naming the problem, nothing handled. */
+START_TEST(hostile_json_is_400)
+{
+    static const struct {
+        const char *body;
+        const char *says;
+    } cases[] = {
+        {"{\"a\": \"\\ud800\"}", "surrogate"},
+        {"{\"a\": \"\\udc00x\"}", "surrogate"},
+        {"{\"a\": \"\xc0\xaf\"}", "UTF-8"},
+        {"{\"a\": \"\xe0\x80\xaf\"}", "UTF-8"},
+        {"{\"a\": \"\xed\xa0\x80\"}", "UTF-8"},
+        {"{\"a\": \"\xf4\x90\x80\x80\"}", "UTF-8"},
+        {"{\"a\": \"\xff\"}", "UTF-8"},
+        {"{\"\xfe\": 1}", "UTF-8"},
+        {"{\"a\": \"x\\u0000y\"}", "\\\\u0000"},
+        {"{\"a\": 123456789012345678901234567890}", "too big"},
+        {"{\"a\": -123456789012345678901234567890}", "too big"},
+        {"{\"a\": 1e400}", "overflow"},
+        {"{\"a\": 1, \"a\": 1}", "duplicate"},
+        {"\xef\xbb\xbf{\"a\": 1}", "line 1"},
+        {"{\"a\": 1} x", "end of file expected"},
+    };
+    struct resp r;
+    size_t n = 100000;
+    char *deep = malloc(2 * n);
+
+    start_server();
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        request(&r, "POST", "/json", NULL, cases[i].body);
+        assert_error(&r, 400, "malformed JSON");
+        ck_assert_msg(strstr(r.body, cases[i].says) != NULL,
+                      "%s: %s does not say %s", cases[i].body, r.body,
+                      cases[i].says);
+        resp_free(&r);
+    }
+    memset(deep, '[', n);
+    memset(deep + n, ']', n);
+    post_raw(&r, deep, 2 * n);
+    assert_error(&r, 400, "malformed JSON");
+    ck_assert_ptr_nonnull(strstr(r.body, "deeper than 64"));
+    resp_free(&r);
+    free(deep);
+    ck_assert_int_eq(n_handled, (int) (sizeof cases / sizeof cases[0]) + 1);
+    ck_assert_uint_eq(rest_server_stats(server)->by_status[400],
+                      sizeof cases / sizeof cases[0] + 1);
+}
+END_TEST
+
+/* A raw NUL byte, in a string or outside one, is malformed JSON. */
+START_TEST(nul_byte_in_json_is_400)
+{
+    static const char *const bodies[] = {"{\"a\": \"x\0y\"}", "{\"a\": 1}\0"};
+    static const size_t lens[] = {12, 9};
+    struct resp r;
+
+    start_server();
+    for (size_t i = 0; i < 2; i++) {
+        post_raw(&r, bodies[i], lens[i]);
+        assert_error(&r, 400, "malformed JSON");
+        resp_free(&r);
+    }
+}
+END_TEST
+
+/* ---- in-process requests (rest_server_inject()) ---- */
+
+/* The reply an injected request got. */
+struct injected {
+    int n_replies;
+    int status;
+    char content_type[64];
+    char allow[64];
+    char body[1024];
+    size_t len;
+};
+
+static void
+injected_cb(void *aux, int status, const char *content_type, const char *allow,
+            const void *body, size_t len)
+{
+    struct injected *in = aux;
+
+    in->n_replies++;
+    in->status = status;
+    snprintf(in->content_type, sizeof in->content_type, "%s",
+             content_type ? content_type : "");
+    snprintf(in->allow, sizeof in->allow, "%s", allow);
+    ck_assert_uint_lt(len, sizeof in->body);
+    memcpy(in->body, body, len);
+    in->body[len] = '\0';
+    in->len = len;
+}
+
+/* Injects a request with at most one header ('name': 'value') and 'body'
+ * (NULL: none); returns what rest_server_inject() returned. */
+static int
+inject(struct injected *in, const char *method, const char *target,
+       const char *name, const char *value, const char *body)
+{
+    const char *headers[2] = {name, value};
+
+    memset(in, 0, sizeof *in);
+    return rest_server_inject(server, method, target, headers, name ? 1 : 0,
+                              body, body ? strlen(body) : 0, injected_cb, in);
+}
+
+static void
+assert_injected_error(const struct injected *in, int status, const char *error)
+{
+    json_error_t err;
+
+    ck_assert_int_eq(in->n_replies, 1);
+    ck_assert_int_eq(in->status, status);
+    ck_assert_str_eq(in->content_type, "application/json");
+    json_t *j = json_loads(in->body, 0, &err);
+    ck_assert_msg(j != NULL, "not JSON: %s", in->body);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "error")), error);
+    ck_assert(json_is_string(json_object_get(j, "detail")));
+    json_decref(j);
+}
+
+START_TEST(inject_takes_the_path_of_a_request)
+{
+    struct injected in;
+    uint64_t before;
+
+    start_server_with("s3cret", NULL);
+    before = rest_server_stats(server)->requests;
+    ck_assert_int_eq(
+        inject(&in, "GET", "/stats/flow/42?q=a%20b+c", NULL, NULL, NULL), 0);
+    ck_assert_int_eq(in.n_replies, 1);
+    ck_assert_int_eq(in.status, 200);
+    ck_assert_str_eq(in.content_type, "application/json");
+    ck_assert_str_eq(in.body, "{\"route\":\"flow-param\"}");
+    ck_assert_str_eq(seen, "flow-param|/stats/flow/42|1|id=42|q=a b c");
+
+    /* An absolute URI, as evhttp takes it on a request line. */
+    inject(&in, "GET", "http://127.0.0.1:8080/files/a/b%2Fc", NULL, NULL,
+           NULL);
+    ck_assert_int_eq(in.status, 200);
+    ck_assert_str_eq(seen, "tail|/files/a/b/c|1|rest=a/b/c");
+
+    inject(&in, "GET", "/nope", NULL, NULL, NULL);
+    assert_injected_error(&in, 404, "not found");
+    inject(&in, "DELETE", "/stats/flow/all", NULL, NULL, NULL);
+    assert_injected_error(&in, 405, "method not allowed");
+    ck_assert_str_eq(in.allow, "GET, HEAD, POST");
+    inject(&in, "PATCH", "/write", NULL, NULL, NULL);
+    assert_injected_error(&in, 405, "method not allowed");
+    ck_assert_str_eq(in.allow, "POST, PUT, DELETE");
+    inject(&in, "GET", "/stats/flow/%zz", NULL, NULL, NULL);
+    assert_injected_error(&in, 400, "bad request");
+    inject(&in, "GET", "/stats/flow/1?q=%00", NULL, NULL, NULL);
+    assert_injected_error(&in, 400, "bad request");
+
+    /* The token, from the headers. */
+    inject(&in, "POST", "/write", NULL, NULL, "{}");
+    assert_injected_error(&in, 401, "unauthorized");
+    inject(&in, "POST", "/write", "Authorization", "Bearer wrong", "{}");
+    assert_injected_error(&in, 401, "unauthorized");
+    inject(&in, "POST", "/json", "authorization", "Bearer s3cret",
+           "{\"a\": [1]}");
+    ck_assert_int_eq(in.status, 201);
+    ck_assert_str_eq(in.body, "{\"got\":{\"a\":[1]}}");
+    inject(&in, "POST", "/json", "Authorization", "Bearer s3cret", "[1");
+    assert_injected_error(&in, 400, "malformed JSON");
+
+    /* HEAD: no body. */
+    inject(&in, "HEAD", "/data", NULL, NULL, NULL);
+    ck_assert_int_eq(in.status, 200);
+    ck_assert_str_eq(in.content_type, "text/plain");
+    ck_assert_uint_eq(in.len, 0);
+
+    /* What evhttp refuses before the server: nothing is called. */
+    ck_assert_int_eq(inject(&in, "GET", "http://[::1/x", NULL, NULL, NULL),
+                     EINVAL);
+    ck_assert_int_eq(inject(&in, "GET", "/data", "X", "a\r\nb", NULL), EINVAL);
+    ck_assert_int_eq(in.n_replies, 0);
+
+    ck_assert_uint_eq(rest_server_stats(server)->requests - before, 12);
+}
+END_TEST
+
+START_TEST(inject_async_stream_and_destroy)
+{
+    struct injected a, b, s;
+
+    start_server();
+    /* Answered later, from the loop. */
+    inject(&a, "GET", "/hold", NULL, NULL, NULL);
+    ck_assert_int_eq(a.n_replies, 0);
+    ck_assert_ptr_nonnull(held);
+    rest_reply_json(held, 202, json_pack("{s:b}", "later", 1));
+    held = NULL;
+    ck_assert_int_eq(a.n_replies, 1);
+    ck_assert_int_eq(a.status, 202);
+
+    /* A stream is reported as its 200, then closed from the loop. */
+    inject(&s, "GET", "/events", NULL, NULL, NULL);
+    ck_assert_int_eq(s.n_replies, 1);
+    ck_assert_int_eq(s.status, 200);
+    ck_assert_str_eq(s.content_type, "text/event-stream");
+    ck_assert_ptr_nonnull(stream);
+    ck_assert_int_eq(rest_stream_send(stream, "x", "1"), EPIPE);
+    ck_assert(LOOP_UNTIL(n_stream_closed == 1));
+
+    /* Pending at destroy: cancelled as for a client gone, no reply. */
+    inject(&b, "GET", "/hold-cancel", NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(held);
+    rest_server_destroy(server);
+    server = NULL;
+    ck_assert_int_eq(n_cancelled, 1);
+    ck_assert_int_eq(b.n_replies, 0);
+}
+END_TEST
+
+/* A body framed two ways (a request-smuggling shape) is refused, and the
+ * connection closed: what follows the body evhttp read is never taken for
+ * a request. */
+START_TEST(ambiguous_framing_is_400_and_closed)
+{
+    static const char smuggled[] = "GET /data HTTP/1.1\r\nHost: t\r\n\r\n";
+    struct resp r;
+
+    start_server();
+    struct client *c = client_connect();
+    client_sendf(c,
+                 "POST /json HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n"
+                 "Content-Length: %zu\r\n\r\n{}%s",
+                 sizeof smuggled + 1, smuggled);
+    client_response(c, &r, false);
+    assert_error(&r, 400, "bad request");
+    ck_assert_ptr_nonnull(strstr(r.body, "Content-Length given twice"));
+    resp_free(&r);
+    ck_assert(LOOP_UNTIL((client_pump(c), c->eof)));
+    ck_assert_ptr_null(strstr(c->buf, "hello"));
+
+    c = client_connect();
+    client_sendf(c, "POST /json HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n"
+                    "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n");
+    client_response(c, &r, false);
+    /* evhttp refuses this one itself. */
+    assert_error(&r, 400, "bad request");
+    resp_free(&r);
+    ck_assert(LOOP_UNTIL((client_pump(c), c->eof)));
+    ck_assert_int_eq(n_handled, 0);
+
+    /* The same length twice is no conflict. */
+    request(&r, "POST", "/json", "Content-Length: 2\r\n", "{}");
+    ck_assert_int_eq(r.status, 201);
+    resp_free(&r);
+}
+END_TEST
 static Suite *
 rest_suite(void)
 {
@@ -1469,6 +1866,24 @@ rest_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, create_logs_and_errors);
     tcase_add_test(tc, stats_count_replies);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("abuse");
+    tcase_set_timeout(tc, 60);
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, oldest_waiting_connection_makes_room);
+    tcase_add_test(tc, busy_connection_is_not_evicted);
+    tcase_add_test(tc, accept_pauses_without_descriptors);
+    tcase_add_test(tc, hostile_json_is_400);
+    tcase_add_test(tc, nul_byte_in_json_is_400);
+    tcase_add_test(tc, ambiguous_framing_is_400_and_closed);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("inject");
+    tcase_set_timeout(tc, 60);
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, inject_takes_the_path_of_a_request);
+    tcase_add_test(tc, inject_async_stream_and_destroy);
     suite_add_tcase(s, tc);
     return s;
 }
