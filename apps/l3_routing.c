@@ -371,7 +371,10 @@ l3_conf_copy(struct l3_conf *dst, const struct l3_conf *src)
     if (!dst->ifaces || !dst->routes) {
         goto fail;
     }
-    memcpy(dst->routes, src->routes, src->n_routes * sizeof *src->routes);
+    if (src->n_routes) { /* 'routes' is NULL without static routes */
+        memcpy(dst->routes, src->routes,
+               src->n_routes * sizeof *src->routes);
+    }
     for (size_t i = 0; i < src->n_ifaces; i++) {
         struct l3_iface *d = &dst->ifaces[i];
         *d = src->ifaces[i];
@@ -2976,7 +2979,38 @@ l3_body(struct l3 *l3, const struct sl_rest_request *req, size_t *n)
         free(toks);
         return NULL;
     }
+    /* A key given twice would mean whichever the reader takes. */
+    int k = 1;
+    for (uint32_t i = 0; i < toks[0].size; i++, k = (int) toks[k + 1].next) {
+        char key[64];
+        int m = (int) toks[k + 1].next;
+
+        if (!aj_string(req->body, &toks[k], key, sizeof key)) {
+            continue; /* refused as an unknown field */
+        }
+        for (uint32_t j = i + 1; j < toks[0].size;
+             j++, m = (int) toks[m + 1].next) {
+            if (aj_eq(req->body, &toks[m], key)) {
+                snprintf(detail, sizeof detail, "body: '%s' given twice", key);
+                l3_reply_error(l3, req, 400, detail);
+                free(toks);
+                return NULL;
+            }
+        }
+    }
     return toks;
+}
+
+/* Does 'req' carry a body (anything but white space)? */
+static bool
+l3_has_body(const struct sl_rest_request *req)
+{
+    for (size_t i = 0; i < req->body_len; i++) {
+        if (!req->body[i] || !strchr(" \t\r\n", req->body[i])) {
+            return true;
+        }
+    }
+    return false;
 }
 
 /* Reads string member value 't' into 'buf'. */
@@ -3149,6 +3183,11 @@ l3_rest_ifaces_delete(struct sl_ctx *ctx, const struct sl_rest_request *req,
     size_t dropped = 0;
 
     (void) ctx;
+    if (l3_has_body(req)) {
+        l3_reply_error(l3, req, 400,
+                       "DELETE /interfaces/{name} takes no body");
+        return;
+    }
     if (x < 0) {
         l3_reply_error(l3, req, 404, "no such interface");
         return;
@@ -3320,6 +3359,10 @@ l3_rest_routes_delete(struct sl_ctx *ctx, const struct sl_rest_request *req,
     uint64_t id;
 
     (void) ctx;
+    if (l3_has_body(req)) {
+        l3_reply_error(l3, req, 400, "DELETE /routes/{id} takes no body");
+        return;
+    }
     if (au_parse_u64(req->param_values[0], UINT32_MAX, &id)) {
         l3_reply_error(l3, req, 404, "no such route");
         return;

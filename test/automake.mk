@@ -500,3 +500,51 @@ test_test_app_acl_SOURCES = test/test-app-acl.c test/test-util.c
 test_test_app_acl_CFLAGS = $(TEST_CK_CFLAGS) $(YAML_CFLAGS)
 test_test_app_acl_LDADD = test/libapp-harness.la $(TEST_CK_LDADD)
 EXTRA_test_test_app_acl_DEPENDENCIES = apps/acl.la
+
+# fuzz
+# fuzz-rest: the REST API as far as it is ours -- rest/server.c's request
+# path (path and query decoding, routing, the token), the Ryu, native,
+# topology and app handlers -- driven in-process by rest_server_inject()
+# against a controller with a fake switch and the acl, l3_routing and
+# l2_learning apps, each built for the target (ASan, UBSan, coverage) in
+# test/fuzz/apps/.  One clang command line, as for the other targets.
+FUZZ_TARGETS += fuzz-rest
+FUZZ_REST_INPUTS = $(ofproto_libofproto_la_SOURCES) \
+	$(controller_libcontroller_la_SOURCES) \
+	$(topology_libtopology_la_SOURCES) $(rest_librest_la_SOURCES)
+FUZZ_REST_FILES = $(filter %.c,$(FUZZ_REST_INPUTS))
+FUZZ_REST_HDRS = $(filter %.h,$(FUZZ_REST_INPUTS))
+FUZZ_REST_APPS = acl l3_routing l2_learning
+FUZZ_APP_HDRS = apps/app-json.h apps/app-util.h include/sluice/app.h \
+	include/sluice/event.h include/sluice/flow.h include/sluice/ofp.h \
+	include/sluice/topo.h
+EXTRA_DIST += test/fuzz/fuzz-rest.c
+test/fuzz/apps/%.so: $(top_srcdir)/apps/%.c \
+		$(FUZZ_APP_HDRS:%=$(top_srcdir)/%) config.h
+	@test -n "$(CLANG)" || { \
+	    echo "make fuzz: no clang (configure CLANG=/path/to/clang)" >&2; \
+	    exit 1; }
+	@mkdir -p test/fuzz/apps
+	$(AM_V_CC)$(CLANG) -g -O1 -fPIC -shared \
+	    -fsanitize=fuzzer-no-link,address,undefined \
+	    -fno-sanitize-recover=undefined -I$(top_srcdir) -I$(top_builddir) \
+	    -I$(top_srcdir)/include $(YAML_CFLAGS) -o $@ $<
+test/fuzz/fuzz-rest: $(top_srcdir)/test/fuzz/fuzz-rest.c \
+		$(FUZZ_REST_FILES:%=$(top_srcdir)/%) \
+		$(FUZZ_REST_HDRS:%=$(top_srcdir)/%) config.h \
+		$(FUZZ_REST_APPS:%=test/fuzz/apps/%.so)
+	@test -n "$(CLANG)" || { \
+	    echo "make fuzz: no clang (configure CLANG=/path/to/clang)" >&2; \
+	    exit 1; }
+	@mkdir -p test/fuzz
+	$(AM_V_CC)$(CLANG) $(FUZZ_CFLAGS) -rdynamic \
+	    -DSL_APPS_DIR='"$(pkglibdir)/apps"' $(YAML_CFLAGS) \
+	    $(LIBEVENT_CFLAGS) $(LIBEVENT_OPENSSL_CFLAGS) $(OPENSSL_CFLAGS) \
+	    -o $@ $< $(FUZZ_REST_FILES:%=$(top_srcdir)/%) $(YAML_LIBS) \
+	    $(LIBEVENT_OPENSSL_LIBS) $(LIBEVENT_LIBS) $(OPENSSL_LIBS) \
+	    $(JANSSON_LIBS) -ldl
+CLEANFILES += $(FUZZ_REST_APPS:%=test/fuzz/apps/%.so)
+# The targets, for test/test-fuzz-smoke.sh.
+print-fuzz-targets:
+	@echo $(FUZZ_TARGETS)
+.PHONY: print-fuzz-targets

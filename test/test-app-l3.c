@@ -1446,6 +1446,29 @@ START_TEST(rest_interface_bad_body)
 }
 END_TEST
 
+/* Without static routes the config's route list is NULL: a REST write of
+ * interfaces or routes copies it (found by fuzz-rest: memcpy from NULL,
+ * a UBSan report). */
+START_TEST(rest_write_without_routes)
+{
+    char *reply = NULL;
+
+    ah = start("{router_mac: \"" RMAC "\", " BASE_IFACES "}");
+    net3();
+    ck_assert_int_eq(ah_rest(ah, SL_REST_DELETE, "/interfaces/net2", NULL,
+                             &reply),
+                     200);
+    free(reply);
+    reply = NULL;
+    ck_assert_int_eq(ah_rest(ah, SL_REST_POST, "/routes",
+                             "{\"prefix\": \"10.0.3.0/24\", "
+                             "\"next_hop\": \"10.0.1.254\"}",
+                             &reply),
+                     201);
+    free(reply);
+}
+END_TEST
+
 START_TEST(rest_interfaces)
 {
     char *reply = NULL;
@@ -1768,6 +1791,53 @@ START_TEST(odd_packet_ins)
 }
 END_TEST
 
+/* Hostile bodies (issue 8): a key given twice is refused (the last one
+ * would win otherwise), and the DELETEs take no body.  Nothing changes. */
+START_TEST(rest_hostile_bodies)
+{
+    static const struct {
+        unsigned method;
+        const char *path;
+        const char *body;
+        const char *detail;
+    } cases[] = {
+        {SL_REST_POST, "/routes",
+         "{\"prefix\": \"10.0.7.0/24x\", \"prefix\": \"10.0.7.0/24\", "
+         "\"next_hop\": \"10.0.2.7\"}",
+         "body: 'prefix' given twice"},
+        {SL_REST_POST, "/routes",
+         "{\"prefix\": \"10.0.7.0/24\", \"next_hop\": \"10.0.2.7\", "
+         "\"next_\\u0068op\": \"10.0.2.8\"}",
+         "body: 'next_hop' given twice"},
+        {SL_REST_POST, "/interfaces",
+         "{\"name\": \"x\", \"ports\": [\"1:3\"], \"ipv4\": \"10.0.5.1/24\", "
+         "\"ipv4\": \"10.0.6.1/24\"}",
+         "body: 'ipv4' given twice"},
+        {SL_REST_DELETE, "/routes/5", "{\"prefix\": \"10.0.3.0/24\"}",
+         "DELETE /routes/{id} takes no body"},
+        {SL_REST_DELETE, "/routes/5", "x", "takes no body"},
+        {SL_REST_DELETE, "/interfaces/net2", "{}", "takes no body"},
+    };
+    char *reply = NULL;
+
+    base();
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ck_assert_int_eq(
+            ah_rest(ah, cases[i].method, cases[i].path, cases[i].body, &reply),
+            400);
+        ck_assert_msg(strstr(reply, cases[i].detail) != NULL,
+                      "%s: reply %s lacks '%s'", cases[i].body, reply,
+                      cases[i].detail);
+        free(reply);
+        ck_assert_uint_eq(ah_flow_count(ah, 1, T_L3), BASE_FLOWS);
+    }
+    /* White space is no body. */
+    ck_assert_int_eq(ah_rest(ah, SL_REST_DELETE, "/routes/5", " \r\n", &reply),
+                     200);
+    free(reply);
+}
+END_TEST
+
 static Suite *
 l3_suite(void)
 {
@@ -1823,6 +1893,8 @@ l3_suite(void)
         (int) (sizeof bad_route_bodies / sizeof *bad_route_bodies));
     tcase_add_test(tc, rest_routes);
     tcase_add_test(tc, rest_neighbors_and_metrics);
+    tcase_add_test(tc, rest_hostile_bodies);
+    tcase_add_test(tc, rest_write_without_routes);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("misc");

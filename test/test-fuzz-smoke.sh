@@ -1,12 +1,13 @@
 #!/bin/sh
 # test-fuzz-smoke: a short libFuzzer run of every fuzz target (TAP).
 #
-# Builds test/fuzz/fuzz-ofp-msg, fuzz-packet, fuzz-config,
-# fuzz-json-flow, fuzz-lldp-probe and fuzz-app-json with clang
-# (`make fuzz-build`'s rule: ASan, UBSan, libFuzzer) and runs each for
-# FUZZ_SMOKE_SECONDS (default 15) seeded from ../shared/corpus, through
-# test/fuzz/run.sh.  One "ok" per target that builds and survives; a crash
-# is "not ok" and its input stays in test/fuzz/crash-*.  The whole test is
+# Builds every target of `make print-fuzz-targets` (fuzz-ofp-msg,
+# fuzz-packet, fuzz-config, fuzz-json-flow, fuzz-lldp-probe,
+# fuzz-app-json, fuzz-rest) with clang (`make fuzz-build`'s rules: ASan,
+# UBSan, libFuzzer) and runs each for FUZZ_SMOKE_SECONDS (default 30)
+# seeded from ../shared/corpus, through test/fuzz/run.sh.  One "ok" per
+# target that builds and one per target that survives; a crash is
+# "not ok" and its input stays in test/fuzz/crash-*.  The whole test is
 # skipped, saying why, when clang or its libFuzzer runtime is missing.
 
 top_srcdir=${top_srcdir:-$(dirname "$0")/..}
@@ -15,9 +16,7 @@ top_builddir=${top_builddir:-.}
 
 abs_srcdir=$(cd "$top_srcdir" && pwd) || exit 1
 abs_builddir=$(cd "$top_builddir" && pwd) || exit 1
-seconds=${FUZZ_SMOKE_SECONDS:-15}
-targets="fuzz-ofp-msg fuzz-packet fuzz-config fuzz-json-flow fuzz-lldp-probe
-    fuzz-app-json"
+seconds=${FUZZ_SMOKE_SECONDS:-30}
 
 clang=${CLANG:-}
 if [ -z "$clang" ]; then
@@ -46,6 +45,10 @@ EOF
 # The build is make's own rule (test/automake.mk); MAKEFLAGS from an outer
 # 'make check' are dropped so that the sub-make does not expect its
 # jobserver.
+targets=$(env -u MAKEFLAGS -u MFLAGS make -s --no-print-directory \
+    -C "$abs_builddir" print-fuzz-targets 2>/dev/null) || targets=
+[ -n "$targets" ] || targets="fuzz-ofp-msg fuzz-packet fuzz-config
+    fuzz-json-flow fuzz-lldp-probe fuzz-app-json fuzz-rest"
 for t in $targets; do
     if ! env -u MAKEFLAGS -u MFLAGS make -C "$abs_builddir" \
             CLANG="$clang" "test/fuzz/$t" > "$tmp/build-$t.log" 2>&1; then

@@ -1,10 +1,13 @@
 /* libFuzzer target for the Ryu ofctl JSON body parser (make fuzz).
  *
  * Each input is read as JSON text (jansson, as the REST API reads a body)
- * and, when it loads, handed to every parser of ofproto/ofp-json-parse.c:
- * flow mod, group mod, meter mod, port mod, flow and aggregate stats
- * filters, dpid, and the bare match, action list and instruction list
- * parsers on the body and on its "match" / "actions" members.  Whatever
+ * and, when it loads, handed to every parser of ofproto/ofp-json-parse.c
+ * the REST API calls: flow mod, group mod, meter mod (each with one of
+ * the commands the REST routes give, picked by the input's size), port
+ * mod, flow and aggregate stats filters, dpid, one action (as the REST
+ * API reads a path value or an experimenter body), and the bare match,
+ * action list and instruction list parsers on the body and on its
+ * "match" / "actions" members.  Whatever
  * the input, a parser must return 0, EINVAL with a message "<path>: ...",
  * or ENOMEM.  What parses must encode (ofp_msg_encode()), decode again,
  * re-encode to the same bytes and have a JSON form; a match must pass
@@ -109,10 +112,19 @@ fuzz_parts(const json_t *body, const void *data, size_t size)
     const json_t *m = json_object_get(body, "match");
     const json_t *a = json_object_get(body, "actions");
     struct ofp_match match;
+    struct ofp_action action;
     struct ofp_action_list actions;
     struct ofp_instruction_list insts;
     char err[256];
     int rc;
+
+    ofp_arena_reset(&arena);
+    rc = ofp_json_parse_action(body, &action, &arena, err, sizeof err);
+    fuzz_check_rc(rc, err, "action", data, size);
+    if (!rc) {
+        struct ofp_action_list one = {.n = 1, .actions = &action};
+        fuzz_json(ofp_json_actions(&one), "action", data, size);
+    }
 
     ofp_arena_reset(&arena);
     rc = ofp_json_parse_match(m ? m : body, &match, &arena, err, sizeof err);
@@ -179,8 +191,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_check_rc(rc, err, "dpid", data, size);
     }
 
+    /* The commands of /stats/flowentry/..., groupentry/..., and
+     * meterentry/... */
+    static const uint8_t flow_cmds[] = {OFPFC_ADD, OFPFC_MODIFY,
+                                        OFPFC_MODIFY_STRICT, OFPFC_DELETE,
+                                        OFPFC_DELETE_STRICT};
+    static const uint16_t group_cmds[] = {OFPGC_ADD, OFPGC_MODIFY,
+                                          OFPGC_DELETE};
+    static const uint16_t meter_cmds[] = {OFPMC_ADD, OFPMC_MODIFY,
+                                          OFPMC_DELETE};
+
     ofp_arena_reset(&arena);
-    rc = ofp_json_parse_flow_mod(body, OFPFC_ADD, &msg, &arena, err,
+    rc = ofp_json_parse_flow_mod(body, flow_cmds[size % 5], &msg, &arena, err,
                                  sizeof err);
     fuzz_check_rc(rc, err, "flow_mod", data, size);
     if (!rc) {
@@ -188,16 +210,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     ofp_arena_reset(&arena);
-    rc = ofp_json_parse_group_mod(body, OFPGC_ADD, &msg, &arena, err,
-                                  sizeof err);
+    rc = ofp_json_parse_group_mod(body, group_cmds[size % 3], &msg, &arena,
+                                  err, sizeof err);
     fuzz_check_rc(rc, err, "group_mod", data, size);
     if (!rc) {
         fuzz_encode(&msg, "group_mod", data, size);
     }
 
     ofp_arena_reset(&arena);
-    rc = ofp_json_parse_meter_mod(body, OFPMC_ADD, &msg, &arena, err,
-                                  sizeof err);
+    rc = ofp_json_parse_meter_mod(body, meter_cmds[size % 3], &msg, &arena,
+                                  err, sizeof err);
     fuzz_check_rc(rc, err, "meter_mod", data, size);
     if (!rc) {
         fuzz_encode(&msg, "meter_mod", data, size);

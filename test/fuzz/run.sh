@@ -3,16 +3,20 @@
 # (the current directory) for SECONDS, seeded from ../shared/corpus.
 #
 #   TARGET   fuzz-ofp-msg, fuzz-packet, fuzz-config, fuzz-json-flow,
-#            fuzz-lldp-probe or fuzz-app-json
+#            fuzz-lldp-probe, fuzz-app-json or fuzz-rest
 #            (`make fuzz-build`)
 #   SECONDS  -max_total_time (default 60)
 #
 # The working corpus is test/fuzz/corpus-TARGET/ in the build directory: it
 # is seeded from the shared corpus (OpenFlow messages for fuzz-ofp-msg; the
 # Ethernet frames inside PACKET_INs, PACKET_OUTs and pcap files for
-# fuzz-packet; Ryu's ofctl JSON bodies for fuzz-json-flow; Ryu's JSON
-# forms up to 16 KB and a few app REST bodies for fuzz-app-json) and keeps
-# what libFuzzer adds, so runs build on each other.
+# fuzz-packet; Ryu's ofctl JSON for fuzz-json-flow, as the files are and
+# unwrapped into the request bodies the REST API parses; Ryu's JSON
+# forms up to 16 KB and a few app REST bodies for fuzz-app-json; for
+# fuzz-rest, requests: the README's REST examples and every route's shape,
+# written here, and Ryu's ofctl_rest requests and message bodies from the
+# corpus, converted with python3 when there is one) and keeps what
+# libFuzzer adds, so runs build on each other.
 # The full log is test/fuzz/TARGET.log.  Prints the execs and coverage
 # lines; exits non-zero on a crash, leak or timeout, whose input libFuzzer
 # keeps as test/fuzz/crash-* (leak-*, timeout-*).
@@ -189,11 +193,279 @@ apps:
 EOF
 }
 
+# Requests for fuzz-rest, in its framing ("METHOD TARGET", header lines,
+# an empty line, the body): the README's REST examples and a request of
+# every route's shape.  Records are separated by lines holding only '%'.
+# Writes carry the target's token, "fuzz-token".
+seed_rest() {
+    awk -v dir="$dir" 'BEGIN { n = 0; f = dir "/seed-rest-0" }
+        /^%$/ { close(f); n++; f = dir "/seed-rest-" n; next }
+        { print > f }' <<'EOF'
+GET /stats/switches
+%
+GET /stats/flow/1
+%
+POST /stats/flowentry/add
+Authorization: Bearer fuzz-token
+Content-Type: application/json
+
+{"dpid": 1, "table_id": 0, "priority": 100, "match": {"in_port": 1, "eth_type": 2048, "ipv4_dst": "10.0.0.2"}, "actions": [{"type": "OUTPUT", "port": 2}]}
+%
+POST /stats/flowentry/add
+Authorization: Bearer fuzz-token
+X-Fuzz-Switch: refuse
+
+{"dpid": 1, "table_id": 3, "priority": 7, "cookie": 5, "idle_timeout": 30, "flags": 1, "match": {"eth_dst": "00:00:00:00:00:02", "vlan_vid": 3}, "actions": [{"type": "OUTPUT", "port": "CONTROLLER", "max_len": 128}]}
+%
+POST /stats/flowentry/modify_strict
+Authorization: Bearer fuzz-token
+
+{"dpid": "0x1", "table_id": 3, "priority": 0, "actions": [{"type": "GOTO_TABLE", "table_id": 4}]}
+%
+POST /stats/flowentry/delete_strict
+Authorization: Bearer fuzz-token
+
+{"dpid": 1, "table_id": 0, "priority": 100, "match": {"in_port": 1, "eth_type": 2048, "ipv4_dst": "10.0.0.2"}}
+%
+POST /stats/flowentry/delete
+Authorization: Bearer fuzz-token
+X-Fuzz-Switch: hold
+
+{"dpid": 1, "table_id": 255, "out_port": 2, "cookie": 1, "cookie_mask": 255}
+%
+POST /stats/flowentry/modify
+Authorization: Bearer fuzz-token
+
+{"dpid": 1, "match": {"ipv6_src": "2001:db8::/32", "eth_type": 34525}, "instructions": [{"type": "APPLY_ACTIONS", "actions": [{"type": "DEC_NW_TTL"}]}]}
+%
+DELETE /stats/flowentry/clear/0x1
+Authorization: Bearer fuzz-token
+%
+POST /stats/groupentry/add
+Authorization: Bearer fuzz-token
+X-Fuzz-Switch: refuse
+
+{"dpid": 1, "type": "SELECT", "group_id": 7, "buckets": [{"weight": 10, "actions": [{"type": "OUTPUT", "port": 1}]}]}
+%
+POST /stats/meterentry/modify
+Authorization: Bearer fuzz-token
+
+{"dpid": 1, "flags": "KBPS", "meter_id": 1, "bands": [{"type": "DROP", "rate": 1000}]}
+%
+POST /stats/portdesc/modify
+Authorization: Bearer fuzz-token
+
+{"dpid": 1, "port_no": 2, "config": 1, "mask": 1}
+%
+POST /stats/role
+Authorization: Bearer fuzz-token
+X-Fuzz-Switch: refuse
+
+{"dpid": 1, "role": "OFPCR_ROLE_MASTER", "generation_id": 3}
+%
+POST /stats/experimenter/1
+Authorization: Bearer fuzz-token
+
+{"experimenter": 8992, "exp_type": 1, "data": "AAEC", "data_type": "base64"}
+%
+POST /stats/flow/1
+Authorization: Bearer fuzz-token
+
+{"table_id": 0, "priority": 5, "cookie": 1, "cookie_mask": 1, "out_port": "ANY", "match": {"tcp_dst": 80, "ip_proto": 6, "eth_type": 2048}}
+%
+POST /stats/aggregateflow/0b1
+Authorization: Bearer fuzz-token
+
+{"out_group": "ALL", "match": {"arp_op": 1, "eth_type": 2054}}
+%
+GET /stats/portdesc/1/LOCAL
+%
+GET /stats/port/1/ALL
+%
+GET /stats/queue/1/ALL/0x1
+%
+GET /stats/queueconfig/1/2
+%
+GET /stats/groupdesc/1/ALL
+%
+GET /stats/meter/0o1/ALL
+%
+GET /stats/meterconfig/1/CONTROLLER
+%
+GET /stats/tablefeatures/1
+%
+GET /stats/role/1
+%
+HEAD /stats/desc/1
+%
+OPTIONS /stats/flow/1
+%
+GET /api/v1/health
+%
+GET /api/v1/switches
+%
+GET /api/v1/switches/0000000000000001
+%
+GET /api/v1/switches/0x1
+%
+GET /api/v1/apps
+%
+GET /metrics
+%
+GET /api/v1/events
+%
+HEAD /api/v1/events
+%
+GET /v1.0/topology/switches
+%
+GET /v1.0/topology/switches/0000000000000001
+%
+GET /v1.0/topology/links/1
+%
+GET /v1.0/topology/hosts
+%
+GET /api/v1/topology
+%
+GET /api/v1/topology/summary
+%
+GET /api/v1/paths/1/0x1?metric=latency
+%
+GET /api/v1/paths/02:00:00:00:00:01/10.0.1.2?metric=hops&x=%41+b
+%
+GET /api/v1/apps/l2_learning
+%
+GET /api/v1/apps/l2_learning/macs
+%
+GET /api/v1/apps/l2_learning/vlans
+%
+POST /api/v1/apps/acl/rules
+Authorization: Bearer fuzz-token
+
+{"tcp_dst": 5001, "action": "deny"}
+%
+POST /api/v1/apps/acl/rules
+Authorization: Bearer fuzz-token
+
+{"name": "web", "in_port": 1, "eth_type": 2048, "ipv4_src": "10.0.0.0/8", "ip_proto": 6, "tcp_dst": 80, "action": "allow"}
+%
+GET /api/v1/apps/acl/rules/1
+%
+DELETE /api/v1/apps/acl/rules/2
+Authorization: Bearer fuzz-token
+%
+PUT /api/v1/apps/acl/default
+Authorization: Bearer fuzz-token
+
+{"default": "deny"}
+%
+GET /api/v1/apps/l3_routing/interfaces/net1
+%
+POST /api/v1/apps/l3_routing/interfaces
+Authorization: Bearer fuzz-token
+
+{"name": "net3", "ports": ["1:3"], "ipv4": "10.0.4.1/24", "ipv6": "2001:db8:4::1/64"}
+%
+DELETE /api/v1/apps/l3_routing/interfaces/net2
+Authorization: Bearer fuzz-token
+%
+POST /api/v1/apps/l3_routing/routes
+Authorization: Bearer fuzz-token
+
+{"prefix": "10.1.0.0/16", "next_hop": "10.0.1.254"}
+%
+GET /api/v1/apps/l3_routing/routes/1
+%
+DELETE /api/v1/apps/l3_routing/routes/4
+Authorization: Bearer fuzz-token
+%
+GET /api/v1/apps/l3_routing/neighbors
+%
+GET /stats/%73witches/?a=1&a=2&b
+%
+GET http://127.0.0.1:8080/api/v1/health?x=%zz HTTP/1.1
+Host: 127.0.0.1
+%
+POST /stats/flowentry/add
+Authorization: Bearer not-the-token
+
+{"dpid": 1}
+EOF
+    seed_ryu request
+}
+
+# seed_ryu FORM: Ryu's ofctl_rest requests (ofctl_rest_of13.json) and the
+# message bodies of ofctl_json on the routes that take them, unwrapped
+# from their "flow", "group" ... member and given "dpid": 1; FORM request:
+# as fuzz-rest requests, body: the bodies alone.  Needs python3 (skipped
+# without).
+seed_ryu() {
+    command -v python3 > /dev/null 2>&1 || return 0
+    python3 - "$corpus/ryu-ofctl-of13" "$dir" "$1" <<'EOF'
+import json
+import os
+import sys
+
+src, out, form = sys.argv[1], sys.argv[2], sys.argv[3]
+
+
+def seed(name, method, path, body=None):
+    f = os.path.join(out, name)
+    if os.path.exists(f) or (form == "body" and body is None):
+        return
+    if form == "body":
+        text = json.dumps(body)
+    else:
+        text = "%s %s\n" % (method, path)
+        if method != "GET":
+            text += "Authorization: Bearer fuzz-token\n"
+        if body is not None:
+            text += "\n" + json.dumps(body)
+    with open(f, "w") as fp:
+        fp.write(text)
+
+
+try:
+    with open(os.path.join(src, "ofctl_rest_of13.json")) as fp:
+        reqs = json.load(fp)
+except (OSError, ValueError):
+    reqs = []
+for i, r in enumerate(reqs):
+    seed("seed-ryu-%d" % i, r["method"], r["path"], r.get("body"))
+routes = {"flow": ["/stats/flowentry/add", "/stats/flowentry/modify"],
+          "group": ["/stats/groupentry/add"],
+          "meter": ["/stats/meterentry/add"],
+          "port_config": ["/stats/portdesc/modify"]}
+jdir = os.path.join(src, "ofctl_json")
+for fn in sorted(os.listdir(jdir)) if os.path.isdir(jdir) else []:
+    try:
+        with open(os.path.join(jdir, fn)) as fp:
+            j = json.load(fp)
+    except ValueError:
+        continue
+    if not isinstance(j, dict):
+        continue
+    if "stats_request" in fn and isinstance(j.get("flow"), dict):
+        agg = "aggregate" in fn
+        seed("seed-ofctl-" + fn, "POST",
+             "/stats/%s/1" % ("aggregateflow" if agg else "flow"), j["flow"])
+        continue
+    for key, paths in routes.items():
+        if isinstance(j.get(key), dict):
+            for k, p in enumerate(paths):
+                seed("seed-ofctl-%s-%d" % (fn, k), "POST", p,
+                     dict(j[key], dpid=1))
+    if isinstance(j.get("exp"), dict):
+        seed("seed-ofctl-" + fn, "POST", "/stats/experimenter/1", j["exp"])
+EOF
+}
+
 case $target in
 fuzz-packet|fuzz-lldp-probe) seed_frames ;;
 esac
 if [ "$target" = fuzz-config ]; then
     seed_configs
+elif [ "$target" = fuzz-rest ]; then
+    seed_rest
 elif [ "$target" = fuzz-app-json ]; then
     seed_json
     # Ryu's JSON forms of OpenFlow messages, but not the 400-600 KB
@@ -204,10 +476,12 @@ elif [ "$target" = fuzz-app-json ]; then
             seed "$f" "seed-$(basename "$(dirname "$f")")-$(basename "$f")"
     done
 elif [ "$target" = fuzz-json-flow ]; then
-    # Ryu's ofctl_rest request bodies: what the REST API parses.
+    # Ryu's ofctl JSON: the files as they are, and unwrapped into the
+    # bodies the REST API parses.
     for f in "$corpus"/ryu-ofctl-of13/ofctl_json/*.json; do
         [ -f "$f" ] && seed "$f" "seed-$(basename "$f")"
     done
+    seed_ryu body
 elif [ -d "$corpus" ]; then
     for f in "$corpus"/ryu-of13/packet_data/*.packet \
              "$corpus"/kytos-pyof-v0x04/*.dat \
