@@ -317,7 +317,7 @@ class Ctx:
 
         def all_logged():
             missing[:] = [d for d in dpids
-                          if not daemon.find_log(up_re(d), start)]
+                          if not daemon.find_log(sn.up_re(d), start)]
             return not missing
         sn.wait_until(all_logged, 5, interval=0.1)
         self.check(not missing, 'no "switch ... up" line for %s'
@@ -352,14 +352,6 @@ def table_miss_problems(flows):
             problems.append('table %d: cookie=%#x, want top byte %#x'
                             % (table, f.cookie, SLUICE_COOKIE_MAGIC))
     return problems
-
-
-def up_re(dpid):
-    return r'switch 0x%016x up' % dpid
-
-
-def down_re(dpid):
-    return r'switch 0x%016x down' % dpid
 
 
 def switch_names(net):
@@ -435,7 +427,7 @@ def t_tls(ctx):
                   'the refused certificate (certificate verification)',
                   sluice=True)
         ctx.note('logged: ' + refusal.group(0)[:160])
-        ctx.check(not daemon.find_log(up_re(1), mark),
+        ctx.check(not daemon.find_log(sn.up_re(1), mark),
                   'the rogue switch was logged up', sluice=True)
     ctx.stop_network(rogue)
 
@@ -454,7 +446,7 @@ def t_dead_peer(ctx):
     ctx.defer(fake.stop)
     fake.start()
     if ctx.real:
-        up = daemon.wait_log(up_re(dpid), HANDSHAKE_TIMEOUT)
+        up = daemon.wait_log(sn.up_re(dpid), HANDSHAKE_TIMEOUT)
         ctx.check(up is not None, 'fake switch %#018x never logged up'
                   % dpid, sluice=True)
     else:
@@ -467,7 +459,7 @@ def t_dead_peer(ctx):
     # Alive while it answers: the keepalive probes it and is answered.
     answered = 4 * interval * (misses + 1)
     time.sleep(answered)
-    ctx.check(fake.eof_at is None and not daemon.find_log(down_re(dpid)),
+    ctx.check(fake.eof_at is None and not daemon.find_log(sn.down_re(dpid)),
               'the fake switch was dropped while answering echoes',
               sluice=True)
     ctx.check(OFPT_ECHO_REQUEST in fake.seen, 'no ECHO_REQUEST to an '
@@ -479,7 +471,7 @@ def t_dead_peer(ctx):
     limit = interval * (misses + 1) + SLACK
     ctx.note('fake switch silent; down expected within %.1f s' % limit)
     if ctx.real:
-        down = sn.wait_until(lambda: daemon.find_log(down_re(dpid)),
+        down = sn.wait_until(lambda: daemon.find_log(sn.down_re(dpid)),
                              limit + 5, interval=0.02)
         seen = time.monotonic() - silent_at
         ctx.check(down is not None, 'no "switch %#018x down" in %.1f s'
@@ -497,28 +489,10 @@ def t_dead_peer(ctx):
 
     ctx.check(sn.is_connected('s1') == 'true', 'OVS s1 lost its '
               'connection')
-    ctx.check(not daemon.find_log(down_re(1)), 's1 was logged down',
+    ctx.check(not daemon.find_log(sn.down_re(1)), 's1 was logged down',
               sluice=True)
     ctx.check(daemon.running(), 'the controller died')
     ctx.note('s1 still connected')
-
-
-def settle(names, timeout, pred=None):
-    """Waits until the flows of 'names' stay the same for one second (and
-    'pred(flows)' holds).  Returns {name: [normalised flows]}."""
-    last = {}
-    stable_since = [None]
-
-    def stable():
-        now = {n: sn.normal_flows(n) for n in names}
-        if now != last or (pred and not pred(now)):
-            last.clear()
-            last.update(now)
-            stable_since[0] = time.monotonic()
-            return False
-        return time.monotonic() - stable_since[0] >= 1.0
-    sn.wait_until(stable, timeout, interval=0.2)
-    return dict(last)
 
 
 def miss_stats(names):
@@ -554,7 +528,7 @@ def t_restart_reconcile(ctx):
                 'dl_dst=02:e2:e0:00:00:02,actions=drop')
     sn.add_flow('s1', foreign)
     sn.add_flow('s1', unwanted)
-    before = settle(names, 10)
+    before = sn.settle(names, 10)
     foreign_n = [x for x in before['s1'] if 'dl_dst=02:e2:e0:00:00:01' in x]
     unwanted_n = [x for x in before['s1']
                   if 'dl_dst=02:e2:e0:00:00:02' in x]
@@ -589,7 +563,7 @@ def t_restart_reconcile(ctx):
 
     def unwanted_gone(flows):
         return ctx.standin or unwanted_n[0] not in flows['s1']
-    after = settle(names, 15, unwanted_gone)
+    after = sn.settle(names, 15, unwanted_gone)
     ok = True
     for n in names:
         want = [x for x in before[n] if x not in unwanted_n]
@@ -699,7 +673,7 @@ def t_hostile_peer(ctx):
                 if not up)
     ctx.check(not lost, 'OVS switches lost their connection: %s'
               % ' '.join(sorted(lost)))
-    downs = [d for d in dpids(net) if daemon.find_log(down_re(d), mark)]
+    downs = [d for d in dpids(net) if daemon.find_log(sn.down_re(d), mark)]
     ctx.check(not downs, 'OVS switches logged down: %s'
               % ', '.join('%#x' % d for d in downs), sluice=True)
     if fds is not None:

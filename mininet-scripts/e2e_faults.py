@@ -262,28 +262,6 @@ def fmt_rec(r):
                       'foreign'))
 
 
-def down_re(dpid):
-    return r'switch 0x%016x down' % dpid
-
-
-def settle(names, timeout, pred=None):
-    """Waits until the flows of 'names' stay the same for one second (and
-    'pred(flows)' holds).  Returns {name: [normalised flows]}."""
-    last = {}
-    stable_since = [None]
-
-    def stable():
-        now = {n: sn.normal_flows(n) for n in names}
-        if now != last or (pred and not pred(now)):
-            last.clear()
-            last.update(now)
-            stable_since[0] = time.monotonic()
-            return False
-        return time.monotonic() - stable_since[0] >= 1.0
-    sn.wait_until(stable, timeout, interval=0.2)
-    return dict(last)
-
-
 def diff_lines(want, got):
     missing = sorted(set(want) - set(got))
     extra = sorted(set(got) - set(want))
@@ -378,7 +356,7 @@ def t_fault_kill9(ctx):
     quiet_ipv6(ctx, net)
     converge(ctx, api, net)
     pingall_rounds(ctx, net)
-    before = settle(names, 15)
+    before = sn.settle(names, 15)
     n_flows = sum(len(v) for v in before.values())
     ctx.note('before: %s flows (%d)' % (', '.join(
         '%s %d' % (n, len(before[n])) for n in names), n_flows))
@@ -444,7 +422,7 @@ def t_fault_kill9(ctx):
     ctx.check(not changed, 'reconciliation changed flows after the kill: %s'
               % '; '.join('%#x: %s' % (d, fmt_rec(r))
                           for d, r in changed.items()))
-    after = settle(names, 15)
+    after = sn.settle(names, 15)
     for n in names:
         ctx.check(after[n] == before[n], 'flows of %s after the restart '
                   'differ from before: %s'
@@ -537,7 +515,7 @@ def t_fault_flap(ctx):
     quiet_ipv6(ctx, net)
     converge(ctx, api, net)
     pingall_rounds(ctx, net)
-    before = settle(names, 15)
+    before = sn.settle(names, 15)
     cold = rss_kib(daemon)
     # A first round makes what lasts: the programmer's desired tables of
     # the 100 datapath ids (kept for the life of the process, by design),
@@ -591,7 +569,7 @@ def t_fault_flap(ctx):
 
     ctx.check(not watch.lost, 'bridges seen disconnected during the flapping '
               '(%d samples): %s' % (samplers[0].samples, watch.lost))
-    downs = [d for d in dpids if daemon.find_log(down_re(d), mark)]
+    downs = [d for d in dpids if daemon.find_log(sn.down_re(d), mark)]
     ctx.check(not downs, 'sluice logged bridges down: %s'
               % ', '.join('%#x' % d for d in downs))
     ctx.note('the 3 bridges connected at each of %d samples, none logged '
@@ -605,7 +583,7 @@ def t_fault_flap(ctx):
               '(missing %s)' % (gap, ' '.join('seq %d x%d' % r
                                               for r in runs)))
 
-    after = settle(names, 15)
+    after = sn.settle(names, 15)
     for n in names:
         ctx.check(after[n] == before[n], 'flows of %s changed: %s'
                   % (n, '; '.join(diff_lines(before[n], after[n]))))
@@ -700,7 +678,7 @@ def t_fault_packet_in_flood(ctx):
     ctx.check(daemon.running(), 'sluice died under the flood')
     ctx.check(not watch.lost, 'bridges seen disconnected during the flood '
               '(%d samples): %s' % (samplers[0].samples, watch.lost))
-    downs = [d for d in dpids if daemon.find_log(down_re(d), mark)]
+    downs = [d for d in dpids if daemon.find_log(sn.down_re(d), mark)]
     ctx.check(not downs, 'sluice logged bridges down: %s'
               % ', '.join('%#x' % d for d in downs))
     wrong = [x for x in seen_links if x != links]
@@ -1036,7 +1014,7 @@ def t_fault_flowprog(ctx):
     proxy.set(refuse=True)
     mark = daemon.log_size()
     proxy.drop_sessions()
-    gone = daemon.wait_log(down_re(1), 10, mark)
+    gone = daemon.wait_log(sn.down_re(1), 10, mark)
     ctx.check(gone is not None, '(a) s1 not logged down after the cut')
     sn.run(['ovs-ofctl', '-O', 'OpenFlow13', 'del-flows', 's1'])
     r = api.get('/stats/flow/1')

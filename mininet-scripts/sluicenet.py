@@ -367,6 +367,34 @@ def add_flow(name, spec):
     run(['ovs-ofctl', '-O', 'OpenFlow13', 'add-flow', name, spec])
 
 
+def up_re(dpid):
+    """The log line of switch 'dpid' coming up."""
+    return r'switch 0x%016x up' % dpid
+
+
+def down_re(dpid):
+    """The log line of switch 'dpid' going down."""
+    return r'switch 0x%016x down' % dpid
+
+
+def settle(names, timeout, pred=None):
+    """Waits until the flows of 'names' stay the same for one second (and
+    'pred(flows)' holds).  Returns {name: [normalised flows]}."""
+    last = {}
+    stable_since = [None]
+
+    def stable():
+        now = {n: normal_flows(n) for n in names}
+        if now != last or (pred and not pred(now)):
+            last.clear()
+            last.update(now)
+            stable_since[0] = time.monotonic()
+            return False
+        return time.monotonic() - stable_since[0] >= 1.0
+    wait_until(stable, timeout, interval=0.2)
+    return dict(last)
+
+
 def ping_pairs(net, timeout=2):
     """Pings once from every host to every other.  Returns (sent,
     received, [failed 'src->dst' pairs])."""
