@@ -409,7 +409,14 @@ def t_rest_slowloris(ctx):
             break
         live = [lo for lo in lorises if lo.open]
         if live:
-            ready, _, _ = select.select(live, [], [], 0.05)
+            # poll(), not select(): this process may hold descriptors
+            # beyond FD_SETSIZE (1024) by now.
+            poller = select.poll()
+            by_fd = {}
+            for lo in live:
+                poller.register(lo.fileno(), select.POLLIN)
+                by_fd[lo.fileno()] = lo
+            ready = [by_fd[fd] for fd, _ in poller.poll(50)]
         else:
             ready = []
             time.sleep(0.05)
