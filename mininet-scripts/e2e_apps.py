@@ -359,11 +359,15 @@ def steady_state(ctx, api, net):
     before = Counters(ctx, api)
     procs = []
     ctx.defer(kill_all, procs)
+    # With a deadline ping waits for every reply (not just two round trips
+    # after the last request): a reply delayed by a loaded machine is not
+    # counted lost, a lost one still is.
+    steady_deadline = ('-w', '%d' % (STEADY_COUNT * STEADY_INTERVAL + 5))
     for i, h in enumerate(hosts):
         dst = hosts[(i + 1) % len(hosts)]
         procs.append(('%s->%s' % (h.name, dst.name),
                       popen_ping(h, dst.IP(), STEADY_COUNT,
-                                 STEADY_INTERVAL)))
+                                 STEADY_INTERVAL, steady_deadline)))
     outs = collect(ctx, procs, STEADY_COUNT * STEADY_INTERVAL + 10)
     after = Counters(ctx, api)
     lossy = []
