@@ -399,9 +399,12 @@ def t_rest_slowloris(ctx):
 
     latencies, wrong = [], []
     peak_rss, peak_fds, held_gauge = base_rss, base_fds, []
-    next_normal = t0 + 1.5
+    # Clients from here on must be served: by then every held connection
+    # has waited EVICT_AFTER, with half a second for the server to have
+    # accepted the burst (slower under ASan).
+    next_normal = t0 + EVICT_AFTER + 0.5
     normal_until = t0 + REQUEST_TIMEOUT - 1.0
-    next_alive = t0 + 1.0
+    next_alive = next_normal
     end = t0 + REQUEST_TIMEOUT + SLACK
     while True:
         now = time.monotonic()
