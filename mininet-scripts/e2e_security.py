@@ -212,10 +212,12 @@ def never_connected(ctx, name, window=REFUSED_WINDOW):
 
 def never_served(ctx, daemon, name, dpid, start, window=REFUSED_WINDOW):
     """Checks that the switch 'name' ('dpid') refused after the OpenFlow
-    HELLO (pins) is never served in 'window' s: never "up" in sluice, no
-    flow of sluice's on it, and never connected for 1 s in a row (OVS
+    HELLO (pins) is never served in 'window' s: never "up" in sluice and
+    no flow of sluice's on it.  OVS's is_connected is only noted: OVS
     counts a session as connected from the HELLO exchange, before the
-    refusal, so it may flicker)."""
+    refusal, and refreshes the column in OVSDB lazily, so on a loaded
+    machine it can read true for seconds after sluice closed the session
+    (1.1 s seen under load)."""
     t0 = time.monotonic()
     since = None
     longest = 0.0
@@ -226,8 +228,6 @@ def never_served(ctx, daemon, name, dpid, start, window=REFUSED_WINDOW):
             longest = max(longest, now - since)
         else:
             since = None
-        ctx.check(longest < 1.0, '%s stayed connected for %.1f s (it should '
-                  'have been refused)' % (name, longest))
         time.sleep(0.1)
     not_up(ctx, daemon, dpid, start)
     ours = [f for f in sn.dump_flows(name)
@@ -235,7 +235,8 @@ def never_served(ctx, daemon, name, dpid, start, window=REFUSED_WINDOW):
     ctx.check(not ours, 'sluice programmed the refused %s: %s'
               % (name, ours[:3]))
     ctx.note('%s never served in %.0f s (no up line, no flow of sluice\'s, '
-             'longest connected stretch %.1f s)' % (name, window, longest))
+             'longest stretch OVS reported connected %.1f s)'
+             % (name, window, longest))
 
 
 def logged(ctx, daemon, regex, what, start=0, timeout=LOG_TIMEOUT):

@@ -548,3 +548,8 @@ CLEANFILES += $(FUZZ_REST_APPS:%=test/fuzz/apps/%.so)
 print-fuzz-targets:
 	@echo $(FUZZ_TARGETS)
 .PHONY: print-fuzz-targets
+
+# pki
+# test-pki: sluice-pki as an operator runs it (openssl, sluice --check-config).
+TESTS += test/test-pki.sh
+dist_noinst_SCRIPTS += test/test-pki.sh

@@ -16,3 +16,16 @@ tools_sluicectl_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) \
 	$(LIBEVENT_OPENSSL_CFLAGS) $(OPENSSL_CFLAGS) $(JANSSON_CFLAGS)
 tools_sluicectl_LDADD = ofproto/libofproto.la $(LIBEVENT_OPENSSL_LIBS) \
 	$(LIBEVENT_LIBS) $(OPENSSL_LIBS) $(JANSSON_LIBS)
+
+# pki
+# sluice-pki: the deployment's certificates with openssl(1) (a shell
+# script; @sysconfdir@ and @VERSION@ substituted at make time so that
+# `make install prefix=...` and distcheck get the right default directory).
+bin_SCRIPTS = tools/sluice-pki
+EXTRA_DIST += tools/sluice-pki.in
+CLEANFILES += tools/sluice-pki
+tools/sluice-pki: $(srcdir)/tools/sluice-pki.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) tools && \
+	sed -e 's|@sysconfdir[@]|$(sysconfdir)|g' \
+	    -e 's|@VERSION[@]|$(VERSION)|g' $(srcdir)/tools/sluice-pki.in \
+	    >$@.tmp && chmod +x $@.tmp && mv $@.tmp $@
