@@ -351,10 +351,38 @@ cfg_get_string(struct cfg_ctx *ctx, const char *key, const yaml_node_t *node,
 
 typedef int cfg_key_fn(struct cfg_ctx *, struct sl_config *, yaml_node_t *);
 
+/* One key of a mapping: its handler, and for sl_config_keys() the keys
+ * nested in its value.  The tables are file-scope so that the listing
+ * walks exactly what the parser accepts. */
 struct cfg_key {
     const char *name;
-    cfg_key_fn *fn;
+    cfg_key_fn *fn;                 /* NULL: read by the parent's code */
+    const struct cfg_key *children; /* the keys of the value's mapping
+                                     * (listing only; NULL: none) */
+    size_t n_children;
+    bool items;                     /* the value is a sequence of such
+                                     * mappings (listed as "key[].child") */
 };
+
+#define CFG_ARRAY_SIZE(ARRAY) (sizeof (ARRAY) / sizeof *(ARRAY))
+/* The 'children' and 'n_children' of a key whose value is a mapping. */
+#define CFG_CHILDREN(TABLE) (TABLE), CFG_ARRAY_SIZE(TABLE), false
+/* ...and of a key whose value is a sequence of mappings. */
+#define CFG_ITEMS(TABLE) (TABLE), CFG_ARRAY_SIZE(TABLE), true
+
+/* Returns the index in 'keys' of the key named 'name', or 'n_keys'. */
+static size_t
+cfg_key_find(const struct cfg_key *keys, size_t n_keys, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < n_keys; i++) {
+        if (!strcmp(name, keys[i].name)) {
+            break;
+        }
+    }
+    return i;
+}
 
 /* Calls each known key's handler for 'map' (a mapping, or null meaning
  * empty); 'where' names the section for messages. */
@@ -374,13 +402,8 @@ cfg_map(struct cfg_ctx *ctx, struct sl_config *cfg, yaml_node_t *map,
          p++) {
         yaml_node_t *key = yaml_document_get_node(ctx->doc, p->key);
         yaml_node_t *value = yaml_document_get_node(ctx->doc, p->value);
-        size_t i;
+        size_t i = cfg_key_find(keys, n_keys, cfg_scalar(key));
 
-        for (i = 0; i < n_keys; i++) {
-            if (!strcmp(cfg_scalar(key), keys[i].name)) {
-                break;
-            }
-        }
         if (i == n_keys) {
             char known[256];
             size_t used = 0;
@@ -709,24 +732,25 @@ cfg_tls_allow_insecure_key(struct cfg_ctx *ctx, struct sl_config *cfg,
                         &cfg->tls_allow_insecure_key);
 }
 
+static const struct cfg_key cfg_tls_keys[] = {
+    { "certificate", cfg_tls_certificate, NULL, 0, false },
+    { "private_key", cfg_tls_private_key, NULL, 0, false },
+    { "ca_certificate", cfg_tls_ca_certificate, NULL, 0, false },
+    { "verify_peer", cfg_tls_verify_peer, NULL, 0, false },
+    { "pin", cfg_tls_pin, NULL, 0, false },
+    { "allow_insecure_key", cfg_tls_allow_insecure_key, NULL, 0, false },
+};
+
 static int
 cfg_of_tls(struct cfg_ctx *ctx, struct sl_config *cfg, yaml_node_t *node)
 {
-    static const struct cfg_key keys[] = {
-        { "certificate", cfg_tls_certificate },
-        { "private_key", cfg_tls_private_key },
-        { "ca_certificate", cfg_tls_ca_certificate },
-        { "verify_peer", cfg_tls_verify_peer },
-        { "pin", cfg_tls_pin },
-        { "allow_insecure_key", cfg_tls_allow_insecure_key },
-    };
     int error;
 
     if (cfg_is_null(node)) {
         return 0;
     }
-    error = cfg_map(ctx, cfg, node, "openflow.tls", keys,
-                    sizeof keys / sizeof *keys);
+    error = cfg_map(ctx, cfg, node, "openflow.tls", cfg_tls_keys,
+                    CFG_ARRAY_SIZE(cfg_tls_keys));
     if (error) {
         return error;
     }
@@ -787,22 +811,23 @@ cfg_of_delete_foreign_flows(struct cfg_ctx *ctx, struct sl_config *cfg,
                         &cfg->delete_foreign_flows);
 }
 
+static const struct cfg_key cfg_openflow_keys[] = {
+    { "listen", cfg_of_listen, NULL, 0, false },
+    { "tls", cfg_of_tls, CFG_CHILDREN(cfg_tls_keys) },
+    { "echo_interval", cfg_of_echo_interval, NULL, 0, false },
+    { "echo_misses", cfg_of_echo_misses, NULL, 0, false },
+    { "packet_in_rate", cfg_of_packet_in_rate, NULL, 0, false },
+    { "delete_foreign_flows", cfg_of_delete_foreign_flows, NULL, 0, false },
+};
+
 static int
 cfg_openflow(struct cfg_ctx *ctx, struct sl_config *cfg, yaml_node_t *node)
 {
-    static const struct cfg_key keys[] = {
-        { "listen", cfg_of_listen },
-        { "tls", cfg_of_tls },
-        { "echo_interval", cfg_of_echo_interval },
-        { "echo_misses", cfg_of_echo_misses },
-        { "packet_in_rate", cfg_of_packet_in_rate },
-        { "delete_foreign_flows", cfg_of_delete_foreign_flows },
-    };
     int error;
     size_t i;
 
-    error = cfg_map(ctx, cfg, node, "openflow", keys,
-                    sizeof keys / sizeof *keys);
+    error = cfg_map(ctx, cfg, node, "openflow", cfg_openflow_keys,
+                    CFG_ARRAY_SIZE(cfg_openflow_keys));
     if (error) {
         return error;
     }
@@ -860,17 +885,18 @@ cfg_rest_https(struct cfg_ctx *ctx, struct sl_config *cfg, yaml_node_t *node)
     return error;
 }
 
+static const struct cfg_key cfg_rest_keys[] = {
+    { "enabled", cfg_rest_enabled, NULL, 0, false },
+    { "listen", cfg_rest_listen, NULL, 0, false },
+    { "token", cfg_rest_token, NULL, 0, false },
+    { "https", cfg_rest_https, NULL, 0, false },
+};
+
 static int
 cfg_rest(struct cfg_ctx *ctx, struct sl_config *cfg, yaml_node_t *node)
 {
-    static const struct cfg_key keys[] = {
-        { "enabled", cfg_rest_enabled },
-        { "listen", cfg_rest_listen },
-        { "token", cfg_rest_token },
-        { "https", cfg_rest_https },
-    };
-
-    return cfg_map(ctx, cfg, node, "rest", keys, sizeof keys / sizeof *keys);
+    return cfg_map(ctx, cfg, node, "rest", cfg_rest_keys,
+                   CFG_ARRAY_SIZE(cfg_rest_keys));
 }
 
 /* ---- topology ---- */
@@ -927,21 +953,22 @@ cfg_topo_max_hosts(struct cfg_ctx *ctx, struct sl_config *cfg,
     return error;
 }
 
+static const struct cfg_key cfg_topology_keys[] = {
+    { "enabled", cfg_topo_enabled, NULL, 0, false },
+    { "lldp_interval", cfg_topo_lldp_interval, NULL, 0, false },
+    { "link_timeout", cfg_topo_link_timeout, NULL, 0, false },
+    { "lldp_key", cfg_topo_lldp_key, NULL, 0, false },
+    { "host_timeout", cfg_topo_host_timeout, NULL, 0, false },
+    { "max_hosts", cfg_topo_max_hosts, NULL, 0, false },
+};
+
 static int
 cfg_topology(struct cfg_ctx *ctx, struct sl_config *cfg, yaml_node_t *node)
 {
-    static const struct cfg_key keys[] = {
-        { "enabled", cfg_topo_enabled },
-        { "lldp_interval", cfg_topo_lldp_interval },
-        { "link_timeout", cfg_topo_link_timeout },
-        { "lldp_key", cfg_topo_lldp_key },
-        { "host_timeout", cfg_topo_host_timeout },
-        { "max_hosts", cfg_topo_max_hosts },
-    };
     int error;
 
-    error = cfg_map(ctx, cfg, node, "topology", keys,
-                    sizeof keys / sizeof *keys);
+    error = cfg_map(ctx, cfg, node, "topology", cfg_topology_keys,
+                    CFG_ARRAY_SIZE(cfg_topology_keys));
     if (!error && cfg->link_timeout <= cfg->lldp_interval) {
         return cfg_err_at(ctx, node->start_mark,
                           "topology: link_timeout (%g) must exceed "
@@ -1072,15 +1099,16 @@ cfg_log_syslog(struct cfg_ctx *ctx, struct sl_config *cfg, yaml_node_t *node)
     return cfg_get_bool(ctx, "log.syslog", node, &cfg->log_syslog);
 }
 
+static const struct cfg_key cfg_log_keys[] = {
+    { "level", cfg_log_level, NULL, 0, false },
+    { "syslog", cfg_log_syslog, NULL, 0, false },
+};
+
 static int
 cfg_log(struct cfg_ctx *ctx, struct sl_config *cfg, yaml_node_t *node)
 {
-    static const struct cfg_key keys[] = {
-        { "level", cfg_log_level },
-        { "syslog", cfg_log_syslog },
-    };
-
-    return cfg_map(ctx, cfg, node, "log", keys, sizeof keys / sizeof *keys);
+    return cfg_map(ctx, cfg, node, "log", cfg_log_keys,
+                   CFG_ARRAY_SIZE(cfg_log_keys));
 }
 
 /* ---- apps ---- */
@@ -1098,6 +1126,13 @@ cfg_free_apps(struct sl_config *cfg)
     cfg->n_apps = 0;
 }
 
+/* The keys of an apps entry, read by cfg_app() itself. */
+enum { CFG_APP_NAME, CFG_APP_CONFIG };
+static const struct cfg_key cfg_app_keys[] = {
+    [CFG_APP_NAME] = { "name", NULL, NULL, 0, false },
+    [CFG_APP_CONFIG] = { "config", NULL, NULL, 0, false },
+};
+
 static int
 cfg_app(struct cfg_ctx *ctx, const yaml_node_t *node,
         struct sl_config_app *app)
@@ -1114,10 +1149,12 @@ cfg_app(struct cfg_ctx *ctx, const yaml_node_t *node,
          p++) {
         yaml_node_t *k = yaml_document_get_node(ctx->doc, p->key);
         yaml_node_t *v = yaml_document_get_node(ctx->doc, p->value);
+        size_t i = cfg_key_find(cfg_app_keys, CFG_ARRAY_SIZE(cfg_app_keys),
+                                cfg_scalar(k));
 
-        if (!strcmp(cfg_scalar(k), "name")) {
+        if (i == CFG_APP_NAME) {
             name = v;
-        } else if (!strcmp(cfg_scalar(k), "config")) {
+        } else if (i == CFG_APP_CONFIG) {
             app->config = v;
         } else {
             return cfg_err_at(ctx, k->start_mark,
@@ -1271,17 +1308,18 @@ out:
 
 /* ---- Top level. ---- */
 
+static const struct cfg_key cfg_top_keys[] = {
+    { "user", cfg_user, NULL, 0, false },
+    { "openflow", cfg_openflow, CFG_CHILDREN(cfg_openflow_keys) },
+    { "rest", cfg_rest, CFG_CHILDREN(cfg_rest_keys) },
+    { "topology", cfg_topology, CFG_CHILDREN(cfg_topology_keys) },
+    { "log", cfg_log, CFG_CHILDREN(cfg_log_keys) },
+    { "apps", cfg_apps, CFG_ITEMS(cfg_app_keys) },
+};
+
 static int
 cfg_top(struct cfg_ctx *ctx, struct sl_config *cfg, yaml_node_t *root)
 {
-    static const struct cfg_key keys[] = {
-        { "user", cfg_user },
-        { "openflow", cfg_openflow },
-        { "rest", cfg_rest },
-        { "topology", cfg_topology },
-        { "log", cfg_log },
-        { "apps", cfg_apps },
-    };
     int error;
 
     if (root->type != YAML_MAPPING_NODE) {
@@ -1291,13 +1329,45 @@ cfg_top(struct cfg_ctx *ctx, struct sl_config *cfg, yaml_node_t *root)
                           "the configuration must be a mapping, got %s",
                           got);
     }
-    error = cfg_map(ctx, cfg, root, "", keys, sizeof keys / sizeof *keys);
+    error = cfg_map(ctx, cfg, root, "", cfg_top_keys,
+                    CFG_ARRAY_SIZE(cfg_top_keys));
     if (!error && cfg->rest_enabled && cfg->rest_https && !cfg->has_tls) {
         return cfg_err_at(ctx, cfg->rest_https_mark,
                           "rest.https needs the certificate and private key "
                           "of an openflow.tls section");
     }
     return error;
+}
+
+/* ---- Listing the keys. ---- */
+
+/* Calls 'cb' for each key of 'keys' and, depth first, for the keys nested
+ * in it, with its path: 'prefix' (NULL at the top) and the key's name
+ * joined by '.'. */
+static void
+cfg_list_keys(const struct cfg_key *keys, size_t n_keys, const char *prefix,
+              void (*cb)(const char *path, void *aux), void *aux)
+{
+    for (size_t i = 0; i < n_keys; i++) {
+        const struct cfg_key *key = &keys[i];
+        char path[128];
+
+        snprintf(path, sizeof path, "%s%s%s", prefix ? prefix : "",
+                 prefix ? "." : "", key->name);
+        cb(path, aux);
+        if (key->children) {
+            char nested[sizeof path + 2];
+            snprintf(nested, sizeof nested, "%s%s", path,
+                     key->items ? "[]" : "");
+            cfg_list_keys(key->children, key->n_children, nested, cb, aux);
+        }
+    }
+}
+
+void
+sl_config_keys(void (*cb)(const char *path, void *aux), void *aux)
+{
+    cfg_list_keys(cfg_top_keys, CFG_ARRAY_SIZE(cfg_top_keys), NULL, cb, aux);
 }
 
 /* Fills 'ctx->errbuf' from a libyaml parser error. */

@@ -169,6 +169,17 @@ int sl_config_resolve_user(const struct sl_config *cfg, const char *name,
                            uid_t *uid, gid_t *gid, char *errbuf,
                            size_t errlen);
 
+/* Calls 'cb' with 'aux' for every key the loader accepts, in the loader's
+ * order, depth first, each named by its path from the top: the keys of
+ * nested mappings joined by '.', and "[]" after a key whose value is a
+ * sequence of mappings ("openflow", "openflow.tls",
+ * "openflow.tls.certificate", ..., "apps", "apps[].name").  The inside of
+ * a mapping whose keys are data (openflow.tls.pin, log.level) and of an
+ * app's 'config' is not listed: the app reads it.  'path' is valid only
+ * during the call.  The daemon's --list-config-keys; sluice.yaml(5) is
+ * tested against it. */
+void sl_config_keys(void (*cb)(const char *path, void *aux), void *aux);
+
 /* Frees everything 'cfg' owns and zeroes it.  Accepts a zeroed (never
  * loaded) config and NULL. */
 void sl_config_destroy(struct sl_config *cfg);

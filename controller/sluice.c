@@ -15,15 +15,19 @@
  * that user: what needs root (listeners, key files) only changes with a
  * restart anyway, and the config file must be readable by the user.
  *
- * Exit status: 0 after an orderly shutdown (and for --version, --help and a
- * good --check-config), 1 when the daemon could not start or a config is
- * bad, 2 for a usage error. */
+ * Exit status: 0 after an orderly shutdown (and for --version, --help,
+ * --dump-config, --list-config-keys and a good --check-config), 1 when the
+ * daemon could not start or a config is bad, 2 for a usage error.  Start-up
+ * failures and refused configurations end with where to look: the
+ * documentation is docs/sluice.8, docs/sluice.yaml.5 (every key, tested
+ * against config.c's tables) and docs/sluicectl.8. */
 #include <config.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -42,6 +46,13 @@
 
 SL_LOG_MODULE(sluice);
 
+#ifndef SL_SYSCONFDIR
+#define SL_SYSCONFDIR "/etc"
+#endif
+/* Where 'make install' puts the annotated example configuration
+ * (docs/sluice.yaml). */
+#define SL_EXAMPLE_CONFIG SL_SYSCONFDIR "/sluice/sluice.yaml"
+
 struct sl_options {
     const char *config_file;   /* -c */
     const char *check_file;    /* --check-config */
@@ -50,6 +61,7 @@ struct sl_options {
     const char *app_path;      /* --app-path */
     bool detach;               /* --detach */
     bool dump_config;          /* --dump-config */
+    bool list_keys;            /* --list-config-keys */
 };
 
 static void
@@ -69,6 +81,11 @@ sl_usage(FILE *out)
             "good)\n"
             "      --dump-config         print the effective configuration "
             "and exit\n"
+            "      --list-config-keys    print every key the configuration "
+            "accepts, one\n"
+            "                            dotted path a line ('[]': each "
+            "item of a list),\n"
+            "                            and exit\n"
             "      --log-level SPEC      LEVEL or MODULE=LEVEL,... (error, "
             "warn, info,\n"
             "                            debug, off); overrides the "
@@ -88,8 +105,18 @@ sl_usage(FILE *out)
             "SIGHUP reloads\n"
             "the config file (log levels, keepalive, packet-in budget, pins, "
             "app config).\n"
-            "Configuration keys: see sluice.yaml(5) and the README.\n",
-            sl_apps_default_path());
+            "Exit status: 0 stopped in order, 1 could not start or bad "
+            "configuration,\n"
+            "2 usage error.\n"
+            "\n"
+            "Documentation: sluice(8) (options, signals, files), "
+            "sluice.yaml(5) (every\n"
+            "configuration key: 'man sluice.yaml'), sluicectl(8) (the REST "
+            "client),\n"
+            "the README of the sources; the annotated example configuration "
+            "is\n"
+            "%s.\n",
+            sl_apps_default_path(), SL_EXAMPLE_CONFIG);
 }
 
 /* Parses the command line into 'opt'.  Returns -1 to go on, or the exit
@@ -104,11 +131,13 @@ sl_parse_options(int argc, char *argv[], struct sl_options *opt)
         OPT_PIDFILE,
         OPT_APP_PATH,
         OPT_DUMP,
+        OPT_LIST_KEYS,
     };
     static const struct option longopts[] = {
         {"config", required_argument, NULL, 'c'},
         {"check-config", required_argument, NULL, OPT_CHECK},
         {"dump-config", no_argument, NULL, OPT_DUMP},
+        {"list-config-keys", no_argument, NULL, OPT_LIST_KEYS},
         {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
         {"detach", no_argument, NULL, OPT_DETACH},
         {"pidfile", required_argument, NULL, OPT_PIDFILE},
@@ -130,6 +159,9 @@ sl_parse_options(int argc, char *argv[], struct sl_options *opt)
             break;
         case OPT_DUMP:
             opt->dump_config = true;
+            break;
+        case OPT_LIST_KEYS:
+            opt->list_keys = true;
             break;
         case OPT_LOG_LEVEL:
             opt->log_levels = optarg;
@@ -471,14 +503,129 @@ sl_detach_done(int fd, unsigned char status)
     close(fd);
 }
 
-/* Says why the daemon cannot start: in the log, and on the terminal too
- * when the log goes to syslog. */
+/* The files of openflow.tls, copied before sl_controller_init() takes the
+ * configuration over (and frees it if it fails), for naming the key of a
+ * file that failed ("": none, or too long to copy). */
+struct sl_tls_files {
+    char path[3][PATH_MAX];
+};
+
+static const char *const sl_tls_file_keys[3] = {
+    "openflow.tls.certificate", "openflow.tls.private_key",
+    "openflow.tls.ca_certificate",
+};
+
 static void
-sl_report_failure(bool to_stderr_too, const char *why)
+sl_tls_files_init(struct sl_tls_files *f, const struct sl_config *cfg)
 {
-    SL_ERR("cannot start: %s", why);
+    const char *paths[3] = {
+        cfg->tls_certificate, cfg->tls_private_key, cfg->tls_ca_certificate,
+    };
+
+    for (size_t i = 0; i < 3; i++) {
+        f->path[i][0] = '\0';
+        if (paths[i] != NULL && strlen(paths[i]) < sizeof f->path[i]) {
+            memcpy(f->path[i], paths[i], strlen(paths[i]) + 1);
+        }
+    }
+}
+
+/* Whether 'why' starts with 'prefix'. */
+static bool
+sl_starts_with(const char *why, const char *prefix)
+{
+    return !strncmp(why, prefix, strlen(prefix));
+}
+
+/* Writes into 'hint' what to do about the start-up failure 'why' (a
+ * message of the controller, its apps, listeners or TLS files), or "" when
+ * 'why' says it already or is not one of these. */
+static void
+sl_failure_hint(const char *why, const struct sl_tls_files *tls, char *hint,
+                size_t len)
+{
+    bool listener = (sl_starts_with(why, "tcp:") || sl_starts_with(why, "ssl:")
+                     || sl_starts_with(why, "rest:"));
+    const char *key = sl_starts_with(why, "rest:") ? "rest.listen"
+                                                   : "openflow.listen";
+
+    hint[0] = '\0';
+    if (listener && strstr(why, strerror(EADDRINUSE))) {
+        snprintf(hint, len, "another process listens there ('ss -ltnp' "
+                 "shows which): stop it, or change %s (sluice.yaml(5))",
+                 key);
+    } else if (listener && strstr(why, strerror(EADDRNOTAVAIL))) {
+        snprintf(hint, len, "no interface of this host has that address: "
+                 "use 0.0.0.0, [::] or one of its addresses in %s "
+                 "(sluice.yaml(5))", key);
+    } else if (listener && strstr(why, strerror(EACCES))) {
+        snprintf(hint, len, "ports below 1024 need root: start sluice as "
+                 "root with 'user:' set, or use a higher port in %s "
+                 "(sluice.yaml(5))", key);
+    } else if (sl_starts_with(why, "app '")) {
+        if (strstr(why, ": not found in ")) {
+            snprintf(hint, len, "an app is the file NAME.so in --app-path, "
+                     "else $SLUICE_APP_PATH, else %s; check its name in "
+                     "'apps' (sluice.yaml(5) lists the shipped apps)",
+                     sl_apps_default_path());
+        } else if (strstr(why, ": init failed: ")) {
+            snprintf(hint, len, "the app's own log line above says why "
+                     "(the keys of its 'config' section are in "
+                     "sluice.yaml(5))");
+        } else if (strstr(why, ": start failed: ")) {
+            snprintf(hint, len, "the app's own log line above says why");
+        } else if (strstr(why, "ABI") || strstr(why, "descriptor")
+                   || strstr(why, "cannot load")) {
+            snprintf(hint, len, "rebuild the app against this sluice's "
+                     "headers (sluice --version shows its plugin ABI)");
+        }
+    } else if (!strstr(why, "chmod")) {
+        for (size_t i = 0; i < 3; i++) {
+            const char *path = tls->path[i];
+            size_t n = strlen(path);
+            if (n > 0 && !strncmp(why, path, n) && why[n] == ':') {
+                snprintf(hint, len, "%s names it; sluice-pki(8) makes a "
+                         "CA, a certificate and its key (see openflow.tls "
+                         "in sluice.yaml(5))", sl_tls_file_keys[i]);
+                break;
+            }
+        }
+    }
+}
+
+/* Says why the daemon cannot start, with what to do about it when that is
+ * known: in the log, and on the terminal too when the log goes to
+ * syslog. */
+static void
+sl_report_failure(bool to_stderr_too, const struct sl_tls_files *tls,
+                  const char *why)
+{
+    char hint[512];
+
+    sl_failure_hint(why, tls, hint, sizeof hint);
+    SL_ERR("cannot start: %s%s%s", why, hint[0] ? ": " : "", hint);
     if (to_stderr_too) {
-        fprintf(stderr, "sluice: cannot start: %s\n", why);
+        fprintf(stderr, "sluice: cannot start: %s%s%s\n", why,
+                hint[0] ? ": " : "", hint);
+    }
+}
+
+/* Prints the message 'err' of a configuration that could not be loaded
+ * from 'path' and, when the configuration itself was refused (not its
+ * file: "PATH:LINE:COL: ..."), where the keys are documented. */
+static void
+sl_report_config_error(const char *path, const char *err, bool starting)
+{
+    size_t n = strlen(path);
+    bool refused = !strncmp(err, path, n) && err[n] == ':'
+                   && err[n + 1] >= '0' && err[n + 1] <= '9';
+
+    fprintf(stderr, "%s\n", err);
+    if (refused) {
+        fprintf(stderr, "%s: configuration rejected: the keys and their "
+                "values are in sluice.yaml(5)%s\n", path,
+                starting ? "; 'sluice --check-config FILE' checks a file "
+                           "without starting" : "");
     }
 }
 
@@ -486,13 +633,24 @@ static int
 sl_write_pidfile(const char *path)
 {
     FILE *f = fopen(path, "w");
+    int error = 0;
 
-    if (f == NULL || fprintf(f, "%ld\n", (long) getpid()) < 0
-        || fclose(f) != 0) {
-        fprintf(stderr, "sluice: %s: %s\n", path, strerror(errno));
-        return errno ? errno : EIO;
+    if (f == NULL || fprintf(f, "%ld\n", (long) getpid()) < 0) {
+        error = errno ? errno : EIO;
     }
-    return 0;
+    if (f != NULL && fclose(f) != 0 && !error) {
+        error = errno ? errno : EIO;
+    }
+    if (error) {
+        fprintf(stderr, "sluice: --pidfile %s: %s\n", path, strerror(error));
+    }
+    return error;
+}
+
+static void
+sl_print_key(const char *path, void *out)
+{
+    fprintf(out, "%s\n", path);
 }
 
 int
@@ -501,6 +659,7 @@ main(int argc, char *argv[])
     struct sl_options opt;
     struct sl_config cfg;
     struct sl_daemon d;
+    struct sl_tls_files tls;
     struct event *ev_term = NULL, *ev_int = NULL, *ev_hup = NULL;
     char err[1024];
     int detach_fd = -1;
@@ -511,9 +670,14 @@ main(int argc, char *argv[])
         return status;
     }
 
+    if (opt.list_keys) {
+        sl_config_keys(sl_print_key, stdout);
+        return fflush(stdout) || ferror(stdout) ? 1 : 0;
+    }
+
     if (opt.check_file != NULL) {
         if (sl_config_check(opt.check_file, err, sizeof err)) {
-            fprintf(stderr, "%s\n", err);
+            sl_report_config_error(opt.check_file, err, false);
             return 1;
         }
         printf("%s: configuration is valid\n", opt.check_file);
@@ -522,7 +686,7 @@ main(int argc, char *argv[])
 
     if (opt.config_file != NULL) {
         if (sl_config_load_file(opt.config_file, &cfg, err, sizeof err)) {
-            fprintf(stderr, "%s\n", err);
+            sl_report_config_error(opt.config_file, err, true);
             return 1;
         }
     } else {
@@ -541,7 +705,7 @@ main(int argc, char *argv[])
     if (cfg.user != NULL) {
         if (sl_config_resolve_user(&cfg, opt.config_file, &run_uid, &run_gid,
                                    err, sizeof err)) {
-            fprintf(stderr, "%s\n", err);
+            sl_report_config_error(opt.config_file, err, true);
             sl_config_destroy(&cfg);
             return 1;
         }
@@ -600,9 +764,10 @@ main(int argc, char *argv[])
     }
     /* When the log goes to syslog, start-up failures go to stderr too. */
     bool echo_failures = opt.detach || cfg.log_syslog;
+    sl_tls_files_init(&tls, &cfg);
     if (sl_controller_init(&d.ctl, d.base, &cfg, opt.config_file, app_path,
                            err, sizeof err)) {
-        sl_report_failure(echo_failures, err);
+        sl_report_failure(echo_failures, &tls, err);
         sl_config_destroy(&cfg);
         event_base_free(d.base);
         sl_detach_done(detach_fd, 1);
@@ -622,14 +787,14 @@ main(int argc, char *argv[])
     }
     d.topo = topo_create(&d.ctl, err, sizeof err);
     if (d.topo == NULL) {
-        sl_report_failure(echo_failures, err);
+        sl_report_failure(echo_failures, &tls, err);
         sl_controller_uninit(&d.ctl);
         event_base_free(d.base);
         sl_detach_done(detach_fd, 1);
         return 1;
     }
     if (sl_controller_start(&d.ctl, err, sizeof err)) {
-        sl_report_failure(echo_failures, err);
+        sl_report_failure(echo_failures, &tls, err);
         topo_destroy(d.topo);
         sl_controller_uninit(&d.ctl);
         event_base_free(d.base);
@@ -639,7 +804,7 @@ main(int argc, char *argv[])
     if (d.ctl.cfg.rest_enabled) {
         d.api = sl_rest_start(&d.ctl, err, sizeof err);
         if (d.api == NULL) {
-            sl_report_failure(echo_failures, err);
+            sl_report_failure(echo_failures, &tls, err);
             topo_destroy(d.topo);
             sl_controller_uninit(&d.ctl);
             event_base_free(d.base);
@@ -658,7 +823,7 @@ main(int argc, char *argv[])
     /* Everything that needs root is done; the loop has not run yet. */
     if (drop && sl_drop_privileges(d.user, run_uid, run_gid, err,
                                    sizeof err)) {
-        sl_report_failure(echo_failures, err);
+        sl_report_failure(echo_failures, &tls, err);
         rest_api_destroy(d.api);
         topo_destroy(d.topo);
         sl_controller_uninit(&d.ctl);

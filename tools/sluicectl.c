@@ -102,7 +102,11 @@ usage(FILE *stream)
             "\n"
             "Exit status: 0 success, 1 the API answered an error, 2 usage\n"
             "or SPEC error (nothing sent), 3 no answer (connection,\n"
-            "timeout, TLS).\n",
+            "timeout, TLS).\n"
+            "\n"
+            "More: sluicectl(8) ('man sluicectl': every command, SPEC,\n"
+            "examples), sluice(8) and sluice.yaml(5) (the daemon, its\n"
+            "rest.* keys), the README of the sources (the REST API).\n",
             program_name, DEFAULT_URL, DEFAULT_TIMEOUT);
 }
 
