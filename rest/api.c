@@ -12,6 +12,7 @@
 #include "rest/native.h"
 #include "rest/ryu.h"
 #include "rest/topology.h"
+#include "rest/ui.h"
 
 SL_LOG_MODULE(rest);
 
@@ -21,6 +22,7 @@ struct rest_api {
     struct rest_ryu *ryu;
     struct rest_native *native;
     struct rest_topology *topology;
+    struct rest_ui *ui;
     SSL_CTX *ssl_ctx;             /* HTTPS (owned), or NULL */
 };
 
@@ -122,7 +124,11 @@ rest_api_register(struct rest_api *api)
         return error;
     }
     api->topology = rest_topology_create(api->server, api->ctl, &error);
-    return api->topology == NULL ? error : 0;
+    if (api->topology == NULL) {
+        return error;
+    }
+    api->ui = rest_ui_create(api->server, &error);
+    return api->ui == NULL ? error : 0;
 }
 
 void
@@ -137,6 +143,7 @@ rest_api_destroy(struct rest_api *api)
     rest_ryu_destroy(api->ryu);
     rest_native_destroy(api->native);
     rest_topology_destroy(api->topology);
+    rest_ui_destroy(api->ui);
     SSL_CTX_free(api->ssl_ctx);
     free(api);
 }

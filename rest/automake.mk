@@ -19,3 +19,25 @@ rest_librest_la_LIBADD = $(LIBEVENT_OPENSSL_LIBS) $(LIBEVENT_LIBS) \
 # (test/test-openapi.c checks it against the registered routes).
 openapidir = $(pkgdatadir)
 dist_openapi_DATA = rest/openapi.yaml
+
+# ui
+# The live topology page, /ui/ (rest/ui.c): the files of rest/ui/ are
+# compiled into the daemon by rest/ui-embed.sh (POSIX sh + od) as
+# rest/ui-assets.inc in the build tree, which rest/ui.c includes.  A new
+# file of the page is one more name in REST_UI_FILES.
+REST_UI_FILES = rest/ui/index.html rest/ui/app.js rest/ui/style.css \
+	rest/ui/favicon.svg
+rest_librest_la_SOURCES += rest/ui.c rest/ui.h
+EXTRA_DIST += rest/ui-embed.sh $(REST_UI_FILES)
+# The README's picture of the page (a screenshot of e2e_ui.py's test).
+EXTRA_DIST += docs/ui.png
+rest/ui-assets.inc: $(top_srcdir)/rest/ui-embed.sh \
+		$(REST_UI_FILES:%=$(top_srcdir)/%)
+	@mkdir -p rest
+	$(AM_V_GEN)$(SHELL) $(top_srcdir)/rest/ui-embed.sh \
+	    $(top_srcdir)/rest/ui $(notdir $(REST_UI_FILES)) >$@.tmp && \
+	    mv -f $@.tmp $@
+# Made before rest/ui.c is compiled, and before the fuzz target that
+# compiles it.
+$(filter %-ui.lo,$(rest_librest_la_OBJECTS)): rest/ui-assets.inc
+CLEANFILES += rest/ui-assets.inc rest/ui-assets.inc.tmp

@@ -113,6 +113,7 @@ struct rest_route {
     rest_handler *handler;
     void *aux;
     struct rest_pattern pat;
+    bool slash; /* 'pat' and then a trailing slash (an empty segment). */
 };
 
 /* One client connection, from evhttp's bufferevent callback to its close
@@ -216,6 +217,10 @@ status_reason(int status)
         return "Accepted";
     case 204:
         return "No Content";
+    case 301:
+        return "Moved Permanently";
+    case 304:
+        return "Not Modified";
     case 400:
         return "Bad Request";
     case 401:
@@ -341,10 +346,9 @@ route_free(struct rest_route *r)
     free(r);
 }
 
-int
-rest_route_add(struct rest_server *server, unsigned methods,
-               const char *pattern, rest_handler *handler, void *aux,
-               const char *owner)
+static int
+route_add(struct rest_server *server, unsigned methods, const char *pattern,
+          bool slash, rest_handler *handler, void *aux, const char *owner)
 {
     const unsigned all =
         REST_GET | REST_POST | REST_PUT | REST_DELETE | REST_HEAD;
@@ -361,19 +365,41 @@ rest_route_add(struct rest_server *server, unsigned methods,
     struct rest_route *other;
     SL_LIST_FOR_EACH(other, node, &server->routes)
     {
-        if ((other->methods & methods) &&
+        if ((other->methods & methods) && other->slash == slash &&
             rest_pattern_same_shape(&r->pat, &other->pat)) {
             route_free(r);
             return EEXIST;
         }
     }
     r->methods = methods;
-    r->pattern = sl_xstrdup(pattern);
+    r->slash = slash;
+    r->pattern = sl_xmalloc(strlen(pattern) + 2);
+    snprintf(r->pattern, strlen(pattern) + 2, "%s%s", pattern,
+             slash ? "/" : "");
     r->owner = owner ? sl_xstrdup(owner) : NULL;
     r->handler = handler;
     r->aux = aux;
     sl_list_push_back(&server->routes, &r->node);
     return 0;
+}
+
+int
+rest_route_add(struct rest_server *server, unsigned methods,
+               const char *pattern, rest_handler *handler, void *aux,
+               const char *owner)
+{
+    return route_add(server, methods, pattern, false, handler, aux, owner);
+}
+
+int
+rest_route_add_slash(struct rest_server *server, unsigned methods,
+                     const char *pattern, rest_handler *handler, void *aux,
+                     const char *owner)
+{
+    if (!pattern || !strcmp(pattern, "/")) {
+        return EINVAL; /* "/" is rest_route_add()'s. */
+    }
+    return route_add(server, methods, pattern, true, handler, aux, owner);
 }
 
 size_t
@@ -418,7 +444,9 @@ route_find(struct rest_server *server, unsigned method, char **segs, size_t n,
     *allow = 0;
     SL_LIST_FOR_EACH(r, node, &server->routes)
     {
-        if (!rest_pattern_matches(&r->pat, segs, n)) {
+        if (r->slash ? !n || segs[n - 1][0] ||
+                           !rest_pattern_matches(&r->pat, segs, n - 1)
+                     : !rest_pattern_matches(&r->pat, segs, n)) {
             continue;
         }
         unsigned m = r->methods | (r->methods & REST_GET ? REST_HEAD : 0);
@@ -1173,6 +1201,20 @@ rest_reply_error(struct rest_req *req, int status, const char *error,
     }
     req_send(req, status, "application/json", text, strlen(text), allow);
     free(text);
+}
+
+int
+rest_reply_header(struct rest_req *req, const char *name, const char *value)
+{
+    if (!name[0] || strpbrk(name, "\r\n") || strpbrk(value, "\r\n")) {
+        return EINVAL;
+    }
+    if (req->ereq &&
+        evhttp_add_header(evhttp_request_get_output_headers(req->ereq), name,
+                          value)) {
+        return EINVAL;
+    }
+    return 0;
 }
 
 /* ---- event streams ---- */

@@ -105,6 +105,13 @@ typedef void rest_handler(struct rest_req *req, void *aux);
 int rest_route_add(struct rest_server *, unsigned methods,
                    const char *pattern, rest_handler *handler, void *aux,
                    const char *owner);
+/* As rest_route_add(), for the paths of 'pattern' followed by a slash:
+ * "/ui" here matches "/ui/" only (a page's folder, where the page's
+ * relative links resolve).  rest_route_foreach() shows it as "/ui/".  Not
+ * offered to the apps. */
+int rest_route_add_slash(struct rest_server *, unsigned methods,
+                         const char *pattern, rest_handler *handler,
+                         void *aux, const char *owner);
 /* Removes every route of 'owner'.  Returns how many. */
 size_t rest_route_remove_owner(struct rest_server *, const char *owner);
 
@@ -155,6 +162,12 @@ void rest_reply_data(struct rest_req *, int status, const char *content_type,
 void rest_reply_error(struct rest_req *, int status, const char *error,
                       const char *detail_fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Adds the header 'name': 'value' to the reply 'req' is to get: the next
+ * rest_reply_*() sends it (an injected request's callback does not see
+ * it).  Content-Type, Content-Length and the server's own headers are not
+ * to be set this way.  Returns 0, or EINVAL (nothing added) for an empty
+ * 'name', or a 'name' or 'value' holding a CR or LF. */
+int rest_reply_header(struct rest_req *, const char *name, const char *value);
 
 /* ---- event streams (text/event-stream) ---- */
 
