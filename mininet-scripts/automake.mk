@@ -48,3 +48,18 @@ soak:
 	    --app-path $(abs_builddir)/apps/.libs \
 	    --results-dir mininet-scripts
 .PHONY: soak
+
+# ui
+# The topology page in a real browser (e2e_ui.py, test ui_topology) with
+# browser.py, a small headless-Chromium driver (DevTools protocol over
+# python3-websocket) that other tests may reuse.  Its screenshots land in
+# the results directory beside the e2e-*.log files.
+EXTRA_DIST += mininet-scripts/e2e_ui.py mininet-scripts/browser.py
+CLEANFILES += mininet-scripts/ui-*.png
+
+# readme
+# readme_walk (e2e_readme.py): the README's TLS block run as written,
+# against the Debian packages that `make check-deb` leaves in
+# packaging/debs (run that first).
+EXTRA_DIST += mininet-scripts/e2e_readme.py
+CLEANFILES += mininet-scripts/readme-walk.png

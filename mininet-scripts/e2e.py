@@ -65,6 +65,11 @@ Tests (issue 3):
                      e2e_apps.py
   fault_*, rest_* (abuse), security_*: hardening (issue 8): see
                      e2e_faults.py, e2e_abuse.py, e2e_security.py
+  ui_topology        the topology page in headless Chromium (issue 9):
+                     see e2e_ui.py
+  readme_walk        the README's TLS block as written, on the installed
+                     Debian packages (issue 9; after make check-deb): see
+                     e2e_readme.py
 """
 
 import argparse
@@ -90,6 +95,8 @@ import e2e_apps  # noqa: E402
 import e2e_abuse  # noqa: E402
 import e2e_faults  # noqa: E402
 import e2e_security  # noqa: E402
+import e2e_ui  # noqa: E402
+import e2e_readme  # noqa: E402
 from peers import (OFPET_HELLO_FAILED, OFPT_ECHO_REQUEST,  # noqa: E402
                    OFPT_ERROR, OFPT_HELLO, FakeSwitch, RawPeer,
                    make_pki, ofp_hello, ofp_msg, ofp_split)
@@ -885,6 +892,10 @@ TESTS += tuple((name, timeout, rest_test(fn))
                for name, timeout, fn in e2e_abuse.TESTS)
 TESTS += tuple((name, timeout, rest_test(fn))
                for name, timeout, fn in e2e_security.TESTS)
+TESTS += tuple((name, timeout, rest_test(fn))
+               for name, timeout, fn in e2e_ui.TESTS)
+TESTS += tuple((name, timeout, rest_test(fn))
+               for name, timeout, fn in e2e_readme.TESTS)
 
 
 def on_alarm(signum, frame):

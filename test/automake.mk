@@ -553,3 +553,34 @@ print-fuzz-targets:
 # test-pki: sluice-pki as an operator runs it (openssl, sluice --check-config).
 TESTS += test/test-pki.sh
 dist_noinst_SCRIPTS += test/test-pki.sh
+
+# ui
+# The topology page (rest/ui.c): routes, headers, ETag/304, HEAD, the /ui
+# redirect, and every file served byte for byte as in rest/ui/ (read from
+# the source tree).
+CK_TESTS += test/test-rest-ui
+test_test_rest_ui_SOURCES = test/test-rest-ui.c test/test-util.c
+test_test_rest_ui_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DUI_SRCDIR='"$(abs_top_srcdir)/rest/ui"'
+test_test_rest_ui_CFLAGS = $(TEST_CTL_CFLAGS)
+test_test_rest_ui_LDADD = rest/librest.la $(TEST_CTL_LDADD)
+# fuzz-rest compiles rest/ui.c, which includes the generated file.
+test/fuzz/fuzz-rest: rest/ui-assets.inc
+
+# docs
+# The operator's documentation against the programs: sluice.yaml(5) against
+# the parser both ways (sluice --list-config-keys, --check-config on each
+# key's sample and on it misspelt), docs/sluice.yaml against the embedded
+# defaults, sluice(8) and sluicectl(8) against --help, the error messages;
+# and the apps' keys of sluice.yaml(5) against the apps (app harness).
+TESTS += test/test-config-doc.sh
+dist_noinst_SCRIPTS += test/test-config-doc.sh
+CK_TESTS += test/test-config-doc-apps
+test_test_config_doc_apps_SOURCES = test/test-config-doc-apps.c \
+	test/test-util.c
+test_test_config_doc_apps_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DDOC_TOP_SRCDIR='"$(abs_top_srcdir)"' \
+	-DSHIPPED_APPS='"$(apps_LTLIBRARIES)"'
+test_test_config_doc_apps_CFLAGS = $(TEST_CK_CFLAGS) $(YAML_CFLAGS)
+test_test_config_doc_apps_LDADD = test/libapp-harness.la $(TEST_CK_LDADD)
+EXTRA_test_test_config_doc_apps_DEPENDENCIES = $(apps_LTLIBRARIES)
