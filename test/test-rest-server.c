@@ -502,6 +502,20 @@ resp_free(struct resp *r)
     r->body = NULL;
 }
 
+/* Sends "GET /data" on 'c' and expects the fixture's answer: 200 and
+ * "hello\n" (the connection must still serve). */
+static void
+expect_data(struct client *c)
+{
+    struct resp a;
+
+    client_sendf(c, "GET /data HTTP/1.1\r\nHost: t\r\n\r\n");
+    client_response(c, &a, false);
+    ck_assert_int_eq(a.status, 200);
+    ck_assert_str_eq(a.body, "hello\n");
+    resp_free(&a);
+}
+
 static const char *
 resp_header(const struct resp *r, const char *name, char *buf, size_t size)
 {
@@ -970,10 +984,7 @@ START_TEST(max_connections_503_and_count_returns_to_zero)
     ck_assert_uint_eq(rest_server_stats(server)->connections, 3);
 
     /* The first connection still works, keep-alive included. */
-    client_sendf(a, "GET /data HTTP/1.1\r\nHost: t\r\n\r\n");
-    client_response(a, &r, false);
-    ck_assert_str_eq(r.body, "hello\n");
-    resp_free(&r);
+    expect_data(a);
     client_sendf(a, "GET /data HTTP/1.1\r\nHost: t\r\n\r\n");
     client_response(a, &r, false);
     ck_assert_int_eq(r.status, 200);
@@ -1059,10 +1070,7 @@ START_TEST(async_reply)
     ck_assert_str_eq(r.body, "{\"later\":true}");
     resp_free(&r);
     /* Same connection, next request. */
-    client_sendf(c, "GET /data HTTP/1.1\r\nHost: t\r\n\r\n");
-    client_response(c, &r, false);
-    ck_assert_str_eq(r.body, "hello\n");
-    resp_free(&r);
+    expect_data(c);
     ck_assert_int_eq(n_cancelled, 0);
 }
 END_TEST
@@ -1166,12 +1174,8 @@ START_TEST(stream_events_in_order_and_heartbeat)
     ck_assert(LOOP_UNTIL((client_pump(c), strstr(c->buf, "\r\n0\r\n\r\n"))));
     ck_assert_uint_eq(rest_server_stats(server)->streams, 0);
     /* The connection goes on. */
-    struct resp r;
     c->used = c->len;
-    client_sendf(c, "GET /data HTTP/1.1\r\nHost: t\r\n\r\n");
-    client_response(c, &r, false);
-    ck_assert_str_eq(r.body, "hello\n");
-    resp_free(&r);
+    expect_data(c);
 }
 END_TEST
 
@@ -1430,11 +1434,7 @@ START_TEST(oldest_waiting_connection_makes_room)
     test_loop_run_for(base, 1.2);
 
     struct client *d = client_connect();
-    client_sendf(d, "GET /data HTTP/1.1\r\nHost: t\r\n\r\n");
-    client_response(d, &r, false);
-    ck_assert_int_eq(r.status, 200);
-    ck_assert_str_eq(r.body, "hello\n");
-    resp_free(&r);
+    expect_data(d);
     ck_assert(LOOP_UNTIL((client_pump(a), a->eof)));
     client_pump(b);
     client_pump(c);
@@ -1506,7 +1506,6 @@ END_TEST
 START_TEST(accept_pauses_without_descriptors)
 {
     struct rlimit old, low;
-    struct resp r;
 
     start_server();
     ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &old), 0);
@@ -1530,11 +1529,7 @@ START_TEST(accept_pauses_without_descriptors)
      * waiting, but valgrind's emulation of the limit accepts and drops
      * it: only the second one is asserted.) */
     struct client *d = client_connect();
-    client_sendf(d, "GET /data HTTP/1.1\r\nHost: t\r\n\r\n");
-    client_response(d, &r, false);
-    ck_assert_int_eq(r.status, 200);
-    ck_assert_str_eq(r.body, "hello\n");
-    resp_free(&r);
+    expect_data(d);
 }
 END_TEST
 
