@@ -1658,6 +1658,19 @@ out:
     return status;
 }
 
+void
+ah_rest_expect_400(struct ah *ah, unsigned method, const char *subpath,
+                   const char *body, const char *detail)
+{
+    char *reply = NULL;
+
+    ck_assert_int_eq(ah_rest(ah, method, subpath, body, &reply), 400);
+    ck_assert_msg(reply && strstr(reply, detail) != NULL,
+                  "%s: reply %s lacks '%s'", body, reply ? reply : "(none)",
+                  detail);
+    free(reply);
+}
+
 /* ---- metrics ---- */
 
 /* Prometheus's spelling of a float, as the host writes it. */

@@ -218,6 +218,10 @@ void ah_trace(struct ah *, uint64_t dpid, uint32_t in_port,
  * NULL). */
 int ah_rest(struct ah *, unsigned method, const char *subpath,
             const char *body, char **reply);
+/* Calls the app's route like ah_rest() and asserts that it answers 400
+ * with 'detail' somewhere in the reply (a hostile or malformed body). */
+void ah_rest_expect_400(struct ah *, unsigned method, const char *subpath,
+                        const char *body, const char *detail);
 /* Runs the app's metrics collector and returns the Prometheus text
  * (malloc'd; "" when it has none). */
 char *ah_metrics(struct ah *);
