@@ -364,10 +364,14 @@ static int
 host_packet_out(struct sl_ctx *ctx, uint64_t dpid,
                 const struct ofp_packet_out *po)
 {
+    const struct sl_apps *apps = ctx->apps;
     struct ofp_msg msg;
 
     if (!po) {
         return EINVAL;
+    }
+    if (apps->svc->packet_out) {
+        return apps->svc->packet_out(apps->aux, dpid, po);
     }
     ofp_msg_init(&msg, OFPT_PACKET_OUT, 0);
     msg.packet_out = *po;

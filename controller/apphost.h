@@ -72,6 +72,10 @@ struct sl_apps_services {
     size_t (*flow_del_all)(void *aux, uint64_t dpid, uint16_t owner);
     int (*send)(void *aux, uint64_t dpid, const struct ofp_msg *msg,
                 uint32_t *xid);
+    /* Optional: a PACKET_OUT without a struct ofp_msg around it (the
+     * answer to nearly every PACKET_IN); without it, 'send' is used. */
+    int (*packet_out)(void *aux, uint64_t dpid,
+                      const struct ofp_packet_out *po);
     const struct sl_switch *(*switch_get)(void *aux, uint64_t dpid);
     size_t (*switch_list)(void *aux, uint64_t *dpids, size_t max);
     const struct ofp_port *(*port_get)(void *aux, uint64_t dpid,

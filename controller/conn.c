@@ -1019,8 +1019,13 @@ conn_check_room(struct sl_conn *conn, size_t len)
     return 0;
 }
 
-int
-sl_conn_send(struct sl_conn *conn, const struct ofp_msg *msg)
+/* Encodes a message with 'encode' into the open stage, retrying once with
+ * room for the largest message if it did not fit.  Returns as
+ * sl_conn_send(); 'type' names the message in the error log. */
+static int
+conn_send_encoded(struct sl_conn *conn,
+                  enum ofperr (*encode)(struct ofp_wbuf *, const void *),
+                  const void *arg, uint8_t type)
 {
     static struct sl_log_rl rl = SL_LOG_RL_INIT(1, 5);
 
@@ -1036,20 +1041,20 @@ sl_conn_send(struct sl_conn *conn, const struct ofp_msg *msg)
     }
     ofp_wbuf_use_fixed(&wb, (uint8_t *) conn->stage.iov_base + conn->stage_used,
                        conn->stage.iov_len - conn->stage_used);
-    error = ofp_msg_encode(&wb, msg);
+    error = encode(&wb, arg);
     if (error && wb.overflow &&
         conn->stage.iov_len - conn->stage_used < CONN_MSG_MAX) {
         if (!conn_stage_reserve(conn, CONN_MSG_MAX)) {
             return ENOMEM;
         }
         ofp_wbuf_use_fixed(&wb, conn->stage.iov_base, conn->stage.iov_len);
-        error = ofp_msg_encode(&wb, msg);
+        error = encode(&wb, arg);
     }
     if (error) {
-        const char *type = ofp_type_name(msg->type);
+        const char *name = ofp_type_name(type);
 
         SL_ERR_RL(&rl, "%s: cannot encode %s message (type %u): %s",
-                  conn->name, type ? type : "unknown", msg->type,
+                  conn->name, name ? name : "unknown", type,
                   ofperr_name(error));
         return EINVAL;
     }
@@ -1059,6 +1064,42 @@ sl_conn_send(struct sl_conn *conn, const struct ofp_msg *msg)
         return room;
     }
     return conn_stage_done(conn, wb.len);
+}
+
+static enum ofperr
+conn_encode_msg(struct ofp_wbuf *out, const void *msg)
+{
+    return ofp_msg_encode(out, msg);
+}
+
+int
+sl_conn_send(struct sl_conn *conn, const struct ofp_msg *msg)
+{
+    return conn_send_encoded(conn, conn_encode_msg, msg, msg->type);
+}
+
+/* A PACKET_OUT and its xid, for conn_encode_packet_out(). */
+struct conn_packet_out {
+    uint32_t xid;
+    const struct ofp_packet_out *po;
+};
+
+static enum ofperr
+conn_encode_packet_out(struct ofp_wbuf *out, const void *arg)
+{
+    const struct conn_packet_out *cpo = arg;
+
+    return ofp_packet_out_encode(out, cpo->xid, cpo->po);
+}
+
+int
+sl_conn_send_packet_out(struct sl_conn *conn, uint32_t xid,
+                        const struct ofp_packet_out *po)
+{
+    struct conn_packet_out cpo = {xid, po};
+
+    return conn_send_encoded(conn, conn_encode_packet_out, &cpo,
+                             OFPT_PACKET_OUT);
 }
 
 int

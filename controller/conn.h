@@ -131,6 +131,11 @@ void sl_conn_destroy(struct sl_conn *conn);
  * closing, reason "peer is not reading"); ENOMEM if memory ran out (the
  * conn is then closing). */
 int sl_conn_send(struct sl_conn *conn, const struct ofp_msg *msg);
+/* Encodes PACKET_OUT 'po' with 'xid' into the output buffer, as
+ * sl_conn_send() would a message holding it, in one step (the hot path's
+ * answer to a PACKET_IN).  Returns as sl_conn_send(). */
+int sl_conn_send_packet_out(struct sl_conn *conn, uint32_t xid,
+                            const struct ofp_packet_out *po);
 /* Queues 'len' raw bytes (already a whole message).  Returns as
  * sl_conn_send(). */
 int sl_conn_send_raw(struct sl_conn *conn, const void *data, size_t len);

@@ -359,6 +359,16 @@ sl_controller_app_send(void *aux, uint64_t dpid, const struct ofp_msg *msg,
     return dp != NULL ? sl_datapath_send(dp, msg, xid) : ENOENT;
 }
 
+static int
+sl_controller_app_packet_out(void *aux, uint64_t dpid,
+                             const struct ofp_packet_out *po)
+{
+    struct sl_controller *ctl = aux;
+    struct sl_datapath *dp = sl_datapaths_find(&ctl->dps, dpid);
+
+    return dp != NULL ? sl_datapath_packet_out(dp, po) : ENOENT;
+}
+
 static const struct sl_switch *
 sl_controller_app_switch_get(void *aux, uint64_t dpid)
 {
@@ -394,6 +404,7 @@ static const struct sl_apps_services sl_controller_app_services = {
     .flow_del = sl_controller_app_flow_del,
     .flow_del_all = sl_controller_app_flow_del_all,
     .send = sl_controller_app_send,
+    .packet_out = sl_controller_app_packet_out,
     .switch_get = sl_controller_app_switch_get,
     .switch_list = sl_controller_app_switch_list,
     .port_get = sl_controller_app_port_get,

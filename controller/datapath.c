@@ -1142,6 +1142,19 @@ sl_datapath_send(struct sl_datapath *dp, const struct ofp_msg *msg,
     return dp_send(dp, msg, xid);
 }
 
+int
+sl_datapath_packet_out(struct sl_datapath *dp, const struct ofp_packet_out *po)
+{
+    if (dp->state != SL_DP_READY) {
+        return ENOTCONN;
+    }
+    int error = sl_conn_send_packet_out(dp->conn, dp_fresh_xid(dp), po);
+    if (!error) {
+        dp_count(dp->dps->tx_by_type, OFPT_PACKET_OUT);
+    }
+    return error;
+}
+
 uint64_t
 sl_datapath_dpid(const struct sl_datapath *dp)
 {

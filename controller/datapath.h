@@ -164,6 +164,11 @@ size_t sl_datapaths_list(const struct sl_datapaths *dps, uint64_t *dpids,
 int sl_datapath_send(struct sl_datapath *dp, const struct ofp_msg *msg,
                      uint32_t *xid);
 
+/* Sends PACKET_OUT 'po' as sl_datapath_send() would a message holding it,
+ * without building one (the answer to nearly every PACKET_IN). */
+int sl_datapath_packet_out(struct sl_datapath *dp,
+                           const struct ofp_packet_out *po);
+
 /* The datapath id (0 until the FEATURES_REPLY). */
 uint64_t sl_datapath_dpid(const struct sl_datapath *dp);
 /* Where the session stands in the state machine. */

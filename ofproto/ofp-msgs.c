@@ -487,11 +487,41 @@ decode_packet_out(struct ofp_rd *rd, struct ofp_msg *msg,
     return 0;
 }
 
-static void
-encode_packet_out(struct ofp_wbuf *out, const struct ofp_msg *msg)
+/* Appends a header with length 0; false if it did not fit. */
+static bool
+header_begin(struct ofp_wbuf *out, uint8_t version, uint8_t type,
+             uint32_t xid)
 {
-    const struct ofp_packet_out *po = &msg->packet_out;
+    uint8_t *h = ofp_wbuf_reserve(out, OFP_HEADER_LEN);
+    if (!h) {
+        return false;
+    }
+    h[0] = version;
+    h[1] = type;
+    ofp_store_be16(h + 2, 0);
+    ofp_store_be32(h + 4, xid);
+    return true;
+}
 
+/* Ends the message begun at 'start' in 'out': sets its length, or takes it
+ * back if it overflowed 'out' or 65535 bytes. */
+static enum ofperr
+header_end(struct ofp_wbuf *out, size_t start)
+{
+    size_t len = out->len - start;
+    if (out->overflow || len > UINT16_MAX) {
+        out->len = start;
+        return OFPERR_OFPBRC_BAD_LEN;
+    }
+    /* No overflow: the header was reserved, and 'data' is current. */
+    ofp_store_be16(out->data + start + 2, (uint16_t) len);
+    return 0;
+}
+
+/* Appends the body of 'po' (everything after the header). */
+static void
+packet_out_body(struct ofp_wbuf *out, const struct ofp_packet_out *po)
+{
     /* The fixed part in one reservation: a PACKET_OUT answers nearly
      * every PACKET_IN. */
     uint8_t *p = ofp_wbuf_reserve(out, OFP_PACKET_OUT_FIXED_LEN);
@@ -510,6 +540,23 @@ encode_packet_out(struct ofp_wbuf *out, const struct ofp_msg *msg)
     if (po->len) {
         ofp_wbuf_put(out, po->data, po->len);
     }
+}
+
+static void
+encode_packet_out(struct ofp_wbuf *out, const struct ofp_msg *msg)
+{
+    packet_out_body(out, &msg->packet_out);
+}
+
+enum ofperr
+ofp_packet_out_encode(struct ofp_wbuf *out, uint32_t xid,
+                      const struct ofp_packet_out *po)
+{
+    size_t start = out->len;
+    if (header_begin(out, OFP13_VERSION, OFPT_PACKET_OUT, xid)) {
+        packet_out_body(out, po);
+    }
+    return header_end(out, start);
 }
 
 /* ---- FLOW_MOD ---- */
@@ -970,21 +1017,8 @@ ofp_msg_encode(struct ofp_wbuf *out, const struct ofp_msg *msg)
     }
 
     size_t start = out->len;
-    uint8_t *h = ofp_wbuf_reserve(out, OFP_HEADER_LEN);
-    if (h) {
-        h[0] = msg->version;
-        h[1] = msg->type;
-        ofp_store_be16(h + 2, 0);
-        ofp_store_be32(h + 4, msg->xid);
+    if (header_begin(out, msg->version, msg->type, msg->xid)) {
         info->encode(out, msg);
     }
-
-    size_t len = out->len - start;
-    if (out->overflow || len > UINT16_MAX) {
-        out->len = start;
-        return OFPERR_OFPBRC_BAD_LEN;
-    }
-    /* No overflow: the header was reserved, and 'data' is current. */
-    ofp_store_be16(out->data + start + 2, (uint16_t) len);
-    return 0;
+    return header_end(out, start);
 }

@@ -310,6 +310,12 @@ enum ofperr ofp_msg_decode(const void *data, size_t len, struct ofp_msg *msg,
  * ('out->len' is as before). */
 enum ofperr ofp_msg_encode(struct ofp_wbuf *out, const struct ofp_msg *msg);
 
+/* Appends PACKET_OUT 'po' with 'xid', as ofp_msg_encode() would a message
+ * holding it, without building one: the answer to nearly every PACKET_IN.
+ * Returns as ofp_msg_encode(). */
+enum ofperr ofp_packet_out_encode(struct ofp_wbuf *out, uint32_t xid,
+                                  const struct ofp_packet_out *po);
+
 /* Initialises 'msg' as an empty message of 'type' with 'xid', version
  * 0x04, all fields zero except the match type of a PACKET_IN, FLOW_REMOVED
  * or FLOW_MOD, which is OFPMT_OXM. */

@@ -1029,6 +1029,49 @@ START_TEST(test_xids_are_fresh_and_nonzero)
 }
 END_TEST
 
+/* The hot path's PACKET_OUT: refused before READY, then sent whole with a
+ * fresh xid, as sl_datapath_send() would send it. */
+START_TEST(test_packet_out_direct)
+{
+    static const uint8_t frame[] = {0xde, 0xad, 0xbe, 0xef};
+    struct fsw *s = fsw_connect("fake", NULL, NULL);
+    struct ofp_action out[2] = {{.type = OFPAT_OUTPUT}, {.type = OFPAT_OUTPUT}};
+    out[0].output.port = 2;
+    out[1].output.port = OFPP_FLOOD;
+    struct ofp_packet_out po = {
+        .buffer_id = OFP_NO_BUFFER,
+        .in_port = 1,
+        .actions = {2, out},
+        .len = sizeof frame,
+        .data = frame,
+    };
+
+    ck_assert_int_eq(sl_datapath_packet_out(s->dp, &po), ENOTCONN);
+    handshake(s, TEST_DPID);
+    uint64_t before = dps.tx_by_type[OFPT_PACKET_OUT];
+    ck_assert_int_eq(sl_datapath_packet_out(s->dp, &po), 0);
+    ck_assert_int_eq(sl_datapath_packet_out(s->dp, &po), 0);
+    ck_assert_uint_eq(dps.tx_by_type[OFPT_PACKET_OUT], before + 2);
+
+    struct ofp_msg m;
+    uint32_t first = 0;
+    for (int i = 0; i < 2; i++) {
+        fsw_expect(s, OFPT_PACKET_OUT, &m);
+        ck_assert_uint_ne(m.xid, 0);
+        ck_assert_uint_ne(m.xid, first);
+        first = m.xid;
+        ck_assert_uint_eq(m.packet_out.buffer_id, OFP_NO_BUFFER);
+        ck_assert_uint_eq(m.packet_out.in_port, 1);
+        ck_assert_uint_eq(m.packet_out.actions.n, 2);
+        ck_assert_uint_eq(m.packet_out.actions.actions[0].output.port, 2);
+        ck_assert_uint_eq(m.packet_out.actions.actions[1].output.port,
+                          OFPP_FLOOD);
+        ck_assert_uint_eq(m.packet_out.len, sizeof frame);
+        ck_assert_mem_eq(m.packet_out.data, frame, sizeof frame);
+    }
+}
+END_TEST
+
 START_TEST(test_peer_close_calls_down_once)
 {
     struct fsw *s = fsw_connect("fake", NULL, NULL);
@@ -1281,6 +1324,7 @@ datapath_suite(void)
     tcase_add_test(tc, test_many_ports_grow_the_table);
     tcase_add_test(tc, test_send_before_ready_is_enotconn);
     tcase_add_test(tc, test_xids_are_fresh_and_nonzero);
+    tcase_add_test(tc, test_packet_out_direct);
     tcase_add_test(tc, test_peer_close_calls_down_once);
     tcase_add_test(tc, test_close_calls_down_once_with_reason);
     tcase_add_test(tc, test_uninit_destroys_without_down);

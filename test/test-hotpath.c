@@ -208,15 +208,15 @@ on_msg(struct sl_datapath *dp, const struct ofp_msg *msg,
     output.output.port = OUT_PORT;
     output.output.max_len = 0;
 
-    struct ofp_msg po;
-    ofp_msg_init(&po, OFPT_PACKET_OUT, 0);
-    po.packet_out.buffer_id = OFP_NO_BUFFER;
-    po.packet_out.in_port = in ? in->value.u32 : OFPP_CONTROLLER;
-    po.packet_out.actions.n = 1;
-    po.packet_out.actions.actions = &output;
-    po.packet_out.data = msg->packet_in.data;
-    po.packet_out.len = msg->packet_in.len;
-    if (sl_datapath_send(dp, &po, NULL)) {
+    /* As the apps' host function packet_out() sends it. */
+    struct ofp_packet_out po = {
+        .buffer_id = OFP_NO_BUFFER,
+        .in_port = in ? in->value.u32 : OFPP_CONTROLLER,
+        .actions = {1, &output},
+        .len = msg->packet_in.len,
+        .data = msg->packet_in.data,
+    };
+    if (sl_datapath_packet_out(dp, &po)) {
         ctl.n_send_failed++;
     }
 }

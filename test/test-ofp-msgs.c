@@ -859,6 +859,62 @@ START_TEST(test_packet_out_encode_built)
 }
 END_TEST
 
+/* ofp_packet_out_encode(), the hot path's encoder, writes what
+ * ofp_msg_encode() does for a message holding the same PACKET_OUT, after
+ * what 'out' already holds. */
+START_TEST(test_packet_out_encode_direct)
+{
+    static const uint8_t frame[] = {1, 2, 3, 4};
+    struct ofp_action output = {.type = OFPAT_OUTPUT};
+    output.output.port = 2;
+    output.output.max_len = OFPCML_MAX;
+    struct ofp_packet_out po = {
+        .buffer_id = OFP_NO_BUFFER,
+        .in_port = OFPP_CONTROLLER,
+        .actions = {1, &output},
+        .len = sizeof frame,
+        .data = frame,
+    };
+    size_t len;
+    uint8_t *want = test_parse_hex(fixtures[OFPT_PACKET_OUT].hex, &len);
+
+    ofp_wbuf_clear(&t.out);
+    ofp_wbuf_put(&t.out, "xyz", 3);
+    ck_assert_int_eq(ofp_packet_out_encode(&t.out, 11, &po), 0);
+    ck_assert_uint_eq(t.out.len, 3 + len);
+    ck_assert_msg(!memcmp(t.out.data, "xyz", 3) &&
+                      !memcmp(t.out.data + 3, want, len),
+                  "encoded as %s", test_hex(t.out.data, t.out.len));
+    free(want);
+}
+END_TEST
+
+/* Too long for its length field, or for a fixed buffer: an error, and
+ * nothing appended. */
+START_TEST(test_packet_out_encode_direct_refuses)
+{
+    static uint8_t big[65536 - 24];
+    uint8_t fixed[40];
+    struct ofp_wbuf wb;
+    struct ofp_packet_out po = {
+        .buffer_id = OFP_NO_BUFFER, .len = sizeof big, .data = big};
+
+    ofp_wbuf_clear(&t.out);
+    ck_assert_err(ofp_packet_out_encode(&t.out, 1, &po),
+                  OFPERR_OFPBRC_BAD_LEN);
+    ck_assert_uint_eq(t.out.len, 0);
+    po.len--; /* 65535 bytes: the largest message */
+    ck_assert_int_eq(ofp_packet_out_encode(&t.out, 1, &po), 0);
+    ck_assert_uint_eq(t.out.len, 65535);
+
+    po.len = sizeof fixed - 24 + 1;
+    ofp_wbuf_use_fixed(&wb, fixed, sizeof fixed);
+    ck_assert_err(ofp_packet_out_encode(&wb, 1, &po), OFPERR_OFPBRC_BAD_LEN);
+    ck_assert(wb.overflow);
+    ck_assert_uint_eq(wb.len, 0);
+}
+END_TEST
+
 START_TEST(test_packet_out_actions_len_beyond_end)
 {
     ck_assert_err(decode_err("04 0d 00 28 00 00 00 0b"
@@ -2330,6 +2386,8 @@ msgs_suite(void)
 
     tcase_add_test(tc, test_packet_out_fields);
     tcase_add_test(tc, test_packet_out_encode_built);
+    tcase_add_test(tc, test_packet_out_encode_direct);
+    tcase_add_test(tc, test_packet_out_encode_direct_refuses);
     tcase_add_test(tc, test_packet_out_actions_len_beyond_end);
     tcase_add_test(tc, test_packet_out_actions_len_cuts_action);
     tcase_add_test(tc, test_packet_out_no_actions_no_data);
