@@ -31,3 +31,4 @@ controller_sluice_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(LIBEVENT_CFLAGS) \
 	$(OPENSSL_CFLAGS) $(JANSSON_CFLAGS)
 controller_sluice_LDADD = rest/librest.la topology/libtopology.la \
 	controller/libcontroller.la
+controller_sluice_LDFLAGS = $(AM_LDFLAGS) $(LTO_LDFLAGS)

@@ -780,7 +780,7 @@ static int
 cfg_of_echo_misses(struct cfg_ctx *ctx, struct sl_config *cfg,
                    yaml_node_t *node)
 {
-    long long v;
+    long long v = 0;
     int error = cfg_get_int(ctx, "openflow.echo_misses", node, 1, 1000, &v);
 
     if (!error) {
@@ -793,7 +793,7 @@ static int
 cfg_of_packet_in_rate(struct cfg_ctx *ctx, struct sl_config *cfg,
                       yaml_node_t *node)
 {
-    long long v;
+    long long v = 0;
     int error = cfg_get_int(ctx, "openflow.packet_in_rate", node, 1,
                             100000000, &v);
 
@@ -944,7 +944,7 @@ static int
 cfg_topo_max_hosts(struct cfg_ctx *ctx, struct sl_config *cfg,
                    yaml_node_t *node)
 {
-    long long v;
+    long long v = 0;
     int error = cfg_get_int(ctx, "topology.max_hosts", node, 0, 1 << 24, &v);
 
     if (!error) {

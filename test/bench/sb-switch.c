@@ -552,7 +552,7 @@ thread_post(struct sb_thread *t, const struct sb_note *note,
         t->inbox = xrealloc(t->inbox, t->inbox_cap);
     }
     memcpy(t->inbox + t->inbox_len, note, sizeof *note);
-    if (note->len) {
+    if (data && note->len) {
         memcpy(t->inbox + t->inbox_len + sizeof *note, data, note->len);
     }
     t->inbox_len = need;
