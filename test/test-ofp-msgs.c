@@ -840,21 +840,32 @@ START_TEST(test_packet_out_fields)
 }
 END_TEST
 
-START_TEST(test_packet_out_encode_built)
+/* The PACKET_OUT of fixtures[OFPT_PACKET_OUT] (xid 11), its one action in
+ * '*output'. */
+static struct ofp_packet_out
+fixture_packet_out(struct ofp_action *output)
 {
     static const uint8_t frame[] = {1, 2, 3, 4};
-    struct ofp_action output = {.type = OFPAT_OUTPUT};
-    output.output.port = 2;
-    output.output.max_len = OFPCML_MAX;
 
+    *output = (struct ofp_action) {.type = OFPAT_OUTPUT};
+    output->output.port = 2;
+    output->output.max_len = OFPCML_MAX;
+    return (struct ofp_packet_out) {
+        .buffer_id = OFP_NO_BUFFER,
+        .in_port = OFPP_CONTROLLER,
+        .actions = {1, output},
+        .len = sizeof frame,
+        .data = frame,
+    };
+}
+
+START_TEST(test_packet_out_encode_built)
+{
+    struct ofp_action output;
     struct ofp_msg msg;
+
     ofp_msg_init(&msg, OFPT_PACKET_OUT, 11);
-    msg.packet_out.buffer_id = OFP_NO_BUFFER;
-    msg.packet_out.in_port = OFPP_CONTROLLER;
-    msg.packet_out.actions.n = 1;
-    msg.packet_out.actions.actions = &output;
-    msg.packet_out.data = frame;
-    msg.packet_out.len = sizeof frame;
+    msg.packet_out = fixture_packet_out(&output);
     assert_encodes_to_hex(&msg, fixtures[OFPT_PACKET_OUT].hex);
 }
 END_TEST
@@ -864,17 +875,8 @@ END_TEST
  * what 'out' already holds. */
 START_TEST(test_packet_out_encode_direct)
 {
-    static const uint8_t frame[] = {1, 2, 3, 4};
-    struct ofp_action output = {.type = OFPAT_OUTPUT};
-    output.output.port = 2;
-    output.output.max_len = OFPCML_MAX;
-    struct ofp_packet_out po = {
-        .buffer_id = OFP_NO_BUFFER,
-        .in_port = OFPP_CONTROLLER,
-        .actions = {1, &output},
-        .len = sizeof frame,
-        .data = frame,
-    };
+    struct ofp_action output;
+    struct ofp_packet_out po = fixture_packet_out(&output);
     size_t len;
     uint8_t *want = test_parse_hex(fixtures[OFPT_PACKET_OUT].hex, &len);
 
