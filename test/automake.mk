@@ -203,7 +203,7 @@ test_plugins_lldp_probe_la_LDFLAGS = $(AM_LDFLAGS) $(TEST_PLUGIN_LDFLAGS)
 TESTS += test/test-bench-smoke.sh
 dist_noinst_SCRIPTS += test/test-bench-smoke.sh test/bench/run-bench.py \
 	test/bench/osken_l2.py test/bench/flowpush.py test/bench/rest_load.py \
-	test/bench/dataplane.py
+	test/bench/dataplane.py test/bench/pair.py
 
 # make bench: the codec micro-benchmark, then the side-by-side run
 # (Sluice, os-ken, the ceiling; flow push into OVS needs root).
