@@ -13,81 +13,47 @@ their medians, B / A, is the ratio of their per-message costs' inverses.
 Every round starts fresh processes.  A build paired with itself gives
 1.00 +- 0.01.  Prints each round and the median of the rounds' ratios;
 exit status 1 if a run failed.  The emulator is A's unless --emulator.
+Daemons start as run-bench.py starts them; like `make bench`, it needs the
+system Python (Mininet's helpers): /usr/bin/python3 pair.py ...
 """
 import argparse
+import importlib.util
 import json
 import os
-import socket
+import shutil
 import subprocess
 import sys
-import tempfile
-import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
+def load_run_bench():
+    """run-bench.py as a module: its Bench.start() starts a daemon the way
+    `make bench` does (config, pinning to CPU 0, waiting for it to
+    listen), and its stop() stops one."""
+    spec = importlib.util.spec_from_file_location(
+        'run_bench', os.path.join(HERE, 'run-bench.py'))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 
-def accepts(port, proc, timeout=20.0):
-    """True once 127.0.0.1:'port' takes a connection; False if 'proc'
-    exits first or 'timeout' passes."""
-    deadline = time.monotonic() + timeout
-    while proc.poll() is None and time.monotonic() < deadline:
-        try:
-            socket.create_connection(('127.0.0.1', port), 0.5).close()
-            return True
-        except OSError:
-            time.sleep(0.05)
-    return False
+RB = load_run_bench()
 
 
-def start(builddir, tmp, name, pin):
-    port, rest_port = free_port(), free_port()
-    cfg = os.path.join(tmp, name + '.yaml')
-    with open(cfg, 'w') as f:
-        f.write('openflow:\n  listen: ["tcp:127.0.0.1:%d"]\n'
-                '  packet_in_rate: 100000000\n'
-                'rest:\n  listen: "127.0.0.1:%d"\n'
-                'log:\n  level: warn\n'
-                'apps:\n  - name: l2_learning\n' % (port, rest_port))
-    log = open(os.path.join(tmp, name + '.log'), 'w')
-    proc = subprocess.Popen(
-        pin + [os.path.join(builddir, 'controller/sluice'), '-c', cfg,
-               '--app-path', os.path.join(builddir, 'apps/.libs')],
-        stdout=log, stderr=subprocess.STDOUT)
-    if not accepts(port, proc):
-        proc.kill()
-        proc.wait()
-        raise RuntimeError('%s did not listen (log %s)' % (name, log.name))
-    return proc, port
-
-
-def stop(proc):
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def one_round(args, tmp):
-    ncpu = os.cpu_count() or 1
-    pin_ctl = ['taskset', '-c', '0'] if ncpu > 1 else []
-    pin_emu = ['taskset', '-c', '1-%d' % (ncpu - 1)] if ncpu > 1 else []
+def one_round(args, benches):
     procs, emus = [], []
     try:
-        for name, b in (('a', args.a), ('b', args.b)):
-            procs.append(start(b, tmp, name, pin_ctl))
+        for bench in benches:
+            port = RB.free_port()
+            procs.append((bench.start('sluice', port), port))
         for proc, port in procs:
             emus.append(subprocess.Popen(
-                pin_emu + [args.emulator, 'throughput', '--controller',
-                           '127.0.0.1:%d' % port, '--switches',
-                           str(args.switches), '--loops', str(args.loops),
-                           '--ms', str(args.ms), '--json'],
+                benches[0].pin_emu + [
+                    args.emulator, 'throughput', '--controller',
+                    '127.0.0.1:%d' % port, '--switches', str(args.switches),
+                    '--loops', str(args.loops), '--ms', str(args.ms),
+                    '--json'],
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
         rates = []
         for e in emus:
@@ -103,7 +69,7 @@ def one_round(args, tmp):
                 e.kill()
                 e.wait()
         for proc, _ in procs:
-            stop(proc)
+            RB.stop(proc)
 
 
 def median(values):
@@ -135,11 +101,14 @@ def main():
         if not os.access(os.path.join(b, 'controller/sluice'), os.X_OK):
             ap.error('%s: no controller/sluice (not a build directory?)' % b)
 
+    srcdir = os.path.join(HERE, '..', '..')
+    benches = [RB.Bench(argparse.Namespace(builddir=b, srcdir=srcdir))
+               for b in (args.a, args.b)]
     rounds = []
-    with tempfile.TemporaryDirectory(prefix='pair.') as tmp:
+    try:
         for i in range(args.rounds):
             try:
-                a, b = one_round(args, tmp)
+                a, b = one_round(args, benches)
             except (RuntimeError, ValueError, KeyError,
                     subprocess.TimeoutExpired) as e:
                 print('pair: round %d: %s' % (i + 1, e), file=sys.stderr)
@@ -148,6 +117,9 @@ def main():
             if not args.json:
                 print('round %d: A %.3f M/s  B %.3f M/s  B/A %.3f'
                       % (i + 1, a / 1e6, b / 1e6, b / a), flush=True)
+    finally:
+        for bench in benches:
+            shutil.rmtree(bench.tmp, ignore_errors=True)
     m = median([r['b_over_a'] for r in rounds])
     if args.json:
         print(json.dumps({'a': os.path.abspath(args.a),
