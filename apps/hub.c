@@ -135,4 +135,5 @@ const struct sl_app_def sluice_app = {
     .start = hub_start,
     .stop = hub_stop,
     .fini = hub_fini,
+    .flags = SL_APP_F_PACKET_L2, /* floods without reading the frame */
 };

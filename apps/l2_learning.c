@@ -2174,5 +2174,5 @@ const struct sl_app_def sluice_app = {
     .start = l2_start,
     .stop = l2_stop,
     .fini = l2_fini,
-    .flags = SL_APP_F_ADOPT_FLOWS,
+    .flags = SL_APP_F_ADOPT_FLOWS | SL_APP_F_PACKET_L2,
 };

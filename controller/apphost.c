@@ -1417,6 +1417,19 @@ sl_apps_owner_adopts(const struct sl_apps *apps, uint16_t owner)
     return ctx && (ctx->def.flags & SL_APP_F_ADOPT_FLOWS);
 }
 
+bool
+sl_apps_packet_l2_only(const struct sl_apps *apps)
+{
+    const struct app_handlers *hs = &apps->handlers[SL_EV_PACKET_IN];
+
+    for (size_t i = 0; i < hs->n; i++) {
+        if (!(apps->ctxs[hs->h[i].app]->def.flags & SL_APP_F_PACKET_L2)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 uint16_t
 sl_apps_owner_id(const char *name)
 {

@@ -206,6 +206,11 @@ const char *sl_apps_owner_name(const struct sl_apps *apps, uint16_t owner);
 /* True if a loaded app has owner id 'owner' and SL_APP_F_ADOPT_FLOWS in
  * its descriptor's flags (for the flow programmer's 'adopt' op). */
 bool sl_apps_owner_adopts(const struct sl_apps *apps, uint16_t owner);
+/* True if every app subscribed to SL_EV_PACKET_IN (none: true) has
+ * SL_APP_F_PACKET_L2 in its descriptor's flags: their frames need parsing
+ * no further than L2.  Subscriptions are made in init and start, so the
+ * answer holds from sl_apps_start() on. */
+bool sl_apps_packet_l2_only(const struct sl_apps *apps);
 /* The flow owner of the REST API (flows added with /stats/flowentry):
  * sl_apps_owner_id("rest").  No app may be named "rest" or have this id;
  * sl_apps_owner_name() says "rest", sl_apps_owner_adopts() is true for it

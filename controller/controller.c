@@ -556,6 +556,11 @@ sl_controller_start(struct sl_controller *ctl, char *err, size_t errlen)
     if (error) {
         return error;
     }
+    /* The topology completes the frames it learns hosts from itself. */
+    ctl->dps.packet_l2_only = sl_apps_packet_l2_only(ctl->apps);
+    SL_INFO("packet-ins parsed %s", ctl->dps.packet_l2_only
+                                        ? "to L2 (every app reads only L2)"
+                                        : "whole");
     ctl->started = true;
     ctl->started_at = sl_wall_clock();
     struct timeval tv = {0, (int) (SL_LAG_INTERVAL * 1e6)};

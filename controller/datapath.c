@@ -850,7 +850,12 @@ dp_recv_ready(struct sl_datapath *dp, const struct ofp_msg *msg)
             return;
         }
         struct ofp_packet pkt;
-        ofp_packet_parse(&pkt, msg->packet_in.data, msg->packet_in.len);
+        if (dp->dps->packet_l2_only) {
+            ofp_packet_parse_l2(&pkt, msg->packet_in.data,
+                                msg->packet_in.len);
+        } else {
+            ofp_packet_parse(&pkt, msg->packet_in.data, msg->packet_in.len);
+        }
         dp_deliver(dp, msg, pkt.layer == OFP_PACKET_NONE ? NULL : &pkt);
         break;
     }

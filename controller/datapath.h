@@ -74,7 +74,8 @@ struct sl_dp_ops {
     void (*ready)(struct sl_datapath *dp, void *aux);
     /* A decoded message from a READY session (see above for what is not
      * passed on).  'pkt' is the parsed frame of a PACKET_IN (NULL for
-     * other types or when not Ethernet).  'msg' and 'pkt' are valid during
+     * other types or when not Ethernet), parsed to L2 only when
+     * 'packet_l2_only' is set.  'msg' and 'pkt' are valid during
      * the call only. */
     void (*msg)(struct sl_datapath *dp, const struct ofp_msg *msg,
                 const struct ofp_packet *pkt, void *aux);
@@ -113,6 +114,10 @@ struct sl_datapaths {
                                      * cache: apps answer the switch that
                                      * spoke, so most lookups repeat */
     size_t n_ready;
+    /* PACKET_IN frames are parsed to L2 only (ofp_packet_parse_l2()),
+     * for readers that complete them when they need more; false (the
+     * default): parsed whole. */
+    bool packet_l2_only;
     /* Counters (for metrics and logs). */
     uint64_t n_accepted, n_replaced, n_handshake_timeouts, n_dead_peers,
         n_decode_errors, n_packet_in_dropped;

@@ -572,7 +572,7 @@ parse_ipv6(struct ofp_packet *pkt, struct ofp_rd *rd, size_t *ip_end, bool *l4)
 /* ---- frame ---- */
 
 enum ofp_packet_error
-ofp_packet_parse(struct ofp_packet *pkt, const void *frame, size_t len)
+ofp_packet_parse_l2(struct ofp_packet *pkt, const void *frame, size_t len)
 {
     uint32_t len32 = len > UINT32_MAX ? UINT32_MAX : (uint32_t) len;
     struct ofp_rd rd;
@@ -585,8 +585,24 @@ ofp_packet_parse(struct ofp_packet *pkt, const void *frame, size_t len)
         packet_init(pkt, frame, len32);
         return error;
     }
+    pkt->flags |= OFP_PACKET_F_SHALLOW;
+    return OFP_PACKET_OK;
+}
+
+enum ofp_packet_error
+ofp_packet_parse_rest(struct ofp_packet *pkt)
+{
+    struct ofp_rd rd;
+
+    if (!(pkt->flags & OFP_PACKET_F_SHALLOW)) {
+        return OFP_PACKET_OK;
+    }
+    pkt->flags &= (uint8_t) ~OFP_PACKET_F_SHALLOW;
+    /* parse_eth() left 'l3_ofs' within the frame, and 'end' at its end. */
+    ofp_rd_init(&rd, pkt->frame + pkt->l3_ofs, pkt->len - pkt->l3_ofs);
 
     /* One call of parse_l4(), for IPv4 and IPv6, so that it is inlined. */
+    enum ofp_packet_error error;
     size_t ip_end = 0;
     bool l4 = false;
     switch (pkt->eth_type) {
@@ -605,6 +621,13 @@ ofp_packet_parse(struct ofp_packet *pkt, const void *frame, size_t len)
         return error;
     }
     return parse_l4(pkt, &rd, ip_end);
+}
+
+enum ofp_packet_error
+ofp_packet_parse(struct ofp_packet *pkt, const void *frame, size_t len)
+{
+    enum ofp_packet_error error = ofp_packet_parse_l2(pkt, frame, len);
+    return error ? error : ofp_packet_parse_rest(pkt);
 }
 
 /* Appends an Ethernet header and returns the frame's start in 'out'. */

@@ -153,9 +153,14 @@ enum ofp_packet_layer {
 
 /* 'flags'. */
 enum {
-    OFP_PACKET_F_CUT = 1 << 0, /* the IP (or UDP) length goes past the end
-                                * of the frame: the frame is a prefix of
-                                * the packet; 'end' is the frame's end */
+    OFP_PACKET_F_CUT = 1 << 0,     /* the IP (or UDP) length goes past the
+                                    * end of the frame: the frame is a
+                                    * prefix of the packet; 'end' is the
+                                    * frame's end */
+    OFP_PACKET_F_SHALLOW = 1 << 1, /* ofp_packet_parse_l2() stopped after
+                                    * L2 as asked, not at an error: the
+                                    * headers after 'l3_ofs' are not parsed
+                                    * yet (ofp_packet_parse_rest()) */
 };
 
 /* 'ip.frag'. */
@@ -299,6 +304,24 @@ struct ofp_packet {
  * are still valid (a truncated TCP header leaves L2 and L3). */
 enum ofp_packet_error ofp_packet_parse(struct ofp_packet *pkt,
                                        const void *frame, size_t len);
+
+/* The two halves of ofp_packet_parse(), for readers that may need only the
+ * Ethernet header (a learning switch reads addresses and VLAN tags; the
+ * controller parses the rest only when one of its readers asks for it).
+ *
+ * ofp_packet_parse_l2() parses the Ethernet header and its tags: on
+ * success 'layer' is OFP_PACKET_L2, OFP_PACKET_F_SHALLOW is set and the
+ * fields of the deeper layers are zero.  Errors are ofp_packet_parse()'s
+ * for L2 (the result is then empty, and not shallow).
+ *
+ * ofp_packet_parse_rest() goes on from where ofp_packet_parse_l2() stopped
+ * and clears OFP_PACKET_F_SHALLOW: the result and the return value are
+ * then what ofp_packet_parse() gives for the frame.  On a result that is
+ * not shallow (parsed whole already, or its L2 was bad) it changes nothing
+ * and returns OFP_PACKET_OK. */
+enum ofp_packet_error ofp_packet_parse_l2(struct ofp_packet *pkt,
+                                          const void *frame, size_t len);
+enum ofp_packet_error ofp_packet_parse_rest(struct ofp_packet *pkt);
 
 /* Appends to 'out' an Ethernet/IPv4 ARP frame with operation 'op', sender
  * 'sha'/'spa' and target 'tha'/'tpa' (IPv4 addresses in host order; 'tha'

@@ -13,7 +13,8 @@
  *
  * The codec (ofproto/) does the byte work: flows are validated and copied
  * by encoding and decoding them, frames are parsed with ofp_packet_parse()
- * at each table of ah_trace().
+ * at each table of ah_trace() (a packet-in's only to L2 for an app with
+ * SL_APP_F_PACKET_L2, as the host does).
  *
  * Misuse by the test (an unknown switch, a bad MAC text...) and app
  * behaviour the real host would not survive either (answering a REST
@@ -2969,7 +2970,12 @@ ah_emit_packet_in(struct ah *ah, uint64_t dpid, uint32_t in_port,
     msg.packet_in.data = data;
     ev.msg = &msg;
 
-    ofp_packet_parse(&pkt, data, len);
+    /* As the host parses for an app that reads only L2. */
+    if (ah->def.flags & SL_APP_F_PACKET_L2) {
+        ofp_packet_parse_l2(&pkt, data, len);
+    } else {
+        ofp_packet_parse(&pkt, data, len);
+    }
     ev.packet_in.pkt = pkt.layer >= OFP_PACKET_L2 ? &pkt : NULL;
     ev.packet_in.in_port = in_port;
     v = ah_dispatch(ah, &ev);

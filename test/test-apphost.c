@@ -1041,6 +1041,30 @@ START_TEST(test_hub_does_not_adopt)
 }
 END_TEST
 
+START_TEST(test_packet_l2_only_when_every_reader_says_so)
+{
+    /* Both flag SL_APP_F_PACKET_L2. */
+    load_ok("apps:\n  - name: l2_learning\n  - name: hub\n");
+    ck_assert(sl_apps_packet_l2_only(apps));
+}
+END_TEST
+
+START_TEST(test_packet_whole_for_one_unflagged_reader)
+{
+    /* 'good' handles PACKET_INs without the flag: it may read L3. */
+    load_ok("apps:\n  - name: l2_learning\n  - name: good\n");
+    ck_assert(!sl_apps_packet_l2_only(apps));
+}
+END_TEST
+
+START_TEST(test_packet_l2_only_without_readers)
+{
+    ck_assert(sl_apps_packet_l2_only(apps));
+    load_ok("apps: []\n");
+    ck_assert(sl_apps_packet_l2_only(apps));
+}
+END_TEST
+
 /* ---- host functions ---- */
 
 static int done_calls;
@@ -1783,6 +1807,9 @@ apphost_suite(void)
     tcase_add_test(tc, test_owner_id_is_fixed_and_never_reserved);
     tcase_add_test(tc, test_owner_id_collision_refused_before_loading);
     tcase_add_test(tc, test_owner_adopts_only_flagged_apps);
+    tcase_add_test(tc, test_packet_l2_only_when_every_reader_says_so);
+    tcase_add_test(tc, test_packet_whole_for_one_unflagged_reader);
+    tcase_add_test(tc, test_packet_l2_only_without_readers);
     tcase_add_test(tc, test_hub_does_not_adopt);
     suite_add_tcase(s, tc);
 

@@ -58,6 +58,9 @@ static struct {
     int n_pkt; /* PACKET_INs with a parsed frame */
     uint16_t pkt_eth_type;
     uint32_t pkt_in_port;
+    int pkt_layer;     /* of the last parsed frame */
+    uint32_t pkt_spa;  /* its ARP sender address (0: not parsed) */
+    bool pkt_shallow;  /* OFP_PACKET_F_SHALLOW */
     int n_port_ok; /* PORT_STATUS seen with the table updated */
 } rec;
 
@@ -82,6 +85,9 @@ on_msg(struct sl_datapath *dp, const struct ofp_msg *msg,
     if (msg->type == OFPT_PACKET_IN && pkt) {
         rec.n_pkt++;
         rec.pkt_eth_type = pkt->eth_type;
+        rec.pkt_layer = pkt->layer;
+        rec.pkt_spa = pkt->arp.spa;
+        rec.pkt_shallow = (pkt->flags & OFP_PACKET_F_SHALLOW) != 0;
         const struct ofp_oxm *oxm =
             ofp_match_find(&msg->packet_in.match, OFPXMT_OFB_IN_PORT);
         rec.pkt_in_port = oxm ? oxm->value.u32 : 0;
@@ -885,6 +891,33 @@ START_TEST(test_packet_in_rate_zero_is_unlimited)
 }
 END_TEST
 
+START_TEST(test_packet_in_parsed_whole_by_default)
+{
+    struct fsw *s = fsw_connect("fake", NULL, NULL);
+    handshake(s, TEST_DPID);
+    send_packet_ins(s, 1, 2);
+    ck_assert(RUN_UNTIL(rec.n_pkt == 1, STEP_TIMEOUT));
+    ck_assert_int_eq(rec.pkt_layer, OFP_PACKET_L3);
+    ck_assert_uint_eq(rec.pkt_spa, 0x0a000009);
+    ck_assert(!rec.pkt_shallow);
+}
+END_TEST
+
+START_TEST(test_packet_in_parsed_to_l2_when_asked)
+{
+    dps.packet_l2_only = true;
+    struct fsw *s = fsw_connect("fake", NULL, NULL);
+    handshake(s, TEST_DPID);
+    send_packet_ins(s, 1, 2);
+    ck_assert(RUN_UNTIL(rec.n_pkt == 1, STEP_TIMEOUT));
+    ck_assert_uint_eq(rec.pkt_eth_type, OFP_ETH_TYPE_ARP);
+    ck_assert_uint_eq(rec.pkt_in_port, 2);
+    ck_assert_int_eq(rec.pkt_layer, OFP_PACKET_L2);
+    ck_assert_uint_eq(rec.pkt_spa, 0);
+    ck_assert(rec.pkt_shallow);
+}
+END_TEST
+
 START_TEST(test_packet_in_with_short_frame_has_no_packet)
 {
     struct fsw *s = fsw_connect("fake", NULL, NULL);
@@ -1319,6 +1352,8 @@ datapath_suite(void)
     tcase_add_test(tc, test_same_dpid_replaces_old_session);
     tcase_add_test(tc, test_packet_in_budget_drops_the_excess);
     tcase_add_test(tc, test_packet_in_rate_zero_is_unlimited);
+    tcase_add_test(tc, test_packet_in_parsed_whole_by_default);
+    tcase_add_test(tc, test_packet_in_parsed_to_l2_when_asked);
     tcase_add_test(tc, test_packet_in_with_short_frame_has_no_packet);
     tcase_add_test(tc, test_port_status_updates_the_table);
     tcase_add_test(tc, test_many_ports_grow_the_table);

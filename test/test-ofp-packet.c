@@ -163,6 +163,40 @@ append(char *buf, size_t size, const char *text)
 #define ck_assert_perr(GOT, WANT)                                             \
     ck_assert_str_eq(ofp_packet_error_name(GOT), ofp_packet_error_name(WANT))
 
+/* ofp_packet_parse() of 'frame' into 'pkt', checked against the same parse
+ * in two halves: ofp_packet_parse_l2() gives a shallow L2 result (or, on an
+ * L2 error, the same empty one), and ofp_packet_parse_rest() then gives
+ * byte for byte the same result and error as the whole parse. */
+static enum ofp_packet_error
+parse_checked(struct ofp_packet *pkt, const uint8_t *frame, size_t len)
+{
+    enum ofp_packet_error error = ofp_packet_parse(pkt, frame, len);
+    struct ofp_packet half;
+    enum ofp_packet_error l2_error = ofp_packet_parse_l2(&half, frame, len);
+
+    if (pkt->layer == OFP_PACKET_NONE) {
+        ck_assert_perr(l2_error, error);
+        ck_assert_int_eq(half.flags, 0);
+    } else {
+        ck_assert_perr(l2_error, OFP_PACKET_OK);
+        ck_assert_int_eq(half.layer, OFP_PACKET_L2);
+        ck_assert_int_eq(half.flags, OFP_PACKET_F_SHALLOW);
+        ck_assert_uint_eq(half.end, len);
+        ck_assert_uint_eq(half.payload_ofs, pkt->l3_ofs);
+        ck_assert_uint_eq(half.ip.proto, 0);
+        ck_assert_ptr_null(half.arp.sha);
+        ck_assert_ptr_null(half.ipv6.src);
+        ck_assert_uint_eq(half.tp_src, 0);
+        ck_assert_ptr_null(half.nd.target);
+        ck_assert_perr(ofp_packet_parse_rest(&half), error);
+    }
+    ck_assert_int_eq(memcmp(&half, pkt, sizeof half), 0);
+    /* Once whole, it stays as it is. */
+    ck_assert_perr(ofp_packet_parse_rest(&half), OFP_PACKET_OK);
+    ck_assert_int_eq(memcmp(&half, pkt, sizeof half), 0);
+    return error;
+}
+
 /* Parses 'hex' with 'bytes' changed at offset 'ofs' (none if 'n' == 0),
  * expecting 'want'.  Returns the frame, which 'pkt' borrows. */
 static uint8_t *
@@ -175,7 +209,7 @@ parse_patched(struct ofp_packet *pkt, const char *hex, size_t ofs,
     if (n) {
         memcpy(frame + ofs, bytes, n);
     }
-    ck_assert_perr(ofp_packet_parse(pkt, frame, len), want);
+    ck_assert_perr(parse_checked(pkt, frame, len), want);
     return frame;
 }
 
@@ -245,7 +279,7 @@ check_every_cut(const char *hex, size_t ip_end, const struct cut_expect *exp,
         }
         uint8_t *frame = exact_copy(whole, n);
         struct ofp_packet pkt;
-        enum ofp_packet_error error = ofp_packet_parse(&pkt, frame, n);
+        enum ofp_packet_error error = parse_checked(&pkt, frame, n);
         if (error != e->error || pkt.layer != e->layer) {
             ck_abort_msg("cut at %zu: got %s at layer %d, want %s at %d", n,
                          ofp_packet_error_name(error), pkt.layer,
@@ -294,7 +328,7 @@ START_TEST(test_eth_runt_is_truncated)
     check_invariants(&pkt, 13);
     free(f);
 
-    ck_assert_perr(ofp_packet_parse(&pkt, NULL, 0), OFP_PACKET_ERR_ETH_TRUNC);
+    ck_assert_perr(parse_checked(&pkt, NULL, 0), OFP_PACKET_ERR_ETH_TRUNC);
     ck_assert_int_eq(pkt.layer, OFP_PACKET_NONE);
     check_invariants(&pkt, 0);
 }
@@ -863,7 +897,7 @@ START_TEST(test_ipv6_payload_length_past_frame)
     /* ...but the UDP header still has to be in the frame. */
     f = parse_patched(&pkt, ipv6_udp_hex, 18, "\x00\x64", 2, OFP_PACKET_OK);
     uint8_t *cut = exact_copy(f, 60);
-    ck_assert_perr(ofp_packet_parse(&pkt, cut, 60), OFP_PACKET_ERR_UDP_TRUNC);
+    ck_assert_perr(parse_checked(&pkt, cut, 60), OFP_PACKET_ERR_UDP_TRUNC);
     ck_assert_int_eq(pkt.layer, OFP_PACKET_L3);
     ck_assert(pkt.flags & OFP_PACKET_F_CUT);
     free(cut);
@@ -912,7 +946,7 @@ START_TEST(test_ipv6_each_extension_header)
         size_t len;
         uint8_t *f = ipv6_frame(cases[i].nh, hex, &len);
         struct ofp_packet pkt;
-        ck_assert_perr(ofp_packet_parse(&pkt, f, len), OFP_PACKET_OK);
+        ck_assert_perr(parse_checked(&pkt, f, len), OFP_PACKET_OK);
         ck_assert_uint_eq(pkt.ipv6.exthdr, cases[i].bit);
         ck_assert_uint_eq(pkt.ipv6.n_exthdrs, 1);
         ck_assert_uint_eq(pkt.ip.proto, OFP_IPPROTO_UDP);
@@ -976,7 +1010,7 @@ START_TEST(test_ipv6_no_next_header)
     size_t len;
     /* Hop-by-Hop whose next header is 59. */
     uint8_t *f = ipv6_frame(OFP_IPPROTO_HOPOPTS, "3b00 0104 00000000", &len);
-    ck_assert_perr(ofp_packet_parse(&pkt, f, len), OFP_PACKET_OK);
+    ck_assert_perr(parse_checked(&pkt, f, len), OFP_PACKET_OK);
     ck_assert_int_eq(pkt.layer, OFP_PACKET_L3);
     ck_assert_uint_eq(pkt.ipv6.exthdr, OFPIEH_HOP | OFPIEH_NONEXT);
     ck_assert_uint_eq(pkt.ip.proto, OFP_IPPROTO_NONE);
@@ -1012,7 +1046,7 @@ START_TEST(test_ipv6_exthdr_unsequenced)
     uint8_t *f =
         ipv6_frame(OFP_IPPROTO_DSTOPTS,
                    "0000 0104 00000000 1100 0104 00000000" UDP_8, &len);
-    ck_assert_perr(ofp_packet_parse(&pkt, f, len), OFP_PACKET_OK);
+    ck_assert_perr(parse_checked(&pkt, f, len), OFP_PACKET_OK);
     ck_assert_uint_eq(pkt.ipv6.exthdr,
                       OFPIEH_DEST | OFPIEH_HOP | OFPIEH_UNSEQ);
     ck_assert_uint_eq(pkt.tp_src, 40000);
@@ -1020,7 +1054,7 @@ START_TEST(test_ipv6_exthdr_unsequenced)
     /* Fragment, then Routing. */
     f = ipv6_frame(OFP_IPPROTO_FRAGMENT,
                    "2b00 0000 00000001 1100 0000 00000000" UDP_8, &len);
-    ck_assert_perr(ofp_packet_parse(&pkt, f, len), OFP_PACKET_OK);
+    ck_assert_perr(parse_checked(&pkt, f, len), OFP_PACKET_OK);
     ck_assert_uint_eq(pkt.ipv6.exthdr,
                       OFPIEH_FRAG | OFPIEH_ROUTER | OFPIEH_UNSEQ);
     free(f);
@@ -1035,7 +1069,7 @@ START_TEST(test_ipv6_exthdr_repeated)
     uint8_t *f =
         ipv6_frame(OFP_IPPROTO_ROUTING,
                    "2b00 0000 00000000 1100 0000 00000000" UDP_8, &len);
-    ck_assert_perr(ofp_packet_parse(&pkt, f, len), OFP_PACKET_OK);
+    ck_assert_perr(parse_checked(&pkt, f, len), OFP_PACKET_OK);
     ck_assert_uint_eq(pkt.ipv6.exthdr, OFPIEH_ROUTER | OFPIEH_UNREP);
     free(f);
     /* Destination Options before and after Routing is allowed. */
@@ -1043,7 +1077,7 @@ START_TEST(test_ipv6_exthdr_repeated)
                    "2b00 0104 00000000 3c00 0000 00000000"
                    " 1100 0104 00000000" UDP_8,
                    &len);
-    ck_assert_perr(ofp_packet_parse(&pkt, f, len), OFP_PACKET_OK);
+    ck_assert_perr(parse_checked(&pkt, f, len), OFP_PACKET_OK);
     ck_assert_uint_eq(pkt.ipv6.exthdr, OFPIEH_DEST | OFPIEH_ROUTER);
     ck_assert_uint_eq(pkt.ipv6.n_exthdrs, 3);
     free(f);
@@ -1052,7 +1086,7 @@ START_TEST(test_ipv6_exthdr_repeated)
                    "3c00 0104 00000000 3c00 0104 00000000"
                    " 1100 0104 00000000" UDP_8,
                    &len);
-    ck_assert_perr(ofp_packet_parse(&pkt, f, len), OFP_PACKET_OK);
+    ck_assert_perr(parse_checked(&pkt, f, len), OFP_PACKET_OK);
     ck_assert_uint_eq(pkt.ipv6.exthdr, OFPIEH_DEST | OFPIEH_UNREP);
     free(f);
 }
@@ -1070,7 +1104,7 @@ START_TEST(test_ipv6_exthdr_chain_limit)
     }
     append(hex, sizeof hex, " 1100 0104 00000000" UDP_8);
     uint8_t *f = ipv6_frame(OFP_IPPROTO_DSTOPTS, hex, &len);
-    ck_assert_perr(ofp_packet_parse(&pkt, f, len), OFP_PACKET_OK);
+    ck_assert_perr(parse_checked(&pkt, f, len), OFP_PACKET_OK);
     ck_assert_uint_eq(pkt.ipv6.n_exthdrs, OFP_PACKET_MAX_EXTHDRS);
     ck_assert_int_eq(pkt.layer, OFP_PACKET_L4);
     free(f);
@@ -1082,7 +1116,7 @@ START_TEST(test_ipv6_exthdr_chain_limit)
     }
     append(hex, sizeof hex, " 1100 0104 00000000" UDP_8);
     f = ipv6_frame(OFP_IPPROTO_DSTOPTS, hex, &len);
-    ck_assert_perr(ofp_packet_parse(&pkt, f, len),
+    ck_assert_perr(parse_checked(&pkt, f, len),
                    OFP_PACKET_ERR_IPV6_EXT_CHAIN);
     ck_assert_int_eq(pkt.layer, OFP_PACKET_L3);
     ck_assert_uint_eq(pkt.ip.proto, OFP_IPPROTO_DSTOPTS);
@@ -1100,7 +1134,7 @@ START_TEST(test_ipv6_exthdr_runs_off_the_end)
     /* Hop-by-Hop of 16 bytes in an 8-byte payload at the end of the
      * frame. */
     uint8_t *f = ipv6_frame(OFP_IPPROTO_HOPOPTS, "1101 0104 00000000", &len);
-    ck_assert_perr(ofp_packet_parse(&pkt, f, len),
+    ck_assert_perr(parse_checked(&pkt, f, len),
                    OFP_PACKET_ERR_IPV6_EXT_TRUNC);
     ck_assert_int_eq(pkt.layer, OFP_PACKET_L3);
     ck_assert_uint_eq(pkt.ip.proto, OFP_IPPROTO_HOPOPTS);
@@ -1115,21 +1149,21 @@ START_TEST(test_ipv6_exthdr_runs_off_the_end)
                    "1102 0201 00000000 20010db8000000000000000000000002",
                    &len);
     f[19] = 16;
-    ck_assert_perr(ofp_packet_parse(&pkt, f, len),
+    ck_assert_perr(parse_checked(&pkt, f, len),
                    OFP_PACKET_ERR_IPV6_EXT_TRUNC);
     ck_assert_uint_eq(pkt.ip.proto, OFP_IPPROTO_ROUTING);
     free(f);
 
     /* AH whose 4-byte length unit puts it past the end. */
     f = ipv6_frame(OFP_IPPROTO_AH, "1103 0000 00000100 00000001", &len);
-    ck_assert_perr(ofp_packet_parse(&pkt, f, len),
+    ck_assert_perr(parse_checked(&pkt, f, len),
                    OFP_PACKET_ERR_IPV6_EXT_TRUNC);
     ck_assert_uint_eq(pkt.ip.proto, OFP_IPPROTO_AH);
     free(f);
 
     /* Fewer than 8 bytes left for a Fragment header. */
     f = ipv6_frame(OFP_IPPROTO_FRAGMENT, "1100 0000 0000", &len);
-    ck_assert_perr(ofp_packet_parse(&pkt, f, len),
+    ck_assert_perr(parse_checked(&pkt, f, len),
                    OFP_PACKET_ERR_IPV6_EXT_TRUNC);
     free(f);
 }
@@ -1256,13 +1290,13 @@ START_TEST(test_icmpv6_echo_and_truncated)
     size_t len;
     uint8_t *f =
         ipv6_frame(OFP_IPPROTO_ICMPV6, "8000 0000 1234 0001 6869", &len);
-    ck_assert_perr(ofp_packet_parse(&pkt, f, len), OFP_PACKET_OK);
+    ck_assert_perr(parse_checked(&pkt, f, len), OFP_PACKET_OK);
     ck_assert_uint_eq(pkt.icmp.type, 128);
     ck_assert_uint_eq(pkt.payload_ofs, 62);
     ck_assert_ptr_null(pkt.nd.target);
     free(f);
     f = ipv6_frame(OFP_IPPROTO_ICMPV6, "8000 0000 1234", &len);
-    ck_assert_perr(ofp_packet_parse(&pkt, f, len),
+    ck_assert_perr(parse_checked(&pkt, f, len),
                    OFP_PACKET_ERR_ICMPV6_TRUNC);
     ck_assert_int_eq(pkt.layer, OFP_PACKET_L3);
     free(f);
@@ -1347,12 +1381,12 @@ corpus_parse(const char *name, struct ofp_packet *pkt,
     const uint8_t *data = corpus_frame(msg, n, &len);
     uint8_t *frame = exact_copy(data, len);
     free(msg);
-    ck_assert_perr(ofp_packet_parse(pkt, frame, len), want);
+    ck_assert_perr(parse_checked(pkt, frame, len), want);
     check_invariants(pkt, len);
     return frame;
 }
 
-/* ofp_packet_parse() zeroes only what it does not set, in pieces: parsing
+/* parse_checked() zeroes only what it does not set, in pieces: parsing
  * into a struct full of garbage must give every byte that parsing into a
  * zeroed one gives, for every prefix of every frame above and for random
  * corruptions of them. */
@@ -1365,8 +1399,8 @@ check_parse_ignores_prior_contents(const uint8_t *frame, size_t len)
      * and this runs some 30000 times. */
     memset(&clean, 0, sizeof clean);
     memset(&dirty, 0xa5, sizeof dirty);
-    enum ofp_packet_error want = ofp_packet_parse(&clean, frame, len);
-    enum ofp_packet_error got = ofp_packet_parse(&dirty, frame, len);
+    enum ofp_packet_error want = parse_checked(&clean, frame, len);
+    enum ofp_packet_error got = parse_checked(&dirty, frame, len);
     if (got != want || memcmp(&clean, &dirty, sizeof clean)) {
         ck_abort_msg("%s: the result depends on the struct's old contents",
                      test_hex(frame, len));
@@ -1391,7 +1425,7 @@ START_TEST(test_parse_ignores_prior_contents)
             uint8_t *frame = exact_copy(whole, n);
             check_parse_ignores_prior_contents(frame, n);
             struct ofp_packet pkt;
-            ofp_packet_parse(&pkt, frame, n);
+            parse_checked(&pkt, frame, n);
             check_invariants(&pkt, n);
             free(frame);
         }
@@ -1734,7 +1768,7 @@ START_TEST(test_lldp_build_parse_round_trip)
     size_t len = out.len - 1;
     uint8_t *frame = exact_copy(out.data + 1, len);
     struct ofp_packet pkt;
-    ck_assert_perr(ofp_packet_parse(&pkt, frame, len), OFP_PACKET_OK);
+    ck_assert_perr(parse_checked(&pkt, frame, len), OFP_PACKET_OK);
     ck_assert_uint_eq(pkt.eth_type, OFP_ETH_TYPE_LLDP);
     ck_assert_mem_eq(pkt.eth_dst, ofp_lldp_dst, 6);
     ck_assert_mem_eq(pkt.eth_src, mac_a, 6);
@@ -1896,7 +1930,7 @@ START_TEST(test_arp_build_reply_round_trip)
                          0xc0a80002);
     ck_assert_uint_eq(out.len, 60);
     struct ofp_packet pkt;
-    ck_assert_perr(ofp_packet_parse(&pkt, out.data, out.len), OFP_PACKET_OK);
+    ck_assert_perr(parse_checked(&pkt, out.data, out.len), OFP_PACKET_OK);
     ck_assert_mem_eq(pkt.eth_dst, mac_b, 6);
     ck_assert_mem_eq(pkt.eth_src, mac_a, 6);
     ck_assert_uint_eq(pkt.arp.op, OFP_ARP_OP_REPLY);

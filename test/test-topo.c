@@ -2022,7 +2022,11 @@ assert_host(const struct sl_topo_host *h, const uint8_t *mac, uint16_t vlan,
     ck_assert_uint_eq(h->port_no, port_no);
 }
 
-START_TEST(hosts_learned)
+/* Hosts and their addresses, from frames the controller parsed to L2 only
+ * ('l2_only': no app reads further, the topology parses the rest itself)
+ * or whole. */
+static void
+check_hosts_learned(bool l2_only)
 {
     struct fsw *a, *b;
     uint8_t m1[6], m2[6], f[128];
@@ -2030,6 +2034,9 @@ START_TEST(hosts_learned)
     const struct sl_topo_host *hs[4];
 
     setup_std(NULL);
+    /* No app: nothing reads past L2. */
+    ck_assert(tapi.ctl.dps.packet_l2_only);
+    tapi.ctl.dps.packet_l2_only = l2_only;
     two_switches(&a, &b);
     mac_of(m1, 0x11);
     mac_of(m2, 0x12);
@@ -2128,6 +2135,17 @@ START_TEST(hosts_learned)
     /* by MAC: the one seen last. */
     ck_assert_ptr_eq(topo_host_by_mac(T(), m1), host(m1, 7));
     teardown();
+}
+
+START_TEST(hosts_learned)
+{
+    check_hosts_learned(true);
+}
+END_TEST
+
+START_TEST(hosts_learned_from_whole_parse)
+{
+    check_hosts_learned(false);
 }
 END_TEST
 
@@ -2773,6 +2791,7 @@ topo_suite(void)
     tcase_add_checked_fixture(tc, NULL, teardown);
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, hosts_learned);
+    tcase_add_test(tc, hosts_learned_from_whole_parse);
     tcase_add_test(tc, hosts_vlan_and_move);
     tcase_add_test(tc, hosts_not_learned);
     tcase_add_test(tc, hosts_removed);

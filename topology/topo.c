@@ -509,10 +509,19 @@ topo_host_add_ipv6(struct sl_topo_host *h, const uint8_t *ip)
     memcpy(h->ipv6[0], ip, 16);
 }
 
-/* Learns the addresses 'pkt' shows of its sender. */
+/* Learns the addresses 'pkt' shows of its sender.  A frame the controller
+ * parsed to L2 only (no app reads further) is parsed on here, in a copy:
+ * the apps see it as it was. */
 static void
 topo_host_addresses(struct sl_topo_host *h, const struct ofp_packet *pkt)
 {
+    struct ofp_packet whole;
+
+    if (pkt->flags & OFP_PACKET_F_SHALLOW) {
+        whole = *pkt;
+        ofp_packet_parse_rest(&whole);
+        pkt = &whole;
+    }
     if (pkt->layer < OFP_PACKET_L3) {
         return;
     }

@@ -319,6 +319,14 @@ struct sl_app_def {
  * flow_del/flow_del_all remove it. */
 #define SL_APP_F_ADOPT_FLOWS 0x1
 
+/* The app's SL_EV_PACKET_IN handlers read only the Ethernet part of
+ * 'packet_in.pkt' (addresses, VLAN tags, eth_type, l3_ofs) and the frame's
+ * bytes.  When every app that handles PACKET_INs says so, the host parses
+ * their frames no further than L2: 'pkt->layer' is then OFP_PACKET_L2 and
+ * OFP_PACKET_F_SHALLOW is set (ofp-packet.h, in sluice/ofp.h).  A host that does not know
+ * the flag parses whole frames, which such an app reads the same way. */
+#define SL_APP_F_PACKET_L2 0x2
+
 /* The first three fields of every descriptor. */
 #define SL_APP_DEF_HEADER                                                   \
     .abi_major = SL_APP_ABI_MAJOR, .abi_minor = SL_APP_ABI_MINOR,           \

@@ -227,6 +227,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     enum ofp_packet_error error = ofp_packet_parse(&pkt, data, size);
 
     check_packet(&pkt, error, data, size);
+
+    /* In two halves, as the controller parses for L2-only apps: the
+     * same result, byte for byte. */
+    struct ofp_packet half;
+    enum ofp_packet_error l2_error = ofp_packet_parse_l2(&half, data, size);
+    CHECK(pkt.layer == OFP_PACKET_NONE ? l2_error == error
+                                       : !l2_error && half.layer == OFP_PACKET_L2);
+    CHECK(ofp_packet_parse_rest(&half) == (l2_error ? OFP_PACKET_OK : error));
+    CHECK(memcmp(&half, &pkt, sizeof half) == 0);
+
     if (pkt.layer >= OFP_PACKET_L2 && pkt.eth_type == OFP_ETH_TYPE_LLDP) {
         check_lldp(data + pkt.l3_ofs, pkt.end - pkt.l3_ofs);
     }
