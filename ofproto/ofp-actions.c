@@ -358,11 +358,7 @@ action_encode(struct ofp_wbuf *out, const struct ofp_action *a)
     if (a->type == OFPAT_OUTPUT) {
         uint8_t *p = ofp_wbuf_reserve(out, OFP_ACTION_OUTPUT_LEN);
         if (p) {
-            ofp_store_be16(p, OFPAT_OUTPUT);
-            ofp_store_be16(p + 2, OFP_ACTION_OUTPUT_LEN);
-            ofp_store_be32(p + 4, a->output.port);
-            ofp_store_be16(p + 8, a->output.max_len);
-            memset(p + 10, 0, 6);
+            ofp_action_output_store(p, a);
         }
     } else {
         action_encode_other(out, a);

@@ -70,6 +70,18 @@ void ofp_actions_encode(struct ofp_wbuf *out, const struct ofp_action_list *);
 size_t ofp_action_wire_len(const struct ofp_action *);
 size_t ofp_actions_wire_len(const struct ofp_action_list *);
 
+/* Writes OUTPUT action 'a' (type OFPAT_OUTPUT) as its 16 wire bytes at
+ * 'p': for encoders that reserved room for a list of outputs at once. */
+static inline void
+ofp_action_output_store(uint8_t *p, const struct ofp_action *a)
+{
+    ofp_store_be16(p, OFPAT_OUTPUT);
+    ofp_store_be16(p + 2, 16); /* OFP_ACTION_OUTPUT_LEN */
+    ofp_store_be32(p + 4, a->output.port);
+    ofp_store_be16(p + 8, a->output.max_len);
+    memset(p + 10, 0, 6);
+}
+
 /* Checks the rules of OpenFlow 1.3 that framing does not show, so that
  * decoding stays about bytes and a peer's message is never unreadable for
  * its meaning: a set-field of a known basic field carries no mask

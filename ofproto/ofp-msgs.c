@@ -548,10 +548,61 @@ encode_packet_out(struct ofp_wbuf *out, const struct ofp_msg *msg)
     packet_out_body(out, &msg->packet_out);
 }
 
+/* Writes the PACKET_OUT of ofp_packet_out_encode() whose actions are all
+ * OUTPUTs and whose 'len' bytes fit the length field, into one
+ * reservation.  Returns false, with nothing written, for any other. */
+static bool
+packet_out_of_outputs(struct ofp_wbuf *out, uint32_t xid,
+                      const struct ofp_packet_out *po, enum ofperr *error)
+{
+    size_t n = po->actions.n;
+    if (n > (UINT16_MAX - OFP_PACKET_OUT_LEN) / OFP_ACTION_OUTPUT_LEN) {
+        return false;
+    }
+    size_t acts_len = n * OFP_ACTION_OUTPUT_LEN;
+    if (po->len > UINT16_MAX - OFP_PACKET_OUT_LEN - acts_len) {
+        return false; /* refused by the other path, as too long */
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (po->actions.actions[i].type != OFPAT_OUTPUT) {
+            return false;
+        }
+    }
+    size_t len = OFP_PACKET_OUT_LEN + acts_len + po->len;
+    uint8_t *p = ofp_wbuf_reserve(out, len);
+    if (!p) {
+        *error = OFPERR_OFPBRC_BAD_LEN; /* a full fixed buffer */
+        return true;
+    }
+    p[0] = OFP13_VERSION;
+    p[1] = OFPT_PACKET_OUT;
+    ofp_store_be16(p + 2, (uint16_t) len);
+    ofp_store_be32(p + 4, xid);
+    ofp_store_be32(p + 8, po->buffer_id);
+    ofp_store_be32(p + 12, po->in_port);
+    ofp_store_be16(p + 16, (uint16_t) acts_len);
+    memset(p + 18, 0, 6);
+    p += OFP_PACKET_OUT_LEN;
+    for (size_t i = 0; i < n; i++, p += OFP_ACTION_OUTPUT_LEN) {
+        ofp_action_output_store(p, &po->actions.actions[i]);
+    }
+    if (po->len) {
+        memcpy(p, po->data, po->len);
+    }
+    *error = 0;
+    return true;
+}
+
 enum ofperr
 ofp_packet_out_encode(struct ofp_wbuf *out, uint32_t xid,
                       const struct ofp_packet_out *po)
 {
+    /* A controller's packet-outs are nearly all a flood or an output or
+     * two: those go in one reservation, the others field by field. */
+    enum ofperr error;
+    if (packet_out_of_outputs(out, xid, po, &error)) {
+        return error;
+    }
     size_t start = out->len;
     if (header_begin(out, OFP13_VERSION, OFPT_PACKET_OUT, xid)) {
         packet_out_body(out, po);

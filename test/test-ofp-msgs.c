@@ -1842,6 +1842,97 @@ hp_rng(void)
     return (uint32_t) (hp_rng_state >> 11);
 }
 
+/* ofp_packet_out_encode() writes a list of outputs in one reservation and
+ * any other field by field: either way, after what 'out' holds, what
+ * ofp_msg_encode() writes for a message holding the same PACKET_OUT. */
+START_TEST(test_packet_out_encode_direct_matches_generic)
+{
+    static const uint16_t other[] = {OFPAT_POP_VLAN, OFPAT_DEC_NW_TTL,
+                                     OFPAT_SET_QUEUE, OFPAT_GROUP};
+    uint8_t frame[80];
+    struct ofp_action acts[8];
+    struct ofp_wbuf want;
+
+    hp_rng_state = 0x9e3779b97f4a7c15ull;
+    for (size_t i = 0; i < sizeof frame; i++) {
+        frame[i] = (uint8_t) hp_rng();
+    }
+    ofp_wbuf_init(&want);
+    for (int round = 0; round < 2000; round++) {
+        size_t n = hp_rng() % 8;
+        for (size_t i = 0; i < n; i++) {
+            acts[i] = (struct ofp_action) {.type = OFPAT_OUTPUT};
+            if (round % 3 == 0 && hp_rng() % 4 == 0) {
+                acts[i].type = other[hp_rng() % 4];
+                acts[i].queue_id = hp_rng();
+                acts[i].group_id = hp_rng();
+            } else {
+                acts[i].output.port = hp_rng() % 2 ? hp_rng() : OFPP_FLOOD;
+                acts[i].output.max_len = (uint16_t) hp_rng();
+            }
+        }
+        struct ofp_packet_out po = {
+            .buffer_id = hp_rng() % 2 ? hp_rng() : OFP_NO_BUFFER,
+            .in_port = hp_rng(),
+            .actions = {n, acts},
+            .len = hp_rng() % 2 ? hp_rng() % sizeof frame : 0,
+            .data = frame,
+        };
+        uint32_t xid = hp_rng();
+        struct ofp_msg msg;
+
+        ofp_msg_init(&msg, OFPT_PACKET_OUT, xid);
+        msg.packet_out = po;
+        ofp_wbuf_clear(&want);
+        ck_assert_int_eq(ofp_msg_encode(&want, &msg), 0);
+        ofp_wbuf_clear(&t.out);
+        ofp_wbuf_put(&t.out, "ab", 2);
+        ck_assert_int_eq(ofp_packet_out_encode(&t.out, xid, &po), 0);
+        ck_assert(!memcmp(t.out.data, "ab", 2));
+        test_assert_bytes(t.out.data + 2, t.out.len - 2, want.data, want.len);
+    }
+    ofp_wbuf_uninit(&want);
+}
+END_TEST
+
+/* Outputs up to what the length field holds: 4,094 fit (65,528 bytes),
+ * 4,095 do not; a fixed buffer one byte short takes nothing. */
+START_TEST(test_packet_out_encode_outputs_limits)
+{
+    enum { MAX_OUT = (65535 - 24) / 16 };
+    static struct ofp_action acts[MAX_OUT + 1];
+    uint8_t fixed[24 + 2 * 16];
+    struct ofp_wbuf wb;
+
+    for (size_t i = 0; i <= MAX_OUT; i++) {
+        acts[i] = (struct ofp_action) {.type = OFPAT_OUTPUT};
+        acts[i].output.port = (uint32_t) i + 1;
+    }
+    struct ofp_packet_out po = {.buffer_id = 7, .actions = {MAX_OUT, acts}};
+    ofp_wbuf_clear(&t.out);
+    ck_assert_int_eq(ofp_packet_out_encode(&t.out, 1, &po), 0);
+    ck_assert_uint_eq(t.out.len, 24 + 16 * MAX_OUT);
+    ck_assert_uint_eq(ofp_load_be16(t.out.data + 2), 24 + 16 * MAX_OUT);
+    ck_assert_uint_eq(ofp_load_be16(t.out.data + 16), 16 * MAX_OUT);
+    ck_assert_uint_eq(ofp_load_be32(t.out.data + t.out.len - 12), MAX_OUT);
+
+    po.actions.n = MAX_OUT + 1;
+    ofp_wbuf_clear(&t.out);
+    ck_assert_err(ofp_packet_out_encode(&t.out, 1, &po),
+                  OFPERR_OFPBRC_BAD_LEN);
+    ck_assert_uint_eq(t.out.len, 0);
+
+    po.actions.n = 2;
+    ofp_wbuf_use_fixed(&wb, fixed, sizeof fixed);
+    ck_assert_int_eq(ofp_packet_out_encode(&wb, 1, &po), 0);
+    ck_assert_uint_eq(wb.len, sizeof fixed);
+    ofp_wbuf_use_fixed(&wb, fixed, sizeof fixed - 1);
+    ck_assert_err(ofp_packet_out_encode(&wb, 1, &po), OFPERR_OFPBRC_BAD_LEN);
+    ck_assert(wb.overflow);
+    ck_assert_uint_eq(wb.len, 0);
+}
+END_TEST
+
 /* Decodes the PACKET_IN of 'len' bytes at 'data' into 'pin' field by field
  * with ofp_rd_*() and ofp_oxm_decode(), in the order and with the errors of
  * ofp_msg_decode(). */
@@ -2390,6 +2481,8 @@ msgs_suite(void)
     tcase_add_test(tc, test_packet_out_encode_built);
     tcase_add_test(tc, test_packet_out_encode_direct);
     tcase_add_test(tc, test_packet_out_encode_direct_refuses);
+    tcase_add_test(tc, test_packet_out_encode_direct_matches_generic);
+    tcase_add_test(tc, test_packet_out_encode_outputs_limits);
     tcase_add_test(tc, test_packet_out_actions_len_beyond_end);
     tcase_add_test(tc, test_packet_out_actions_len_cuts_action);
     tcase_add_test(tc, test_packet_out_no_actions_no_data);
