@@ -891,30 +891,32 @@ START_TEST(test_packet_in_rate_zero_is_unlimited)
 }
 END_TEST
 
-START_TEST(test_packet_in_parsed_whole_by_default)
+/* One ARP PACKET_IN, its frame parsed to L2 only ('l2_only') or whole. */
+static void
+check_one_arp_packet_in(bool l2_only)
 {
-    struct fsw *s = fsw_connect("fake", NULL, NULL);
-    handshake(s, TEST_DPID);
-    send_packet_ins(s, 1, 2);
-    ck_assert(RUN_UNTIL(rec.n_pkt == 1, STEP_TIMEOUT));
-    ck_assert_int_eq(rec.pkt_layer, OFP_PACKET_L3);
-    ck_assert_uint_eq(rec.pkt_spa, 0x0a000009);
-    ck_assert(!rec.pkt_shallow);
-}
-END_TEST
-
-START_TEST(test_packet_in_parsed_to_l2_when_asked)
-{
-    dps.packet_l2_only = true;
+    dps.packet_l2_only = l2_only;
     struct fsw *s = fsw_connect("fake", NULL, NULL);
     handshake(s, TEST_DPID);
     send_packet_ins(s, 1, 2);
     ck_assert(RUN_UNTIL(rec.n_pkt == 1, STEP_TIMEOUT));
     ck_assert_uint_eq(rec.pkt_eth_type, OFP_ETH_TYPE_ARP);
     ck_assert_uint_eq(rec.pkt_in_port, 2);
-    ck_assert_int_eq(rec.pkt_layer, OFP_PACKET_L2);
-    ck_assert_uint_eq(rec.pkt_spa, 0);
-    ck_assert(rec.pkt_shallow);
+    ck_assert_int_eq(rec.pkt_layer, l2_only ? OFP_PACKET_L2 : OFP_PACKET_L3);
+    ck_assert_uint_eq(rec.pkt_spa, l2_only ? 0 : 0x0a000009);
+    ck_assert(rec.pkt_shallow == l2_only);
+}
+
+START_TEST(test_packet_in_parsed_whole_by_default)
+{
+    ck_assert(!dps.packet_l2_only);
+    check_one_arp_packet_in(false);
+}
+END_TEST
+
+START_TEST(test_packet_in_parsed_to_l2_when_asked)
+{
+    check_one_arp_packet_in(true);
 }
 END_TEST
 
